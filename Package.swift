@@ -1,0 +1,95 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+let package = Package(
+    name: "ironviper",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "ironviper", targets: ["ironviper"]),
+        .executable(name: "ironviper-emulator", targets: ["ironviper-emulator"]),
+        .library(name: "StorageEmulator", targets: ["StorageEmulator"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1", traits: []),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.3"),
+        .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.2"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+    ],
+    targets: [
+        // System libraries: each imported by exactly one Swift target (two in one module clash on glibc types).
+        .systemLibrary(
+            name: "CMagickWand", path: "Sources/CMagickWand", pkgConfig: "MagickWand",
+            providers: [.apt(["libmagickwand-dev"])]),
+        .systemLibrary(
+            name: "CInotifyTools", path: "Sources/CInotifyTools", providers: [.apt(["libinotifytools0-dev"])]),
+        .systemLibrary(
+            name: "CCurl", path: "Sources/CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
+
+        // The bundled Azure Storage emulator. It shares no code with the client: the wire format is the contract.
+        .target(
+            name: "StorageEmulator",
+            dependencies: [
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "_NIOFileSystem", package: "swift-nio"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            path: "emulator/Sources/StorageEmulator"),
+        .executableTarget(
+            name: "ironviper-emulator",
+            dependencies: [
+                "StorageEmulator",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            path: "emulator/Sources/ironviper-emulator"),
+        .testTarget(
+            name: "StorageEmulatorTests",
+            dependencies: [
+                "StorageEmulator",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            path: "emulator/Tests/StorageEmulatorTests"),
+        // ironviper itself.
+        .target(
+            name: "Imaging",
+            dependencies: ["CMagickWand", .product(name: "Logging", package: "swift-log")]),
+        .target(
+            name: "Catalog",
+            dependencies: [
+                "Imaging",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ]),
+        .target(
+            name: "AzureStorage",
+            dependencies: [
+                "CCurl",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ]),
+        .executableTarget(
+            name: "ironviper",
+            dependencies: [
+                "Imaging", "Catalog", "AzureStorage", "StorageEmulator",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]),
+        .testTarget(name: "ImagingTests", dependencies: ["Imaging"]),
+        .testTarget(name: "CatalogTests", dependencies: ["Catalog", "Imaging"]),
+        .testTarget(name: "AzureStorageTests", dependencies: ["AzureStorage", "StorageEmulator"]),
+    ]
+)

@@ -1,0 +1,3 @@
+#include <sys/inotify.h>
+#include <inotifytools/inotifytools.h>
+#include <inotifytools/inotify.h>

@@ -1,0 +1,46 @@
+import Foundation
+
+/// A storage account the emulator serves, with the keys that sign its requests.
+public struct StorageAccount: Sendable, Equatable {
+    public var name: String
+    /// Decoded account keys: the primary, and optionally a secondary; a request signed with either is accepted.
+    public var keys: [[UInt8]]
+
+    public init(name: String, keys: [[UInt8]]) {
+        self.name = name
+        self.keys = keys
+    }
+
+    /// Azurite's well-known development account, whose key is published in Azure's documentation.
+    public static let developmentAccountName = "devstoreaccount1"
+    public static let developmentAccountKey =
+        "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw=="
+    public static let development = StorageAccount(
+        name: developmentAccountName, keys: [Array(Data(base64Encoded: developmentAccountKey)!)])
+
+    /// Parses Azurite's `AZURITE_ACCOUNTS` format: `name1:key1[:key2];name2:key1…` with base64 keys.
+    public static func parseAccounts(_ text: String) throws -> [StorageAccount] {
+        try text.split(separator: ";").filter { !$0.trimmingCharacters(in: .whitespaces).isEmpty }.map { entry in
+            let fields = entry.split(separator: ":", omittingEmptySubsequences: false).map {
+                $0.trimmingCharacters(in: .whitespaces)
+            }
+            guard fields.count >= 2, !fields[0].isEmpty else {
+                throw EmulatorConfigurationError("AZURITE_ACCOUNTS entry '\(entry)' is not name:key1[:key2]")
+            }
+            let keys = try fields.dropFirst().filter { !$0.isEmpty }.map { key in
+                guard let data = Data(base64Encoded: key) else {
+                    throw EmulatorConfigurationError("AZURITE_ACCOUNTS: the key of account '\(fields[0])' is not base64")
+                }
+                return Array(data)
+            }
+            guard !keys.isEmpty else { throw EmulatorConfigurationError("AZURITE_ACCOUNTS: account '\(fields[0])' has no key") }
+            return StorageAccount(name: fields[0], keys: keys)
+        }
+    }
+}
+
+/// A configuration problem found at start-up, with the setting at fault in its message.
+public struct EmulatorConfigurationError: Error, CustomStringConvertible {
+    public var description: String
+    public init(_ description: String) { self.description = description }
+}

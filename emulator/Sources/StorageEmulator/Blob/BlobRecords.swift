@@ -1,0 +1,164 @@
+import Foundation
+import GRDB
+
+/// The lease fields shared by containers and blobs, with the state machine's time-dependent view.
+struct LeaseFields: Codable, Sendable, Equatable {
+    var leaseId: String?
+    /// Stored state: `available`, `leased`, `breaking`, `broken`, `expired`.
+    var leaseState: String = "available"
+    /// Seconds, or -1 for infinite.
+    var leaseDuration: Int?
+    var leaseExpires: Double?
+    var leaseBreakAt: Double?
+
+    /// The state as of `now`: a lease whose time ran out is `expired`, a break whose period ended is `broken`.
+    func state(at now: Date) -> String {
+        let t = now.timeIntervalSince1970
+        switch leaseState {
+        case "leased": if let expires = leaseExpires, leaseDuration != -1, t >= expires { return "expired" }
+        case "breaking": if let breakAt = leaseBreakAt, t >= breakAt { return "broken" }
+        default: break
+        }
+        return leaseState
+    }
+
+    /// The lease that currently locks writes, if any (leased, or breaking but not yet broken).
+    func activeLeaseID(at now: Date) -> String? {
+        switch state(at: now) {
+        case "leased", "breaking": leaseId
+        default: nil
+        }
+    }
+}
+
+/// A row of `containers`.
+struct ContainerRecord: Codable, Sendable, FetchableRecord, PersistableRecord {
+    static let databaseTableName = "containers"
+    static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
+    static let databaseColumnEncodingStrategy = DatabaseColumnEncodingStrategy.convertToSnakeCase
+
+    var account: String
+    var name: String
+    var etag: String
+    var created: Double
+    var lastModified: Double
+    var metadata: String = "{}"
+    var publicAccess: String?
+    var acl: String = "[]"
+    var leaseId: String?
+    var leaseState: String = "available"
+    var leaseDuration: Int?
+    var leaseExpires: Double?
+    var leaseBreakAt: Double?
+
+    var lease: LeaseFields {
+        get { LeaseFields(leaseId: leaseId, leaseState: leaseState, leaseDuration: leaseDuration, leaseExpires: leaseExpires, leaseBreakAt: leaseBreakAt) }
+        set {
+            leaseId = newValue.leaseId
+            leaseState = newValue.leaseState
+            leaseDuration = newValue.leaseDuration
+            leaseExpires = newValue.leaseExpires
+            leaseBreakAt = newValue.leaseBreakAt
+        }
+    }
+}
+
+/// A row of `blobs`: a base blob (`snapshot == ""`) or one of its snapshots.
+struct BlobRecord: Codable, Sendable, FetchableRecord, MutablePersistableRecord {
+    static let databaseTableName = "blobs"
+    static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
+    static let databaseColumnEncodingStrategy = DatabaseColumnEncodingStrategy.convertToSnakeCase
+
+    var id: Int64?
+    var account: String
+    var container: String
+    var name: String
+    var snapshot: String = ""
+    var blobType: String = "BlockBlob"
+    var etag: String
+    var created: Double
+    var lastModified: Double
+    var contentLength: Int64
+    var contentType: String?
+    var contentEncoding: String?
+    var contentLanguage: String?
+    var contentMd5: Data?
+    var contentDisposition: String?
+    var cacheControl: String?
+    var metadata: String = "{}"
+    var tier: String?
+    var tierChanged: Double?
+    var leaseId: String?
+    var leaseState: String = "available"
+    var leaseDuration: Int?
+    var leaseExpires: Double?
+    var leaseBreakAt: Double?
+    var copyId: String?
+    var copySource: String?
+    var copyStatus: String?
+    var copyProgress: String?
+    var copyCompleted: Double?
+
+    mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
+
+    var lease: LeaseFields {
+        get { LeaseFields(leaseId: leaseId, leaseState: leaseState, leaseDuration: leaseDuration, leaseExpires: leaseExpires, leaseBreakAt: leaseBreakAt) }
+        set {
+            leaseId = newValue.leaseId
+            leaseState = newValue.leaseState
+            leaseDuration = newValue.leaseDuration
+            leaseExpires = newValue.leaseExpires
+            leaseBreakAt = newValue.leaseBreakAt
+        }
+    }
+
+    /// The content headers a client sets together with Set Blob Properties or an upload.
+    var contentHeaders: ContentHeaders {
+        get {
+            ContentHeaders(
+                contentType: contentType, contentEncoding: contentEncoding, contentLanguage: contentLanguage,
+                contentMd5: contentMd5, contentDisposition: contentDisposition, cacheControl: cacheControl)
+        }
+        set {
+            contentType = newValue.contentType
+            contentEncoding = newValue.contentEncoding
+            contentLanguage = newValue.contentLanguage
+            contentMd5 = newValue.contentMd5
+            contentDisposition = newValue.contentDisposition
+            cacheControl = newValue.cacheControl
+        }
+    }
+}
+
+/// The standard HTTP content headers a blob stores.
+struct ContentHeaders: Sendable, Equatable {
+    var contentType: String?
+    var contentEncoding: String?
+    var contentLanguage: String?
+    var contentMd5: Data?
+    var contentDisposition: String?
+    var cacheControl: String?
+}
+
+/// One piece of a blob's content: a committed block (or the whole body of a Put Blob) and where its bytes are.
+struct BlobExtent: Sendable {
+    var blockID: String?
+    var length: Int64
+    var inline: Data?
+    var file: String?
+}
+
+/// Blob and container metadata (`x-ms-meta-*`), stored as a JSON object, names in the case they arrived.
+enum MetadataCoding {
+    static func encode(_ metadata: [(String, String)]) -> String {
+        var object: [String: String] = [:]
+        for (name, value) in metadata { object[name] = value }
+        let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data("{}".utf8)
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    static func decode(_ text: String) -> [(String, String)] {
+        guard let object = (try? JSONSerialization.jsonObject(with: Data(text.utf8))) as? [String: String] else { return [] }
+        return object.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
+    }
+}

@@ -1,0 +1,43 @@
+import Foundation
+import GRDB
+import Logging
+
+/// The one place that lists the emulator's services: their handlers, their database migrations,
+/// where SAS stored access policies are found, and their background maintenance.
+enum EmulatorServices {
+    /// Every service's schema, in the order they were introduced (never reorder: they are applied by name).
+    static let migrations: [(String, @Sendable (Database) throws -> Void)] = BlobSchema.migrations
+
+    static func handlers(store: EmulatorStore, configuration: EmulatorConfiguration) -> [any StorageServiceHandler] {
+        [BlobService(store: BlobStore(store: store))]
+    }
+
+    static func policyLookup(store: EmulatorStore) -> any StoredAccessPolicyLookup {
+        StorePolicyLookup(blobs: BlobStore(store: store))
+    }
+
+    /// Sweeps the data directory of files left by a crash (they are older than this start and no row references them).
+    static func startMaintenance(store: EmulatorStore, logger: Logger) {
+        let started = Date()
+        Task.detached(priority: .background) {
+            do {
+                let removed = try await BlobStore(store: store).sweepUnreferencedFiles(olderThan: started)
+                if removed > 0 { logger.info("swept files left by an earlier crash", metadata: ["files": "\(removed)"]) }
+            } catch {
+                logger.warning("sweep of unreferenced data files failed", metadata: ["error": "\(error)"])
+            }
+        }
+    }
+}
+
+/// Finds stored access policies in the ACL of the container, queue or table a SAS names.
+struct StorePolicyLookup: StoredAccessPolicyLookup {
+    let blobs: BlobStore
+
+    func storedPolicies(account: String, service: ServiceKind, resource: String) async throws -> [StoredAccessPolicy] {
+        switch service {
+        case .blob: try await blobs.containerPolicies(account: account, container: resource)
+        case .queue, .table: []
+        }
+    }
+}

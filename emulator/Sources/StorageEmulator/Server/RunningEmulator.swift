@@ -1,0 +1,90 @@
+import Foundation
+import Logging
+import NIOConcurrencyHelpers
+import ServiceLifecycle
+
+/// An emulator started in-process, for tests and for embedding: `start` returns once every
+/// service is listening; `shutdown` stops it gracefully.
+///
+/// ```swift
+/// let emulator = try await RunningEmulator.start()           // free ports, in memory
+/// let url = emulator.endpoint(.blob)                         // http://127.0.0.1:PORT/devstoreaccount1
+/// defer { Task { await emulator.shutdown() } }
+/// ```
+public final class RunningEmulator: Sendable {
+    /// The bound port of each running service.
+    public let ports: [ServiceKind: Int]
+    public let host: String
+    public let store: EmulatorStore
+    private let group: ServiceGroup
+    private let task: Task<Void, any Error>
+
+    /// Starts the emulator; by default on free loopback ports with data in memory.
+    public static func start(
+        configuration: EmulatorConfiguration = .ephemeral(), logger: Logger = Logger(label: "ironviper.emulator")
+    ) async throws -> RunningEmulator {
+        let expected = configuration.services.count
+        let bound = NIOLockedValueBox<[ServiceKind: Int]>([:])
+        let (readiness, continuation) = AsyncStream<Void>.makeStream()
+        let emulator = try StorageEmulator(configuration: configuration, logger: logger) { kind, _, port in
+            let done = bound.withLockedValue { ports -> Bool in
+                ports[kind] = port
+                return ports.count == expected
+            }
+            if done { continuation.finish() }
+        }
+        let running = expected == emulator.handlers.count ? expected : emulator.handlers.count
+        if running == 0 { continuation.finish() }
+        let group = ServiceGroup(
+            configuration: .init(services: [emulator], gracefulShutdownSignals: [], logger: logger))
+        let task = Task { try await group.run() }
+        // Wait for every listener, or for the group to fail first (a port in use, say).
+        let waiter = Task {
+            for await _ in readiness {}
+        }
+        let failure = Task {
+            do { try await task.value } catch { continuation.finish() }
+        }
+        await waiter.value
+        failure.cancel()
+        let ports = bound.withLockedValue { $0 }
+        guard ports.count == running else {
+            await group.triggerGracefulShutdown()
+            _ = try? await task.value
+            throw EmulatorConfigurationError("the emulator did not start: bound \(ports), expected \(running) services")
+        }
+        return RunningEmulator(
+            ports: ports, host: configuration.blob.host, store: emulator.store, group: group, task: task)
+    }
+
+    private init(ports: [ServiceKind: Int], host: String, store: EmulatorStore, group: ServiceGroup, task: Task<Void, any Error>) {
+        self.ports = ports
+        self.host = host
+        self.store = store
+        self.group = group
+        self.task = task
+    }
+
+    /// `http://HOST:PORT/ACCOUNT` for a service (path-style, as Azurite).
+    public func endpoint(_ kind: ServiceKind, account: String = StorageAccount.developmentAccountName) -> String {
+        "http://\(host):\(ports[kind] ?? 0)/\(account)"
+    }
+
+    /// A connection string for the development account pointing at this emulator's ports.
+    public var connectionString: String {
+        var parts = [
+            "DefaultEndpointsProtocol=http", "AccountName=\(StorageAccount.developmentAccountName)",
+            "AccountKey=\(StorageAccount.developmentAccountKey)",
+        ]
+        if ports[.blob] != nil { parts.append("BlobEndpoint=\(endpoint(.blob))") }
+        if ports[.queue] != nil { parts.append("QueueEndpoint=\(endpoint(.queue))") }
+        if ports[.table] != nil { parts.append("TableEndpoint=\(endpoint(.table))") }
+        return parts.joined(separator: ";") + ";"
+    }
+
+    /// Stops accepting requests, lets in-flight ones finish, and waits until the services have stopped.
+    public func shutdown() async {
+        await group.triggerGracefulShutdown()
+        _ = try? await task.value
+    }
+}

@@ -1,0 +1,58 @@
+import Foundation
+import Hummingbird
+import Logging
+import NIOCore
+import ServiceLifecycle
+
+/// The storage emulator as a `Service`: one HTTP listener per enabled storage service, sharing
+/// one store and one authenticator. Run it in a `ServiceGroup` (the executable does, and so can
+/// the daemon), or use `RunningEmulator` to start it in-process for tests.
+public struct StorageEmulator: Service {
+    public let configuration: EmulatorConfiguration
+    public let store: EmulatorStore
+    let handlers: [any StorageServiceHandler]
+    let logger: Logger
+    /// Called once per service when its socket is bound, with the actual host and port.
+    let onListening: @Sendable (ServiceKind, String, Int) -> Void
+
+    /// Opens the store (running migrations and sweeping leftovers of a crash) and prepares the services.
+    public init(
+        configuration: EmulatorConfiguration, logger: Logger = Logger(label: "ironviper.emulator"),
+        onListening: @escaping @Sendable (ServiceKind, String, Int) -> Void = { _, _, _ in }
+    ) throws {
+        self.configuration = configuration
+        self.logger = logger
+        self.onListening = onListening
+        store = try EmulatorStore(location: configuration.location, migrations: EmulatorServices.migrations)
+        handlers = EmulatorServices.handlers(store: store, configuration: configuration)
+            .filter { configuration.services.contains($0.kind) }
+    }
+
+    public func run() async throws {
+        let authenticator = Authenticator(
+            accounts: configuration.accounts, policies: EmulatorServices.policyLookup(store: store), loose: configuration.loose)
+        let accessLog = AccessLog(silent: configuration.silent, debugPath: configuration.debugLogPath)
+        EmulatorServices.startMaintenance(store: store, logger: logger)
+        try await withThrowingDiscardingTaskGroup { group in
+            for handler in handlers {
+                let endpoint = configuration.endpoint(handler.kind)
+                let responder = StorageResponder(
+                    handler: handler, authenticator: authenticator, store: store, accessLog: accessLog)
+                var appLogger = logger
+                appLogger.logLevel = min(logger.logLevel, .warning) == .warning ? .warning : logger.logLevel
+                let onListening = self.onListening
+                let kind = handler.kind
+                let app = Application(
+                    responder: responder,
+                    configuration: .init(
+                        address: .hostname(endpoint.host, port: endpoint.port), serverName: nil, reuseAddress: true),
+                    onServerRunning: { channel in
+                        let port = channel.localAddress?.port ?? endpoint.port
+                        onListening(kind, endpoint.host, port)
+                    },
+                    logger: appLogger)
+                group.addTask { try await app.run() }
+            }
+        }
+    }
+}

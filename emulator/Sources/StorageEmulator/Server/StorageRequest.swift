@@ -1,0 +1,143 @@
+import HTTPTypes
+import Hummingbird
+
+/// One query parameter, percent-decoded, in the order it arrived.
+public struct QueryItem: Sendable, Equatable {
+    public var name: String
+    public var value: String
+    public init(name: String, value: String) {
+        self.name = name
+        self.value = value
+    }
+}
+
+/// A request as every storage service sees it: the account and resource path split out of a
+/// path-style URL (`/ACCOUNT/CONTAINER/BLOB`), query parameters decoded, headers, and the body
+/// as a stream so large uploads never sit in memory.
+public struct StorageRequest: Sendable {
+    public var service: ServiceKind
+    public var method: HTTPRequest.Method
+    /// The path as it arrived on the wire, percent-encoded, without the query.
+    public var encodedPath: String
+    /// The account: the first path segment.
+    public var account: String
+    /// The decoded path after the account, split on `/` (for Blob: container, then the blob name's segments).
+    public var segments: [String]
+    public var query: [QueryItem]
+    public var headers: HTTPFields
+    public var body: RequestBody
+    /// `x-ms-request-id` of the response, also used in error bodies.
+    public var requestID: String
+
+    /// The first query value with this name; names compare case-insensitively as Azure's do.
+    public func query(_ name: String) -> String? {
+        for item in query where item.name.lowercased() == name { return item.value }
+        return nil
+    }
+
+    public func header(_ name: String) -> String? {
+        guard let field = HTTPField.Name(name) else { return nil }
+        return headers[field]
+    }
+
+    /// Parses the request line. A path without an account segment is an `InvalidUri` error.
+    init(service: ServiceKind, request: Request, requestID: String) throws(StorageError) {
+        try self.init(
+            service: service, method: request.method, target: request.head.path ?? "/", headers: request.headers,
+            body: request.body, requestID: requestID)
+    }
+
+    /// Builds a request from its parts; `target` is the request target as on the wire (path and query).
+    public init(
+        service: ServiceKind, method: HTTPRequest.Method, target: String, headers: HTTPFields,
+        body: RequestBody = RequestBody(buffer: .init()), requestID: String = "test"
+    ) throws(StorageError) {
+        self.service = service
+        self.method = method
+        self.headers = headers
+        self.body = body
+        self.requestID = requestID
+        let pathEnd = target.firstIndex(of: "?") ?? target.endIndex
+        encodedPath = String(target[..<pathEnd])
+        query = pathEnd < target.endIndex ? Self.parseQuery(target[target.index(after: pathEnd)...]) : []
+        var parts = encodedPath.split(separator: "/", omittingEmptySubsequences: false).dropFirst().map {
+            PercentEncoding.decode($0)
+        }
+        guard let first = parts.first, !first.isEmpty else {
+            throw StorageError.invalidURI("The path \(encodedPath) names no account; use /ACCOUNT/…")
+        }
+        account = first
+        parts.removeFirst()
+        if parts.last == "" && parts.count == 1 { parts.removeLast() }
+        segments = parts
+    }
+
+    static func parseQuery(_ text: Substring) -> [QueryItem] {
+        text.split(separator: "&").map { pair in
+            guard let equals = pair.firstIndex(of: "=") else {
+                return QueryItem(name: PercentEncoding.decode(pair), value: "")
+            }
+            return QueryItem(
+                name: PercentEncoding.decode(pair[..<equals]),
+                value: PercentEncoding.decode(pair[pair.index(after: equals)...]))
+        }
+    }
+}
+
+/// RFC 3986 percent-decoding. `+` stays a plus: Azure's clients encode spaces as `%20`,
+/// and SAS signatures carry literal base64 pluses when a client forgets to encode them.
+enum PercentEncoding {
+    static func decode(_ text: some StringProtocol) -> String {
+        guard text.contains("%") else { return String(text) }
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(text.utf8.count)
+        var iterator = text.utf8.makeIterator()
+        while let byte = iterator.next() {
+            guard byte == UInt8(ascii: "%") else {
+                bytes.append(byte)
+                continue
+            }
+            guard let high = iterator.next() else {
+                bytes.append(byte)
+                break
+            }
+            guard let low = iterator.next() else {
+                bytes.append(contentsOf: [byte, high])
+                break
+            }
+            if let h = hexValue(high), let l = hexValue(low) {
+                bytes.append(h << 4 | l)
+            } else {
+                bytes.append(contentsOf: [byte, high, low])
+            }
+        }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// Encodes everything but RFC 3986's unreserved characters (and `/` when asked), as Azure's clients do.
+    static func encode(_ text: String, keepingSlash: Bool = false) -> String {
+        var out = ""
+        for byte in text.utf8 {
+            switch byte {
+            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
+                UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "_"), UInt8(ascii: "."),
+                UInt8(ascii: "~"):
+                out.unicodeScalars.append(Unicode.Scalar(byte))
+            case UInt8(ascii: "/") where keepingSlash:
+                out += "/"
+            default:
+                out += "%" + (byte < 16 ? "0" : "") + String(byte, radix: 16, uppercase: true)
+            }
+        }
+        return out
+    }
+
+    private static func hexValue(_ byte: UInt8) -> UInt8? {
+        switch byte {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): byte - UInt8(ascii: "0")
+        case UInt8(ascii: "a")...UInt8(ascii: "f"): byte - UInt8(ascii: "a") + 10
+        case UInt8(ascii: "A")...UInt8(ascii: "F"): byte - UInt8(ascii: "A") + 10
+        default: nil
+        }
+    }
+}

@@ -1,0 +1,63 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Logging
+
+/// The HTTP entry point of one service's port: parse, authenticate, hand to the service, and turn
+/// any failure into the service's own error response. Nothing escapes as a bare 500.
+struct StorageResponder: HTTPResponder {
+    typealias Context = BasicRequestContext
+
+    let handler: any StorageServiceHandler
+    let authenticator: Authenticator
+    let store: EmulatorStore
+    let accessLog: AccessLog?
+
+    func respond(to request: Request, context: Context) async throws -> Response {
+        let requestID = UUIDString.make()
+        var parsed: StorageRequest?
+        var response: Response
+        do {
+            let storageRequest = try StorageRequest(service: handler.kind, request: request, requestID: requestID)
+            parsed = storageRequest
+            let credential = try await authenticator.authenticate(storageRequest)
+            let operationContext = OperationContext(credential: credential, authenticator: authenticator, store: store)
+            response = try await handler.respond(to: storageRequest, context: operationContext)
+        } catch let error as StorageError {
+            response = handler.errorResponse(error, for: parsed)
+        } catch {
+            context.logger.error("request failed", metadata: ["path": "\(request.head.path ?? "")", "error": "\(error)"])
+            response = handler.errorResponse(.internalError(String(describing: error)), for: parsed)
+        }
+        for field in type(of: handler).standardHeaders(parsed) where response.headers[field.name] == nil {
+            response.headers.append(field)
+        }
+        response.headers[.xMsRequestID] = requestID
+        accessLog?.record(request: request, status: response.status, service: handler.kind)
+        return response
+    }
+}
+
+/// Azurite-style access log: one line per request on standard output, and to the `--debug` file.
+final class AccessLog: Sendable {
+    private let toStandardOutput: Bool
+    private let debugFile: FileHandle?
+
+    init?(silent: Bool, debugPath: String?) {
+        if silent && debugPath == nil { return nil }
+        toStandardOutput = !silent
+        if let debugPath {
+            FileManager.default.createFile(atPath: debugPath, contents: nil)
+            debugFile = FileHandle(forWritingAtPath: debugPath)
+            _ = try? debugFile?.seekToEnd()
+        } else {
+            debugFile = nil
+        }
+    }
+
+    func record(request: Request, status: HTTPResponse.Status, service: ServiceKind) {
+        let line = "\(HTTPDate.iso8601(Date(), fractionDigits: 3)) \(service) \(request.method) \(request.head.path ?? "") \(status.code)\n"
+        if toStandardOutput { FileHandle.standardOutput.write(Data(line.utf8)) }
+        debugFile?.write(Data(line.utf8))
+    }
+}

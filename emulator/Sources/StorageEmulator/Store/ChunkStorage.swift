@@ -1,0 +1,184 @@
+import Crypto
+import Foundation
+import NIOConcurrencyHelpers
+import NIOCore
+import _NIOFileSystem
+
+/// Where the bytes of blobs and staged blocks live.
+///
+/// A *chunk* is one uploaded body (a Put Blob or a Put Block). Bodies up to `inlineLimit`
+/// are kept inline in the metadata database (one fsync for the whole write); larger ones are
+/// streamed to a file of their own under the data directory, fsynced before the database
+/// transaction that references them commits. The database is the only source of truth: a file
+/// that no row references (a crash between the two steps) is swept away at start.
+public final class ChunkStorage: Sendable {
+    /// Bodies at most this large are stored inline in SQLite.
+    public static let inlineLimit = 64 * 1024
+
+    enum Backend: Sendable {
+        case directory(String)
+        case memory(NIOLockedValueBox<[String: ByteBuffer]>)
+    }
+    let backend: Backend
+    private let fileSystem = FileSystem.shared
+
+    init(directory: String) throws {
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        for index in 0..<256 {
+            let sub = (directory as NSString).appendingPathComponent(Self.hex(UInt8(index)))
+            if !FileManager.default.fileExists(atPath: sub) {
+                try FileManager.default.createDirectory(atPath: sub, withIntermediateDirectories: true)
+            }
+        }
+        backend = .directory(directory)
+    }
+
+    private init(memory: NIOLockedValueBox<[String: ByteBuffer]>) { backend = .memory(memory) }
+
+    static func inMemory() -> ChunkStorage { ChunkStorage(memory: NIOLockedValueBox([:])) }
+
+    /// A received body: its bytes inline, or the name of the file that holds them, plus its MD5.
+    public struct Staged: Sendable {
+        public var inline: ByteBuffer?
+        public var file: String?
+        public var length: Int
+        public var md5: [UInt8]
+    }
+
+    /// Receives a request body, hashing it on the way; fails with `RequestBodyTooLarge` past `limit`.
+    func receive(_ body: some AsyncSequence<ByteBuffer, any Error>, limit: Int) async throws -> Staged {
+        var md5 = Insecure.MD5()
+        var pending = ByteBuffer()
+        var length = 0
+        var iterator = body.makeAsyncIterator()
+        while let part = try await iterator.next() {
+            length += part.readableBytes
+            guard length <= limit else { throw StorageError.requestBodyTooLarge(limit: limit) }
+            part.withUnsafeReadableBytes { md5.update(bufferPointer: $0) }
+            pending.writeImmutableBuffer(part)
+            if pending.readableBytes > Self.inlineLimit {
+                return try await spill(pending, rest: &iterator, length: length, md5: md5, limit: limit)
+            }
+        }
+        return Staged(inline: pending, file: nil, length: length, md5: Array(md5.finalize()))
+    }
+
+    /// Moves a body that outgrew the inline limit to a file and streams the rest after it.
+    private func spill<Iterator: AsyncIteratorProtocol>(
+        _ head: ByteBuffer, rest iterator: inout Iterator, length: Int, md5: Insecure.MD5, limit: Int
+    ) async throws -> Staged where Iterator.Element == ByteBuffer {
+        var md5 = md5
+        var length = length
+        let name = Self.newFileName()
+        switch backend {
+        case .memory(let box):
+            var buffer = head
+            while let part = try await iterator.next() {
+                length += part.readableBytes
+                guard length <= limit else { throw StorageError.requestBodyTooLarge(limit: limit) }
+                part.withUnsafeReadableBytes { md5.update(bufferPointer: $0) }
+                buffer.writeImmutableBuffer(part)
+            }
+            let stored = buffer
+            box.withLockedValue { $0[name] = stored }
+        case .directory:
+            let path = self.path(of: name)
+            let handle = try await fileSystem.openFile(
+                forWritingAt: FilePath(path), options: .newFile(replaceExisting: true))
+            do {
+                var offset: Int64 = 0
+                try await handle.write(contentsOf: head, toAbsoluteOffset: offset)
+                offset += Int64(head.readableBytes)
+                while let part = try await iterator.next() {
+                    length += part.readableBytes
+                    guard length <= limit else { throw StorageError.requestBodyTooLarge(limit: limit) }
+                    part.withUnsafeReadableBytes { md5.update(bufferPointer: $0) }
+                    try await handle.write(contentsOf: part, toAbsoluteOffset: offset)
+                    offset += Int64(part.readableBytes)
+                }
+                try await handle.synchronize()
+                try await handle.close()
+                try await syncDirectory(of: path)
+            } catch {
+                try? await handle.close()
+                unlink(path)
+                throw error
+            }
+        }
+        return Staged(inline: nil, file: name, length: length, md5: Array(md5.finalize()))
+    }
+
+    /// Streams `range` of a stored file.
+    func read(file name: String, range: Range<Int64>) -> AsyncThrowingStream<ByteBuffer, any Error> {
+        switch backend {
+        case .memory(let box):
+            let buffer = box.withLockedValue { $0[name] }
+            return AsyncThrowingStream { continuation in
+                if let slice = buffer?.getSlice(at: Int(range.lowerBound), length: Int(range.count)) {
+                    continuation.yield(slice)
+                    continuation.finish()
+                } else {
+                    continuation.finish(throwing: StorageError.internalError("chunk \(name) is missing"))
+                }
+            }
+        case .directory:
+            let path = self.path(of: name)
+            let fileSystem = self.fileSystem
+            return AsyncThrowingStream { continuation in
+                let task = Task {
+                    do {
+                        try await fileSystem.withFileHandle(forReadingAt: FilePath(path)) { handle in
+                            for try await chunk in handle.readChunks(in: range, chunkLength: .kibibytes(256)) {
+                                continuation.yield(chunk)
+                            }
+                        }
+                        continuation.finish()
+                    } catch {
+                        continuation.finish(throwing: error)
+                    }
+                }
+                continuation.onTermination = { _ in task.cancel() }
+            }
+        }
+    }
+
+    /// Removes files no row references any more. Errors are ignored: a leftover file is swept at the next start.
+    func remove(files names: [String]) {
+        guard !names.isEmpty else { return }
+        switch backend {
+        case .memory(let box): box.withLockedValue { storage in for name in names { storage[name] = nil } }
+        case .directory: for name in names { unlink(path(of: name)) }
+        }
+    }
+
+    /// Deletes every file in the data directory that `isReferenced` does not claim; returns how many.
+    func sweep(keeping isReferenced: (String) -> Bool) -> Int {
+        guard case .directory(let root) = backend else { return 0 }
+        var removed = 0
+        for index in 0..<256 {
+            let sub = (root as NSString).appendingPathComponent(Self.hex(UInt8(index)))
+            for name in (try? FileManager.default.contentsOfDirectory(atPath: sub)) ?? [] where !isReferenced(name) {
+                unlink((sub as NSString).appendingPathComponent(name))
+                removed += 1
+            }
+        }
+        return removed
+    }
+
+    func path(of name: String) -> String {
+        guard case .directory(let root) = backend else { return name }
+        return (root as NSString).appendingPathComponent(String(name.prefix(2)) + "/" + name)
+    }
+
+    private func syncDirectory(of path: String) async throws {
+        let directory = (path as NSString).deletingLastPathComponent
+        let fd = open(directory, O_RDONLY | O_DIRECTORY)
+        guard fd >= 0 else { return }
+        defer { close(fd) }
+        fsync(fd)
+    }
+
+    static func newFileName() -> String { UUIDString.make().replacingOccurrences(of: "-", with: "") }
+
+    static func hex(_ byte: UInt8) -> String { (byte < 16 ? "0" : "") + String(byte, radix: 16) }
+}
