@@ -39,7 +39,8 @@ public struct StorageEmulator: Service {
                 let responder = StorageResponder(
                     handler: handler, authenticator: authenticator, store: store, accessLog: accessLog)
                 var appLogger = logger
-                appLogger.logLevel = min(logger.logLevel, .warning) == .warning ? .warning : logger.logLevel
+                // Hummingbird's own start-up lines would duplicate the emulator's ready line.
+                appLogger.logLevel = max(logger.logLevel, .warning)
                 let onListening = self.onListening
                 let kind = handler.kind
                 let app = Application(
