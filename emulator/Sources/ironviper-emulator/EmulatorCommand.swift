@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Logging
+import NIOConcurrencyHelpers
 import ServiceLifecycle
 import StorageEmulator
 
@@ -65,10 +66,23 @@ struct EmulatorCommand: AsyncParsableCommand {
             return handler
         }
         let logger = Logger(label: "ironviper.emulator")
-        let emulator = try StorageEmulator(configuration: configuration, logger: logger) { kind, host, port in
-            // Unbuffered, so a parent process waiting for this line sees it at once.
-            FileHandle.standardOutput.write(Data("\(kind) service is successfully listening at http://\(host):\(port)\n".utf8))
+        let started = ContinuousClock.now
+        let pending = NIOLockedValueBox(0)
+        var emulator: StorageEmulator?
+        emulator = try StorageEmulator(configuration: configuration, logger: logger) { kind, host, port in
+            // Unbuffered, so a parent process waiting for these lines sees them at once.
+            var lines = "\(kind) service is successfully listening at http://\(host):\(port)\n"
+            if pending.withLockedValue({ count in
+                count -= 1
+                return count == 0
+            }) {
+                let elapsed = ContinuousClock.now - started
+                lines += "ironviper-emulator ready in \(elapsed.components.attoseconds / 1_000_000_000_000_000) ms\n"
+            }
+            FileHandle.standardOutput.write(Data(lines.utf8))
         }
+        guard let emulator else { return }
+        pending.withLockedValue { $0 = emulator.serviceCount }
         let group = ServiceGroup(
             configuration: .init(services: [emulator], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         try await group.run()

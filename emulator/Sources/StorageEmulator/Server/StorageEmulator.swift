@@ -28,6 +28,9 @@ public struct StorageEmulator: Service {
             .filter { configuration.services.contains($0.kind) }
     }
 
+    /// How many services will listen (those configured that this build provides).
+    public var serviceCount: Int { handlers.count }
+
     public func run() async throws {
         let authenticator = Authenticator(
             accounts: configuration.accounts, policies: EmulatorServices.policyLookup(store: store), loose: configuration.loose)
