@@ -23,7 +23,9 @@ public struct StorageEmulator: Service {
         self.configuration = configuration
         self.logger = logger
         self.onListening = onListening
-        store = try EmulatorStore(location: configuration.location, migrations: EmulatorServices.migrations)
+        store = try EmulatorStore(
+            location: configuration.location, migrations: EmulatorServices.migrations,
+            unlinkGracePeriod: configuration.unlinkGracePeriod)
         handlers = EmulatorServices.handlers(store: store, configuration: configuration)
             .filter { configuration.services.contains($0.kind) }
     }

@@ -13,8 +13,14 @@ public final class EmulatorStore: Sendable {
     /// Where blob and block bytes live (a directory, or memory with `--inMemoryPersistence`).
     public let chunks: ChunkStorage
 
+    /// How long unreferenced chunk files wait before they are unlinked.
+    public let unlinkGracePeriod: Duration
+
     /// Opens (creating if needed) the store under `location`, or an in-memory one when `location` is nil.
-    public init(location: String?, migrations: [(String, @Sendable (Database) throws -> Void)]) throws {
+    public init(
+        location: String?, migrations: [(String, @Sendable (Database) throws -> Void)], unlinkGracePeriod: Duration = .seconds(30)
+    ) throws {
+        self.unlinkGracePeriod = unlinkGracePeriod
         var configuration = Configuration()
         configuration.prepareDatabase { db in
             try db.execute(sql: "PRAGMA synchronous = FULL")
