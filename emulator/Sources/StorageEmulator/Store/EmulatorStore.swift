@@ -22,6 +22,9 @@ public final class EmulatorStore: Sendable {
     ) throws {
         self.unlinkGracePeriod = unlinkGracePeriod
         var configuration = Configuration()
+        // A previous instance may still be closing its connections (a restart in the same process, or a
+        // process that is exiting): wait for its locks rather than fail.
+        configuration.busyMode = .timeout(10)
         configuration.prepareDatabase { db in
             try db.execute(sql: "PRAGMA synchronous = FULL")
             try db.execute(sql: "PRAGMA foreign_keys = ON")
