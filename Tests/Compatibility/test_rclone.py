@@ -55,7 +55,8 @@ def test_copy_ls_check_and_sync_with_deletion(sas_url, tmp_path):
     remote = f":azureblob:{container}"
     source = tmp_path / "source"
     files = make_tree(str(source))
-    rclone("copy", str(source), remote, sas_url=url)
+    # Small cutoff and chunks, so the 5 MB file goes up as Put Block + Put Block List.
+    rclone("copy", "--azureblob-upload-cutoff", "1M", "--azureblob-chunk-size", "1M", str(source), remote, sas_url=url)
 
     listing = rclone("ls", remote, sas_url=url)
     listed = {line.split(maxsplit=1)[1]: int(line.split(maxsplit=1)[0]) for line in listing.strip().splitlines()}
