@@ -472,7 +472,8 @@ def sas_vectors():
                              encryptionScope="scope1", ipRange="127.0.0.1-127.0.0.255", protocol="https,http")))
     out.append(sas_vector("account SAS, srt=o used to list containers", "blob", "GET", f"/{DEV_ACCOUNT}/",
                           token, src("azure.storage.blob.generate_account_sas"),
-                          ok({"kind": "account", "services": "bqt", "resourceTypes": "o"}, "r"),
+                          ok({"kind": "account", "services": "bqt", "resourceTypes": "o"}, "r",
+                             encryptionScope="scope1", ipRange="127.0.0.1-127.0.0.255"),
                           extra_query="comp=list",
                           require={"permission": "l", "resourceType": "s",
                                    "error": "AuthorizationResourceTypeMismatch"}))
@@ -632,7 +633,8 @@ def sas_vectors():
     out.append(sas_vector("table SAS with a key range, entity outside it", "table", "GET",
                           f"/{DEV_ACCOUNT}/files(PartitionKey='lib',RowKey='z.jpg')", token, src("generate_table_sas"),
                           ok({"kind": "table", "table": "files",
-                              "range": {"spk": "lib", "srk": "a", "epk": "lib", "erk": "m"}}, "r"),
+                              "range": {"spk": "lib", "srk": "a", "epk": "lib", "erk": "m"}}, "r",
+                             ipRange="127.0.0.1"),
                           require={"permission": "r", "resourceType": "o", "container": "files",
                                    "partitionKey": "lib", "rowKey": "z.jpg", "error": "AuthorizationFailure"}))
     token = generate_table_sas(dev_tables, "files", policy_id="table-reader")
