@@ -1,4 +1,5 @@
 import Foundation
+import HTTPTypes
 
 /// Decides who sent a request (SharedKey, SAS or nobody) and whether that credential may
 /// perform an operation. Signatures are verified exactly as Azure verifies them.
@@ -26,7 +27,7 @@ public struct Authenticator: Sendable {
                 .forbidden, "AuthenticationFailed", "The account \(request.account) does not exist in this emulator.",
                 details: [("AuthenticationErrorDetail", "Unknown account \(request.account)")])
         }
-        if let authorization = request.header("authorization") {
+        if let authorization = request.headers[.authorization] {
             try SharedKeyVerifier.verify(authorization: authorization, request: request, account: account)
             return .sharedKey(account: account.name)
         }
