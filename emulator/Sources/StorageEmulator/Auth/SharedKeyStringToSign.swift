@@ -92,7 +92,8 @@ enum SharedKeyStringToSign {
             out.append(newline)
             out.append(contentsOf: parameter.name.utf8)
             out.append(UInt8(ascii: ":"))
-            let values = parameter.values.count > 1
+            let values =
+                parameter.values.count > 1
                 ? parameter.values.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) } : parameter.values
             for (index, value) in values.enumerated() {
                 if index > 0 { out.append(UInt8(ascii: ",")) }
