@@ -22,9 +22,8 @@ public struct SASGrant: Sendable {
     public var scope: Scope
     /// Permission letters as granted (`r`, `a`, `c`, `w`, `d`, `l`, `p`, `u`, …), after merging a stored policy.
     public var permissions: Set<Character>
-    /// Response headers a blob SAS overrides (`rscc`, `rscd`, `rsce`, `rscl`, `rsct`), keyed by the lowercase
-    /// header name they replace (`cache-control`, `content-disposition`, `content-encoding`,
-    /// `content-language`, `content-type`), so the Blob service can apply them as they are.
+    /// Response headers a blob SAS overrides, keyed by their query parameter: `rscc` (Cache-Control),
+    /// `rscd` (Content-Disposition), `rsce` (Content-Encoding), `rscl` (Content-Language), `rsct` (Content-Type).
     public var responseHeaderOverrides: [String: String]
     /// The start of the validity window actually applied (the token's, or its stored policy's).
     public var start: Date?
