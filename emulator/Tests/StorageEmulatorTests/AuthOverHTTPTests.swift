@@ -40,7 +40,8 @@ import Testing
                     headers: vector.headers + [["Authorization", tampered]])
                 #expect(refused.status == 403 && refused.errorCode == "AuthenticationFailed", "\(vector.name)")
                 // A HEAD response has no body to carry the detail.
-                #expect(vector.method == "HEAD" || refused.text.contains("<AuthenticationErrorDetail>"), "\(vector.name)")
+                #expect(
+                    vector.method == "HEAD" || refused.text.contains("<AuthenticationErrorDetail>"), "\(vector.name)")
             }
         } catch {
             await emulator.shutdown()
