@@ -23,10 +23,10 @@ extension TableService {
         try context.authorize(service: "r", account: "r", .container, resource: table)
         var query = EntityQuery(filter: try Self.parseFilter(request), top: try Self.parseTop(request))
         query.range = context.tableKeyRange
-        if let partition = request.query("NextPartitionKey") {
+        if let partition = request.query("nextpartitionkey") {
             query.start = EntityKey(
                 partitionKey: try ContinuationToken.decode(partition, name: "NextPartitionKey"),
-                rowKey: try request.query("NextRowKey").map { try ContinuationToken.decode($0, name: "NextRowKey") } ?? "")
+                rowKey: try request.query("nextrowkey").map { try ContinuationToken.decode($0, name: "NextRowKey") } ?? "")
         }
         let page = try await tables.query(account: request.account, table: table, query)
         let odata = ODataContext(request: request)

@@ -38,7 +38,7 @@ extension TableService {
         if let only { filter = .comparison(.property("TableName"), .eq, .literal(.string(only))) }
         let top = try Self.parseTop(request)
         let page = try await tables.listTables(
-            account: request.account, filter: filter, top: top, after: request.query("NextTableName"))
+            account: request.account, filter: filter, top: top, after: request.query("nexttablename"))
         var headers = HTTPFields()
         if let next = page.next { headers[HTTPField.Name("x-ms-continuation-NextTableName")!] = next }
         var json = JSONWriter(capacity: 64 + 48 * page.names.count)
