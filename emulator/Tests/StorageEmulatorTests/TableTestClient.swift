@@ -50,6 +50,9 @@ struct TableTestClient: Sendable {
             all["Accept"] = all["Accept"] ?? "application/json;odata=minimalmetadata"
             all["DataServiceVersion"] = "3.0"
             if body != nil { all["Content-Type"] = all["Content-Type"] ?? "application/json" }
+        } else if body != nil {
+            // URLSession would otherwise add a form content type after the request was signed.
+            all["Content-Type"] = all["Content-Type"] ?? "application/xml"
         }
         if signed { all["Authorization"] = authorization(method: method, url: url, headers: all) }
         for (name, value) in all { request.setValue(value, forHTTPHeaderField: name) }
