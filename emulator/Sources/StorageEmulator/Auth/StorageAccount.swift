@@ -1,14 +1,24 @@
+import Crypto
 import Foundation
 
 /// A storage account the emulator serves, with the keys that sign its requests.
 public struct StorageAccount: Sendable, Equatable {
     public var name: String
     /// Decoded account keys: the primary, and optionally a secondary; a request signed with either is accepted.
-    public var keys: [[UInt8]]
+    public var keys: [[UInt8]] {
+        didSet { signingKeys = keys.map { SymmetricKey(data: $0) } }
+    }
+    /// The keys ready for HMAC, built once: every request is checked against them.
+    private(set) var signingKeys: [SymmetricKey]
 
     public init(name: String, keys: [[UInt8]]) {
         self.name = name
         self.keys = keys
+        signingKeys = keys.map { SymmetricKey(data: $0) }
+    }
+
+    public static func == (lhs: StorageAccount, rhs: StorageAccount) -> Bool {
+        lhs.name == rhs.name && lhs.keys == rhs.keys
     }
 
     /// Azurite's well-known development account, whose key is published in Azure's documentation.
