@@ -1,0 +1,147 @@
+import GRDB
+
+/// A watched root folder.
+public struct LibraryRecord: Codable, Sendable, Equatable, FetchableRecord, MutablePersistableRecord {
+    public static let databaseTableName = "libraries"
+    public static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
+    public static let databaseColumnEncodingStrategy = DatabaseColumnEncodingStrategy.convertToSnakeCase
+    /// Row id.
+    public var id: Int64?
+    /// Unique name (the cloud tables' PartitionKey): the folder's name, made unique.
+    public var name: String
+    /// Absolute path of the root.
+    public var root: String
+    /// When it was first scanned (ISO 8601).
+    public var createdAt: String
+
+    public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
+}
+
+/// One path in a library, as last seen on disk.
+public struct FileRecord: Codable, Sendable, Equatable, FetchableRecord, MutablePersistableRecord {
+    public static let databaseTableName = "files"
+    public static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
+    public static let databaseColumnEncodingStrategy = DatabaseColumnEncodingStrategy.convertToSnakeCase
+    /// Row id (also the rowid of its search entry).
+    public var id: Int64?
+    /// Its library.
+    public var libraryId: Int64
+    /// Path relative to the library root.
+    public var path: String
+    /// Size in bytes.
+    public var size: Int64
+    /// Modification time in nanoseconds since 1970.
+    public var mtimeNs: Int64
+    /// Inode number: with size and mtime, tells an unchanged file without reading it.
+    public var inode: Int64
+    /// Content hash, nil until hashed.
+    public var sha256: String?
+    /// `present` or `missing` (gone from disk at the last scan).
+    public var state: String
+    /// Its content's asset.
+    public var assetId: Int64?
+    /// First and last scan that saw it (ISO 8601).
+    public var firstSeen: String
+    public var lastSeen: String
+
+    public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
+}
+
+/// One distinct content: metadata, perceptual hash, damage.
+public struct AssetRecord: Codable, Sendable, Equatable, FetchableRecord, MutablePersistableRecord {
+    public static let databaseTableName = "assets"
+    public static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
+    public static let databaseColumnEncodingStrategy = DatabaseColumnEncodingStrategy.convertToSnakeCase
+    public var id: Int64?
+    public var sha256: String
+    public var md5: String
+    public var size: Int64
+    /// `jpeg`, `png`, … `raw`, or `other` for files without previews.
+    public var kind: String
+    public var mime: String
+    public var width: Int?
+    public var height: Int?
+    public var orientation: Int?
+    public var takenAt: String?
+    public var takenOffset: String?
+    public var cameraMake: String?
+    public var cameraModel: String?
+    public var lens: String?
+    public var exposureTime: Double?
+    public var fNumber: Double?
+    public var iso: Int?
+    public var focalLength: Double?
+    public var latitude: Double?
+    public var longitude: Double?
+    public var altitude: Double?
+    public var title: String?
+    public var caption: String?
+    /// JSON array of keywords.
+    public var keywords: String?
+    public var rating: Int?
+    /// The dHash bits as a signed integer (SQLite has no unsigned 64-bit type).
+    public var phash: Int64?
+    /// Decoded only with corrupt-data warnings.
+    public var damaged: Bool
+    public var warnings: String?
+    /// JSON object of every metadata field read.
+    public var metadata: String
+    public var analyzedAt: String
+
+    public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
+}
+
+/// A preview file of an asset.
+public struct RenditionRecord: Codable, Sendable, Equatable, FetchableRecord, PersistableRecord {
+    public static let databaseTableName = "renditions"
+    public static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
+    public static let databaseColumnEncodingStrategy = DatabaseColumnEncodingStrategy.convertToSnakeCase
+    public var assetId: Int64
+    /// `hd`, `1600`, … `sq100`.
+    public var name: String
+    public var width: Int
+    public var height: Int
+    public var bytes: Int
+    /// Relative to the previews folder: `ab/<sha256>/<name>.jpg`.
+    public var path: String
+}
+
+/// A failure recorded against a path, so a scan's summary and `show` can say why.
+public struct ErrorRecord: Codable, Sendable, Equatable, FetchableRecord, MutablePersistableRecord {
+    public static let databaseTableName = "errors"
+    public static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
+    public static let databaseColumnEncodingStrategy = DatabaseColumnEncodingStrategy.convertToSnakeCase
+    public var id: Int64?
+    public var libraryId: Int64?
+    public var path: String
+    public var sha256: String?
+    /// `stat`, `hash` or `imaging`.
+    public var stage: String
+    /// The Imaging or Catalog error code, or `damaged`.
+    public var code: String
+    /// The message, with the library's own text.
+    public var message: String
+    public var occurredAt: String
+
+    public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
+}
+
+/// Pending cloud work; the daemon issue fills and drains it.
+public struct OutboxRecord: Codable, Sendable, Equatable, FetchableRecord, MutablePersistableRecord {
+    public static let databaseTableName = "outbox"
+    public static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
+    public static let databaseColumnEncodingStrategy = DatabaseColumnEncodingStrategy.convertToSnakeCase
+    public var id: Int64?
+    public var kind: String
+    public var target: String
+    public var payload: String?
+    public var fileId: Int64?
+    public var assetId: Int64?
+    public var createdAt: String
+    public var attempts: Int
+    public var notBefore: String?
+    public var lastError: String?
+    public var doneAt: String?
+
+    public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
+}
