@@ -6,8 +6,8 @@ import Foundation
 ///
 /// The JPEG decoder is asked (`jpeg:size`) for the smallest DCT scale that still covers the largest
 /// rendition, then each rendition is resized from the smallest already-made one that covers it.
-/// Pixels stay in stored orientation through the cascade and only the finished previews are turned
-/// upright: rotating a 100-pixel thumbnail is cheaper than rotating the decoded photo.
+/// The decoded photo is never rotated: the first (largest) rendition is turned upright and the smaller
+/// ones derive from it.
 ///
 /// Thread-safe: each call builds its own wands. Calls block (decoding is CPU work), so run them on a
 /// worker thread, one per core, not on Swift's cooperative pool.
@@ -64,7 +64,11 @@ public struct ImageConverter: Sendable {
         -> ImageAnalysis
     {
         try bytes.withUnsafeBytes { buffer in
-            // 1. Ping: declared dimensions, refused before a single pixel is decoded.
+            // 1. Declared dimensions, refused before a single pixel is decoded: our own header read
+            //    first (no ImageMagick code runs on a bomb), then ImageMagick's ping.
+            if let declared = DeclaredSize.of(buffer, format: format) {
+                try checkLimits(declared, path: path)
+            }
             let probe = MagickImage()
             try probe.ping(buffer, coder: coder, path: path)
             let declared = PixelSize(width: probe.width, height: probe.height)
@@ -96,14 +100,16 @@ public struct ImageConverter: Sendable {
 
             // 5. The cascade.
             let cascade = RenditionCascade(base: image, orientation: orientation, path: path)
-            var renditions: [Rendition] = []
-            for (spec, size) in plan {
-                let stored = { (s: PixelSize) in swapsAxes ? PixelSize(width: s.height, height: s.width) : s }
+            // Largest first, so each one can derive from a bigger one; reported in configured order.
+            var made: [Int: Rendition] = [:]
+            for index in plan.indices.sorted(by: { plan[$0].1.scaled.area > plan[$1].1.scaled.area }) {
+                let (spec, size) = plan[index]
                 let jpeg = try cascade.render(
-                    scaled: stored(size.scaled), final: stored(size.final),
-                    quality: configuration.quality, progressive: configuration.progressive)
-                renditions.append(Rendition(name: spec.name, size: size.final, jpeg: jpeg))
+                    scaled: size.scaled, final: size.final, quality: configuration.quality,
+                    progressive: configuration.progressive)
+                made[index] = Rendition(name: spec.name, size: size.final, jpeg: jpeg)
             }
+            let renditions = plan.indices.compactMap { made[$0] }
             let hash = try cascade.perceptualHash()
             var warnings: [String] = []
             if let warning { warnings.append(warning.text) }

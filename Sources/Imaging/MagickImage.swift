@@ -223,6 +223,12 @@ final class MagickImage {
     func jpegBytes(quality: Int, progressive: Bool, path: String) throws -> [UInt8] {
         _ = MagickSetImageFormat(wand, "JPEG")
         _ = MagickSetImageCompressionQuality(wand, quality)
+        // 4:2:0 chroma below quality 90, 4:4:4 from 90 up (what libjpeg's cjpeg and libvips do); the
+        // writer would otherwise subsample at any quality set on the image alone.
+        var factors: [Double] = quality >= 90 ? [1, 1, 1] : [2, 1, 1]
+        _ = MagickSetSamplingFactors(wand, factors.count, &factors)
+        // ImageMagick 6's JPEG writer reads the wand's (image_info's) interlace, not the image's.
+        _ = MagickSetInterlaceScheme(wand, progressive ? PlaneInterlace : NoInterlace)
         _ = MagickSetImageInterlaceScheme(wand, progressive ? PlaneInterlace : NoInterlace)
         return try blob(path: path)
     }
@@ -260,14 +266,26 @@ final class MagickImage {
     }
 
     /// The pending exception if it is only a warning (severity below ErrorException); `corrupt` when
-    /// ImageMagick classed it as corrupt image data (truncated or damaged file).
+    /// ImageMagick classed it as corrupt image data (truncated or damaged file). ImageMagick 6 files
+    /// decoder warnings on the image rather than the wand, so both are looked at.
     func warning() -> (text: String, corrupt: Bool)? {
         var severity = UndefinedException
-        guard let text = MagickGetException(wand, &severity) else { return nil }
-        defer { MagickRelinquishMemory(text) }
-        guard severity != UndefinedException, severity.rawValue < ErrorException.rawValue else { return nil }
-        let message = String(cString: text)
-        return (message.isEmpty ? "warning \(severity.rawValue)" : message, severity == CorruptImageWarning)
+        if let text = MagickGetException(wand, &severity) {
+            defer { MagickRelinquishMemory(text) }
+            if severity != UndefinedException, severity.rawValue < ErrorException.rawValue {
+                let message = String(cString: text)
+                return (message.isEmpty ? "warning \(severity.rawValue)" : message, severity == CorruptImageWarning)
+            }
+        }
+        guard let image = GetImageFromMagickWand(wand), let exception = AcquireExceptionInfo() else { return nil }
+        defer { DestroyExceptionInfo(exception) }
+        GetImageException(image, exception)
+        let found = exception.pointee.severity
+        guard found != UndefinedException, found.rawValue < ErrorException.rawValue else { return nil }
+        let reason = exception.pointee.reason.map { String(cString: $0) } ?? ""
+        let description = exception.pointee.description.map { String(cString: $0) } ?? ""
+        let text = [reason, description].filter { !$0.isEmpty }.joined(separator: ": ")
+        return (text.isEmpty ? "warning \(found.rawValue)" : text, found == CorruptImageWarning)
     }
 
     /// Turns the pending exception into an `ImagingError`, classifying resource-limit refusals.
