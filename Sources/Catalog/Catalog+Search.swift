@@ -1,4 +1,5 @@
 import GRDB
+import Imaging
 
 /// One file found by a search.
 public struct SearchHit: Sendable, Codable, Equatable {
@@ -106,7 +107,7 @@ extension Catalog {
             let sql = """
                 SELECT f.id AS file_id, l.name AS library, f.path, l.root || '/' || f.path AS absolute_path,
                        f.sha256, a.kind, a.width, a.height, a.taken_at,
-                       nullif(trim(coalesce(a.camera_make, '') || ' ' || coalesce(a.camera_model, '')), '') AS camera
+                       a.camera_make, a.camera_model
                 FROM files f JOIN libraries l ON l.id = f.library_id LEFT JOIN assets a ON a.id = f.asset_id
                 WHERE \(conditions.joined(separator: " AND "))
                 ORDER BY \(order)
@@ -116,9 +117,18 @@ extension Catalog {
                 SearchHit(
                     fileId: row["file_id"], library: row["library"], path: row["path"],
                     absolutePath: row["absolute_path"], sha256: row["sha256"], kind: row["kind"],
-                    width: row["width"], height: row["height"], takenAt: row["taken_at"], camera: row["camera"])
+                    width: row["width"], height: row["height"], takenAt: row["taken_at"],
+                    camera: Self.cameraName(make: row["camera_make"], model: row["camera_model"]))
             }
         }
+    }
+
+    /// `make model`, without repeating the make when the model starts with it (`Canon Canon EOS R5`).
+    public static func cameraName(make: String?, model: String?) -> String? {
+        var metadata = ImageMetadata()
+        metadata.cameraMake = make
+        metadata.cameraModel = model
+        return metadata.camera
     }
 
     /// An FTS5 expression: every term must match; bare words match as prefixes, phrases exactly.

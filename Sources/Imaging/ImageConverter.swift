@@ -98,25 +98,38 @@ public struct ImageConverter: Sendable {
             try convertToSRGB(image, path: path)
             image.strip()
 
-            // 5. The cascade.
-            let cascade = RenditionCascade(base: image, orientation: orientation, path: path)
-            // Largest first, so each one can derive from a bigger one; reported in configured order.
-            var made: [Int: Rendition] = [:]
-            for index in plan.indices.sorted(by: { plan[$0].1.scaled.area > plan[$1].1.scaled.area }) {
-                let (spec, size) = plan[index]
-                let jpeg = try cascade.render(
-                    scaled: size.scaled, final: size.final, quality: configuration.quality,
-                    progressive: configuration.progressive)
-                made[index] = Rendition(name: spec.name, size: size.final, jpeg: jpeg)
+            // 5. The cascade. Clones share the read's deadline: a conversion stopped by it surfaces
+            //    as a failed resize or write, reported as the time limit it is.
+            let renditions: [Rendition]
+            let hash: PerceptualHash
+            do {
+                (renditions, hash) = try makeRenditions(from: image, orientation: orientation, plan: plan, path: path)
+            } catch let error as ImagingError where image.timedOut {
+                throw ImagingError(.resourceLimit, path: path, detail: "time limit exceeded: \(error.detail ?? "")")
             }
-            let renditions = plan.indices.compactMap { made[$0] }
-            let hash = try cascade.perceptualHash()
             var warnings: [String] = []
             if let warning { warnings.append(warning.text) }
             return ImageAnalysis(
                 metadata: metadata, renditions: renditions, perceptualHash: hash, warnings: warnings,
                 damaged: warning?.corrupt ?? false)
         }
+    }
+
+    private func makeRenditions(
+        from image: MagickImage, orientation: Int, plan: [(RenditionSpec, (scaled: PixelSize, final: PixelSize))],
+        path: String
+    ) throws -> ([Rendition], PerceptualHash) {
+        let cascade = RenditionCascade(base: image, orientation: orientation, path: path)
+        // Largest first, so each one can derive from a bigger one; reported in configured order.
+        var made: [Int: Rendition] = [:]
+        for index in plan.indices.sorted(by: { plan[$0].1.scaled.area > plan[$1].1.scaled.area }) {
+            let (spec, size) = plan[index]
+            let jpeg = try cascade.render(
+                scaled: size.scaled, final: size.final, quality: configuration.quality,
+                progressive: configuration.progressive)
+            made[index] = Rendition(name: spec.name, size: size.final, jpeg: jpeg)
+        }
+        return (plan.indices.compactMap { made[$0] }, try cascade.perceptualHash())
     }
 
     private func checkLimits(_ size: PixelSize, path: String) throws {

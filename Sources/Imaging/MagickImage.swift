@@ -58,7 +58,8 @@ final class MagickImage {
         }
         armDeadline(seconds: seconds)
         let ok = MagickReadImageBlob(wand, base, bytes.count)
-        if ok != MagickTrue {
+        if ok != MagickTrue || timedOut {
+            // A decoder stopped by the progress monitor may still hand back a partial image.
             throw failure(path: path)
         }
         if MagickGetNumberImages(wand) > 1 {
@@ -221,7 +222,6 @@ final class MagickImage {
 
     /// Encodes as a progressive JPEG at `quality` and returns the bytes.
     func jpegBytes(quality: Int, progressive: Bool, path: String) throws -> [UInt8] {
-        _ = MagickSetImageFormat(wand, "JPEG")
         _ = MagickSetImageCompressionQuality(wand, quality)
         // 4:2:0 chroma below quality 90, 4:4:4 from 90 up (what libjpeg's cjpeg and libvips do); the
         // writer would otherwise subsample at any quality set on the image alone.
@@ -230,12 +230,16 @@ final class MagickImage {
         // ImageMagick 6's JPEG writer reads the wand's (image_info's) interlace, not the image's.
         _ = MagickSetInterlaceScheme(wand, progressive ? PlaneInterlace : NoInterlace)
         _ = MagickSetImageInterlaceScheme(wand, progressive ? PlaneInterlace : NoInterlace)
-        return try blob(path: path)
+        return try blob(format: "JPEG", path: path)
     }
 
     /// Encodes in the format already set on the image (or `format`) and returns the bytes.
     func blob(format: String? = nil, path: String) throws -> [UInt8] {
-        if let format { _ = MagickSetImageFormat(wand, format) }
+        if let format {
+            // Both: the wand's format (set for reading, copied into clones) would otherwise win.
+            _ = MagickSetFormat(wand, format)
+            _ = MagickSetImageFormat(wand, format)
+        }
         var length = 0
         guard let bytes = MagickGetImageBlob(wand, &length), length > 0 else {
             throw ImagingError(.writeFailed, path: path, detail: exceptionText() ?? "encoder returned nothing")

@@ -1,4 +1,5 @@
 import CMagickWand
+import Foundation
 
 /// Process-wide ImageMagick state: `MagickWandGenesis()` exactly once, and the resource limits, which
 /// ImageMagick keeps globally. Every wand is created after `start` has run.
@@ -9,10 +10,24 @@ enum MagickRuntime {
         _ = MagickSetResourceLimit(ThreadResource, 1)
     }()
 
-    /// Starts ImageMagick if needed and applies `limits` (idempotent; the last caller's limits win,
-    /// and ImageMagick's policy.xml may only lower them).
+    private static let limitsLock = NSLock()
+    nonisolated(unsafe) private static var limitsApplied = false
+
+    /// Starts ImageMagick if needed (idempotent, thread-safe).
+    static func ensureStarted() {
+        _ = genesis
+    }
+
+    /// Starts ImageMagick and, the first time only, sets its process-wide resource limits from
+    /// `limits` (policy.xml may only lower them). ImageMagick keeps one set per process, so later
+    /// converters with other limits rely on the per-converter checks (declared size before decoding,
+    /// the per-image deadline) rather than changing what running conversions see.
     static func start(limits: ResourceLimits) {
         _ = genesis
+        limitsLock.lock()
+        defer { limitsLock.unlock() }
+        guard !limitsApplied else { return }
+        limitsApplied = true
         _ = MagickSetResourceLimit(WidthResource, MagickSizeType(limits.maxWidth))
         _ = MagickSetResourceLimit(HeightResource, MagickSizeType(limits.maxHeight))
         _ = MagickSetResourceLimit(AreaResource, MagickSizeType(limits.maxArea))

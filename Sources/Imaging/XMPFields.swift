@@ -43,7 +43,7 @@ enum XMPFields {
         var rest = body[...]
         while let open = rest.range(of: "<rdf:li") {
             guard let close = rest[open.upperBound...].range(of: ">") else { break }
-            if rest[rest.index(before: close.lowerBound)] == "/" {  // <rdf:li/>
+            if close.lowerBound > rest.startIndex, rest[rest.index(before: close.lowerBound)] == "/" {  // <rdf:li/>
                 rest = rest[close.upperBound...]
                 continue
             }
@@ -85,7 +85,7 @@ enum XMPFields {
                 continue
             }
             guard let close = after.range(of: ">") else { return nil }
-            if after[after.index(before: close.lowerBound)] == "/" { return nil }
+            if close.lowerBound > after.startIndex, after[after.index(before: close.lowerBound)] == "/" { return nil }
             guard let end = after[close.upperBound...].range(of: "</\(name)>") else { return nil }
             return after[close.upperBound..<end.lowerBound]
         }

@@ -71,7 +71,7 @@ struct ShowView: Encodable {
         perceptualHash = asset?.perceptualHash?.description
         metadata =
             (asset?.metadata).flatMap { try? JSONDecoder().decode([String: String].self, from: Data($0.utf8)) } ?? [:]
-        previews = detail.renditions.map {
+        previews = detail.renditions.sorted { $0.width * $0.height > $1.width * $1.height }.map {
             Preview(name: $0.name, width: $0.width, height: $0.height, bytes: $0.bytes, path: previewsRoot + "/" + $0.path)
         }
         errors = detail.errors.map { Failure(path: $0.path, stage: $0.stage, code: $0.code, message: $0.message) }
@@ -90,7 +90,7 @@ struct ShowView: Encodable {
                 ("dimensions", asset.width.flatMap { w in asset.height.map { "\(w)x\($0)" } }),
                 ("orientation", asset.orientation.map(String.init)),
                 ("taken", asset.takenAt.map { $0 + (asset.takenOffset ?? "") }),
-                ("camera", [asset.cameraMake, asset.cameraModel].compactMap { $0 }.joined(separator: " ")),
+                ("camera", Catalog.cameraName(make: asset.cameraMake, model: asset.cameraModel)),
                 ("lens", asset.lens),
                 ("exposure", asset.exposureTime.map { $0 < 1 ? "1/\(Int((1 / $0).rounded())) s" : "\($0) s" }),
                 ("aperture", asset.fNumber.map { "f/\(String(format: "%.1f", $0))" }),
