@@ -88,45 +88,57 @@ public final class Catalog: Sendable {
 
     /// Records what ingesting one file found, in one transaction: the file row, the asset (new
     /// content only) with its previews, the search entry, and errors (old ones for the path cleared).
+    /// Returns the stored file row and whether this call created the asset.
     @discardableResult
-    public func record(_ ingest: IngestRecord) throws -> FileRecord {
+    public func record(_ ingest: IngestRecord) throws -> (file: FileRecord, newAsset: Bool) {
+        try write { db in try Self.record(ingest, db: db) }
+    }
+
+    /// Records many ingests in one transaction (bulk imports, tests with thousands of rows).
+    public func recordAll(_ ingests: [IngestRecord]) throws {
         try write { db in
-            var assetId: Int64?
-            if var asset = ingest.asset {
-                if let existing = try AssetRecord.filter(Column("sha256") == asset.sha256).fetchOne(db) {
-                    assetId = existing.id
-                } else {
-                    try asset.insert(db)
-                    assetId = asset.id
-                    for var rendition in ingest.renditions {
-                        rendition.assetId = asset.id!
-                        try rendition.insert(db)
-                    }
-                }
-            } else if let sha = ingest.file.sha256 {
-                assetId = try AssetRecord.filter(Column("sha256") == sha).fetchOne(db)?.id
-            }
-            var file = ingest.file
-            file.assetId = assetId
-            if let existing = try FileRecord.filter(Column("library_id") == file.libraryId && Column("path") == file.path)
-                .fetchOne(db)
-            {
-                file.id = existing.id
-                file.firstSeen = existing.firstSeen
-                try file.update(db)
-            } else {
-                try file.insert(db)
-            }
-            try db.execute(
-                sql: "DELETE FROM errors WHERE library_id = ? AND path = ?", arguments: [file.libraryId, file.path])
-            for var error in ingest.errors {
-                error.libraryId = file.libraryId
-                error.path = file.path
-                try error.insert(db)
-            }
-            try SearchIndex.update(fileId: file.id!, path: file.path, db: db)
-            return file
+            for ingest in ingests { _ = try Self.record(ingest, db: db) }
         }
+    }
+
+    private static func record(_ ingest: IngestRecord, db: Database) throws -> (file: FileRecord, newAsset: Bool) {
+        var assetId: Int64?
+        var newAsset = false
+        if var asset = ingest.asset {
+            if let existing = try AssetRecord.filter(Column("sha256") == asset.sha256).fetchOne(db) {
+                assetId = existing.id
+            } else {
+                try asset.insert(db)
+                assetId = asset.id
+                newAsset = true
+                for var rendition in ingest.renditions {
+                    rendition.assetId = asset.id!
+                    try rendition.insert(db)
+                }
+            }
+        } else if let sha = ingest.file.sha256 {
+            assetId = try AssetRecord.filter(Column("sha256") == sha).fetchOne(db)?.id
+        }
+        var file = ingest.file
+        file.assetId = assetId
+        if let existing = try FileRecord.filter(Column("library_id") == file.libraryId && Column("path") == file.path)
+            .fetchOne(db)
+        {
+            file.id = existing.id
+            file.firstSeen = existing.firstSeen
+            try file.update(db)
+        } else {
+            try file.insert(db)
+        }
+        try db.execute(
+            sql: "DELETE FROM errors WHERE library_id = ? AND path = ?", arguments: [file.libraryId, file.path])
+        for var error in ingest.errors {
+            error.libraryId = file.libraryId
+            error.path = file.path
+            try error.insert(db)
+        }
+        try SearchIndex.update(fileId: file.id!, path: file.path, db: db)
+        return (file, newAsset)
     }
 
     /// Marks files no longer on disk as missing (their assets and previews stay: deletes are kept).

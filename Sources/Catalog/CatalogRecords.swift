@@ -44,6 +44,24 @@ public struct FileRecord: Codable, Sendable, Equatable, FetchableRecord, Mutable
     public var firstSeen: String
     public var lastSeen: String
 
+    /// Makes a file row.
+    public init(
+        id: Int64? = nil, libraryId: Int64, path: String, size: Int64, mtimeNs: Int64, inode: Int64, sha256: String?,
+        state: String = "present", assetId: Int64? = nil, firstSeen: String, lastSeen: String
+    ) {
+        self.id = id
+        self.libraryId = libraryId
+        self.path = path
+        self.size = size
+        self.mtimeNs = mtimeNs
+        self.inode = inode
+        self.sha256 = sha256
+        self.state = state
+        self.assetId = assetId
+        self.firstSeen = firstSeen
+        self.lastSeen = lastSeen
+    }
+
     public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
 }
 
@@ -87,6 +105,48 @@ public struct AssetRecord: Codable, Sendable, Equatable, FetchableRecord, Mutabl
     /// JSON object of every metadata field read.
     public var metadata: String
     public var analyzedAt: String
+
+    /// Makes an asset row; everything beyond identity and kind is optional.
+    public init(
+        id: Int64? = nil, sha256: String, md5: String, size: Int64, kind: String, mime: String, width: Int? = nil,
+        height: Int? = nil, orientation: Int? = nil, takenAt: String? = nil, takenOffset: String? = nil,
+        cameraMake: String? = nil, cameraModel: String? = nil, lens: String? = nil, exposureTime: Double? = nil,
+        fNumber: Double? = nil, iso: Int? = nil, focalLength: Double? = nil, latitude: Double? = nil,
+        longitude: Double? = nil, altitude: Double? = nil, title: String? = nil, caption: String? = nil,
+        keywords: String? = nil, rating: Int? = nil, phash: Int64? = nil, damaged: Bool = false,
+        warnings: String? = nil, metadata: String = "{}", analyzedAt: String
+    ) {
+        self.id = id
+        self.sha256 = sha256
+        self.md5 = md5
+        self.size = size
+        self.kind = kind
+        self.mime = mime
+        self.width = width
+        self.height = height
+        self.orientation = orientation
+        self.takenAt = takenAt
+        self.takenOffset = takenOffset
+        self.cameraMake = cameraMake
+        self.cameraModel = cameraModel
+        self.lens = lens
+        self.exposureTime = exposureTime
+        self.fNumber = fNumber
+        self.iso = iso
+        self.focalLength = focalLength
+        self.latitude = latitude
+        self.longitude = longitude
+        self.altitude = altitude
+        self.title = title
+        self.caption = caption
+        self.keywords = keywords
+        self.rating = rating
+        self.phash = phash
+        self.damaged = damaged
+        self.warnings = warnings
+        self.metadata = metadata
+        self.analyzedAt = analyzedAt
+    }
 
     public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
 }

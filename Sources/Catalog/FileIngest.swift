@@ -10,6 +10,7 @@ struct FileIngest: Sendable {
     let converter: ImageConverter
     let maxDecodeBytes: Int
     let logger: Logger
+    let claims = ContentClaims()
 
     func run(_ job: IngestJob) -> IngestResult {
         let entry = job.entry
@@ -32,12 +33,15 @@ struct FileIngest: Sendable {
         var renditions: [RenditionRecord] = []
         var newAsset = false
         do {
-            if try catalog.asset(sha256: digest.sha256) == nil {
-                newAsset = true
+            let owner = claims.claim(digest.sha256)
+            defer { if owner { claims.release(digest.sha256) } }
+            if owner, try catalog.asset(sha256: digest.sha256) == nil {
                 (asset, renditions, errors) = describe(
                     bytes: bytes ?? [], digest: digest, path: entry.absolutePath, ext: ext, now: now)
             }
-            file = try catalog.record(IngestRecord(file: file, asset: asset, renditions: renditions, errors: errors))
+            let recorded = try catalog.record(IngestRecord(file: file, asset: asset, renditions: renditions, errors: errors))
+            file = recorded.file
+            newAsset = recorded.newAsset
         } catch {
             logger.error("ingest failed", metadata: ["path": "\(entry.absolutePath)", "error": "\(error)"])
             return .failed(ScanFailure(path: entry.absolutePath, code: "database", message: "\(error)"))
