@@ -22,17 +22,19 @@ struct RawDecoder {
                 metadata.cameraMake = metadata.cameraMake ?? parts.first
                 metadata.cameraModel = metadata.cameraModel ?? (parts.count > 1 ? parts[1] : nil)
             }
-            if let iso = fields["raw:ISO speed"].flatMap({ Double($0) }) { metadata.iso = metadata.iso ?? Int(iso) }
-            if let shutter = fields["raw:Shutter"]?.replacingOccurrences(of: " sec", with: "") {
-                metadata.exposureTime = metadata.exposureTime ?? ExifFields.rational(shutter)
+            // dcraw prints 0 for what the file does not say.
+            func positive(_ value: Double?) -> Double? { value.flatMap { $0 > 0 ? $0 : nil } }
+            if let iso = positive(fields["raw:ISO speed"].flatMap { Double($0) }) { metadata.iso = metadata.iso ?? Int(iso) }
+            if let shutter = positive(fields["raw:Shutter"].flatMap { ExifFields.rational($0.replacingOccurrences(of: " sec", with: "")) }) {
+                metadata.exposureTime = metadata.exposureTime ?? shutter
             }
-            if let aperture = fields["raw:Aperture"]?.replacingOccurrences(of: "f/", with: "") {
-                metadata.fNumber = metadata.fNumber ?? Double(aperture)
+            if let aperture = positive(fields["raw:Aperture"].flatMap { Double($0.replacingOccurrences(of: "f/", with: "")) }) {
+                metadata.fNumber = metadata.fNumber ?? aperture
             }
-            if let focal = fields["raw:Focal length"]?.replacingOccurrences(of: " mm", with: "") {
-                metadata.focalLength = metadata.focalLength ?? Double(focal)
+            if let focal = positive(fields["raw:Focal length"].flatMap { Double($0.replacingOccurrences(of: " mm", with: "")) }) {
+                metadata.focalLength = metadata.focalLength ?? focal
             }
-            if metadata.takenAt == nil, let stamp = fields["raw:Timestamp"] {
+            if metadata.takenAt == nil, let stamp = fields["raw:Timestamp"], !stamp.hasSuffix(" 1970") {
                 let formatter = DateFormatter()
                 formatter.locale = Locale(identifier: "en_US_POSIX")
                 formatter.dateFormat = "EEE MMM d HH:mm:ss yyyy"
