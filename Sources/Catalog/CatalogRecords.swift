@@ -42,6 +42,7 @@ public struct FileRecord: Codable, Sendable, Equatable, FetchableRecord, Mutable
     public var assetId: Int64?
     /// First and last scan that saw it (ISO 8601).
     public var firstSeen: String
+    /// Last scan that saw it (ISO 8601).
     public var lastSeen: String
 
     /// Makes a file row.
@@ -70,40 +71,55 @@ public struct AssetRecord: Codable, Sendable, Equatable, FetchableRecord, Mutabl
     public static let databaseTableName = "assets"
     public static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
     public static let databaseColumnEncodingStrategy = DatabaseColumnEncodingStrategy.convertToSnakeCase
+    /// Row id.
     public var id: Int64?
+    /// Content hash (the master blob's name).
     public var sha256: String
+    /// MD5 for Azure's Content-MD5.
     public var md5: String
+    /// Bytes.
     public var size: Int64
     /// `jpeg`, `png`, … `raw`, or `other` for files without previews.
     public var kind: String
+    /// Content type for the blob.
     public var mime: String
+    /// Size after orientation.
     public var width: Int?
     public var height: Int?
+    /// EXIF orientation of the original, 1…8.
     public var orientation: Int?
+    /// Camera-local capture time `YYYY-MM-DDTHH:MM:SS`, and its UTC offset when recorded.
     public var takenAt: String?
     public var takenOffset: String?
+    /// Camera and lens as the file names them.
     public var cameraMake: String?
     public var cameraModel: String?
     public var lens: String?
+    /// Exposure: seconds, f-number, ISO, millimetres.
     public var exposureTime: Double?
     public var fNumber: Double?
     public var iso: Int?
     public var focalLength: Double?
+    /// Position in decimal degrees and metres.
     public var latitude: Double?
     public var longitude: Double?
     public var altitude: Double?
+    /// XMP/IPTC title and caption.
     public var title: String?
     public var caption: String?
     /// JSON array of keywords.
     public var keywords: String?
+    /// XMP rating, -1…5.
     public var rating: Int?
     /// The dHash bits as a signed integer (SQLite has no unsigned 64-bit type).
     public var phash: Int64?
     /// Decoded only with corrupt-data warnings.
     public var damaged: Bool
+    /// ImageMagick's warnings, newline separated.
     public var warnings: String?
     /// JSON object of every metadata field read.
     public var metadata: String
+    /// When it was analysed (ISO 8601).
     public var analyzedAt: String
 
     /// Makes an asset row; everything beyond identity and kind is optional.
@@ -156,9 +172,11 @@ public struct RenditionRecord: Codable, Sendable, Equatable, FetchableRecord, Pe
     public static let databaseTableName = "renditions"
     public static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
     public static let databaseColumnEncodingStrategy = DatabaseColumnEncodingStrategy.convertToSnakeCase
+    /// The asset it previews.
     public var assetId: Int64
     /// `hd`, `1600`, … `sq100`.
     public var name: String
+    /// Oriented size and encoded bytes.
     public var width: Int
     public var height: Int
     public var bytes: Int
@@ -171,7 +189,9 @@ public struct ErrorRecord: Codable, Sendable, Equatable, FetchableRecord, Mutabl
     public static let databaseTableName = "errors"
     public static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
     public static let databaseColumnEncodingStrategy = DatabaseColumnEncodingStrategy.convertToSnakeCase
+    /// Row id.
     public var id: Int64?
+    /// The library and path concerned, and the content if it was hashed.
     public var libraryId: Int64?
     public var path: String
     public var sha256: String?
@@ -181,6 +201,7 @@ public struct ErrorRecord: Codable, Sendable, Equatable, FetchableRecord, Mutabl
     public var code: String
     /// The message, with the library's own text.
     public var message: String
+    /// When (ISO 8601).
     public var occurredAt: String
 
     public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
@@ -191,12 +212,18 @@ public struct OutboxRecord: Codable, Sendable, Equatable, FetchableRecord, Mutab
     public static let databaseTableName = "outbox"
     public static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
     public static let databaseColumnEncodingStrategy = DatabaseColumnEncodingStrategy.convertToSnakeCase
+    /// Row id.
     public var id: Int64?
+    /// `master`, `rendition`, `entity`, `event` or `delete`.
     public var kind: String
+    /// Blob name, table row key or queue name.
     public var target: String
+    /// JSON details of the work.
     public var payload: String?
+    /// The file and asset it is for.
     public var fileId: Int64?
     public var assetId: Int64?
+    /// Bookkeeping of the sync workers: created, tries, back-off, last failure, completion.
     public var createdAt: String
     public var attempts: Int
     public var notBefore: String?

@@ -2,6 +2,7 @@
 /// to a generated image as its `exif` profile. Tests and benchmark fixtures use it to make photos
 /// that carry camera, time, exposure, GPS and orientation like a camera's would.
 public struct ExifBlob: Sendable, Equatable {
+    /// Camera maker, model and lens (IFD0 Make/Model, Exif LensModel).
     public var make: String?
     public var model: String?
     public var lens: String?
@@ -11,6 +12,7 @@ public struct ExifBlob: Sendable, Equatable {
     public var offsetTimeOriginal: String?
     /// Seconds as numerator/denominator (1/250 s = (1, 250)).
     public var exposureTime: (UInt32, UInt32)?
+    /// Aperture, ISO and focal length (mm), as EXIF stores them.
     public var fNumber: (UInt32, UInt32)?
     public var iso: UInt16?
     public var focalLength: (UInt32, UInt32)?
@@ -18,6 +20,7 @@ public struct ExifBlob: Sendable, Equatable {
     public var orientation: UInt16?
     /// Decimal degrees, north/east positive.
     public var latitude: Double?
+    /// Decimal degrees, east positive.
     public var longitude: Double?
     /// Metres.
     public var altitude: Double?
@@ -25,6 +28,7 @@ public struct ExifBlob: Sendable, Equatable {
     /// An empty block; set the fields wanted.
     public init() {}
 
+    /// Equal when they encode to the same bytes (tuples are not Equatable).
     public static func == (a: ExifBlob, b: ExifBlob) -> Bool { a.bytes == b.bytes }
 
     private enum Value {
