@@ -133,7 +133,8 @@ extension BlobClient {
                 }
             }
         }
-        return try await transport.runBlocking { try hasher.finish(through: completed) }
+        let done = completed
+        return try await transport.runBlocking { try hasher.finish(through: done) }
     }
 }
 

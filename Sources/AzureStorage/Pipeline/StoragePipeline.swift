@@ -23,8 +23,9 @@ struct StoragePipeline: Sendable {
             try Task.checkCancellation()
             let request = prepare(call, clientRequestID: clientRequestID)
             let started = ContinuousClock.now
-            let retryAfter: Duration?
-            let failure: AzureStorageError
+            var retryAfter: Duration?
+            var failure: AzureStorageError
+            var retryable: Bool
             do {
                 let response = try await transport.send(request)
                 logger.debug(
@@ -35,17 +36,15 @@ struct StoragePipeline: Sendable {
                     ])
                 if (200..<300).contains(response.status) || response.status == 304 { return response }
                 failure = serviceError(call, request: request, response: response, attempts: attempt)
-                let retryable = retry.retryableStatuses.contains(response.status) && call.idempotent
-                guard retryable, attempt < retry.maxAttempts else { throw failure }
+                retryable = retry.retryableStatuses.contains(response.status) && call.idempotent
                 retryAfter = RetryPolicy.parseRetryAfter(
                     response.headers["retry-after"], now: Int(Date().timeIntervalSince1970))
             } catch let transportFailure as TransportFailure {
                 failure = transportError(call, transportFailure, attempts: attempt)
                 // A local file problem will not go away by resending.
-                let retryable = transportFailure.fileError == nil && (call.idempotent || !transportFailure.requestSent)
-                guard retryable, attempt < retry.maxAttempts else { throw failure }
-                retryAfter = nil
+                retryable = transportFailure.fileError == nil && (call.idempotent || !transportFailure.requestSent)
             }
+            guard retryable, attempt < retry.maxAttempts else { throw failure }
             let pause = retry.delay(afterAttempt: attempt, retryAfter: retryAfter)
             logger.warning(
                 "storage request failed, retrying",

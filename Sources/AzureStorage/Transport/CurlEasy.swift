@@ -44,7 +44,7 @@ final class CurlEasy {
         setPointer(CURLOPT_SHARE, share.handle)
         setPointer(CURLOPT_ERRORBUFFER, UnsafeMutableRawPointer(errorBuffer))
         setLong(CURLOPT_NOSIGNAL, 1)  // threads: no SIGALRM for DNS timeouts
-        setLong(CURLOPT_HTTP_VERSION, Int(CURL_HTTP_VERSION_1_1.rawValue))
+        setLong(CURLOPT_HTTP_VERSION, CURL_HTTP_VERSION_1_1)
         setLong(CURLOPT_CONNECTTIMEOUT_MS, Self.milliseconds(configuration.connectTimeout))
         setLong(CURLOPT_LOW_SPEED_LIMIT, 1)
         setLong(CURLOPT_LOW_SPEED_TIME, max(1, Self.milliseconds(configuration.stallTimeout) / 1000))

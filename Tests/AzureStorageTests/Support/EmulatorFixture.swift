@@ -6,8 +6,13 @@ import Testing
 /// Starts the real emulator in-process on free ports with data in memory, hands a client pointed
 /// at it to the test, and shuts both down whatever happens.
 enum EmulatorFixture {
+    static func with<T>(_ body: (RunningEmulator, StorageClient) async throws -> T) async throws -> T {
+        try await with(configure: { _ in }, body)
+    }
+
+    /// The same, with the client's configuration adjusted first.
     static func with<T>(
-        configure: (inout StorageClientConfiguration) -> Void = { _ in },
+        configure: (inout StorageClientConfiguration) -> Void,
         _ body: (RunningEmulator, StorageClient) async throws -> T
     ) async throws -> T {
         let emulator = try await RunningEmulator.start()

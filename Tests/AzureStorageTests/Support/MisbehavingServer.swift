@@ -40,12 +40,11 @@ final class MisbehavingServer: Sendable {
 
     /// Starts listening on 127.0.0.1 and a free port.
     static func start(script: [Step], fallback: Step = .respond(status: 200)) async throws -> MisbehavingServer {
-        let box = Mutex(State(script: script, fallback: fallback))
-        return try await MisbehavingServer(state: box)
+        try await MisbehavingServer(script: script, fallback: fallback)
     }
 
-    private init(state: Mutex<State>) async throws {
-        self.state = state
+    private init(script: [Step], fallback: Step) async throws {
+        state = Mutex(State(script: script, fallback: fallback))
         // The handler needs the server to fetch steps; it is created per connection below.
         let router = StepRouter()
         channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)

@@ -18,9 +18,10 @@ enum TestClients {
     }
 
     /// A client for the development account whose every endpoint is `http://127.0.0.1:port/devstoreaccount1`.
-    static func client(port: Int, retry: RetryPolicy = quickRetries, configure: (inout StorageClientConfiguration) -> Void = { _ in })
-        throws -> StorageClient
-    {
+    static func client(
+        port: Int, retry: RetryPolicy = quickRetries,
+        configure: (inout StorageClientConfiguration) -> Void = { _ in }
+    ) throws -> StorageClient {
         let base = "http://127.0.0.1:\(port)/devstoreaccount1"
         var configuration = StorageClientConfiguration()
         configuration.retry = retry

@@ -39,7 +39,7 @@ import Testing
     @Test func uploadsSendMD5AndLength() async throws {
         let server = try await MisbehavingServer.start(script: [], fallback: .respond(status: 201))
         let bytes = TestClients.bytes(count: 777)
-        try await TestClients.with(try TestClients.client(port: server.port)) { client in
+        _ = try await TestClients.with(try TestClients.client(port: server.port)) { client in
             try await client.blobs.putBlob(container: "c", name: "b", bytes: bytes)
         }
         await server.shutdown()

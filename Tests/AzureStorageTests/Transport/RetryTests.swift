@@ -1,4 +1,4 @@
-import AzureStorage
+@testable import AzureStorage
 import Foundation
 import Testing
 

@@ -30,7 +30,8 @@ import Testing
         #expect(json.contains("\"whole@odata.type\":\"Edm.Double\",\"whole\":2.0"))
         #expect(json.contains("\"n\":7"))
         #expect(json.contains("\"s\":\"a \\\"quoted\\\"\\nline\""))
-        let back = try #require(TableEntity(json: try #require(JSONValue.parse(Array(json.utf8)))))
+        let parsed = try #require(JSONValue.parse(Array(json.utf8)))
+        let back = try #require(TableEntity(json: parsed))
         #expect(back.properties == entity.properties)
     }
 
@@ -40,7 +41,8 @@ import Testing
             "Timestamp":"2024-07-03T09:46:40.1234567Z","n":5,"d":1.25,"flag":true,"when@odata.type":"Edm.DateTime",\
             "when":"2024-07-03T09:46:40Z","u":"\\u00e9t\\u00e9 \\ud83d\\udcf7"}
             """
-        let entity = try #require(TableEntity(json: try #require(JSONValue.parse(Array(body.utf8)))))
+        let parsed = try #require(JSONValue.parse(Array(body.utf8)))
+        let entity = try #require(TableEntity(json: parsed))
         #expect(entity.etag == "W/\"datetime'2024'\"")
         #expect(entity["n"] == .int32(5))
         #expect(entity["d"] == .double(1.25))
@@ -115,7 +117,7 @@ import Testing
         #expect(a != BlockID.make(index: 0, md5: [UInt8](repeating: 0xAC, count: 16)))
     }
 
-    @Test func metadataIsValidated() {
+    @Test func metadataIsValidated() throws {
         #expect(throws: AzureStorageError.self) { try Metadata.validated(["bad-name": "x"], operation: "t") }
         #expect(throws: AzureStorageError.self) { try Metadata.validated(["1st": "x"], operation: "t") }
         #expect(throws: AzureStorageError.self) { try Metadata.validated(["path": "Été"], operation: "t") }
