@@ -94,6 +94,7 @@ let package = Package(
             name: "AzureStorageTests",
             dependencies: [
                 "AzureStorage", "StorageEmulator",
+                .product(name: "Logging", package: "swift-log"),
                 // The misbehaving HTTP server the retry tests run against.
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),

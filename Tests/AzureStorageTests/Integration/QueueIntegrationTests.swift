@@ -5,7 +5,7 @@ import Testing
 /// Every Queue operation of the client against the in-process emulator.
 @Suite struct QueueIntegrationTests {
     @Test func putGetUpdateDelete() async throws {
-        try await EmulatorFixture.with { emulator, client in
+        try await EmulatorFixture.with(services: [.queue]) { emulator, client in
             guard EmulatorFixture.serves(emulator, .queue) else { return }
             let queue = EmulatorFixture.containerName("q")
             #expect(try await client.queues.createQueue(queue))
@@ -42,7 +42,7 @@ import Testing
     }
 
     @Test func batchGetVisibilityDelayAndClear() async throws {
-        try await EmulatorFixture.with { emulator, client in
+        try await EmulatorFixture.with(services: [.queue]) { emulator, client in
             guard EmulatorFixture.serves(emulator, .queue) else { return }
             let queue = EmulatorFixture.containerName("q")
             try await client.queues.createQueue(queue)

@@ -13,7 +13,7 @@ import Testing
         configuration.retry = TestClients.quickRetries
         return try StorageClient(
             connectionString: "BlobEndpoint=\(emulator.endpoint(.blob));SharedAccessSignature=\(token)",
-            configuration: configuration)
+            configuration: configuration, logger: TestClients.quietLogger)
     }
 
     @Test func sasOnlyConnectionStringCanUploadListAndDownload() async throws {

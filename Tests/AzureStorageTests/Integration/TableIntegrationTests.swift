@@ -22,7 +22,7 @@ import Testing
     }()
 
     @Test func insertGetAndTypesRoundTrip() async throws {
-        try await EmulatorFixture.with { emulator, client in
+        try await EmulatorFixture.with(services: [.table]) { emulator, client in
             guard EmulatorFixture.serves(emulator, .table) else { return }
             let table = Self.tableName()
             #expect(try await client.tables.createTable(table))
@@ -46,7 +46,7 @@ import Testing
     }
 
     @Test func mergeReplaceUpsertDeleteAndETags() async throws {
-        try await EmulatorFixture.with { emulator, client in
+        try await EmulatorFixture.with(services: [.table]) { emulator, client in
             guard EmulatorFixture.serves(emulator, .table) else { return }
             let table = Self.tableName()
             try await client.tables.createTable(table)
@@ -81,7 +81,7 @@ import Testing
     }
 
     @Test func queryFollowsContinuations() async throws {
-        try await EmulatorFixture.with { emulator, client in
+        try await EmulatorFixture.with(services: [.table]) { emulator, client in
             guard EmulatorFixture.serves(emulator, .table) else { return }
             let table = Self.tableName()
             try await client.tables.createTable(table)
@@ -108,7 +108,7 @@ import Testing
     }
 
     @Test func batchIsAllOrNothing() async throws {
-        try await EmulatorFixture.with { emulator, client in
+        try await EmulatorFixture.with(services: [.table]) { emulator, client in
             guard EmulatorFixture.serves(emulator, .table) else { return }
             let table = Self.tableName()
             try await client.tables.createTable(table)

@@ -6,22 +6,28 @@ import Testing
 /// Starts the real emulator in-process on free ports with data in memory, hands a client pointed
 /// at it to the test, and shuts both down whatever happens.
 enum EmulatorFixture {
-    static func with<T>(_ body: (RunningEmulator, StorageClient) async throws -> T) async throws -> T {
-        try await with(configure: { _ in }, body)
+    static func with<T>(
+        services: Set<ServiceKind> = [.blob], _ body: (RunningEmulator, StorageClient) async throws -> T
+    ) async throws -> T {
+        try await with(services: services, configure: { _ in }, body)
     }
 
-    /// The same, with the client's configuration adjusted first.
+    /// The same, with the client's configuration adjusted first. Only the services a suite needs are
+    /// started, so a suite does not depend on services it does not use.
     static func with<T>(
-        configure: (inout StorageClientConfiguration) -> Void,
+        services: Set<ServiceKind> = [.blob], configure: (inout StorageClientConfiguration) -> Void,
         _ body: (RunningEmulator, StorageClient) async throws -> T
     ) async throws -> T {
-        let emulator = try await RunningEmulator.start()
+        var emulatorConfiguration = EmulatorConfiguration.ephemeral()
+        emulatorConfiguration.services = services
+        let emulator = try await RunningEmulator.start(configuration: emulatorConfiguration)
         var configuration = StorageClientConfiguration()
         configuration.retry = TestClients.quickRetries
         configure(&configuration)
         let client: StorageClient
         do {
-            client = try StorageClient(connectionString: emulator.connectionString, configuration: configuration)
+            client = try StorageClient(
+                connectionString: emulator.connectionString, configuration: configuration, logger: TestClients.quietLogger)
         } catch {
             await emulator.shutdown()
             throw error

@@ -1,11 +1,19 @@
 import AzureStorage
 import Crypto
 import Foundation
+import Logging
 
 /// Helpers shared by the suites: clients pointed at a local server, temporary files, quick retries.
 enum TestClients {
     static let developmentKey =
         "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw=="
+
+    /// Retries are expected in these suites: log only what would matter in production at error level.
+    static var quietLogger: Logger {
+        var logger = Logger(label: "ironviper.azurestorage.tests")
+        logger.logLevel = .error
+        return logger
+    }
 
     /// Retries that do not make the suite slow.
     static var quickRetries: RetryPolicy {
@@ -29,7 +37,7 @@ enum TestClients {
         return try StorageClient(
             connectionString: "DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=\(developmentKey);"
                 + "BlobEndpoint=\(base);QueueEndpoint=\(base);TableEndpoint=\(base)",
-            configuration: configuration)
+            configuration: configuration, logger: quietLogger)
     }
 
     /// Runs `body` with a client and always shuts the client down.
