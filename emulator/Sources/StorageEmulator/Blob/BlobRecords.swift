@@ -31,8 +31,31 @@ struct LeaseFields: Codable, Sendable, Equatable {
     }
 }
 
+/// Containers and blobs store a lease in the same five columns.
+protocol LeaseColumns {
+    var leaseId: String? { get set }
+    var leaseState: String { get set }
+    var leaseDuration: Int? { get set }
+    var leaseExpires: Double? { get set }
+    var leaseBreakAt: Double? { get set }
+}
+
+extension LeaseColumns {
+    /// The lease as one value, for the state machine.
+    var lease: LeaseFields {
+        get { LeaseFields(leaseId: leaseId, leaseState: leaseState, leaseDuration: leaseDuration, leaseExpires: leaseExpires, leaseBreakAt: leaseBreakAt) }
+        set {
+            leaseId = newValue.leaseId
+            leaseState = newValue.leaseState
+            leaseDuration = newValue.leaseDuration
+            leaseExpires = newValue.leaseExpires
+            leaseBreakAt = newValue.leaseBreakAt
+        }
+    }
+}
+
 /// A row of `containers`.
-struct ContainerRecord: Codable, Sendable, FetchableRecord, PersistableRecord {
+struct ContainerRecord: Codable, Sendable, FetchableRecord, PersistableRecord, LeaseColumns {
     static let databaseTableName = "containers"
     static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
     static let databaseColumnEncodingStrategy = DatabaseColumnEncodingStrategy.convertToSnakeCase
@@ -50,21 +73,10 @@ struct ContainerRecord: Codable, Sendable, FetchableRecord, PersistableRecord {
     var leaseDuration: Int?
     var leaseExpires: Double?
     var leaseBreakAt: Double?
-
-    var lease: LeaseFields {
-        get { LeaseFields(leaseId: leaseId, leaseState: leaseState, leaseDuration: leaseDuration, leaseExpires: leaseExpires, leaseBreakAt: leaseBreakAt) }
-        set {
-            leaseId = newValue.leaseId
-            leaseState = newValue.leaseState
-            leaseDuration = newValue.leaseDuration
-            leaseExpires = newValue.leaseExpires
-            leaseBreakAt = newValue.leaseBreakAt
-        }
-    }
 }
 
 /// A row of `blobs`: a base blob (`snapshot == ""`) or one of its snapshots.
-struct BlobRecord: Codable, Sendable, FetchableRecord, MutablePersistableRecord {
+struct BlobRecord: Codable, Sendable, FetchableRecord, MutablePersistableRecord, LeaseColumns {
     static let databaseTableName = "blobs"
     static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
     static let databaseColumnEncodingStrategy = DatabaseColumnEncodingStrategy.convertToSnakeCase
@@ -100,17 +112,6 @@ struct BlobRecord: Codable, Sendable, FetchableRecord, MutablePersistableRecord 
     var copyCompleted: Double?
 
     mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
-
-    var lease: LeaseFields {
-        get { LeaseFields(leaseId: leaseId, leaseState: leaseState, leaseDuration: leaseDuration, leaseExpires: leaseExpires, leaseBreakAt: leaseBreakAt) }
-        set {
-            leaseId = newValue.leaseId
-            leaseState = newValue.leaseState
-            leaseDuration = newValue.leaseDuration
-            leaseExpires = newValue.leaseExpires
-            leaseBreakAt = newValue.leaseBreakAt
-        }
-    }
 
     /// The content headers a client sets together with Set Blob Properties or an upload.
     var contentHeaders: ContentHeaders {

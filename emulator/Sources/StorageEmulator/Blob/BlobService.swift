@@ -26,7 +26,75 @@ struct BlobService: StorageServiceHandler {
         if BlobOperation.unimplemented.contains(operation) {
             throw StorageError.unsupportedOperation(operation.rawValue, request.encodedPath)
         }
-        throw StorageError.unsupportedOperation(operation.rawValue, request.encodedPath)
+        if let container { try Self.validateContainerName(container) }
+        let target = BlobTarget(account: request.account, container: container ?? "", blob: blobName ?? "")
+        switch operation {
+        case .listContainers: return try await listContainers(request, context)
+        case .getServiceProperties: return try await getServiceProperties(request, context)
+        case .setServiceProperties: return try await setServiceProperties(request, context)
+        case .getAccountInfo: return try getAccountInfo(request, context)
+        case .createContainer: return try await createContainer(target, request, context)
+        case .getContainerProperties, .getContainerMetadata: return try await getContainerProperties(target, request, context)
+        case .deleteContainer: return try await deleteContainer(target, request, context)
+        case .setContainerMetadata: return try await setContainerMetadata(target, request, context)
+        case .getContainerACL: return try await getContainerACL(target, request, context)
+        case .setContainerACL: return try await setContainerACL(target, request, context)
+        case .leaseContainer: return try await leaseContainer(target, request, context)
+        case .listBlobs: return try await listBlobs(target, request, context)
+        case .putBlob: return try await putBlob(target, request, context)
+        case .getBlob: return try await getBlob(target, request, context, headOnly: false)
+        case .getBlobProperties: return try await getBlob(target, request, context, headOnly: true)
+        case .getBlobMetadata: return try await getBlobMetadata(target, request, context)
+        case .deleteBlob: return try await deleteBlob(target, request, context)
+        case .setBlobProperties: return try await setBlobProperties(target, request, context)
+        case .setBlobMetadata: return try await setBlobMetadata(target, request, context)
+        case .putBlock: return try await putBlock(target, request, context)
+        case .putBlockList: return try await putBlockList(target, request, context)
+        case .getBlockList: return try await getBlockList(target, request, context)
+        case .snapshotBlob: return try await snapshotBlob(target, request, context)
+        case .copyBlob: return try await copyBlob(target, request, context)
+        case .abortCopyBlob:
+            throw StorageError(.conflict, "NoPendingCopyOperation", "There is currently no pending copy operation: emulator copies complete at once.")
+        case .setBlobTier: return try await setBlobTier(target, request, context)
+        case .leaseBlob: return try await leaseBlob(target, request, context)
+        case .getServiceStats, .putBlockFromURL, .getBlobTags, .setBlobTags, .undeleteBlob, .batch:
+            throw StorageError.unsupportedOperation(operation.rawValue, request.encodedPath)
+        }
+    }
+
+    /// Container names: 3-63 lowercase letters, digits and single hyphens, or one of Azure's `$` containers.
+    static func validateContainerName(_ name: String) throws {
+        if name == "$root" || name == "$logs" || name == "$web" { return }
+        let bytes = Array(name.utf8)
+        let valid = (3...63).contains(bytes.count)
+            && bytes.allSatisfy { ($0 >= 97 && $0 <= 122) || ($0 >= 48 && $0 <= 57) || $0 == 45 }
+            && bytes.first != 45 && bytes.last != 45 && !name.contains("--")
+        guard valid else {
+            throw StorageError(.badRequest, "InvalidResourceName", "The specifed resource name contains invalid characters: '\(name)'.")
+        }
+    }
+
+    /// The `ServiceEndpoint` attribute of listings: where the client reached this service.
+    static func serviceEndpoint(_ request: StorageRequest) -> String {
+        let host = request.header("host") ?? "127.0.0.1:\(ServiceKind.blob.defaultPort)"
+        return "http://\(host)/\(request.account)/"
+    }
+
+    static func xmlResponse(_ xml: XMLWriter, status: HTTPResponse.Status = .ok, headers: HTTPFields = [:], head: Bool = false) -> Response {
+        var headers = headers
+        headers[.contentType] = "application/xml"
+        let buffer = ByteBuffer(string: xml.text)
+        if head {
+            headers[.contentLength] = String(buffer.readableBytes)
+            return Response(status: status, headers: headers, body: .init())
+        }
+        return Response(status: status, headers: headers, body: .init(byteBuffer: buffer))
+    }
+
+    static func emptyResponse(_ status: HTTPResponse.Status, headers: HTTPFields = [:]) -> Response {
+        var headers = headers
+        headers[.contentLength] = "0"
+        return Response(status: status, headers: headers, body: .init())
     }
 
     func errorResponse(_ error: StorageError, for request: StorageRequest?) -> Response {
@@ -48,6 +116,14 @@ struct BlobService: StorageServiceHandler {
         }
         return Response(status: error.status, headers: headers, body: .init(byteBuffer: body))
     }
+}
+
+/// The resource a request names: account, container and blob (either may be empty).
+struct BlobTarget: Sendable, CustomStringConvertible {
+    var account: String
+    var container: String
+    var blob: String
+    var description: String { "/\(account)/\(container)" + (blob.isEmpty ? "" : "/\(blob)") }
 }
 
 extension BlobStore {

@@ -14,9 +14,6 @@ struct BlobStore: Sendable {
     var database: any DatabaseWriter { store.database }
     var chunks: ChunkStorage { store.chunks }
 
-    /// How long an unreferenced file stays on disk for readers that looked it up just before it was dropped.
-    static let unlinkGracePeriod: Duration = .seconds(30)
-
     /// Runs a write transaction; chunks the body marked as possibly unreferenced are collected after it.
     func write<T: Sendable>(_ body: @escaping @Sendable (Database, inout OrphanCollector) throws -> T) async throws -> T {
         let (value, files) = try await database.write { db -> (T, [String]) in
@@ -35,8 +32,13 @@ struct BlobStore: Sendable {
     private func scheduleUnlink(_ files: [String]) {
         guard !files.isEmpty else { return }
         let chunks = self.chunks
+        let grace = store.unlinkGracePeriod
+        guard grace > .zero else {
+            chunks.remove(files: files)
+            return
+        }
         Task.detached {
-            try? await Task.sleep(for: Self.unlinkGracePeriod)
+            try? await Task.sleep(for: grace)
             chunks.remove(files: files)
         }
     }

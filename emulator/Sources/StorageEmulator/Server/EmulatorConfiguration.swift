@@ -28,6 +28,9 @@ public struct EmulatorConfiguration: Sendable {
     public var debugLogPath: String?
     /// Azurite's `--silent`: no access log on standard output.
     public var silent = false
+    /// How long the file of a deleted or overwritten blob stays on disk, so that a download which looked
+    /// it up just before can still open it. Tests set it to zero to watch space being given back.
+    public var unlinkGracePeriod: Duration = .seconds(30)
 
     public init() {}
 

@@ -23,17 +23,19 @@ public final class RunningEmulator: Sendable {
     public static func start(
         configuration: EmulatorConfiguration = .ephemeral(), logger: Logger = Logger(label: "ironviper.emulator")
     ) async throws -> RunningEmulator {
-        let expected = configuration.services.count
+        // Listeners report only once the group runs, after `expected` is known.
+        let expected = NIOLockedValueBox(Int.max)
         let bound = NIOLockedValueBox<[ServiceKind: Int]>([:])
         let (readiness, continuation) = AsyncStream<Void>.makeStream()
         let emulator = try StorageEmulator(configuration: configuration, logger: logger) { kind, _, port in
-            let done = bound.withLockedValue { ports -> Bool in
+            let count = bound.withLockedValue { ports -> Int in
                 ports[kind] = port
-                return ports.count == expected
+                return ports.count
             }
-            if done { continuation.finish() }
+            if count == expected.withLockedValue({ $0 }) { continuation.finish() }
         }
-        let running = expected == emulator.handlers.count ? expected : emulator.handlers.count
+        let running = emulator.serviceCount
+        expected.withLockedValue { $0 = running }
         if running == 0 { continuation.finish() }
         let group = ServiceGroup(
             configuration: .init(services: [emulator], gracefulShutdownSignals: [], logger: logger))

@@ -23,10 +23,15 @@ public struct StorageEmulator: Service {
         self.configuration = configuration
         self.logger = logger
         self.onListening = onListening
-        store = try EmulatorStore(location: configuration.location, migrations: EmulatorServices.migrations)
+        store = try EmulatorStore(
+            location: configuration.location, migrations: EmulatorServices.migrations,
+            unlinkGracePeriod: configuration.unlinkGracePeriod)
         handlers = EmulatorServices.handlers(store: store, configuration: configuration)
             .filter { configuration.services.contains($0.kind) }
     }
+
+    /// How many services will listen (those configured that this build provides).
+    public var serviceCount: Int { handlers.count }
 
     public func run() async throws {
         let authenticator = Authenticator(
@@ -39,7 +44,8 @@ public struct StorageEmulator: Service {
                 let responder = StorageResponder(
                     handler: handler, authenticator: authenticator, store: store, accessLog: accessLog)
                 var appLogger = logger
-                appLogger.logLevel = min(logger.logLevel, .warning) == .warning ? .warning : logger.logLevel
+                // Hummingbird's own start-up lines would duplicate the emulator's ready line.
+                appLogger.logLevel = max(logger.logLevel, .warning)
                 let onListening = self.onListening
                 let kind = handler.kind
                 let app = Application(

@@ -1,3 +1,4 @@
+import Foundation
 import HTTPTypes
 import Hummingbird
 
@@ -31,7 +32,7 @@ public struct StorageRequest: Sendable {
 
     /// The first query value with this name; names compare case-insensitively as Azure's do.
     public func query(_ name: String) -> String? {
-        for item in query where item.name.lowercased() == name { return item.value }
+        for item in query where item.name.caseInsensitiveCompare(name) == .orderedSame { return item.value }
         return nil
     }
 

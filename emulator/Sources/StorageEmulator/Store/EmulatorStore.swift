@@ -13,9 +13,18 @@ public final class EmulatorStore: Sendable {
     /// Where blob and block bytes live (a directory, or memory with `--inMemoryPersistence`).
     public let chunks: ChunkStorage
 
+    /// How long unreferenced chunk files wait before they are unlinked.
+    public let unlinkGracePeriod: Duration
+
     /// Opens (creating if needed) the store under `location`, or an in-memory one when `location` is nil.
-    public init(location: String?, migrations: [(String, @Sendable (Database) throws -> Void)]) throws {
+    public init(
+        location: String?, migrations: [(String, @Sendable (Database) throws -> Void)], unlinkGracePeriod: Duration = .seconds(30)
+    ) throws {
+        self.unlinkGracePeriod = unlinkGracePeriod
         var configuration = Configuration()
+        // A previous instance may still be closing its connections (a restart in the same process, or a
+        // process that is exiting): wait for its locks rather than fail.
+        configuration.busyMode = .timeout(10)
         configuration.prepareDatabase { db in
             try db.execute(sql: "PRAGMA synchronous = FULL")
             try db.execute(sql: "PRAGMA foreign_keys = ON")

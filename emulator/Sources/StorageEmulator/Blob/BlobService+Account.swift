@@ -1,0 +1,157 @@
+import Foundation
+import GRDB
+import HTTPTypes
+import Hummingbird
+
+/// Service-level operations: List Containers, service properties, account information.
+extension BlobService {
+    func listContainers(_ request: StorageRequest, _ context: OperationContext) async throws -> Response {
+        try context.authorize(AccessRequirement("l", .service, needsAccountLevel: true))
+        let prefix = request.query("prefix") ?? ""
+        let marker = request.query("marker") ?? ""
+        let limit = try Self.maxResults(request)
+        let includeMetadata = (request.query("include") ?? "").lowercased().split(separator: ",").contains("metadata")
+        let account = request.account
+        let rows = try await blobs.read { db in
+            try ContainerRecord.fetchAll(
+                db,
+                sql: """
+                    SELECT * FROM containers WHERE account = ? AND name >= ? AND substr(name, 1, ?) = ?
+                    ORDER BY name LIMIT ?
+                    """, arguments: [account, max(marker, prefix), prefix.count, prefix, limit + 1])
+        }
+        let now = Date()
+        var xml = XMLWriter()
+        xml.open("EnumerationResults", attributes: [("ServiceEndpoint", Self.serviceEndpoint(request))])
+        if !prefix.isEmpty { xml.element("Prefix", prefix) }
+        if !marker.isEmpty { xml.element("Marker", marker) }
+        if request.query("maxresults") != nil { xml.element("MaxResults", String(limit)) }
+        xml.open("Containers")
+        for container in rows.prefix(limit) {
+            xml.open("Container")
+            xml.element("Name", container.name)
+            xml.open("Properties")
+            xml.element("Last-Modified", HTTPDate.rfc1123(Date(timeIntervalSince1970: container.lastModified)))
+            xml.element("Etag", container.etag)
+            Self.writeLeaseXML(container.lease, now: now, to: &xml)
+            if let access = container.publicAccess { xml.element("PublicAccess", access) }
+            xml.element("HasImmutabilityPolicy", "false")
+            xml.element("HasLegalHold", "false")
+            xml.close("Properties")
+            if includeMetadata {
+                xml.open("Metadata")
+                for (name, value) in MetadataCoding.decode(container.metadata) { xml.element(name, value) }
+                xml.close("Metadata")
+            }
+            xml.close("Container")
+        }
+        xml.close("Containers")
+        xml.element("NextMarker", rows.count > limit ? rows[limit].name : nil)
+        xml.close("EnumerationResults")
+        return Self.xmlResponse(xml)
+    }
+
+    func getServiceProperties(_ request: StorageRequest, _ context: OperationContext) async throws -> Response {
+        try context.authorize(AccessRequirement("r", .service, needsAccountLevel: true))
+        let account = request.account
+        let stored = try await blobs.read { db in
+            try String.fetchOne(
+                db, sql: "SELECT xml FROM service_properties WHERE account = ? AND service = 'blob'", arguments: [account])
+        }
+        var headers = HTTPFields()
+        headers[.contentType] = "application/xml"
+        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: stored ?? Self.defaultServiceProperties)))
+    }
+
+    func setServiceProperties(_ request: StorageRequest, _ context: OperationContext) async throws -> Response {
+        try context.authorize(AccessRequirement("w", .service, needsAccountLevel: true))
+        let body = try await Self.collectXML(request)
+        let document = try XMLNode.parse(body)
+        guard document.name == "StorageServiceProperties" else {
+            throw StorageError(.badRequest, "InvalidXmlDocument", "The root element must be StorageServiceProperties, not \(document.name).")
+        }
+        // Properties not given keep their stored value, as Azure merges them.
+        let account = request.account
+        let text = String(decoding: body, as: UTF8.self)
+        try await blobs.write { db, _ in
+            let current = try String.fetchOne(
+                db, sql: "SELECT xml FROM service_properties WHERE account = ? AND service = 'blob'", arguments: [account])
+            let merged = Self.mergeServiceProperties(current ?? Self.defaultServiceProperties, with: document, raw: text)
+            try db.execute(
+                sql: "INSERT OR REPLACE INTO service_properties (account, service, xml) VALUES (?, 'blob', ?)",
+                arguments: [account, merged])
+        }
+        return Self.emptyResponse(.accepted)
+    }
+
+    func getAccountInfo(_ request: StorageRequest, _ context: OperationContext) throws -> Response {
+        if case .anonymous = context.credential { try context.authorize(AccessRequirement("r", .service)) }
+        var headers = HTTPFields()
+        headers[HTTPField.Name("x-ms-sku-name")!] = "Standard_RAGRS"
+        headers[HTTPField.Name("x-ms-account-kind")!] = "StorageV2"
+        headers[HTTPField.Name("x-ms-is-hns-enabled")!] = "false"
+        return Self.emptyResponse(.ok, headers: headers)
+    }
+
+    /// `maxresults`: 1…5000, default 5000.
+    static func maxResults(_ request: StorageRequest) throws -> Int {
+        guard let text = request.query("maxresults") else { return 5000 }
+        guard let value = Int(text), value > 0 else {
+            throw StorageError.invalidQueryParameter("maxresults", text, "Must be a positive integer.")
+        }
+        return min(value, 5000)
+    }
+
+    static func collectXML(_ request: StorageRequest, limit: Int = 4 * 1024 * 1024) async throws -> Data {
+        var data = Data()
+        for try await part in request.body {
+            data.append(contentsOf: part.readableBytesView)
+            guard data.count <= limit else { throw StorageError.requestBodyTooLarge(limit: limit) }
+        }
+        return data
+    }
+
+    static func writeLeaseXML(_ lease: LeaseFields, now: Date, to xml: inout XMLWriter) {
+        let state = lease.state(at: now)
+        xml.element("LeaseStatus", state == "leased" || state == "breaking" ? "locked" : "unlocked")
+        xml.element("LeaseState", state)
+        if state == "leased" { xml.element("LeaseDuration", lease.leaseDuration == -1 ? "infinite" : "fixed") }
+    }
+
+    /// Replaces the top-level sections the new document names, keeping the others from the stored one.
+    static func mergeServiceProperties(_ current: String, with update: XMLNode, raw: String) -> String {
+        guard let stored = try? XMLNode.parse(Data(current.utf8)) else { return raw }
+        var sections: [XMLNode] = stored.children
+        for section in update.children {
+            if let index = sections.firstIndex(where: { $0.name == section.name }) {
+                sections[index] = section
+            } else {
+                sections.append(section)
+            }
+        }
+        var xml = XMLWriter()
+        xml.open("StorageServiceProperties")
+        for section in sections { write(section, to: &xml) }
+        xml.close("StorageServiceProperties")
+        return xml.text
+    }
+
+    private static func write(_ node: XMLNode, to xml: inout XMLWriter) {
+        if node.children.isEmpty {
+            xml.element(node.name, node.text)
+            return
+        }
+        xml.open(node.name)
+        for child in node.children { write(child, to: &xml) }
+        xml.close(node.name)
+    }
+
+    static let defaultServiceProperties = """
+        <?xml version="1.0" encoding="utf-8"?><StorageServiceProperties><Logging><Version>1.0</Version><Read>false</Read>\
+        <Write>false</Write><Delete>false</Delete><RetentionPolicy><Enabled>false</Enabled></RetentionPolicy></Logging>\
+        <HourMetrics><Version>1.0</Version><Enabled>false</Enabled><RetentionPolicy><Enabled>false</Enabled></RetentionPolicy>\
+        </HourMetrics><MinuteMetrics><Version>1.0</Version><Enabled>false</Enabled><RetentionPolicy><Enabled>false</Enabled>\
+        </RetentionPolicy></MinuteMetrics><Cors /><DeleteRetentionPolicy><Enabled>false</Enabled></DeleteRetentionPolicy>\
+        <StaticWebsite><Enabled>false</Enabled></StaticWebsite></StorageServiceProperties>
+        """
+}

@@ -1,0 +1,186 @@
+import Crypto
+import Foundation
+import GRDB
+import HTTPTypes
+import Hummingbird
+
+/// Block blobs built from blocks: Put Block, Put Block List, Get Block List.
+extension BlobService {
+    /// Azure's limits: 4000 MiB per block, 50,000 blocks per blob, block IDs of at most 64 bytes.
+    static let maxBlockSize = 4000 * 1024 * 1024
+    static let maxBlockCount = 50_000
+
+    func putBlock(_ target: BlobTarget, _ request: StorageRequest, _ context: OperationContext) async throws -> Response {
+        try authorizeWrite(target, context)
+        try Self.validateBlobName(target.blob)
+        let blockID = try Self.blockID(request.query("blockid"))
+        let transactionalMD5 = try BlobHeaders.transactionalMD5(request)
+        let staged = try await blobs.chunks.receive(request.body, limit: Self.maxBlockSize)
+        do {
+            try BlobHeaders.checkMD5(transactionalMD5, computed: staged.md5)
+            try await blobs.write { db, orphans in
+                try Self.requireContainer(db, target)
+                if let blob = try Self.fetchBlob(db, target) {
+                    try LeaseAction.checkWrite(blob.lease, request: request, now: Date())
+                }
+                let chunk = try BlobStore.insertChunk(db, staged)
+                if let previous = try Int64.fetchOne(
+                    db,
+                    sql: "SELECT chunk_id FROM staged_blocks WHERE account = ? AND container = ? AND blob = ? AND block_id = ?",
+                    arguments: [target.account, target.container, target.blob, blockID])
+                {
+                    orphans.candidates.insert(previous)
+                }
+                try db.execute(
+                    sql: """
+                        INSERT OR REPLACE INTO staged_blocks (account, container, blob, block_id, chunk_id, length, staged)
+                        VALUES (?, ?, ?, ?, ?, ?, ?)
+                        """,
+                    arguments: [target.account, target.container, target.blob, blockID, chunk, staged.length, Date().timeIntervalSince1970])
+            }
+        } catch {
+            if let file = staged.file { blobs.chunks.remove(files: [file]) }
+            throw error
+        }
+        var headers = HTTPFields()
+        headers[HTTPField.Name("Content-MD5")!] = Data(staged.md5).base64EncodedString()
+        headers[HTTPField.Name("x-ms-request-server-encrypted")!] = "true"
+        return Self.emptyResponse(.created, headers: headers)
+    }
+
+    func putBlockList(_ target: BlobTarget, _ request: StorageRequest, _ context: OperationContext) async throws -> Response {
+        try authorizeWrite(target, context)
+        try Self.validateBlobName(target.blob)
+        let body = try await Self.collectXML(request)
+        try BlobHeaders.checkMD5(try BlobHeaders.transactionalMD5(request), computed: Array(Insecure.MD5.hash(data: body)))
+        let document = try XMLNode.parse(body)
+        guard document.name == "BlockList" else {
+            throw StorageError(.badRequest, "InvalidXmlDocument", "The root element must be BlockList, not \(document.name).")
+        }
+        let wanted = try document.children.map { entry -> (source: String, id: String) in
+            guard ["Latest", "Committed", "Uncommitted"].contains(entry.name) else {
+                throw StorageError(.badRequest, "InvalidXmlDocument", "Unexpected element \(entry.name) in BlockList.")
+            }
+            return (entry.name, try Self.blockID(entry.text))
+        }
+        guard wanted.count <= Self.maxBlockCount else {
+            throw StorageError(.badRequest, "BlockCountExceedsLimit", "A blob may have at most 50,000 committed blocks.")
+        }
+        let content = try BlobHeaders.contentHeaders(request, plainFallback: false)
+        let metadata = MetadataCoding.encode(try BlobHeaders.metadata(request))
+        let tier = try Self.accessTier(request)
+        let conditions = try BlobConditions(request)
+        let record = try await blobs.write { db, orphans -> BlobRecord in
+            var blob = try Self.prepareOverwrite(db, target, request: request, conditions: conditions)
+            var committed: [String: (Int64, Int64)] = [:]
+            if let id = blob.id {
+                for row in try Row.fetchAll(
+                    db, sql: "SELECT block_id, chunk_id, length FROM blob_blocks WHERE blob_id = ? AND block_id IS NOT NULL",
+                    arguments: [id])
+                {
+                    committed[row[0]] = (row[1], row[2])
+                }
+            }
+            var staged: [String: (Int64, Int64)] = [:]
+            for row in try Row.fetchAll(
+                db, sql: "SELECT block_id, chunk_id, length FROM staged_blocks WHERE account = ? AND container = ? AND blob = ?",
+                arguments: [target.account, target.container, target.blob])
+            {
+                staged[row[0]] = (row[1], row[2])
+            }
+            var blocks: [(blockID: String?, chunkID: Int64, length: Int64)] = []
+            for (source, id) in wanted {
+                let found: (Int64, Int64)? =
+                    switch source {
+                    case "Committed": committed[id]
+                    case "Uncommitted": staged[id]
+                    default: staged[id] ?? committed[id]
+                    }
+                guard let (chunk, length) = found else {
+                    throw StorageError(.badRequest, "InvalidBlockList", "The specified block list is invalid: block \(id) (\(source)) is not there.")
+                }
+                blocks.append((id, chunk, length))
+            }
+            blob.contentHeaders = content
+            blob.metadata = metadata
+            blob.contentLength = blocks.reduce(0) { $0 + $1.length }
+            blob.tier = tier
+            blob.tierChanged = tier == nil ? nil : blob.lastModified
+            blob.clearCopy()
+            try blob.save(db)
+            try BlobStore.setBlocks(db, blobID: blob.id!, blocks: blocks, orphans: &orphans)
+            try BlobStore.dropStagedBlocks(db, account: target.account, container: target.container, blob: target.blob, orphans: &orphans)
+            return blob
+        }
+        return Self.emptyResponse(.created, headers: Self.writeHeaders(record))
+    }
+
+    func getBlockList(_ target: BlobTarget, _ request: StorageRequest, _ context: OperationContext) async throws -> Response {
+        let snapshot = request.query("snapshot") ?? ""
+        let listType = (request.query("blocklisttype") ?? "committed").lowercased()
+        guard ["committed", "uncommitted", "all"].contains(listType) else {
+            throw StorageError.invalidQueryParameter("blocklisttype", listType, "Expected committed, uncommitted or all.")
+        }
+        let found = try await blobs.read { db -> (ContainerRecord?, BlobRecord?, [BlockEntry], [BlockEntry]) in
+            let container = try ContainerRecord.fetchOne(db, key: ["account": target.account, "name": target.container])
+            let blob = try Self.fetchBlob(db, target, snapshot: snapshot)
+            let committed = try blob.map {
+                try BlockEntry.fetchAll(
+                    db, sql: "SELECT block_id, length FROM blob_blocks WHERE blob_id = ? AND block_id IS NOT NULL ORDER BY ordinal",
+                    arguments: [$0.id!])
+            } ?? []
+            let uncommitted = try BlockEntry.fetchAll(
+                db,
+                sql: "SELECT block_id, length FROM staged_blocks WHERE account = ? AND container = ? AND blob = ? ORDER BY staged, block_id",
+                arguments: [target.account, target.container, target.blob])
+            return (container, blob, committed, uncommitted)
+        }
+        try context.authorize(
+            AccessRequirement("r", .object, container: target.container, blob: target.blob), publicRead: found.0?.publicAccess != nil)
+        guard found.0 != nil else { throw Self.containerNotFound() }
+        guard found.1 != nil || !found.3.isEmpty else { throw Self.blobNotFound() }
+        if let blob = found.1 { try LeaseAction.checkRead(blob.lease, request: request, now: Date()) }
+        var xml = XMLWriter()
+        xml.open("BlockList")
+        func write(_ name: String, _ entries: [BlockEntry]) {
+            xml.open(name)
+            for entry in entries {
+                xml.open("Block")
+                xml.element("Name", entry.id)
+                xml.element("Size", String(entry.length))
+                xml.close("Block")
+            }
+            xml.close(name)
+        }
+        if listType != "uncommitted" { write("CommittedBlocks", found.2) }
+        if listType != "committed" { write("UncommittedBlocks", found.3) }
+        xml.close("BlockList")
+        var headers = HTTPFields()
+        if let blob = found.1 {
+            headers = Self.writeHeaders(blob)
+            headers[HTTPField.Name("x-ms-blob-content-length")!] = String(blob.contentLength)
+        }
+        return Self.xmlResponse(xml, headers: headers)
+    }
+
+    /// Block IDs are base64 strings whose decoded form is at most 64 bytes.
+    static func blockID(_ value: String?) throws -> String {
+        guard let value, !value.isEmpty else {
+            throw StorageError(.badRequest, "InvalidQueryParameterValue", "The block ID (blockid) is missing.")
+        }
+        guard let decoded = Data(base64Encoded: value), decoded.count <= 64 else {
+            throw StorageError(.badRequest, "InvalidBlockId", "The specified block ID is invalid. It must be base64 and at most 64 bytes: \(value).")
+        }
+        return value
+    }
+}
+
+/// A block as Get Block List reports it.
+struct BlockEntry: Sendable, FetchableRecord {
+    var id: String
+    var length: Int64
+    init(row: Row) throws {
+        id = row[0]
+        length = row[1]
+    }
+}

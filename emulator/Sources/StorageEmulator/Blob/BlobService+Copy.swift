@@ -1,0 +1,152 @@
+import Foundation
+import GRDB
+import HTTPTypes
+import Hummingbird
+
+/// Operations that derive one blob from another or change its state: Snapshot, Copy, Set Tier, Lease.
+extension BlobService {
+    func snapshotBlob(_ target: BlobTarget, _ request: StorageRequest, _ context: OperationContext) async throws -> Response {
+        try authorizeWrite(target, context)
+        let metadata = try BlobHeaders.metadata(request)
+        let conditions = try BlobConditions(request)
+        let snapshot = try await blobs.write { db, _ -> BlobRecord in
+            try Self.requireContainer(db, target)
+            guard let base = try Self.fetchBlob(db, target) else { throw Self.blobNotFound() }
+            try conditions.checkWrite(etag: base.etag, lastModified: base.lastModified)
+            try LeaseAction.checkRead(base.lease, request: request, now: Date())
+            var snapshot = base
+            snapshot.id = nil
+            snapshot.lease = LeaseFields()
+            snapshot.snapshot = try Self.newSnapshotID(db, target)
+            if !metadata.isEmpty { snapshot.metadata = MetadataCoding.encode(metadata) }
+            try snapshot.insert(db)
+            try Self.copyBlocks(db, from: base.id!, to: snapshot.id!)
+            return snapshot
+        }
+        var headers = Self.writeHeaders(snapshot)
+        headers[HTTPField.Name("x-ms-snapshot")!] = snapshot.snapshot
+        return Self.emptyResponse(.created, headers: headers)
+    }
+
+    func copyBlob(_ target: BlobTarget, _ request: StorageRequest, _ context: OperationContext) async throws -> Response {
+        try authorizeWrite(target, context)
+        try Self.validateBlobName(target.blob)
+        let sourceURL = request.header("x-ms-copy-source") ?? ""
+        let (source, sourceSnapshot) = try Self.parseCopySource(sourceURL, account: target.account)
+        let metadata = try BlobHeaders.metadata(request)
+        let tier = try Self.accessTier(request)
+        let conditions = try BlobConditions(request)
+        let sourceConditions = try BlobConditions(source: request)
+        let copyID = UUIDString.make()
+        let record = try await blobs.write { db, orphans -> BlobRecord in
+            guard let original = try Self.fetchBlob(db, source, snapshot: sourceSnapshot) else {
+                throw StorageError(.notFound, "CannotVerifyCopySource", "The specified blob does not exist: \(source).")
+            }
+            try sourceConditions.checkSource(etag: original.etag, lastModified: original.lastModified)
+            if original.tier == "Archive" {
+                throw StorageError(.conflict, "BlobArchived", "This operation is not permitted on an archived blob.")
+            }
+            let now = Date()
+            var blob = try Self.prepareOverwrite(db, target, request: request, conditions: conditions)
+            blob.contentHeaders = original.contentHeaders
+            blob.contentLength = original.contentLength
+            blob.metadata = metadata.isEmpty ? original.metadata : MetadataCoding.encode(metadata)
+            blob.tier = tier
+            blob.tierChanged = tier == nil ? nil : now.timeIntervalSince1970
+            blob.copyId = copyID
+            blob.copySource = sourceURL
+            blob.copyStatus = "success"
+            blob.copyProgress = "\(original.contentLength)/\(original.contentLength)"
+            blob.copyCompleted = now.timeIntervalSince1970
+            try blob.save(db)
+            let blocks = try Row.fetchAll(
+                db, sql: "SELECT block_id, chunk_id, length FROM blob_blocks WHERE blob_id = ? ORDER BY ordinal",
+                arguments: [original.id!]
+            ).map { (blockID: $0[0] as String?, chunkID: $0[1] as Int64, length: $0[2] as Int64) }
+            try BlobStore.setBlocks(db, blobID: blob.id!, blocks: blocks, orphans: &orphans)
+            try BlobStore.dropStagedBlocks(db, account: target.account, container: target.container, blob: target.blob, orphans: &orphans)
+            return blob
+        }
+        var headers = Self.writeHeaders(record)
+        headers[HTTPField.Name("x-ms-copy-id")!] = copyID
+        headers[HTTPField.Name("x-ms-copy-status")!] = "success"
+        return Self.emptyResponse(.accepted, headers: headers)
+    }
+
+    func setBlobTier(_ target: BlobTarget, _ request: StorageRequest, _ context: OperationContext) async throws -> Response {
+        try context.authorize(AccessRequirement("w", .object, container: target.container, blob: target.blob))
+        guard let tier = try Self.accessTier(request) else { throw StorageError.missingHeader("x-ms-access-tier") }
+        let snapshot = request.query("snapshot") ?? ""
+        let previous = try await blobs.write { db, _ -> String? in
+            try Self.requireContainer(db, target)
+            guard var blob = try Self.fetchBlob(db, target, snapshot: snapshot) else { throw Self.blobNotFound() }
+            if snapshot.isEmpty { try LeaseAction.checkRead(blob.lease, request: request, now: Date()) }
+            let previous = blob.tier
+            blob.tier = tier
+            blob.tierChanged = Date().timeIntervalSince1970
+            try blob.update(db)
+            return previous
+        }
+        // Leaving Archive is a rehydration: Azure answers 202; the emulator completes it at once.
+        return Self.emptyResponse(previous == "Archive" && tier != "Archive" ? .accepted : .ok)
+    }
+
+    func leaseBlob(_ target: BlobTarget, _ request: StorageRequest, _ context: OperationContext) async throws -> Response {
+        try context.authorize(AccessRequirement("w", .object, container: target.container, blob: target.blob))
+        let action = try LeaseAction(request)
+        let conditions = try BlobConditions(request)
+        let (result, blob) = try await blobs.write { db, _ -> (LeaseAction.Result, BlobRecord) in
+            try Self.requireContainer(db, target)
+            guard var blob = try Self.fetchBlob(db, target) else { throw Self.blobNotFound() }
+            try conditions.checkWrite(etag: blob.etag, lastModified: blob.lastModified)
+            let result = try action.apply(to: blob.lease, now: Date())
+            blob.lease = result.lease
+            try blob.update(db)
+            return (result, blob)
+        }
+        var headers = HTTPFields()
+        headers[.eTag] = blob.etag
+        headers[.lastModified] = HTTPDate.rfc1123(Date(timeIntervalSince1970: blob.lastModified))
+        headers.append(contentsOf: result.headers)
+        return Self.emptyResponse(result.status, headers: headers)
+    }
+
+    // MARK: helpers
+
+    /// A snapshot ID is its creation time with seven fractional digits, unique per blob.
+    static func newSnapshotID(_ db: Database, _ target: BlobTarget) throws -> String {
+        var time = Date()
+        while true {
+            let id = HTTPDate.iso8601(time)
+            let taken = try Bool.fetchOne(
+                db, sql: "SELECT EXISTS (SELECT 1 FROM blobs WHERE account = ? AND container = ? AND name = ? AND snapshot = ?)",
+                arguments: [target.account, target.container, target.blob, id]) ?? false
+            if !taken { return id }
+            time = time.addingTimeInterval(0.000_000_1)
+        }
+    }
+
+    static func copyBlocks(_ db: Database, from source: Int64, to destination: Int64) throws {
+        try db.execute(
+            sql: """
+                INSERT INTO blob_blocks (blob_id, ordinal, block_id, chunk_id, length)
+                SELECT ?, ordinal, block_id, chunk_id, length FROM blob_blocks WHERE blob_id = ?
+                """, arguments: [destination, source])
+    }
+
+    /// The blob a copy source URL names: path-style `http://host:port/ACCOUNT/CONTAINER/BLOB[?snapshot=…]`.
+    /// Sources outside this emulator cannot be reached (no network), which is Azure's `CannotVerifyCopySource`.
+    static func parseCopySource(_ url: String, account: String) throws -> (BlobTarget, String) {
+        guard let components = URLComponents(string: url), let scheme = components.scheme, scheme.hasPrefix("http") else {
+            throw StorageError.invalidHeader("x-ms-copy-source", url, "Not an absolute http(s) URL.")
+        }
+        let parts = components.percentEncodedPath.split(separator: "/", maxSplits: 2, omittingEmptySubsequences: true)
+            .map { PercentEncoding.decode($0) }
+        guard parts.count == 3 else {
+            throw StorageError(
+                .notFound, "CannotVerifyCopySource", "The copy source \(url) is not a blob of this emulator (expected /ACCOUNT/CONTAINER/BLOB).")
+        }
+        let snapshot = components.queryItems?.first { $0.name == "snapshot" }?.value ?? ""
+        return (BlobTarget(account: parts[0], container: parts[1], blob: parts[2]), snapshot)
+    }
+}

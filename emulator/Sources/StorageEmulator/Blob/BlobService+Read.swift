@@ -1,0 +1,109 @@
+import Foundation
+import GRDB
+import HTTPTypes
+import Hummingbird
+
+/// Reading blobs: Get Blob (whole or ranged), Get Blob Properties, Get Blob Metadata.
+extension BlobService {
+    /// Range MD5s are computed only for ranges up to 4 MiB, as Azure does.
+    static let maxRangeMD5 = Int64(4 * 1024 * 1024)
+
+    func getBlob(_ target: BlobTarget, _ request: StorageRequest, _ context: OperationContext, headOnly: Bool) async throws -> Response {
+        let snapshot = request.query("snapshot") ?? ""
+        let found = try await blobs.read { db -> (ContainerRecord?, BlobRecord?, [BlobExtent]) in
+            let container = try ContainerRecord.fetchOne(db, key: ["account": target.account, "name": target.container])
+            let blob = try Self.fetchBlob(db, target, snapshot: snapshot)
+            let extents = try blob.flatMap { headOnly ? nil : try BlobStore.extents(db, blobID: $0.id!) } ?? []
+            return (container, blob, extents)
+        }
+        let publicRead = found.0?.publicAccess != nil
+        try context.authorize(AccessRequirement("r", .object, container: target.container, blob: target.blob), publicRead: publicRead)
+        guard found.0 != nil else { throw Self.containerNotFound() }
+        guard let blob = found.1 else { throw Self.blobNotFound() }
+        let now = Date()
+        try LeaseAction.checkRead(blob.lease, request: request, now: now)
+        switch try BlobConditions(request).evaluate(etag: blob.etag, lastModified: blob.lastModified, isRead: true) {
+        case .proceed: break
+        case .notModified:
+            var headers = HTTPFields()
+            headers[.eTag] = blob.etag
+            headers[.lastModified] = HTTPDate.rfc1123(Date(timeIntervalSince1970: blob.lastModified))
+            headers[.xMsErrorCode] = "ConditionNotMet"
+            return Self.emptyResponse(.notModified, headers: headers)
+        case .failed: throw StorageError.conditionNotMet()
+        }
+        var headers = BlobHeaders.properties(of: blob, now: now, includeTier: headOnly)
+        if case .sharedAccessSignature(let grant) = context.credential { Self.applyOverrides(grant, to: &headers) }
+        if headOnly {
+            headers[.contentLength] = String(blob.contentLength)
+            return Response(status: .ok, headers: headers, body: .init())
+        }
+        if blob.tier == "Archive" {
+            throw StorageError(.conflict, "BlobArchived", "This operation is not permitted on an archived blob.")
+        }
+        guard let range = ByteRange.parse(request) else {
+            headers[.contentLength] = String(blob.contentLength)
+            return Response(
+                status: .ok, headers: headers,
+                body: BlobContent.body(found.2, range: 0..<blob.contentLength, chunks: blobs.chunks))
+        }
+        let resolved = try range.resolve(length: blob.contentLength)
+        headers[.contentRange] = "bytes \(resolved.lowerBound)-\(resolved.upperBound - 1)/\(blob.contentLength)"
+        headers[.contentLength] = String(resolved.count)
+        headers[HTTPField.Name("Content-MD5")!] = nil
+        if let md5 = blob.contentMd5 { headers[HTTPField.Name("x-ms-blob-content-md5")!] = md5.base64EncodedString() }
+        if request.header("x-ms-range-get-content-md5")?.lowercased() == "true" {
+            guard resolved.count <= Self.maxRangeMD5 else {
+                throw StorageError(
+                    .badRequest, "OutOfRangeInput", "x-ms-range-get-content-md5 is supported for ranges of at most 4 MiB.")
+            }
+            let md5 = try await BlobContent.md5(found.2, range: resolved, chunks: blobs.chunks)
+            headers[HTTPField.Name("Content-MD5")!] = md5.base64EncodedString()
+        }
+        return Response(status: .partialContent, headers: headers, body: BlobContent.body(found.2, range: resolved, chunks: blobs.chunks))
+    }
+
+    func getBlobMetadata(_ target: BlobTarget, _ request: StorageRequest, _ context: OperationContext) async throws -> Response {
+        let snapshot = request.query("snapshot") ?? ""
+        let found = try await blobs.read { db in
+            (try ContainerRecord.fetchOne(db, key: ["account": target.account, "name": target.container]),
+             try Self.fetchBlob(db, target, snapshot: snapshot))
+        }
+        try context.authorize(
+            AccessRequirement("r", .object, container: target.container, blob: target.blob), publicRead: found.0?.publicAccess != nil)
+        guard found.0 != nil else { throw Self.containerNotFound() }
+        guard let blob = found.1 else { throw Self.blobNotFound() }
+        try LeaseAction.checkRead(blob.lease, request: request, now: Date())
+        if try BlobConditions(request).evaluate(etag: blob.etag, lastModified: blob.lastModified, isRead: true) != .proceed {
+            throw StorageError.conditionNotMet()
+        }
+        var headers = HTTPFields()
+        headers[.eTag] = blob.etag
+        headers[.lastModified] = HTTPDate.rfc1123(Date(timeIntervalSince1970: blob.lastModified))
+        BlobHeaders.writeMetadata(blob.metadata, to: &headers)
+        return Self.emptyResponse(.ok, headers: headers)
+    }
+
+    // MARK: helpers
+
+    static func fetchBlob(_ db: Database, _ target: BlobTarget, snapshot: String = "") throws -> BlobRecord? {
+        try BlobRecord.fetchOne(
+            db, sql: "SELECT * FROM blobs WHERE account = ? AND container = ? AND name = ? AND snapshot = ?",
+            arguments: [target.account, target.container, target.blob, snapshot])
+    }
+
+    static func blobNotFound() -> StorageError {
+        StorageError(.notFound, "BlobNotFound", "The specified blob does not exist.")
+    }
+
+    /// A blob SAS may override response headers (`rscc`, `rscd`, `rsce`, `rscl`, `rsct`).
+    static func applyOverrides(_ grant: SASGrant, to headers: inout HTTPFields) {
+        let names: [String: HTTPField.Name] = [
+            "rscc": .cacheControl, "rscd": .contentDisposition, "rsce": .contentEncoding, "rscl": .contentLanguage,
+            "rsct": .contentType,
+        ]
+        for (key, value) in grant.responseHeaderOverrides {
+            if let name = names[key] { headers[name] = value }
+        }
+    }
+}

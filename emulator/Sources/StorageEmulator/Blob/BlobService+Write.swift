@@ -1,0 +1,204 @@
+import Foundation
+import GRDB
+import HTTPTypes
+import Hummingbird
+
+/// Writing blobs: Put Blob, Set Blob Properties, Set Blob Metadata, Delete Blob.
+extension BlobService {
+    /// Azure's largest single Put Blob (5000 MiB).
+    static let maxPutBlobSize = 5000 * 1024 * 1024
+
+    func putBlob(_ target: BlobTarget, _ request: StorageRequest, _ context: OperationContext) async throws -> Response {
+        try authorizeWrite(target, context)
+        let blobType = request.header("x-ms-blob-type") ?? "BlockBlob"
+        guard blobType == "BlockBlob" else {
+            throw StorageError(
+                .notImplemented, "NotImplemented", "The emulator stores block blobs only; x-ms-blob-type \(blobType) is not supported.")
+        }
+        try Self.validateBlobName(target.blob)
+        var content = try BlobHeaders.contentHeaders(request, plainFallback: true)
+        let metadata = MetadataCoding.encode(try BlobHeaders.metadata(request))
+        let tier = try Self.accessTier(request)
+        let transactionalMD5 = try BlobHeaders.transactionalMD5(request)
+        let conditions = try BlobConditions(request)
+        let staged = try await blobs.chunks.receive(request.body, limit: Self.maxPutBlobSize)
+        do {
+            try BlobHeaders.checkMD5(transactionalMD5, computed: staged.md5)
+            try BlobHeaders.checkMD5(content.contentMd5, computed: staged.md5)
+            content.contentMd5 = content.contentMd5 ?? Data(staged.md5)
+            let stored = content
+            let record = try await blobs.write { db, orphans -> BlobRecord in
+                var blob = try Self.prepareOverwrite(db, target, request: request, conditions: conditions)
+                blob.contentHeaders = stored
+                blob.metadata = metadata
+                blob.contentLength = Int64(staged.length)
+                blob.tier = tier
+                blob.tierChanged = tier == nil ? nil : blob.lastModified
+                blob.clearCopy()
+                try blob.save(db)
+                let chunk = try BlobStore.insertChunk(db, staged)
+                try BlobStore.setBlocks(db, blobID: blob.id!, blocks: [(nil, chunk, Int64(staged.length))], orphans: &orphans)
+                try BlobStore.dropStagedBlocks(db, account: target.account, container: target.container, blob: target.blob, orphans: &orphans)
+                return blob
+            }
+            var headers = Self.writeHeaders(record)
+            headers[HTTPField.Name("Content-MD5")!] = Data(staged.md5).base64EncodedString()
+            return Self.emptyResponse(.created, headers: headers)
+        } catch {
+            if let file = staged.file { blobs.chunks.remove(files: [file]) }
+            throw error
+        }
+    }
+
+    func setBlobProperties(_ target: BlobTarget, _ request: StorageRequest, _ context: OperationContext) async throws -> Response {
+        try context.authorize(AccessRequirement("w", .object, container: target.container, blob: target.blob))
+        let content = try BlobHeaders.contentHeaders(request, plainFallback: false)
+        let conditions = try BlobConditions(request)
+        let record = try await updateBlob(target, request, conditions) { blob in
+            blob.contentHeaders = content
+        }
+        return Self.emptyResponse(.ok, headers: Self.writeHeaders(record))
+    }
+
+    func setBlobMetadata(_ target: BlobTarget, _ request: StorageRequest, _ context: OperationContext) async throws -> Response {
+        try context.authorize(AccessRequirement("w", .object, container: target.container, blob: target.blob))
+        let metadata = MetadataCoding.encode(try BlobHeaders.metadata(request))
+        let conditions = try BlobConditions(request)
+        let record = try await updateBlob(target, request, conditions) { blob in
+            blob.metadata = metadata
+        }
+        return Self.emptyResponse(.ok, headers: Self.writeHeaders(record))
+    }
+
+    func deleteBlob(_ target: BlobTarget, _ request: StorageRequest, _ context: OperationContext) async throws -> Response {
+        try context.authorize(AccessRequirement("d", .object, container: target.container, blob: target.blob))
+        let snapshot = request.query("snapshot") ?? ""
+        let option = request.header("x-ms-delete-snapshots")
+        guard option == nil || option == "include" || option == "only" else {
+            throw StorageError.invalidHeader("x-ms-delete-snapshots", option ?? "", "Expected include or only.")
+        }
+        let conditions = try BlobConditions(request)
+        try await blobs.write { db, orphans in
+            try Self.requireContainer(db, target)
+            guard let blob = try Self.fetchBlob(db, target, snapshot: snapshot) else { throw Self.blobNotFound() }
+            try conditions.checkWrite(etag: blob.etag, lastModified: blob.lastModified)
+            if !snapshot.isEmpty {
+                guard option == nil else {
+                    throw StorageError.invalidHeader("x-ms-delete-snapshots", option ?? "", "Not allowed when deleting a snapshot.")
+                }
+                try BlobStore.deleteBlobRow(db, id: blob.id!, orphans: &orphans)
+                return
+            }
+            let snapshots = try Int64.fetchAll(
+                db, sql: "SELECT id FROM blobs WHERE account = ? AND container = ? AND name = ? AND snapshot != ''",
+                arguments: [target.account, target.container, target.blob])
+            if !snapshots.isEmpty && option == nil {
+                throw StorageError(.conflict, "SnapshotsPresent", "This operation is not permitted because the blob has snapshots.")
+            }
+            if option != "only" { try LeaseAction.checkWrite(blob.lease, request: request, now: Date()) }
+            for id in snapshots { try BlobStore.deleteBlobRow(db, id: id, orphans: &orphans) }
+            if option != "only" { try BlobStore.deleteBlobRow(db, id: blob.id!, orphans: &orphans) }
+        }
+        return Self.emptyResponse(.accepted, headers: [HTTPField.Name("x-ms-delete-type-permanent")!: "true"])
+    }
+
+    // MARK: helpers
+
+    /// Write needs `w`; a SAS with only `c` may still create a blob that does not exist yet.
+    func authorizeWrite(_ target: BlobTarget, _ context: OperationContext) throws {
+        do {
+            try context.authorize(AccessRequirement("w", .object, container: target.container, blob: target.blob))
+        } catch {
+            try context.authorize(AccessRequirement("c", .object, container: target.container, blob: target.blob))
+        }
+    }
+
+    /// The row an upload replaces (or a fresh one), after the container, conditions and lease allow it.
+    static func prepareOverwrite(
+        _ db: Database, _ target: BlobTarget, request: StorageRequest, conditions: BlobConditions
+    ) throws -> BlobRecord {
+        try requireContainer(db, target)
+        let now = Date()
+        let existing = try fetchBlob(db, target)
+        if let existing {
+            if conditions.ifNoneMatch == "*" {
+                throw StorageError(.conflict, "BlobAlreadyExists", "The specified blob already exists.")
+            }
+            try conditions.checkWrite(etag: existing.etag, lastModified: existing.lastModified)
+            try LeaseAction.checkWrite(existing.lease, request: request, now: now)
+        } else {
+            try conditions.checkWrite(etag: nil, lastModified: nil)
+            if request.header("x-ms-lease-id") != nil {
+                throw StorageError(.preconditionFailed, "LeaseNotPresentWithBlobOperation", "There is currently no lease on the blob.")
+            }
+        }
+        var blob = existing ?? BlobRecord(
+            account: target.account, container: target.container, name: target.blob, etag: "", created: now.timeIntervalSince1970,
+            lastModified: 0, contentLength: 0)
+        blob.touch(now)
+        return blob
+    }
+
+    /// Applies a change to an existing base blob under its conditions and lease.
+    func updateBlob(
+        _ target: BlobTarget, _ request: StorageRequest, _ conditions: BlobConditions,
+        _ change: @escaping @Sendable (inout BlobRecord) throws -> Void
+    ) async throws -> BlobRecord {
+        try await blobs.write { db, _ in
+            try Self.requireContainer(db, target)
+            guard var blob = try Self.fetchBlob(db, target) else { throw Self.blobNotFound() }
+            try conditions.checkWrite(etag: blob.etag, lastModified: blob.lastModified)
+            try LeaseAction.checkWrite(blob.lease, request: request, now: Date())
+            try change(&blob)
+            blob.touch(Date())
+            try blob.update(db)
+            return blob
+        }
+    }
+
+    static func requireContainer(_ db: Database, _ target: BlobTarget) throws {
+        guard try ContainerRecord.exists(db, key: ["account": target.account, "name": target.container]) else {
+            throw containerNotFound()
+        }
+    }
+
+    static func writeHeaders(_ blob: BlobRecord) -> HTTPFields {
+        var headers = HTTPFields()
+        headers[.eTag] = blob.etag
+        headers[.lastModified] = HTTPDate.rfc1123(Date(timeIntervalSince1970: blob.lastModified))
+        headers[HTTPField.Name("x-ms-request-server-encrypted")!] = "true"
+        return headers
+    }
+
+    /// Blob names are 1 to 1024 characters.
+    static func validateBlobName(_ name: String) throws {
+        guard !name.isEmpty, name.count <= 1024 else {
+            throw StorageError(.badRequest, "InvalidResourceName", "Blob names must be 1 to 1024 characters long.")
+        }
+    }
+
+    /// `x-ms-access-tier`, normalised to Azure's spelling; nil when absent.
+    static func accessTier(_ request: StorageRequest) throws -> String? {
+        guard let value = request.header("x-ms-access-tier") else { return nil }
+        guard let tier = ["Hot", "Cool", "Cold", "Archive"].first(where: { $0.lowercased() == value.lowercased() }) else {
+            throw StorageError.invalidHeader("x-ms-access-tier", value, "Expected Hot, Cool, Cold or Archive.")
+        }
+        return tier
+    }
+}
+
+extension BlobRecord {
+    /// A write: a new ETag and Last-Modified.
+    mutating func touch(_ now: Date) {
+        etag = BlobHeaders.newETag()
+        lastModified = now.timeIntervalSince1970
+    }
+
+    mutating func clearCopy() {
+        copyId = nil
+        copySource = nil
+        copyStatus = nil
+        copyProgress = nil
+        copyCompleted = nil
+    }
+}

@@ -1,0 +1,90 @@
+import ArgumentParser
+import Foundation
+import Logging
+import NIOConcurrencyHelpers
+import ServiceLifecycle
+import StorageEmulator
+
+/// `ironviper-emulator`: an Azurite-compatible Azure Storage emulator, with Azurite's flags.
+@main
+struct EmulatorCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "ironviper-emulator",
+        abstract: "An Azure Storage emulator (Blob, Queue, Table) compatible with Azurite and the Azure SDKs.",
+        discussion: """
+            Serves path-style URLs such as http://127.0.0.1:10000/devstoreaccount1/container/blob with the
+            well-known development account (connection string: UseDevelopmentStorage=true). Extra accounts come
+            from AZURITE_ACCOUNTS="name:key1[:key2];...". Port 0 picks a free port; each service prints a line
+            "<Service> service is successfully listening at http://HOST:PORT" once it accepts requests.
+            """)
+
+    @Option(name: [.customShort("l"), .customLong("location")], help: "Directory for the emulator's data.")
+    var location: String = "."
+    @Option(name: .customLong("blobHost"), help: "Address the Blob service listens on.") var blobHost = "127.0.0.1"
+    @Option(name: .customLong("blobPort"), help: "Blob service port (0: any free port).") var blobPort = 10000
+    @Option(name: .customLong("queueHost"), help: "Address the Queue service listens on.") var queueHost = "127.0.0.1"
+    @Option(name: .customLong("queuePort"), help: "Queue service port (0: any free port).") var queuePort = 10001
+    @Option(name: .customLong("tableHost"), help: "Address the Table service listens on.") var tableHost = "127.0.0.1"
+    @Option(name: .customLong("tablePort"), help: "Table service port (0: any free port).") var tablePort = 10002
+    @Option(name: .customLong("services"), help: "Comma-separated services to run: blob,queue,table.")
+    var services: String = "blob,queue,table"
+    @Flag(name: .customLong("inMemoryPersistence"), help: "Keep all data in memory; nothing is written to disk.")
+    var inMemoryPersistence = false
+    @Flag(name: [.customShort("s"), .customLong("silent")], help: "No access log.") var silent = false
+    @Option(name: [.customShort("d"), .customLong("debug")], help: "Append a log of every request to this file.")
+    var debug: String?
+    @Flag(name: [.customShort("L"), .customLong("loose")], help: "Accepted for Azurite compatibility.") var loose = false
+    @Flag(name: .customLong("skipApiVersionCheck"), help: "Accepted for Azurite compatibility: any x-ms-version is accepted.")
+    var skipApiVersionCheck = false
+
+    func run() async throws {
+        var configuration = EmulatorConfiguration()
+        configuration.blob = .init(host: blobHost, port: blobPort)
+        configuration.queue = .init(host: queueHost, port: queuePort)
+        configuration.table = .init(host: tableHost, port: tablePort)
+        configuration.location = inMemoryPersistence ? nil : location
+        configuration.silent = silent
+        configuration.debugLogPath = debug
+        configuration.loose = loose
+        configuration.skipApiVersionCheck = skipApiVersionCheck
+        configuration.services = try Set(
+            services.split(separator: ",").map { name in
+                guard let kind = ServiceKind(rawValue: name.trimmingCharacters(in: .whitespaces).lowercased()) else {
+                    throw ValidationError("unknown service '\(name)' in --services (expected blob, queue, table)")
+                }
+                return kind
+            })
+        if let extra = ProcessInfo.processInfo.environment["AZURITE_ACCOUNTS"] {
+            configuration.accounts = try StorageAccount.parseAccounts(extra)
+            if !configuration.accounts.contains(where: { $0.name == StorageAccount.developmentAccountName }) {
+                configuration.accounts.append(.development)
+            }
+        }
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = .info
+            return handler
+        }
+        let logger = Logger(label: "ironviper.emulator")
+        let started = ContinuousClock.now
+        let pending = NIOLockedValueBox(0)
+        var emulator: StorageEmulator?
+        emulator = try StorageEmulator(configuration: configuration, logger: logger) { kind, host, port in
+            // Unbuffered, so a parent process waiting for these lines sees them at once.
+            var lines = "\(kind) service is successfully listening at http://\(host):\(port)\n"
+            if pending.withLockedValue({ count in
+                count -= 1
+                return count == 0
+            }) {
+                let elapsed = ContinuousClock.now - started
+                lines += "ironviper-emulator ready in \(elapsed.components.attoseconds / 1_000_000_000_000_000) ms\n"
+            }
+            FileHandle.standardOutput.write(Data(lines.utf8))
+        }
+        guard let emulator else { return }
+        pending.withLockedValue { $0 = emulator.serviceCount }
+        let group = ServiceGroup(
+            configuration: .init(services: [emulator], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        try await group.run()
+    }
+}
