@@ -5,6 +5,7 @@ import Foundation
 struct ServiceErrorBody {
     var code: String?
     var message: String?
+    var authenticationDetail: String?
 
     init(_ body: [UInt8]) {
         guard !body.isEmpty else { return }
@@ -17,9 +18,12 @@ struct ServiceErrorBody {
             let text = String(decoding: body, as: UTF8.self)
             code = Self.element("Code", in: text)
             message = Self.element("Message", in: text)
+            authenticationDetail = Self.element("AuthenticationErrorDetail", in: text)
         }
         // Azure appends "RequestId:…\nTime:…" lines; the first line is the useful part.
         message = message?.split(separator: "\n").first.map { String($0.trimmingWhitespace()) }
+        // On a 403 the service says why (and, for SharedKey, what it signed): keep that too.
+        if let detail = authenticationDetail { message = (message.map { $0 + " " } ?? "") + "(\(detail))" }
     }
 
     private static func element(_ name: String, in text: String) -> String? {

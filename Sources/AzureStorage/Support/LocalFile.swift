@@ -27,7 +27,7 @@ final class LocalFile: Sendable {
 
     /// Creates (or truncates) a file to write a download into.
     static func create(_ path: String, operation: String) throws(AzureStorageError) -> LocalFile {
-        let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        let fd = open(path, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
         guard fd >= 0 else { throw error(operation, "create \(path)") }
         return LocalFile(descriptor: fd, path: path)
     }
