@@ -218,6 +218,19 @@ def test_table_sas_with_key_range_and_account_sas(emulator, table):
     assert error.value.status_code == 403
 
 
+def test_access_policies_and_service_properties(service, table):
+    from azure.data.tables import TableAccessPolicy, TableAnalyticsLogging, TableRetentionPolicy
+    start = datetime(2026, 1, 1, tzinfo=timezone.utc)
+    table.set_table_access_policy(signed_identifiers={
+        "readers": TableAccessPolicy(permission="r", start=start, expiry=start + timedelta(days=1))})
+    policies = table.get_table_access_policy()
+    assert list(policies) == ["readers"] and policies["readers"].permission == "r"
+    service.set_service_properties(analytics_logging=TableAnalyticsLogging(
+        read=True, retention_policy=TableRetentionPolicy(enabled=True, days=3)))
+    logging = service.get_service_properties()["analytics_logging"]
+    assert logging.read is True and logging.retention_policy.days == 3
+
+
 def test_wrong_key_is_rejected(emulator, unique_name):
     bad = emulator.connection_string.replace(KEY, "AAAA" + KEY[4:])
     with pytest.raises(ClientAuthenticationError):

@@ -73,6 +73,7 @@ import Testing
 
     @Test(arguments: [
         ("Tables", TableResourcePath.tables),
+        ("Tables()", .tables),
         ("Tables('abc')", .namedTable("abc")),
         ("$batch", .batch),
         ("abc", .table("abc")),

@@ -25,6 +25,7 @@ enum TableResourcePath: Sendable, Equatable {
         }
         let inside = path[path.index(after: open)..<path.index(before: path.endIndex)]
         if name == "Tables" || name == "tables" {
+            if inside.trimmingCharacters(in: .whitespaces).isEmpty { return .tables }
             let values = try arguments(inside)
             guard values.count == 1, values[0].name == nil || values[0].name == "TableName" else {
                 throw StorageError.tableInvalidInput("Expected Tables('name'), found '\(path)'.")
