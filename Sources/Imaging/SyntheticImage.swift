@@ -26,6 +26,8 @@ public struct SyntheticImage: Sendable {
     public var iccProfile: [UInt8]?
     /// Store as CMYK (JPEG/TIFF only).
     public var cmyk = false
+    /// Frames appended after the picture (negated copies), for animated GIF and multi-page TIFF.
+    public var extraFrames = 0
 
     /// A picture of `width` × `height` upright pixels.
     public init(width: Int, height: Int, seed: UInt32 = 1) {
@@ -108,6 +110,13 @@ public struct SyntheticImage: Sendable {
         if let iccProfile {
             _ = iccProfile.withUnsafeBytes { MagickSetImageProfile(image.wand, "icc", $0.baseAddress, $0.count) }
         }
+        for _ in 0..<extraFrames {
+            let frame = image.clone()
+            _ = MagickNegateImage(frame.wand, MagickFalse)
+            _ = MagickSetLastIterator(image.wand)
+            _ = MagickAddImage(image.wand, frame.wand)
+        }
+        _ = MagickSetFirstIterator(image.wand)
         _ = MagickSetImageCompressionQuality(image.wand, quality)
         _ = MagickSetCompressionQuality(image.wand, quality)
         return try image.blob(format: format, path: "synthetic.\(format.lowercased())")

@@ -17,6 +17,17 @@ struct FormatTests {
         #expect(try ImageProbe.info(analysis.renditions[0].jpeg).format == "JPEG")
     }
 
+    @Test func animatedGIFUsesTheFirstFrame() throws {
+        var image = SyntheticImage(width: 200, height: 120, seed: 13)
+        image.extraFrames = 2
+        let bytes = try image.encode(format: "GIF")
+        let analysis = try Fixtures.converter.analyze(bytes: bytes, path: "anim.gif")
+        let pixels = try Fixtures.pixels(of: analysis.renditions[0].jpeg)
+        // The first frame has the yellow marker; the negated frames would show it blue.
+        let marker = Fixtures.meanColor(pixels, x0: 0.08, y0: 0.065, x1: 0.30, y1: 0.11)
+        #expect(marker.r > 180 && marker.g > 140 && marker.b < 120, "\(marker)")
+    }
+
     /// HEIC (libheif with libde265) is read by Debian's ImageMagick; this build can also write it
     /// (x265), which lets the test make its own fixture.
     @Test func heic() throws {
