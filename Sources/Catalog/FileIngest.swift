@@ -18,7 +18,8 @@ struct FileIngest: Sendable {
         let ext = (entry.relativePath as NSString).pathExtension.lowercased()
         // Keep the bytes for the decoder only when the content looks like an image (a 400 MB video
         // is streamed through the hashes, not held in memory).
-        let decodable = entry.size <= maxDecodeBytes
+        let decodable =
+            entry.size <= maxDecodeBytes
             && (ImageFormat.imageExtensions.contains(ext)
                 || ImageFormat.sniff(Self.head(of: entry.absolutePath), fileExtension: ext) != .other)
         let digest: ContentDigest
@@ -43,7 +44,8 @@ struct FileIngest: Sendable {
                 (asset, renditions, errors) = describe(
                     bytes: bytes ?? [], digest: digest, path: entry.absolutePath, ext: ext, now: now)
             }
-            let recorded = try catalog.record(IngestRecord(file: file, asset: asset, renditions: renditions, errors: errors))
+            let recorded = try catalog.record(
+                IngestRecord(file: file, asset: asset, renditions: renditions, errors: errors))
             file = recorded.file
             newAsset = recorded.newAsset
         } catch {

@@ -68,7 +68,9 @@ public struct SyntheticImage: Sendable {
             }
         }
         func paint(_ x0: Int, _ y0: Int, _ x1: Int, _ y1: Int, _ rgb: (UInt8, UInt8, UInt8), round: Bool = false) {
-            let cx = Double(x0 + x1) / 2, cy = Double(y0 + y1) / 2, r = Double(x1 - x0) / 2
+            let cx = Double(x0 + x1) / 2
+            let cy = Double(y0 + y1) / 2
+            let r = Double(x1 - x0) / 2
             for y in max(0, y0)..<min(height, y1) {
                 for x in max(0, x0)..<min(width, x1) {
                     if round && hypot(Double(x) - cx, Double(y) - cy) > r { continue }

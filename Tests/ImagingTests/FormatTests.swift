@@ -63,9 +63,12 @@ struct FormatTests {
         let b = try Fixtures.converter.analyze(bytes: try plain.encode(format: "PNG"), path: "plain.png")
         #expect(a.metadata.raw["icc:description"]?.isEmpty == false)
         #expect(try ImageProbe.info(a.renditions[0].jpeg).profiles.isEmpty)
-        let converted = Fixtures.meanColor(try Fixtures.pixels(of: a.renditions[0].jpeg), x0: 0.5, y0: 0.5, x1: 0.9, y1: 0.9)
-        let untouched = Fixtures.meanColor(try Fixtures.pixels(of: b.renditions[0].jpeg), x0: 0.5, y0: 0.5, x1: 0.9, y1: 0.9)
-        let difference = abs(converted.r - untouched.r) + abs(converted.g - untouched.g) + abs(converted.b - untouched.b)
+        let converted = Fixtures.meanColor(
+            try Fixtures.pixels(of: a.renditions[0].jpeg), x0: 0.5, y0: 0.5, x1: 0.9, y1: 0.9)
+        let untouched = Fixtures.meanColor(
+            try Fixtures.pixels(of: b.renditions[0].jpeg), x0: 0.5, y0: 0.5, x1: 0.9, y1: 0.9)
+        let difference =
+            abs(converted.r - untouched.r) + abs(converted.g - untouched.g) + abs(converted.b - untouched.b)
         #expect(difference > 3, "Adobe RGB pixels should be remapped into sRGB, difference \(difference)")
     }
 
