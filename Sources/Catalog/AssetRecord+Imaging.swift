@@ -14,7 +14,8 @@ extension AssetRecord {
         let m = analysis.metadata
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
-        let keywords = m.keywords.isEmpty ? nil : (try? encoder.encode(m.keywords)).map { String(decoding: $0, as: UTF8.self) }
+        let keywords =
+            m.keywords.isEmpty ? nil : (try? encoder.encode(m.keywords)).map { String(decoding: $0, as: UTF8.self) }
         let raw = (try? encoder.encode(m.raw)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
         self.init(
             id: nil, sha256: digest.sha256, md5: digest.md5, size: Int64(digest.size), kind: m.format.rawValue,

@@ -50,7 +50,9 @@ extension Catalog {
                     SELECT id, sha256, phash FROM assets WHERE phash IS NOT NULL
                     AND id IN (SELECT asset_id FROM files WHERE state = 'present') ORDER BY id
                     """
-            ).map { (id: $0["id"] as Int64, sha: $0["sha256"] as String, hash: UInt64(bitPattern: $0["phash"] as Int64)) }
+            ).map {
+                (id: $0["id"] as Int64, sha: $0["sha256"] as String, hash: UInt64(bitPattern: $0["phash"] as Int64))
+            }
             var paths: [Int64: [String]] = [:]
             for row in try Row.fetchAll(
                 db,
@@ -75,7 +77,8 @@ extension Catalog {
         let values = hashes.map(\.hash)
         for i in 0..<values.count {
             for j in (i + 1)..<max(i + 1, values.count) where (values[i] ^ values[j]).nonzeroBitCount <= maxDistance {
-                let a = root(i), b = root(j)
+                let a = root(i)
+                let b = root(j)
                 if a != b { parent[b] = a }
             }
         }

@@ -38,7 +38,8 @@ extension Catalog {
                     let prefix = library.root + "/"
                     if absolute.hasPrefix(prefix) {
                         files += try FileRecord.filter(
-                            Column("library_id") == library.id! && Column("path") == String(absolute.dropFirst(prefix.count))
+                            Column("library_id") == library.id!
+                                && Column("path") == String(absolute.dropFirst(prefix.count))
                         ).fetchAll(db)
                     }
                     if reference.hasPrefix(library.name + "/") {

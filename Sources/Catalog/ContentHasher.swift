@@ -57,7 +57,9 @@ public enum ContentHasher {
             if keepBytes { kept.append(contentsOf: slice) }
             total += count
         }
-        return (ContentDigest(sha256: hex(sha.finalize()), md5: hex(md5.finalize()), size: total), keepBytes ? kept : nil)
+        return (
+            ContentDigest(sha256: hex(sha.finalize()), md5: hex(md5.finalize()), size: total), keepBytes ? kept : nil
+        )
     }
 
     static func hex(_ digest: some Sequence<UInt8>) -> String {

@@ -16,7 +16,12 @@ struct FileIngest: Sendable {
         let entry = job.entry
         let now = Timestamp.now()
         let ext = (entry.relativePath as NSString).pathExtension.lowercased()
-        let decodable = entry.size <= maxDecodeBytes
+        // Keep the bytes for the decoder only when the content looks like an image (a 400 MB video
+        // is streamed through the hashes, not held in memory).
+        let decodable =
+            entry.size <= maxDecodeBytes
+            && (ImageFormat.imageExtensions.contains(ext)
+                || ImageFormat.sniff(Self.head(of: entry.absolutePath), fileExtension: ext) != .other)
         let digest: ContentDigest
         let bytes: [UInt8]?
         do {
@@ -39,7 +44,8 @@ struct FileIngest: Sendable {
                 (asset, renditions, errors) = describe(
                     bytes: bytes ?? [], digest: digest, path: entry.absolutePath, ext: ext, now: now)
             }
-            let recorded = try catalog.record(IngestRecord(file: file, asset: asset, renditions: renditions, errors: errors))
+            let recorded = try catalog.record(
+                IngestRecord(file: file, asset: asset, renditions: renditions, errors: errors))
             file = recorded.file
             newAsset = recorded.newAsset
         } catch {
@@ -48,6 +54,16 @@ struct FileIngest: Sendable {
         }
         let failures = errors.map { ScanFailure(path: entry.absolutePath, code: $0.code, message: $0.message) }
         return .recorded(.init(bytes: Int64(digest.size), newAsset: newAsset, failures: failures))
+    }
+
+    /// The first bytes of a file, enough to sniff its format (empty if unreadable: the hash reports why).
+    static func head(of path: String) -> [UInt8] {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { return [] }
+        defer { close(fd) }
+        var bytes = [UInt8](repeating: 0, count: 32)
+        let count = bytes.withUnsafeMutableBytes { read(fd, $0.baseAddress, 32) }
+        return count > 0 ? Array(bytes.prefix(count)) : []
     }
 
     /// Describes new content: an image gets metadata, previews and a perceptual hash; anything else

@@ -24,7 +24,8 @@ struct FolderWalker {
             let folder = relativeFolder.isEmpty ? root : root + "/" + relativeFolder
             guard let handle = opendir(folder) else {
                 failures.append(
-                    ScanFailure(path: folder, code: "io", message: "cannot list folder: \(String(cString: strerror(errno)))"))
+                    ScanFailure(
+                        path: folder, code: "io", message: "cannot list folder: \(String(cString: strerror(errno)))"))
                 continue
             }
             defer { closedir(handle) }

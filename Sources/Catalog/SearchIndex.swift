@@ -19,7 +19,8 @@ enum SearchIndex {
         // unicode61 splits on `/`, `.`, `-` and `_`, so `holiday` finds `2019/Holiday_Rome/IMG-01.jpg`.
         try db.execute(sql: "DELETE FROM search WHERE rowid = ?", arguments: [fileId])
         try db.execute(
-            sql: "INSERT INTO search(rowid, path, name, camera, lens, keywords, title, caption) VALUES (?,?,?,?,?,?,?,?)",
+            sql:
+                "INSERT INTO search(rowid, path, name, camera, lens, keywords, title, caption) VALUES (?,?,?,?,?,?,?,?)",
             arguments: [
                 fileId, path, name,
                 [make, model].compactMap { $0 }.joined(separator: " "), row?["lens"] as String?,

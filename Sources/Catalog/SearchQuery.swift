@@ -119,7 +119,9 @@ public struct SearchQuery: Sendable, Equatable {
                 let start = text.index(after: index)
                 let end = text[start...].firstIndex(of: "\"") ?? text.endIndex
                 let phrase = String(text[start..<end])
-                if !phrase.trimmingPrefix(" ").isEmpty { result.append(Token(text: phrase, quoted: true, negated: negated)) }
+                if !phrase.trimmingPrefix(" ").isEmpty {
+                    result.append(Token(text: phrase, quoted: true, negated: negated))
+                }
                 index = end < text.endIndex ? text.index(after: end) : end
                 continue
             }
@@ -153,7 +155,8 @@ struct DateBound {
             start = "\(year)-\(pad(month))"
             end = month == 12 ? "\(year + 1)-01" : "\(year)-\(pad(month + 1))"
         default:
-            let month = numbers[1], day = numbers[2]
+            let month = numbers[1]
+            let day = numbers[2]
             guard (1...12).contains(month), (1...31).contains(day) else { return nil }
             start = "\(year)-\(pad(month))-\(pad(day))"
             // String order: the day's own timestamps all sort before `…DD` followed by `U`.

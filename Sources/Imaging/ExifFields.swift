@@ -20,12 +20,14 @@ enum ExifFields {
         if let date = text("DateTimeOriginal") ?? text("DateTimeDigitized") ?? text("DateTime") {
             metadata.takenAt = isoDateTime(date) ?? metadata.takenAt
         }
-        metadata.takenOffset = (text("OffsetTimeOriginal") ?? text("OffsetTime")).flatMap(offset) ?? metadata.takenOffset
+        metadata.takenOffset =
+            (text("OffsetTimeOriginal") ?? text("OffsetTime")).flatMap(offset) ?? metadata.takenOffset
         metadata.exposureTime = text("ExposureTime").flatMap(rational) ?? metadata.exposureTime
         metadata.fNumber = text("FNumber").flatMap(rational) ?? metadata.fNumber
-        metadata.iso = (text("PhotographicSensitivity") ?? text("ISOSpeedRatings")).flatMap {
-            Int($0.split(separator: ",").first.map { $0.trimmingCharacters(in: .whitespaces) } ?? "")
-        } ?? metadata.iso
+        metadata.iso =
+            (text("PhotographicSensitivity") ?? text("ISOSpeedRatings")).flatMap {
+                Int($0.split(separator: ",").first.map { $0.trimmingCharacters(in: .whitespaces) } ?? "")
+            } ?? metadata.iso
         metadata.focalLength = text("FocalLength").flatMap(rational) ?? metadata.focalLength
         if let latitude = text("GPSLatitude").flatMap(degrees) {
             metadata.latitude = text("GPSLatitudeRef")?.uppercased().hasPrefix("S") == true ? -latitude : latitude

@@ -12,7 +12,8 @@ enum IPTCFields {
                 index += 1  // skip padding or a Photoshop resource header
                 continue
             }
-            let record = Int(bytes[index + 1]), dataset = Int(bytes[index + 2])
+            let record = Int(bytes[index + 1])
+            let dataset = Int(bytes[index + 2])
             var length = Int(bytes[index + 3]) << 8 | Int(bytes[index + 4])
             var start = index + 5
             if length & 0x8000 != 0 {  // extended length: the next N bytes hold the length

@@ -30,7 +30,8 @@ public struct ImageConverter: Sendable {
     /// Reads the file at `path` and analyses it.
     public func analyze(fileAt path: String) throws -> ImageAnalysis {
         guard let data = FileManager.default.contents(atPath: path) else {
-            throw ImagingError(.unreadableInput, path: path, detail: "cannot read file: \(String(cString: strerror(errno)))")
+            throw ImagingError(
+                .unreadableInput, path: path, detail: "cannot read file: \(String(cString: strerror(errno)))")
         }
         return try analyze(bytes: [UInt8](data), path: path)
     }
@@ -78,13 +79,16 @@ public struct ImageConverter: Sendable {
             let orientation = probe.orientation
             let swapsAxes = orientation >= 5
             let upright = swapsAxes ? PixelSize(width: declared.height, height: declared.width) : declared
-            let plan = configuration.renditions.map { spec in (spec, spec.size(forSourceWidth: upright.width, height: upright.height)) }
+            let plan = configuration.renditions.map { spec in
+                (spec, spec.size(forSourceWidth: upright.width, height: upright.height))
+            }
             let image = MagickImage()
             if format == .jpeg, let largest = plan.map(\.1.scaled).max(by: { $0.area < $1.area }) {
                 let stored = swapsAxes ? PixelSize(width: largest.height, height: largest.width) : largest
                 image.setOption("jpeg:size", stored.description)
             }
-            let warning = try image.read(buffer, coder: coder, path: path, seconds: configuration.limits.secondsPerImage)
+            let warning = try image.read(
+                buffer, coder: coder, path: path, seconds: configuration.limits.secondsPerImage)
 
             // 3. Describe.
             var metadata = ImageMetadata()

@@ -22,10 +22,11 @@ public enum ImageProbe {
     /// Decodes the header and pixels of `bytes` (any format ImageMagick reads).
     public static func info(_ bytes: [UInt8]) throws -> Info {
         let image = try decode(bytes)
-        let format = MagickGetImageFormat(image.wand).map { text in
-            defer { MagickRelinquishMemory(text) }
-            return String(cString: text)
-        } ?? "?"
+        let format =
+            MagickGetImageFormat(image.wand).map { text in
+                defer { MagickRelinquishMemory(text) }
+                return String(cString: text)
+            } ?? "?"
         return Info(
             format: format, size: PixelSize(width: image.width, height: image.height),
             progressive: MagickGetImageInterlaceScheme(image.wand) != NoInterlace, profiles: image.profileNames(),

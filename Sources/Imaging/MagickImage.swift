@@ -85,11 +85,13 @@ final class MagickImage {
             deadline = .allocate(capacity: 1)
         }
         deadline!.pointee = Self.monotonicSeconds() + seconds
-        _ = MagickSetProgressMonitor(wand, { _, _, _, context in
-            guard let context else { return MagickTrue }
-            let deadline = context.assumingMemoryBound(to: Double.self).pointee
-            return MagickImage.monotonicSeconds() < deadline ? MagickTrue : MagickFalse
-        }, UnsafeMutableRawPointer(deadline))
+        _ = MagickSetProgressMonitor(
+            wand,
+            { _, _, _, context in
+                guard let context else { return MagickTrue }
+                let deadline = context.assumingMemoryBound(to: Double.self).pointee
+                return MagickImage.monotonicSeconds() < deadline ? MagickTrue : MagickFalse
+            }, UnsafeMutableRawPointer(deadline))
     }
 
     static func monotonicSeconds() -> Double {

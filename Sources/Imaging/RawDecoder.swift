@@ -24,14 +24,22 @@ struct RawDecoder {
             }
             // dcraw prints 0 for what the file does not say.
             func positive(_ value: Double?) -> Double? { value.flatMap { $0 > 0 ? $0 : nil } }
-            if let iso = positive(fields["raw:ISO speed"].flatMap { Double($0) }) { metadata.iso = metadata.iso ?? Int(iso) }
-            if let shutter = positive(fields["raw:Shutter"].flatMap { ExifFields.rational($0.replacingOccurrences(of: " sec", with: "")) }) {
+            if let iso = positive(fields["raw:ISO speed"].flatMap { Double($0) }) {
+                metadata.iso = metadata.iso ?? Int(iso)
+            }
+            if let shutter = positive(
+                fields["raw:Shutter"].flatMap { ExifFields.rational($0.replacingOccurrences(of: " sec", with: "")) })
+            {
                 metadata.exposureTime = metadata.exposureTime ?? shutter
             }
-            if let aperture = positive(fields["raw:Aperture"].flatMap { Double($0.replacingOccurrences(of: "f/", with: "")) }) {
+            if let aperture = positive(
+                fields["raw:Aperture"].flatMap { Double($0.replacingOccurrences(of: "f/", with: "")) })
+            {
                 metadata.fNumber = metadata.fNumber ?? aperture
             }
-            if let focal = positive(fields["raw:Focal length"].flatMap { Double($0.replacingOccurrences(of: " mm", with: "")) }) {
+            if let focal = positive(
+                fields["raw:Focal length"].flatMap { Double($0.replacingOccurrences(of: " mm", with: "")) })
+            {
                 metadata.focalLength = metadata.focalLength ?? focal
             }
             if metadata.takenAt == nil, let stamp = fields["raw:Timestamp"], !stamp.hasSuffix(" 1970") {
@@ -72,11 +80,13 @@ struct RawDecoder {
         return Decoded(pixmap: pixels.output, fields: fields)
     }
 
-    private func run(_ arguments: [String], path: String) throws -> (status: Int32, output: [UInt8], errorText: String) {
+    private func run(_ arguments: [String], path: String) throws -> (status: Int32, output: [UInt8], errorText: String)
+    {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: dcrawPath)
         process.arguments = arguments
-        let output = Pipe(), errors = Pipe()
+        let output = Pipe()
+        let errors = Pipe()
         process.standardOutput = output
         process.standardError = errors
         do {
@@ -86,7 +96,9 @@ struct RawDecoder {
         }
         // Drain stderr on another thread so a chatty decoder cannot fill its pipe and stall.
         let errorBox = ErrorTextBox()
-        let reader = Thread { errorBox.text = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self) }
+        let reader = Thread {
+            errorBox.text = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        }
         reader.start()
         let data = output.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()

@@ -47,7 +47,8 @@ final class RenditionCascade {
 
     /// The 64-bit dHash of the upright picture, from the smallest step that still has some detail.
     func perceptualHash() throws -> PerceptualHash {
-        let source = steps.filter { min($0.size.width, $0.size.height) >= 32 }.min { $0.size.area < $1.size.area }
+        let source =
+            steps.filter { min($0.size.width, $0.size.height) >= 32 }.min { $0.size.area < $1.size.area }
             ?? steps[0]
         let thumbnail = source.image.clone()
         if !source.upright { try thumbnail.orient(orientation, path: path) }
@@ -61,7 +62,8 @@ final class RenditionCascade {
         if let same = steps.first(where: { $0.upright && $0.size == size }) {
             return same.image
         }
-        let source = steps.filter { $0.size.width >= size.width && $0.size.height >= size.height }
+        let source =
+            steps.filter { $0.size.width >= size.width && $0.size.height >= size.height }
             .min { $0.size.area < $1.size.area } ?? steps[0]
         let next = source.image.clone()
         if source.size != size {

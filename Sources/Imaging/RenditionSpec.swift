@@ -40,7 +40,8 @@ public struct RenditionSpec: Sendable, Hashable, Codable {
     /// The size of this rendition for an (oriented) source, never larger than the source: the scaled
     /// size before any crop, and the final size.
     public func size(forSourceWidth width: Int, height: Int) -> (scaled: PixelSize, final: PixelSize) {
-        let w = Double(width), h = Double(height)
+        let w = Double(width)
+        let h = Double(height)
         var ratio: Double
         switch fit {
         case .box(let bw, let bh): ratio = min(Double(bw) / w, Double(bh) / h)

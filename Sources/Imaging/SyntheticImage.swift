@@ -26,6 +26,8 @@ public struct SyntheticImage: Sendable {
     public var iccProfile: [UInt8]?
     /// Store as CMYK (JPEG/TIFF only).
     public var cmyk = false
+    /// Frames appended after the picture (negated copies), for animated GIF and multi-page TIFF.
+    public var extraFrames = 0
 
     /// A picture of `width` × `height` upright pixels.
     public init(width: Int, height: Int, seed: UInt32 = 1) {
@@ -66,7 +68,9 @@ public struct SyntheticImage: Sendable {
             }
         }
         func paint(_ x0: Int, _ y0: Int, _ x1: Int, _ y1: Int, _ rgb: (UInt8, UInt8, UInt8), round: Bool = false) {
-            let cx = Double(x0 + x1) / 2, cy = Double(y0 + y1) / 2, r = Double(x1 - x0) / 2
+            let cx = Double(x0 + x1) / 2
+            let cy = Double(y0 + y1) / 2
+            let r = Double(x1 - x0) / 2
             for y in max(0, y0)..<min(height, y1) {
                 for x in max(0, x0)..<min(width, x1) {
                     if round && hypot(Double(x) - cx, Double(y) - cy) > r { continue }
@@ -108,6 +112,13 @@ public struct SyntheticImage: Sendable {
         if let iccProfile {
             _ = iccProfile.withUnsafeBytes { MagickSetImageProfile(image.wand, "icc", $0.baseAddress, $0.count) }
         }
+        for _ in 0..<extraFrames {
+            let frame = image.clone()
+            _ = MagickNegateImage(frame.wand, MagickFalse)
+            _ = MagickSetLastIterator(image.wand)
+            _ = MagickAddImage(image.wand, frame.wand)
+        }
+        _ = MagickSetFirstIterator(image.wand)
         _ = MagickSetImageCompressionQuality(image.wand, quality)
         _ = MagickSetCompressionQuality(image.wand, quality)
         return try image.blob(format: format, path: "synthetic.\(format.lowercased())")

@@ -28,8 +28,10 @@ struct DuplicatesCommand: ParsableCommand {
             if index > 0 { print("") }
             for member in group {
                 for path in member.paths {
-                    print(near ? "\(member.distance)\t\(member.sha256.prefix(12))\t\(Printable.path(path))"
-                        : "\(member.sha256.prefix(12))\t\(Printable.path(path))")
+                    print(
+                        near
+                            ? "\(member.distance)\t\(member.sha256.prefix(12))\t\(Printable.path(path))"
+                            : "\(member.sha256.prefix(12))\t\(Printable.path(path))")
                 }
             }
         }

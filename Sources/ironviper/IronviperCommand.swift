@@ -6,7 +6,8 @@ struct IronviperCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "ironviper",
         abstract: "Keeps a photo library safe and searchable: local catalog, previews, cloud backup.",
-        subcommands: [ScanCommand.self, SearchCommand.self, ShowCommand.self, DuplicatesCommand.self, RenderCommand.self,
+        subcommands: [
+            ScanCommand.self, SearchCommand.self, ShowCommand.self, DuplicatesCommand.self, RenderCommand.self,
             HashCommand.self,
         ])
 }

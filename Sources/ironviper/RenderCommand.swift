@@ -41,8 +41,10 @@ struct RenderCommand: ParsableCommand {
                         for rendition in analysis.renditions {
                             try Data(rendition.jpeg).write(to: URL(fileURLWithPath: folder + "/\(rendition.name).jpg"))
                         }
-                        queue.report("\(file): \(analysis.metadata.width)x\(analysis.metadata.height) phash \(analysis.perceptualHash)"
-                            + (analysis.damaged ? " DAMAGED" : "") + analysis.warnings.map { " warning: \($0)" }.joined())
+                        queue.report(
+                            "\(file): \(analysis.metadata.width)x\(analysis.metadata.height) phash \(analysis.perceptualHash)"
+                                + (analysis.damaged ? " DAMAGED" : "")
+                                + analysis.warnings.map { " warning: \($0)" }.joined())
                     } catch {
                         queue.report("\(file): \(error)")
                     }
@@ -52,7 +54,10 @@ struct RenderCommand: ParsableCommand {
         }
         group.wait()
         let seconds = ProcessInfo.processInfo.systemUptime - start
-        print(String(format: "rendered %d files in %.2f s (%.2f files/s)", files.count, seconds, Double(files.count) / seconds))
+        print(
+            String(
+                format: "rendered %d files in %.2f s (%.2f files/s)", files.count, seconds,
+                Double(files.count) / seconds))
     }
 }
 

@@ -22,8 +22,8 @@ struct SearchCommand: ParsableCommand {
     @Flag(help: "Print results as JSON.")
     var json = false
 
-    @Argument(parsing: .remaining, help: "The query (words and facets).")
-    var query: [String]
+    @Argument(parsing: .remaining, help: "The query (words and facets); empty lists the newest photos.")
+    var query: [String] = []
 
     func run() throws {
         let parsed: SearchQuery

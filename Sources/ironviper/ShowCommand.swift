@@ -72,7 +72,8 @@ struct ShowView: Encodable {
         metadata =
             (asset?.metadata).flatMap { try? JSONDecoder().decode([String: String].self, from: Data($0.utf8)) } ?? [:]
         previews = detail.renditions.sorted { $0.width * $0.height > $1.width * $1.height }.map {
-            Preview(name: $0.name, width: $0.width, height: $0.height, bytes: $0.bytes, path: previewsRoot + "/" + $0.path)
+            Preview(
+                name: $0.name, width: $0.width, height: $0.height, bytes: $0.bytes, path: previewsRoot + "/" + $0.path)
         }
         errors = detail.errors.map { Failure(path: $0.path, stage: $0.stage, code: $0.code, message: $0.message) }
     }
@@ -96,7 +97,10 @@ struct ShowView: Encodable {
                 ("aperture", asset.fNumber.map { "f/\(String(format: "%.1f", $0))" }),
                 ("iso", asset.iso.map(String.init)),
                 ("focal length", asset.focalLength.map { "\(String(format: "%g", $0)) mm" }),
-                ("gps", asset.latitude.flatMap { lat in asset.longitude.map { String(format: "%.6f, %.6f", lat, $0) } }),
+                (
+                    "gps",
+                    asset.latitude.flatMap { lat in asset.longitude.map { String(format: "%.6f, %.6f", lat, $0) } }
+                ),
                 ("altitude", asset.altitude.map { String(format: "%.1f m", $0) }),
                 ("title", asset.title),
                 ("caption", asset.caption),

@@ -4,7 +4,8 @@ import Testing
 @Suite("Data location")
 struct DataLocationTests {
     @Test func followsXDG() {
-        #expect(DataLocation.resolve(environment: ["HOME": "/home/ann"]).directory == "/home/ann/.local/share/ironviper")
+        #expect(
+            DataLocation.resolve(environment: ["HOME": "/home/ann"]).directory == "/home/ann/.local/share/ironviper")
         #expect(
             DataLocation.resolve(environment: ["HOME": "/home/ann", "XDG_DATA_HOME": "/data/ann"]).directory
                 == "/data/ann/ironviper")

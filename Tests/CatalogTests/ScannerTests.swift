@@ -15,7 +15,7 @@ struct ScannerTests {
         photos = scratch.folder + "/Photos"
         try FileManager.default.createDirectory(atPath: photos + "/2024/trip", withIntermediateDirectories: true)
         func write(_ name: String, _ bytes: [UInt8]) {
-            FileManager.default.createFile(atPath: photos + "/" + name, contents: Data(bytes))
+            #expect(FileManager.default.createFile(atPath: photos + "/" + name, contents: Data(bytes)))
         }
         for i in 1...4 {
             var image = SyntheticImage(width: 240, height: 160, seed: UInt32(i))
@@ -29,12 +29,16 @@ struct ScannerTests {
             write("2024/trip/img_\(i).jpg", try image.encode(format: "JPEG"))
         }
         let first = try SyntheticImage(width: 240, height: 160, seed: 1).encode(format: "JPEG")
-        write("2024/copy of img_1.jpg", try Data(contentsOf: URL(fileURLWithPath: photos + "/2024/trip/img_1.jpg")).map { $0 })
+        write(
+            "2024/copy of img_1.jpg",
+            try Data(contentsOf: URL(fileURLWithPath: photos + "/2024/trip/img_1.jpg")).map { $0 })
         write("truncated.jpg", Array(first.prefix(first.count / 2)))
         write("empty.jpg", [])
         write("text.jpg", Array("This is not a JPEG, just text.\n".utf8))
         write("notes.txt", Array("shopping list".utf8))
-        write("name with spaces\nand a newline.png", try SyntheticImage(width: 90, height: 60, seed: 9).encode(format: "PNG"))
+        write(
+            "name with spaces\nand a newline.png",
+            try SyntheticImage(width: 90, height: 60, seed: 9).encode(format: "PNG"))
         write(".hidden.jpg", first)
     }
 

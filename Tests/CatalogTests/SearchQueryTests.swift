@@ -30,8 +30,9 @@ struct SearchQueryTests {
 
     @Test func unknownPrefixesAreWords() throws {
         #expect(try SearchQuery("http://example 12:30").terms == ["http://example", "12:30"])
-        #expect(try SearchQuery("dup:exact dup:near folder:2019/rome").facets == [
-            .duplicateExact, .duplicateNear, .folder("2019/rome"),
-        ])
+        #expect(
+            try SearchQuery("dup:exact dup:near folder:2019/rome").facets == [
+                .duplicateExact, .duplicateNear, .folder("2019/rome"),
+            ])
     }
 }

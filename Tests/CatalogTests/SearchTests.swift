@@ -18,7 +18,9 @@ struct SearchTests {
         var phash: UInt64
     }
 
-    static let cameras = [("FUJIFILM", "X-T3"), ("Canon", "Canon EOS R5"), ("SONY", "ILCE-7M3"), ("Apple", "iPhone 13 Pro")]
+    static let cameras = [
+        ("FUJIFILM", "X-T3"), ("Canon", "Canon EOS R5"), ("SONY", "ILCE-7M3"), ("Apple", "iPhone 13 Pro"),
+    ]
     static let places = ["rome", "paris", "home"]
     static let count = 3000
 
@@ -26,7 +28,9 @@ struct SearchTests {
         var generator = SplitMix(state: 7)
         var rows: [Row] = []
         for i in 0..<count {
-            let year = 2017 + i % 5, month = 1 + i % 12, day = 1 + i % 28
+            let year = 2017 + i % 5
+            let month = 1 + i % 12
+            let day = 1 + i % 28
             let camera = cameras[i % 4]
             var keywords: [String] = []
             if i % 7 == 0 { keywords += ["sunset", "beach"] }
@@ -38,7 +42,8 @@ struct SearchTests {
                 Row(
                     path: "\(year)/\(places[i % 3])/IMG_\(String(format: "%04d", i)).\(i % 10 == 0 ? "nef" : "jpg")",
                     sha: sha, make: camera.0, model: camera.1,
-                    takenAt: String(format: "%04d-%02d-%02dT12:00:00", year, month, day), kind: i % 10 == 0 ? "raw" : "jpeg",
+                    takenAt: String(format: "%04d-%02d-%02dT12:00:00", year, month, day),
+                    kind: i % 10 == 0 ? "raw" : "jpeg",
                     gps: i % 3 == 0, keywords: keywords, phash: phash))
         }
         return rows
@@ -50,11 +55,12 @@ struct SearchTests {
 
     /// Every file row: the generated ones, then copies of the first ten under `copies/`.
     static func files(_ rows: [Row]) -> [Row] {
-        rows + rows.prefix(10).map { row in
-            var copy = row
-            copy.path = "copies/" + (row.path as NSString).lastPathComponent
-            return copy
-        }
+        rows
+            + rows.prefix(10).map { row in
+                var copy = row
+                copy.path = "copies/" + (row.path as NSString).lastPathComponent
+                return copy
+            }
     }
 
     static func makeCatalog() throws -> (ScratchCatalog, [Row]) {
@@ -63,7 +69,8 @@ struct SearchTests {
         let rows = rows()
         var ingests: [IngestRecord] = []
         for (i, row) in rows.enumerated() {
-            let keywords = row.keywords.isEmpty ? nil : "[" + row.keywords.map { "\"\($0)\"" }.joined(separator: ",") + "]"
+            let keywords =
+                row.keywords.isEmpty ? nil : "[" + row.keywords.map { "\"\($0)\"" }.joined(separator: ",") + "]"
             let asset = AssetRecord(
                 id: nil, sha256: row.sha, md5: String(repeating: "0", count: 32), size: 1000, kind: row.kind,
                 mime: "image/jpeg", width: 6000, height: 4000, orientation: 1, takenAt: row.takenAt, takenOffset: nil,
@@ -72,12 +79,14 @@ struct SearchTests {
                 longitude: row.gps ? 12.5 : nil, altitude: nil, title: i == 42 ? "Colosseum at dusk" : nil,
                 caption: i == 43 ? "Dinner with the Müllers" : nil, keywords: keywords, rating: i % 6,
                 phash: Int64(bitPattern: row.phash), damaged: i == 44, warnings: nil, metadata: "{}", analyzedAt: "now")
-            ingests.append(IngestRecord(file: file(library.id!, row.path, row.sha), asset: asset, renditions: [], errors: []))
+            ingests.append(
+                IngestRecord(file: file(library.id!, row.path, row.sha), asset: asset, renditions: [], errors: []))
         }
         // Exact duplicates: the first ten contents copied under copies/.
         for row in rows.prefix(10) {
             ingests.append(
-                IngestRecord(file: file(library.id!, "copies/" + (row.path as NSString).lastPathComponent, row.sha),
+                IngestRecord(
+                    file: file(library.id!, "copies/" + (row.path as NSString).lastPathComponent, row.sha),
                     asset: nil, renditions: [], errors: []))
         }
         try scratch.catalog.recordAll(ingests)
@@ -105,7 +114,8 @@ struct SearchTests {
         let summer = files.filter { $0.takenAt >= "2019-07" && $0.takenAt < "2019-09" }.count
         #expect(summer > 0)
         #expect(try search(catalog, "taken:2019-07..2019-08").count == summer)
-        #expect(try search(catalog, "taken:2017-01-01").count == files.filter { $0.takenAt.hasPrefix("2017-01-01") }.count)
+        #expect(
+            try search(catalog, "taken:2017-01-01").count == files.filter { $0.takenAt.hasPrefix("2017-01-01") }.count)
         #expect(try search(catalog, "type:raw").count == files.filter { $0.kind == "raw" }.count)
         #expect(try search(catalog, "has:gps").count == files.filter(\.gps).count)
         #expect(try search(catalog, "folder:2018/rome").count == files.filter { $0.path.hasPrefix("2018/rome/") }.count)
@@ -113,8 +123,9 @@ struct SearchTests {
         #expect(try search(catalog, "is:damaged").map(\.path) == [rows[44].path])
         let fiveStars = Set(rows.indices.filter { $0 % 6 == 5 }.map { rows[$0].sha })
         #expect(try search(catalog, "rating:5").count == files.filter { fiveStars.contains($0.sha) }.count)
-        #expect(try search(catalog, "camera:fuji type:raw has:gps").count
-            == files.filter { $0.make == "FUJIFILM" && $0.kind == "raw" && $0.gps }.count)
+        #expect(
+            try search(catalog, "camera:fuji type:raw has:gps").count
+                == files.filter { $0.make == "FUJIFILM" && $0.kind == "raw" && $0.gps }.count)
     }
 
     @Test func fullTextOverPathKeywordsTitleCaptionCameraLens() throws {
@@ -136,9 +147,12 @@ struct SearchTests {
         let sunsetNotRome = files.filter { $0.keywords.contains("sunset") && !$0.path.contains("/rome/") }.count
         #expect(try search(catalog, "sunset -rome").count == sunsetNotRome)
         let combined = try search(catalog, "sunset cat camera:canon taken:2018")
-        #expect(combined.count == files.filter {
-            $0.keywords.contains("sunset") && $0.keywords.contains("cat") && $0.make == "Canon" && $0.takenAt.hasPrefix("2018")
-        }.count)
+        #expect(
+            combined.count
+                == files.filter {
+                    $0.keywords.contains("sunset") && $0.keywords.contains("cat") && $0.make == "Canon"
+                        && $0.takenAt.hasPrefix("2018")
+                }.count)
     }
 
     @Test func duplicates() throws {

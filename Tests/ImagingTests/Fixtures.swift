@@ -27,8 +27,12 @@ enum Fixtures {
     ) -> (r: Double, g: Double, b: Double) {
         var sum = (0.0, 0.0, 0.0)
         var count = 0.0
-        for y in Int(y0 * Double(image.height))..<max(Int(y0 * Double(image.height)) + 1, Int(y1 * Double(image.height))) {
-            for x in Int(x0 * Double(image.width))..<max(Int(x0 * Double(image.width)) + 1, Int(x1 * Double(image.width))) {
+        for y in Int(
+            y0 * Double(image.height))..<max(Int(y0 * Double(image.height)) + 1, Int(y1 * Double(image.height)))
+        {
+            for x in Int(
+                x0 * Double(image.width))..<max(Int(x0 * Double(image.width)) + 1, Int(x1 * Double(image.width)))
+            {
                 let i = (y * image.width + x) * 3
                 sum.0 += Double(image.rgb[i])
                 sum.1 += Double(image.rgb[i + 1])

@@ -17,6 +17,17 @@ struct FormatTests {
         #expect(try ImageProbe.info(analysis.renditions[0].jpeg).format == "JPEG")
     }
 
+    @Test func animatedGIFUsesTheFirstFrame() throws {
+        var image = SyntheticImage(width: 200, height: 120, seed: 13)
+        image.extraFrames = 2
+        let bytes = try image.encode(format: "GIF")
+        let analysis = try Fixtures.converter.analyze(bytes: bytes, path: "anim.gif")
+        let pixels = try Fixtures.pixels(of: analysis.renditions[0].jpeg)
+        // The first frame has the yellow marker; the negated frames would show it blue.
+        let marker = Fixtures.meanColor(pixels, x0: 0.08, y0: 0.065, x1: 0.30, y1: 0.11)
+        #expect(marker.r > 180 && marker.g > 140 && marker.b < 120, "\(marker)")
+    }
+
     /// HEIC (libheif with libde265) is read by Debian's ImageMagick; this build can also write it
     /// (x265), which lets the test make its own fixture.
     @Test func heic() throws {
@@ -52,9 +63,12 @@ struct FormatTests {
         let b = try Fixtures.converter.analyze(bytes: try plain.encode(format: "PNG"), path: "plain.png")
         #expect(a.metadata.raw["icc:description"]?.isEmpty == false)
         #expect(try ImageProbe.info(a.renditions[0].jpeg).profiles.isEmpty)
-        let converted = Fixtures.meanColor(try Fixtures.pixels(of: a.renditions[0].jpeg), x0: 0.5, y0: 0.5, x1: 0.9, y1: 0.9)
-        let untouched = Fixtures.meanColor(try Fixtures.pixels(of: b.renditions[0].jpeg), x0: 0.5, y0: 0.5, x1: 0.9, y1: 0.9)
-        let difference = abs(converted.r - untouched.r) + abs(converted.g - untouched.g) + abs(converted.b - untouched.b)
+        let converted = Fixtures.meanColor(
+            try Fixtures.pixels(of: a.renditions[0].jpeg), x0: 0.5, y0: 0.5, x1: 0.9, y1: 0.9)
+        let untouched = Fixtures.meanColor(
+            try Fixtures.pixels(of: b.renditions[0].jpeg), x0: 0.5, y0: 0.5, x1: 0.9, y1: 0.9)
+        let difference =
+            abs(converted.r - untouched.r) + abs(converted.g - untouched.g) + abs(converted.b - untouched.b)
         #expect(difference > 3, "Adobe RGB pixels should be remapped into sRGB, difference \(difference)")
     }
 

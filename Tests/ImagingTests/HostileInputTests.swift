@@ -7,14 +7,18 @@ import Testing
 @Suite("Hostile input")
 struct HostileInputTests {
     @Test func emptyFile() throws {
-        let error = try #require(throws: ImagingError.self) { try Fixtures.converter.analyze(bytes: [], path: "empty.jpg") }
+        let error = try #require(throws: ImagingError.self) {
+            try Fixtures.converter.analyze(bytes: [], path: "empty.jpg")
+        }
         #expect(error.code == .unreadableInput)
         #expect(error.path == "empty.jpg")
     }
 
     @Test func textWithAnImageExtension() throws {
         let text = Array("This is not a JPEG, just text.\n".utf8)
-        let error = try #require(throws: ImagingError.self) { try Fixtures.converter.analyze(bytes: text, path: "text.jpg") }
+        let error = try #require(throws: ImagingError.self) {
+            try Fixtures.converter.analyze(bytes: text, path: "text.jpg")
+        }
         #expect(error.code == .unreadableInput)
         #expect(error.detail?.contains("not an image") == true)
     }
@@ -40,7 +44,9 @@ struct HostileInputTests {
     @Test func garbageAfterAJPEGHeaderIsAnErrorWithImageMagicksText() throws {
         let header = Array(try Fixtures.jpeg(width: 64, height: 64).prefix(20))
         let bytes = header + [UInt8](repeating: 0x42, count: 200)
-        let error = try #require(throws: ImagingError.self) { try Fixtures.converter.analyze(bytes: bytes, path: "bad.jpg") }
+        let error = try #require(throws: ImagingError.self) {
+            try Fixtures.converter.analyze(bytes: bytes, path: "bad.jpg")
+        }
         #expect(error.code == .unreadableInput)
         #expect(error.detail?.isEmpty == false)
     }
@@ -53,7 +59,9 @@ struct HostileInputTests {
             index += 2 + (Int(bytes[index + 2]) << 8 | Int(bytes[index + 3]))
         }
         for (offset, value) in [(5, 0xFF), (6, 0xDC), (7, 0xFF), (8, 0xDC)] { bytes[index + offset] = UInt8(value) }
-        let error = try #require(throws: ImagingError.self) { try Fixtures.converter.analyze(bytes: bytes, path: "bomb.jpg") }
+        let error = try #require(throws: ImagingError.self) {
+            try Fixtures.converter.analyze(bytes: bytes, path: "bomb.jpg")
+        }
         #expect(error.code == .resourceLimit)
         #expect(error.detail?.contains("65500x65500") == true)
     }
@@ -65,7 +73,9 @@ struct HostileInputTests {
         png += [0, 0, 0xC3, 0x50, 0, 0, 0xC3, 0x50, 1, 0, 0, 0, 0]  // 50000 x 50000, 1-bit grey
         png += [0x3D, 0x6C, 0x4C, 0x57]  // CRC (not checked before refusal)
         png += [UInt8](repeating: 0, count: 64)
-        let error = try #require(throws: ImagingError.self) { try Fixtures.converter.analyze(bytes: png, path: "bomb.png") }
+        let error = try #require(throws: ImagingError.self) {
+            try Fixtures.converter.analyze(bytes: png, path: "bomb.png")
+        }
         #expect(error.code == .resourceLimit)
     }
 
@@ -97,7 +107,7 @@ struct HostileInputTests {
         let bytes = try Fixtures.jpeg(width: 120, height: 80)
         for name in ["name with spaces\nand a newline.jpg", "ünïcödé-写真-📷.jpg", "msl:evil.jpg", "x.jpg[0]"] {
             let path = folder + "/" + name
-            FileManager.default.createFile(atPath: path, contents: Data(bytes))
+            #expect(FileManager.default.createFile(atPath: path, contents: Data(bytes)))
             let analysis = try Fixtures.converter.analyze(fileAt: path)
             #expect(analysis.metadata.width == 120, "\(name)")
         }

@@ -22,7 +22,8 @@ struct PerceptualHashTests {
     @Test func sameUprightPictureWhateverTheOrientation() throws {
         let upright = try hash(try Fixtures.jpeg(width: 600, height: 400, seed: 5, orientation: 1), "1.jpg")
         for orientation in 2...8 {
-            let turned = try hash(try Fixtures.jpeg(width: 600, height: 400, seed: 5, orientation: orientation), "o.jpg")
+            let turned = try hash(
+                try Fixtures.jpeg(width: 600, height: 400, seed: 5, orientation: orientation), "o.jpg")
             #expect(upright.distance(to: turned) <= 6, "orientation \(orientation)")
         }
     }

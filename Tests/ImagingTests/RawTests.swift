@@ -11,13 +11,15 @@ struct RawTests {
         for y in 0..<height {
             for x in 0..<width { pixels += [UInt8(x * 255 / width), UInt8(y * 255 / height), 128] }
         }
-        let make = Array("Canon\0".utf8), model = Array("Canon EOS 5D Mark IV\0".utf8)
+        let make = Array("Canon\0".utf8)
+        let model = Array("Canon EOS 5D Mark IV\0".utf8)
         let stamp = Array("2021:05:06 07:08:09\0".utf8)
         func u16(_ v: Int) -> [UInt8] { [UInt8(v & 0xFF), UInt8(v >> 8 & 0xFF)] }
         func u32(_ v: Int) -> [UInt8] { u16(v & 0xFFFF) + u16(v >> 16) }
         // (tag, type, count, inline value or out-of-line bytes)
         var tags: [(Int, Int, Int, [UInt8])] = [
-            (254, 4, 1, u32(0)), (256, 3, 1, u16(width)), (257, 3, 1, u16(height)), (258, 3, 3, u16(8) + u16(8) + u16(8)),
+            (254, 4, 1, u32(0)), (256, 3, 1, u16(width)), (257, 3, 1, u16(height)),
+            (258, 3, 3, u16(8) + u16(8) + u16(8)),
             (259, 3, 1, u16(1)), (262, 3, 1, u16(34892)), (271, 2, make.count, make), (272, 2, model.count, model),
             (273, 4, 1, u32(0)), (274, 3, 1, u16(1)), (277, 3, 1, u16(3)), (278, 3, 1, u16(height)),
             (279, 4, 1, u32(pixels.count)), (284, 3, 1, u16(1)), (306, 2, stamp.count, stamp),
@@ -44,7 +46,7 @@ struct RawTests {
         let folder = try Fixtures.temporaryFolder()
         defer { try? FileManager.default.removeItem(atPath: folder) }
         let path = folder + "/IMG_0001.dng"
-        FileManager.default.createFile(atPath: path, contents: Data(Self.dng(width: 96, height: 64)))
+        #expect(FileManager.default.createFile(atPath: path, contents: Data(Self.dng(width: 96, height: 64))))
         let analysis = try Fixtures.converter.analyze(fileAt: path)
         #expect(analysis.metadata.format == .raw)
         #expect(analysis.metadata.cameraModel?.contains("EOS 5D Mark IV") == true)
@@ -60,7 +62,7 @@ struct RawTests {
         let folder = try Fixtures.temporaryFolder()
         defer { try? FileManager.default.removeItem(atPath: folder) }
         let path = folder + "/broken.nef"
-        FileManager.default.createFile(atPath: path, contents: Data(Array("II*\0garbage".utf8)))
+        #expect(FileManager.default.createFile(atPath: path, contents: Data(Array("II*\0garbage".utf8))))
         let error = try #require(throws: ImagingError.self) { try Fixtures.converter.analyze(fileAt: path) }
         #expect(error.code == .unreadableInput || error.code == .decoderFailed)
         #expect(error.detail?.isEmpty == false)

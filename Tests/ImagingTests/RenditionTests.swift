@@ -70,6 +70,8 @@ struct RenditionTests {
         let size = square.size(forSourceWidth: 6000, height: 4000)
         #expect(size.scaled == PixelSize(width: 150, height: 100))
         #expect(size.final == PixelSize(width: 100, height: 100))
-        #expect(RenditionSpec("h", .height(400)).size(forSourceWidth: 300, height: 200).final == .init(width: 300, height: 200))
+        #expect(
+            RenditionSpec("h", .height(400)).size(forSourceWidth: 300, height: 200).final
+                == .init(width: 300, height: 200))
     }
 }
