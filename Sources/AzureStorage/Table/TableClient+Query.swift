@@ -34,7 +34,8 @@ extension TableClient {
     }
 
     /// Every entity matching the filter, following continuations.
-    public func queryAll(_ table: String, filter: String? = nil, select: [String]? = nil) async throws -> [TableEntity] {
+    public func queryAll(_ table: String, filter: String? = nil, select: [String]? = nil) async throws -> [TableEntity]
+    {
         var entities: [TableEntity] = []
         var continuation: TableContinuation?
         repeat {

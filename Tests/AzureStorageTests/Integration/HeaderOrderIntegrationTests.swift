@@ -25,7 +25,8 @@ import Testing
             var options = BlobUploadOptions()
             options.metadata = ["a_b": "1", "a1": "2"]
             try await client.blobs.putBlob(container: container, name: "m", bytes: [1], options: options)
-            #expect(try await client.blobs.properties(container: container, name: "m").metadata == ["a_b": "1", "a1": "2"])
+            #expect(
+                try await client.blobs.properties(container: container, name: "m").metadata == ["a_b": "1", "a1": "2"])
         }
     }
 }
