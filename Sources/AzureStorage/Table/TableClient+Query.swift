@@ -18,7 +18,7 @@ extension TableClient {
         continuation: TableContinuation? = nil
     ) async throws -> TableQueryPage {
         var call = try call("QueryEntities", "GET", table: table, path: "/\(PercentEncoding.encode(table))()")
-        call.url = call.url.adding("$filter", filter).adding("$select", select?.joined(separator: ","))
+        call.url = call.url.adding("$filter", filter).adding("$select", select.map(Self.selection))
             .adding("$top", top.map(String.init)).adding("NextPartitionKey", continuation?.nextPartitionKey)
             .adding("NextRowKey", continuation?.nextRowKey)
         let response = try await pipeline.send(call)
@@ -31,6 +31,14 @@ extension TableClient {
             TableContinuation(nextPartitionKey: $0, nextRowKey: response.headers["x-ms-continuation-nextrowkey"])
         }
         return TableQueryPage(entities: items.compactMap(TableEntity.init(json:)), continuation: next)
+    }
+
+    /// The `$select` list with the keys added: Azure returns only what is selected, and an entity
+    /// without its keys cannot be updated or deleted.
+    static func selection(_ names: [String]) -> String {
+        var names = names
+        for key in ["RowKey", "PartitionKey"] where !names.contains(key) { names.insert(key, at: 0) }
+        return names.joined(separator: ",")
     }
 
     /// Every entity matching the filter, following continuations.

@@ -16,18 +16,9 @@ import Testing
             configuration: configuration, logger: TestClients.quietLogger)
     }
 
-    /// Runs a SAS test; while the emulator still refuses every SAS (its verifier is a stub), the
-    /// refusal is recorded as a known issue rather than hidden or failing the suite.
-    static func whileSASIsVerified(_ body: () async throws -> Void) async throws {
-        do {
-            try await body()
-        } catch let error as AzureStorageError where error.detail?.contains("not verified yet") == true {
-            withKnownIssue("the emulator does not verify SAS yet") { Issue.record(error) }
-        }
-    }
 
     @Test func sasOnlyConnectionStringCanUploadListAndDownload() async throws {
-        try await Self.whileSASIsVerified { try await sasOnly() }
+        try await sasOnly()
     }
 
     func sasOnly() async throws {
@@ -51,7 +42,7 @@ import Testing
     }
 
     @Test func readOnlyLinkReadsButCannotWrite() async throws {
-        try await Self.whileSASIsVerified { try await readOnlyLink() }
+        try await readOnlyLink()
     }
 
     func readOnlyLink() async throws {

@@ -114,8 +114,10 @@ import Testing
             } while continuation != nil
             #expect(rows == ["row0", "row1", "row2", "row3", "row4"])
             #expect(pages >= 3)
+            // Azure returns only the selected properties; the client selects the keys too, so entities stay whole.
             let live = try await client.tables.queryAll(
                 table, filter: "PartitionKey eq 'lib' and deleted eq false", select: ["n"])
+            #expect(live.allSatisfy { Array($0.properties.keys) == ["n"] })
             #expect(live.map(\.rowKey) == ["row0", "row1", "row3", "row4"])
         }
     }

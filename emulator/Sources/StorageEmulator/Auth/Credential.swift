@@ -10,50 +10,52 @@ public enum Credential: Sendable {
     case anonymous
 }
 
-/// The rights a verified SAS token carries.
-public struct SASGrant: Sendable {
-    public enum Scope: Sendable, Equatable {
-        /// An account SAS: `ss` services and `srt` resource types.
-        case account(services: Set<ServiceKind>, resourceTypes: Set<ResourceType>)
-        /// A service SAS for one container / queue / table (and everything in it).
-        case container(String)
-        /// A service SAS for one blob (`sr=b`), or a blob snapshot/version.
-        case blob(container: String, blob: String)
-        /// A table SAS, optionally limited to a PartitionKey/RowKey range.
-        case table(String, range: TableKeyRange?)
-    }
-    public var account: String
-    public var scope: Scope
-    /// Permission letters as granted (`r`, `a`, `c`, `w`, `d`, `l`, `p`, `u`, …), after merging a stored policy.
-    public var permissions: Set<Character>
-    /// Response header overrides a blob SAS may carry (`rscc`, `rscd`, `rsce`, `rscl`, `rsct`).
-    public var responseHeaderOverrides: [String: String]
-
-    public init(account: String, scope: Scope, permissions: Set<Character>, responseHeaderOverrides: [String: String] = [:]) {
-        self.account = account
-        self.scope = scope
-        self.permissions = permissions
-        self.responseHeaderOverrides = responseHeaderOverrides
-    }
-}
-
 /// Account SAS resource types (`srt`): service, container (or queue/table), object.
 public enum ResourceType: Character, Sendable, Hashable {
-    case service = "s", container = "c", object = "o"
+    case service = "s"
+    case container = "c"
+    case object = "o"
 }
 
-/// A PartitionKey/RowKey window of a table SAS (`spk`, `srk`, `epk`, `erk`).
+/// A PartitionKey/RowKey window of a table SAS (`spk`, `srk`, `epk`, `erk`); both ends are inclusive.
 public struct TableKeyRange: Sendable, Equatable {
+    /// `spk`: the first partition the SAS opens.
     public var startPartitionKey: String?
+    /// `srk`: the first row of the first partition.
     public var startRowKey: String?
+    /// `epk`: the last partition the SAS opens.
     public var endPartitionKey: String?
+    /// `erk`: the last row of the last partition.
     public var endRowKey: String?
 
-    public init(startPartitionKey: String? = nil, startRowKey: String? = nil, endPartitionKey: String? = nil, endRowKey: String? = nil) {
+    /// A window; nil bounds are open.
+    public init(
+        startPartitionKey: String? = nil, startRowKey: String? = nil, endPartitionKey: String? = nil,
+        endRowKey: String? = nil
+    ) {
         self.startPartitionKey = startPartitionKey
         self.startRowKey = startRowKey
         self.endPartitionKey = endPartitionKey
         self.endRowKey = endRowKey
+    }
+
+    /// Whether an entity's keys fall inside the window. Keys compare ordinally (by UTF-8 bytes), as the
+    /// service orders them; a row key bound only applies within its own partition.
+    public func contains(partitionKey: String, rowKey: String) -> Bool {
+        if let start = startPartitionKey {
+            if Self.ordinal(partitionKey, start) < 0 { return false }
+            if partitionKey == start, let startRow = startRowKey, Self.ordinal(rowKey, startRow) < 0 { return false }
+        }
+        if let end = endPartitionKey {
+            if Self.ordinal(partitionKey, end) > 0 { return false }
+            if partitionKey == end, let endRow = endRowKey, Self.ordinal(rowKey, endRow) > 0 { return false }
+        }
+        return true
+    }
+
+    private static func ordinal(_ lhs: String, _ rhs: String) -> Int {
+        if lhs == rhs { return 0 }
+        return lhs.utf8.lexicographicallyPrecedes(rhs.utf8) ? -1 : 1
     }
 }
 
@@ -62,31 +64,54 @@ public struct AccessRequirement: Sendable {
     /// The SAS permission letter the operation needs (`r` read, `w` write, `d` delete, `l` list, `a` add,
     /// `c` create, `u` update, `p` process, `t` tags, `x` delete version, `i` set immutability).
     public var permission: Character
+    /// Letters that satisfy the requirement in place of `permission` (Put Blob of a new blob takes `c` or `w`).
+    public var alternatives: Set<Character>
+    /// Letters needed on top of `permission` (Insert Or Replace Entity needs both `a` and `u`).
+    public var alsoRequires: Set<Character>
+    /// The account SAS resource type (`srt`) the operation works on.
     public var resourceType: ResourceType
     /// Container, queue or table name; nil for service-level operations.
     public var container: String?
     /// Blob name; nil for container-level operations.
     public var blob: String?
+    /// The entity's PartitionKey, for table operations on one entity: a table SAS may limit it to a range.
+    public var partitionKey: String?
+    /// The entity's RowKey, with `partitionKey`.
+    public var rowKey: String?
     /// True when a service SAS (as opposed to an account SAS) may not perform this operation at all
     /// (container ACL, service properties…): Azure requires the account key or an account SAS for those.
     public var needsAccountLevel: Bool
 
-    public init(_ permission: Character, _ resourceType: ResourceType, container: String? = nil, blob: String? = nil, needsAccountLevel: Bool = false) {
+    /// A requirement; by default one permission letter, nothing more.
+    public init(
+        _ permission: Character, _ resourceType: ResourceType, container: String? = nil, blob: String? = nil,
+        needsAccountLevel: Bool = false, alternatives: Set<Character> = [], alsoRequires: Set<Character> = [],
+        partitionKey: String? = nil, rowKey: String? = nil
+    ) {
         self.permission = permission
         self.resourceType = resourceType
         self.container = container
         self.blob = blob
         self.needsAccountLevel = needsAccountLevel
+        self.alternatives = alternatives
+        self.alsoRequires = alsoRequires
+        self.partitionKey = partitionKey
+        self.rowKey = rowKey
     }
 }
 
 /// A stored access policy (`<SignedIdentifier>`) a service SAS may name with `si=`.
 public struct StoredAccessPolicy: Sendable, Equatable, Codable {
+    /// The identifier a SAS names with `si=`.
     public var id: String
+    /// When SAS tokens naming the policy start to work (nil: the token must say, or from now).
     public var start: Date?
+    /// When they stop working (nil: the token must say).
     public var expiry: Date?
+    /// The permission letters they grant (nil: the token must say).
     public var permissions: String?
 
+    /// A policy as the ACL stores it.
     public init(id: String, start: Date? = nil, expiry: Date? = nil, permissions: String? = nil) {
         self.id = id
         self.start = start
@@ -96,6 +121,9 @@ public struct StoredAccessPolicy: Sendable, Equatable, Codable {
 }
 
 /// Where the authenticator finds stored access policies: the container ACL, queue ACL or table ACL.
+///
+/// `resource` is the container or queue name from the URL, or a table SAS's `tn` as the client wrote it
+/// (table names compare case-insensitively, so a table lookup should too).
 public protocol StoredAccessPolicyLookup: Sendable {
     func storedPolicies(account: String, service: ServiceKind, resource: String) async throws -> [StoredAccessPolicy]
 }

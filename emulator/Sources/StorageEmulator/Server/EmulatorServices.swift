@@ -6,14 +6,14 @@ import Logging
 /// where SAS stored access policies are found, and their background maintenance.
 enum EmulatorServices {
     /// Every service's schema, in the order they were introduced (never reorder: they are applied by name).
-    static let migrations: [(String, @Sendable (Database) throws -> Void)] = BlobSchema.migrations
+    static let migrations: [(String, @Sendable (Database) throws -> Void)] = BlobSchema.migrations + QueueSchema.migrations + TableSchema.migrations
 
     static func handlers(store: EmulatorStore, configuration: EmulatorConfiguration) -> [any StorageServiceHandler] {
-        [BlobService(store: BlobStore(store: store))]
+        [BlobService(store: BlobStore(store: store)), QueueService(store: store), TableService(store: store)]
     }
 
     static func policyLookup(store: EmulatorStore) -> any StoredAccessPolicyLookup {
-        StorePolicyLookup(blobs: BlobStore(store: store))
+        StorePolicyLookup(blobs: BlobStore(store: store), queues: QueueStore(store: store), tables: TableStore(store: store))
     }
 
     /// Sweeps the data directory of files left by a crash (they are older than this start and no row references them).
@@ -33,11 +33,14 @@ enum EmulatorServices {
 /// Finds stored access policies in the ACL of the container, queue or table a SAS names.
 struct StorePolicyLookup: StoredAccessPolicyLookup {
     let blobs: BlobStore
+    let queues: QueueStore
+    let tables: TableStore
 
     func storedPolicies(account: String, service: ServiceKind, resource: String) async throws -> [StoredAccessPolicy] {
         switch service {
         case .blob: try await blobs.containerPolicies(account: account, container: resource)
-        case .queue, .table: []
+        case .queue: try await queues.policies(account: account, name: resource) ?? []
+        case .table: try await tables.tablePolicies(account: account, table: resource) ?? []
         }
     }
 }
