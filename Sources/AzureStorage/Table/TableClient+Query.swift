@@ -12,7 +12,8 @@ public struct TableQueryPage: Sendable {
 }
 
 extension TableClient {
-    /// Query Entities: one page. `filter` is OData (`PartitionKey eq 'photos' and deleted eq false`).
+    /// Query Entities: one page. `filter` is OData (`PartitionKey eq 'photos' and deleted eq false`);
+    /// `select` limits the properties returned (the keys always come back).
     public func query(
         _ table: String, filter: String? = nil, select: [String]? = nil, top: Int? = nil,
         continuation: TableContinuation? = nil
