@@ -102,7 +102,8 @@ extension StorageConnection {
             settings[key.lowercased()] = (key, value)
         }
         guard !settings.isEmpty else {
-            throw AzureStorageError(.invalidConnectionString, operation: "parse connection string", detail: "it is empty")
+            throw AzureStorageError(
+                .invalidConnectionString, operation: "parse connection string", detail: "it is empty")
         }
         return settings
     }

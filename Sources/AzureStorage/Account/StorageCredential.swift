@@ -12,7 +12,8 @@ public enum StorageCredential: Sendable, CustomStringConvertible {
         case .sharedKey(let account, _): "SharedKey(\(account))"
         // The token is a bearer secret too: show only which fields it carries.
         case .sharedAccessSignature(let token):
-            "SAS(" + token.split(separator: "&").map { $0.split(separator: "=").first ?? "" }.joined(separator: ",") + ")"
+            "SAS(" + token.split(separator: "&").map { $0.split(separator: "=").first ?? "" }.joined(separator: ",")
+                + ")"
         case .anonymous: "anonymous"
         }
     }

@@ -3,7 +3,9 @@ import Crypto
 extension BlobClient {
     /// Put Blob from memory, with Content-MD5 so Azure verifies and stores it.
     @discardableResult
-    public func putBlob(container: String, name: String, bytes: [UInt8], options: BlobUploadOptions = BlobUploadOptions())
+    public func putBlob(
+        container: String, name: String, bytes: [UInt8], options: BlobUploadOptions = BlobUploadOptions()
+    )
         async throws -> BlobUploadResult
     {
         let md5 = options.contentMD5 ?? Array(Insecure.MD5.hash(data: bytes))
@@ -44,7 +46,8 @@ extension BlobClient {
         call.headers.set("x-ms-blob-content-md5", Base64.encode(contentMD5))
         try applyBlobHeaders(&call, options: options, operation: "PutBlockList \(container)/\(name)")
         call.body = .bytes(body)
-        return try await commit(call, container: container, name: name, md5: contentMD5, ifNotExists: options.ifNotExists)
+        return try await commit(
+            call, container: container, name: name, md5: contentMD5, ifNotExists: options.ifNotExists)
     }
 
     /// Get Block List: what is committed and what is staged, so an interrupted upload can resume.
@@ -90,10 +93,14 @@ extension BlobClient {
     }
 
     /// Content type, metadata, tier and the overwrite guard, shared by Put Blob and Put Block List.
-    func applyBlobHeaders(_ call: inout StorageCall, options: BlobUploadOptions, operation: String) throws(AzureStorageError) {
+    func applyBlobHeaders(_ call: inout StorageCall, options: BlobUploadOptions, operation: String)
+        throws(AzureStorageError)
+    {
         if let type = options.contentType { call.headers.set("x-ms-blob-content-type", type) }
         if let cache = options.cacheControl { call.headers.set("x-ms-blob-cache-control", cache) }
-        if let disposition = options.contentDisposition { call.headers.set("x-ms-blob-content-disposition", disposition) }
+        if let disposition = options.contentDisposition {
+            call.headers.set("x-ms-blob-content-disposition", disposition)
+        }
         if let tier = options.tier { call.headers.set("x-ms-access-tier", tier.rawValue) }
         if options.ifNotExists { call.headers.set("if-none-match", "*") }
         for (key, value) in try Metadata.validated(options.metadata, operation: operation) {

@@ -2,9 +2,9 @@ import Crypto
 import Foundation
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 extension BlobClient {
@@ -17,7 +17,8 @@ extension BlobClient {
         if let range { call.headers.set("x-ms-range", "bytes=\(range.lowerBound)-\(range.upperBound)") }
         let response = try await pipeline.send(call)
         let properties = BlobProperties(headers: response.headers)
-        if range == nil, let expected = properties.contentMD5, Array(Insecure.MD5.hash(data: response.body)) != expected {
+        if range == nil, let expected = properties.contentMD5, Array(Insecure.MD5.hash(data: response.body)) != expected
+        {
             throw AzureStorageError(
                 .integrity, operation: "GetBlob \(container)/\(name)", status: response.status,
                 requestID: response.headers["x-ms-request-id"], detail: "the content does not match its Content-MD5")
@@ -84,11 +85,13 @@ extension BlobClient {
         }
         if let expected = properties.contentMD5, expected != md5 {
             throw AzureStorageError(
-                .integrity, operation: operation, status: response.status, requestID: response.headers["x-ms-request-id"],
+                .integrity, operation: operation, status: response.status,
+                requestID: response.headers["x-ms-request-id"],
                 detail: "the downloaded bytes do not match the blob's Content-MD5 \(Base64.encode(expected))")
         }
         return BlobDownloadResult(
-            bytes: total, md5: md5, verified: properties.contentMD5 != nil, etag: properties.etag, ranges: max(1, count))
+            bytes: total, md5: md5, verified: properties.contentMD5 != nil, etag: properties.etag, ranges: max(1, count)
+        )
     }
 
     /// Ranges 1… in parallel; the MD5 of the whole file is computed in order as ranges complete,
@@ -118,7 +121,9 @@ extension BlobClient {
                         guard response.status == 206, response.bytesWritten == length else {
                             throw AzureStorageError(
                                 .invalidResponse, operation: operation, status: response.status,
-                                detail: "range at \(offset): expected 206 with \(length) bytes, got \(response.bytesWritten)")
+                                detail:
+                                    "range at \(offset): expected 206 with \(length) bytes, got \(response.bytesWritten)"
+                            )
                         }
                         return index
                     }

@@ -18,7 +18,8 @@ extension BlobClient {
         guard let root = XMLTree.parse(response.body), root.name == "EnumerationResults" else {
             throw AzureStorageError(
                 .invalidResponse, operation: "ListBlobs \(container)", status: response.status,
-                requestID: response.headers["x-ms-request-id"], detail: "the body is not an <EnumerationResults> document")
+                requestID: response.headers["x-ms-request-id"],
+                detail: "the body is not an <EnumerationResults> document")
         }
         let entries = root.child("Blobs")?.children ?? []
         let blobs = entries.filter { $0.name == "Blob" }.map { entry in

@@ -13,7 +13,9 @@ extension BlobClient {
         let file = try await transport.runBlocking { try LocalFile.openForReading(path, operation: operation) }
         let size = try await transport.runBlocking { try file.size(operation: operation) }
         if size <= Int64(self.options.singleUploadLimit) {
-            let bytes = try await transport.runBlocking { try file.read(offset: 0, count: Int(size), operation: operation) }
+            let bytes = try await transport.runBlocking {
+                try file.read(offset: 0, count: Int(size), operation: operation)
+            }
             return try await putBlob(container: container, name: name, bytes: bytes, options: options)
         }
         return try await uploadBlocks(file: file, size: size, container: container, name: name, options: options)
@@ -77,7 +79,8 @@ extension BlobClient {
             for try await finished in group { record(finished) }
         }
         let md5 = options.contentMD5 ?? Array(whole.finalize())
-        var result = try await putBlockList(container: container, name: name, blockIDs: ids, contentMD5: md5, options: options)
+        var result = try await putBlockList(
+            container: container, name: name, blockIDs: ids, contentMD5: md5, options: options)
         result.blocksUploaded = uploaded
         result.blocksReused = reused
         return result

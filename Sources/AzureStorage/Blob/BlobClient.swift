@@ -116,7 +116,8 @@ public struct BlobClient: Sendable {
         guard case .sharedKey(let account, let key) = pipeline.connection.credential else {
             throw AzureStorageError(
                 .invalidArgument, operation: "GenerateSAS \(container)/\(name)",
-                detail: "SAS links are signed with the account key; this connection has \(pipeline.connection.credential)")
+                detail:
+                    "SAS links are signed with the account key; this connection has \(pipeline.connection.credential)")
         }
         let token = SharedAccessSignature(accountName: account, key: key).blob(
             container: container, blob: name, permissions: permissions, expiry: expiry, options: options)

@@ -10,11 +10,15 @@ enum Metadata {
             let bytes = Array(name.utf8)
             let validName =
                 !bytes.isEmpty && !(bytes[0] >= 48 && bytes[0] <= 57)
-                && bytes.allSatisfy { ($0 >= 48 && $0 <= 57) || ($0 >= 65 && $0 <= 90) || ($0 >= 97 && $0 <= 122) || $0 == 95 }
+                && bytes.allSatisfy {
+                    ($0 >= 48 && $0 <= 57) || ($0 >= 65 && $0 <= 90) || ($0 >= 97 && $0 <= 122) || $0 == 95
+                }
             guard validName else {
                 throw AzureStorageError(
                     .invalidArgument, operation: operation,
-                    detail: "metadata name '\(name)' is not a C# identifier (letters, digits, _; not starting with a digit)")
+                    detail:
+                        "metadata name '\(name)' is not a C# identifier (letters, digits, _; not starting with a digit)"
+                )
             }
             guard value.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F }) else {
                 throw AzureStorageError(

@@ -9,7 +9,9 @@ struct ServiceErrorBody {
 
     init(_ body: [UInt8]) {
         guard !body.isEmpty else { return }
-        if let first = body.first(where: { $0 != UInt8(ascii: " ") && $0 != UInt8(ascii: "\n") }), first == UInt8(ascii: "{") {
+        if let first = body.first(where: { $0 != UInt8(ascii: " ") && $0 != UInt8(ascii: "\n") }),
+            first == UInt8(ascii: "{")
+        {
             let object = try? JSONSerialization.jsonObject(with: Data(body)) as? [String: Any]
             let error = (object?["odata.error"] ?? object?["error"]) as? [String: Any]
             code = error?["code"] as? String
@@ -27,7 +29,8 @@ struct ServiceErrorBody {
     }
 
     private static func element(_ name: String, in text: String) -> String? {
-        guard let start = text.range(of: "<\(name)>"), let end = text.range(of: "</\(name)>", range: start.upperBound..<text.endIndex)
+        guard let start = text.range(of: "<\(name)>"),
+            let end = text.range(of: "</\(name)>", range: start.upperBound..<text.endIndex)
         else { return nil }
         return XMLText.unescape(String(text[start.upperBound..<end.lowerBound]))
     }

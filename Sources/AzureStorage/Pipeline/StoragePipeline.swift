@@ -73,7 +73,8 @@ struct StoragePipeline: Sendable {
             headers.set(
                 "authorization",
                 signer.authorization(
-                    method: call.method, url: url, headers: headers, form: call.service == .table ? .table : .blobQueue))
+                    method: call.method, url: url, headers: headers, form: call.service == .table ? .table : .blobQueue)
+            )
         case .sharedAccessSignature(let token):
             url = call.url.string(sas: token)
         case .anonymous:

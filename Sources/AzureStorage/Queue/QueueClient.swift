@@ -47,13 +47,15 @@ public struct QueueClient: Sendable {
         call.url = call.url.adding("visibilitytimeout", visibilityTimeout.map(Self.seconds))
             .adding("messagettl", timeToLive.map(Self.seconds))
         call.headers.set("content-type", "application/xml; charset=utf-8")
-        call.body = .bytes(
-            Array("<?xml version=\"1.0\" encoding=\"utf-8\"?><QueueMessage><MessageText>\(XMLText.escape(text))</MessageText></QueueMessage>".utf8))
+        call.body = .bytes(Self.messageBody(text))
         let response = try await pipeline.send(call)
         guard let message = try Self.messages(response, operation: "PutMessage \(queue)").first else {
-            throw AzureStorageError(.invalidResponse, operation: "PutMessage \(queue)", status: response.status, detail: "no <QueueMessage> in the answer")
+            throw AzureStorageError(
+                .invalidResponse, operation: "PutMessage \(queue)", status: response.status,
+                detail: "no <QueueMessage> in the answer")
         }
-        return QueueMessageReceipt(id: message.id, popReceipt: message.popReceipt, nextVisibleTime: message.nextVisibleTime)
+        return QueueMessageReceipt(
+            id: message.id, popReceipt: message.popReceipt, nextVisibleTime: message.nextVisibleTime)
     }
 
     /// Get Messages: receives up to `count` (1…32) messages and hides them for `visibilityTimeout`;
@@ -77,7 +79,8 @@ public struct QueueClient: Sendable {
     /// Delete Message with the pop receipt of the receive; returns false when it was already gone.
     @discardableResult
     public func delete(queue: String, messageID: String, popReceipt: String) async throws -> Bool {
-        var call = try call("DeleteMessage", "DELETE", queue: queue, path: "/messages/" + PercentEncoding.encode(messageID))
+        var call = try call(
+            "DeleteMessage", "DELETE", queue: queue, path: "/messages/" + PercentEncoding.encode(messageID))
         call.url = call.url.adding("popreceipt", popReceipt)
         do {
             _ = try await pipeline.send(call)
@@ -94,16 +97,19 @@ public struct QueueClient: Sendable {
         queue: String, messageID: String, popReceipt: String, visibilityTimeout: Duration, text: String? = nil
     ) async throws -> QueueMessageReceipt {
         var call = try call(
-            "UpdateMessage", "PUT", queue: queue, path: "/messages/" + PercentEncoding.encode(messageID), idempotent: false)
-        call.url = call.url.adding("popreceipt", popReceipt).adding("visibilitytimeout", Self.seconds(visibilityTimeout))
+            "UpdateMessage", "PUT", queue: queue, path: "/messages/" + PercentEncoding.encode(messageID),
+            idempotent: false)
+        call.url = call.url.adding("popreceipt", popReceipt).adding(
+            "visibilitytimeout", Self.seconds(visibilityTimeout))
         if let text {
             call.headers.set("content-type", "application/xml; charset=utf-8")
-            call.body = .bytes(
-                Array("<?xml version=\"1.0\" encoding=\"utf-8\"?><QueueMessage><MessageText>\(XMLText.escape(text))</MessageText></QueueMessage>".utf8))
+            call.body = .bytes(Self.messageBody(text))
         }
         let response = try await pipeline.send(call)
         guard let receipt = response.headers["x-ms-popreceipt"] else {
-            throw AzureStorageError(.invalidResponse, operation: "UpdateMessage \(queue)", status: response.status, detail: "no x-ms-popreceipt header")
+            throw AzureStorageError(
+                .invalidResponse, operation: "UpdateMessage \(queue)", status: response.status,
+                detail: "no x-ms-popreceipt header")
         }
         return QueueMessageReceipt(
             id: messageID, popReceipt: receipt,
@@ -113,6 +119,13 @@ public struct QueueClient: Sendable {
     /// Clear Messages: empties the queue.
     public func clear(queue: String) async throws {
         _ = try await pipeline.send(try call("ClearMessages", "DELETE", queue: queue, path: "/messages"))
+    }
+
+    /// The XML body of Put Message and Update Message.
+    static func messageBody(_ text: String) -> [UInt8] {
+        Array(
+            ("<?xml version=\"1.0\" encoding=\"utf-8\"?><QueueMessage><MessageText>" + XMLText.escape(text)
+                + "</MessageText></QueueMessage>").utf8)
     }
 
     static func seconds(_ duration: Duration) -> String { String(duration.components.seconds) }
@@ -125,7 +138,8 @@ public struct QueueClient: Sendable {
         guard let root = XMLTree.parse(response.body), root.name == "QueueMessagesList" else {
             throw AzureStorageError(
                 .invalidResponse, operation: operation, status: response.status,
-                requestID: response.headers["x-ms-request-id"], detail: "the body is not a <QueueMessagesList> document")
+                requestID: response.headers["x-ms-request-id"], detail: "the body is not a <QueueMessagesList> document"
+            )
         }
         return root.children("QueueMessage").map { node in
             QueueMessage(

@@ -45,7 +45,8 @@ public struct SharedAccessSignature: Sendable {
     public func blob(
         container: String, blob: String, permissions: String, expiry: Date?, options: Options = Options()
     ) -> String {
-        service(resource: "b", path: "/\(container)/\(blob)", permissions: permissions, expiry: expiry, options: options)
+        service(
+            resource: "b", path: "/\(container)/\(blob)", permissions: permissions, expiry: expiry, options: options)
     }
 
     /// A service SAS for a container and the blobs in it (`sr=c`); permissions `racwdxyltfmei`.

@@ -38,7 +38,9 @@ struct SharedKeySigner: Sendable {
         switch form {
         case .table:
             let date = standard["x-ms-date"] ?? standard["date"] ?? ""
-            var text = method + "\n" + [standard["content-md5"] ?? "", standard["content-type"] ?? "", date]
+            var text =
+                method + "\n"
+                + [standard["content-md5"] ?? "", standard["content-type"] ?? "", date]
                 .joined(separator: "\n") + "\n" + resource
             if let comp = query.first(where: { $0.name == "comp" }) { text += "?comp=" + comp.value }
             return text

@@ -1,7 +1,7 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// The date formats Azure Storage speaks: RFC 1123 in headers (`x-ms-date`, `Last-Modified`,

@@ -1,9 +1,9 @@
 import Crypto
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// An open file descriptor for uploads and downloads. Every method blocks: call them through
@@ -47,8 +47,11 @@ final class LocalFile: Sendable {
                 let n = pread(descriptor, buffer.baseAddress! + done, count - done, off_t(offset) + off_t(done))
                 if n < 0, errno == EINTR { continue }
                 if n <= 0 {
-                    failure = n == 0
-                        ? AzureStorageError(.fileSystem, operation: operation, detail: "read \(path): the file is shorter than expected (it changed during the upload?)")
+                    failure =
+                        n == 0
+                        ? AzureStorageError(
+                            .fileSystem, operation: operation,
+                            detail: "read \(path): the file is shorter than expected (it changed during the upload?)")
                         : Self.error(operation, "read \(path)")
                     break
                 }

@@ -34,9 +34,14 @@ enum XMLText {
             case "apos": out += "'"
             default:
                 let scalar: UInt32? =
-                    entity.hasPrefix("#x") ? UInt32(entity.dropFirst(2), radix: 16)
+                    entity.hasPrefix("#x")
+                    ? UInt32(entity.dropFirst(2), radix: 16)
                     : entity.hasPrefix("#") ? UInt32(entity.dropFirst()) : nil
-                if let scalar, let value = Unicode.Scalar(scalar) { out.unicodeScalars.append(value) } else { out += rest[amp...semi] }
+                if let scalar, let value = Unicode.Scalar(scalar) {
+                    out.unicodeScalars.append(value)
+                } else {
+                    out += rest[amp...semi]
+                }
             }
             rest = rest[rest.index(after: semi)...]
         }

@@ -1,7 +1,7 @@
 import Foundation
 
 #if canImport(FoundationXML)
-import FoundationXML
+    import FoundationXML
 #endif
 
 /// A parsed XML element, enough for Azure's response bodies (blob listings, block lists, queue
@@ -47,7 +47,9 @@ struct XMLTree: Sendable {
             stack[stack.count - 1].text += String(decoding: CDATABlock, as: UTF8.self)
         }
 
-        func parser(_ parser: XMLParser, didEndElement elementName: String, namespaceURI: String?, qualifiedName: String?) {
+        func parser(
+            _ parser: XMLParser, didEndElement elementName: String, namespaceURI: String?, qualifiedName: String?
+        ) {
             guard let done = stack.popLast() else { return }
             if stack.isEmpty { root = done } else { stack[stack.count - 1].children.append(done) }
         }

@@ -39,7 +39,8 @@ extension TableClient {
         var body = "--\(batchBoundary)\r\nContent-Type: multipart/mixed; boundary=\(changesetBoundary)\r\n\r\n"
         for (index, operation) in operations.enumerated() {
             let (method, path, entity, ifMatch) = Self.parts(operation, table: table)
-            body += "--\(changesetBoundary)\r\nContent-Type: application/http\r\nContent-Transfer-Encoding: binary\r\n\r\n"
+            body +=
+                "--\(changesetBoundary)\r\nContent-Type: application/http\r\nContent-Transfer-Encoding: binary\r\n\r\n"
             body += "\(method) \(endpoint)\(path) HTTP/1.1\r\n"
             body += "Accept: \(Self.accept)\r\nDataServiceVersion: 3.0\r\nContent-ID: \(index + 1)\r\n"
             if let ifMatch { body += "If-Match: \(ifMatch)\r\n" }
@@ -63,8 +64,10 @@ extension TableClient {
         func path(_ pk: String, _ rk: String) -> String { entityPath(table: table, partitionKey: pk, rowKey: rk) }
         switch operation {
         case .insert(let entity): return ("POST", "/" + PercentEncoding.encode(table), entity, nil)
-        case .replace(let entity, let etag): return ("PUT", path(entity.partitionKey, entity.rowKey), entity, etag ?? "*")
-        case .merge(let entity, let etag): return ("MERGE", path(entity.partitionKey, entity.rowKey), entity, etag ?? "*")
+        case .replace(let entity, let etag):
+            return ("PUT", path(entity.partitionKey, entity.rowKey), entity, etag ?? "*")
+        case .merge(let entity, let etag):
+            return ("MERGE", path(entity.partitionKey, entity.rowKey), entity, etag ?? "*")
         case .upsert(let entity, .replace): return ("PUT", path(entity.partitionKey, entity.rowKey), entity, nil)
         case .upsert(let entity, .merge): return ("MERGE", path(entity.partitionKey, entity.rowKey), entity, nil)
         case .delete(let pk, let rk, let etag): return ("DELETE", path(pk, rk), nil, etag ?? "*")

@@ -12,13 +12,14 @@ public struct TableQueryPage: Sendable {
 }
 
 extension TableClient {
-    /// Query Entities: one page. `filter` is OData (`PartitionKey eq 'photos' and deleted eq false`).
+    /// Query Entities: one page. `filter` is OData (`PartitionKey eq 'photos' and deleted eq false`);
+    /// `select` limits the properties returned (the keys always come back).
     public func query(
         _ table: String, filter: String? = nil, select: [String]? = nil, top: Int? = nil,
         continuation: TableContinuation? = nil
     ) async throws -> TableQueryPage {
         var call = try call("QueryEntities", "GET", table: table, path: "/\(PercentEncoding.encode(table))()")
-        call.url = call.url.adding("$filter", filter).adding("$select", select?.joined(separator: ","))
+        call.url = call.url.adding("$filter", filter).adding("$select", select.map(Self.selection))
             .adding("$top", top.map(String.init)).adding("NextPartitionKey", continuation?.nextPartitionKey)
             .adding("NextRowKey", continuation?.nextRowKey)
         let response = try await pipeline.send(call)
@@ -33,8 +34,17 @@ extension TableClient {
         return TableQueryPage(entities: items.compactMap(TableEntity.init(json:)), continuation: next)
     }
 
+    /// The `$select` list with the keys added: Azure returns only what is selected, and an entity
+    /// without its keys cannot be updated or deleted.
+    static func selection(_ names: [String]) -> String {
+        var names = names
+        for key in ["RowKey", "PartitionKey"] where !names.contains(key) { names.insert(key, at: 0) }
+        return names.joined(separator: ",")
+    }
+
     /// Every entity matching the filter, following continuations.
-    public func queryAll(_ table: String, filter: String? = nil, select: [String]? = nil) async throws -> [TableEntity] {
+    public func queryAll(_ table: String, filter: String? = nil, select: [String]? = nil) async throws -> [TableEntity]
+    {
         var entities: [TableEntity] = []
         var continuation: TableContinuation?
         repeat {

@@ -17,7 +17,8 @@ public struct TableClient: Sendable {
         throws(AzureStorageError) -> StorageCall
     {
         let url = ResourceURL(endpoint: try pipeline.connection.endpoint(.table), encodedPath: path)
-        var call = StorageCall(operation, target: table, method: method, url: url, service: .table, idempotent: idempotent)
+        var call = StorageCall(
+            operation, target: table, method: method, url: url, service: .table, idempotent: idempotent)
         call.headers.set("accept", Self.accept)
         call.headers.set("dataserviceversion", "3.0")
         call.headers.set("maxdataserviceversion", "3.0;NetFx")
@@ -91,8 +92,10 @@ public struct TableClient: Sendable {
     @discardableResult
     public func upsert(_ entity: TableEntity, in table: String, mode: UpsertMode = .replace) async throws -> String? {
         switch mode {
-        case .replace: try await write(entity, table: table, method: "PUT", operation: "InsertOrReplaceEntity", ifMatch: nil)
-        case .merge: try await write(entity, table: table, method: "MERGE", operation: "InsertOrMergeEntity", ifMatch: nil)
+        case .replace:
+            try await write(entity, table: table, method: "PUT", operation: "InsertOrReplaceEntity", ifMatch: nil)
+        case .merge:
+            try await write(entity, table: table, method: "MERGE", operation: "InsertOrMergeEntity", ifMatch: nil)
         }
     }
 
@@ -108,7 +111,9 @@ public struct TableClient: Sendable {
 
     /// Delete Entity; `etag` nil means any version. Returns false when it was not there.
     @discardableResult
-    public func delete(partitionKey: String, rowKey: String, from table: String, etag: String? = nil) async throws -> Bool {
+    public func delete(partitionKey: String, rowKey: String, from table: String, etag: String? = nil) async throws
+        -> Bool
+    {
         let path = Self.entityPath(table: table, partitionKey: partitionKey, rowKey: rowKey)
         var call = try call("DeleteEntity", "DELETE", table: table, path: path)
         call.headers.set("if-match", etag ?? "*")

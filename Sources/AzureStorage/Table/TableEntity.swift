@@ -54,9 +54,13 @@ extension TableEntity {
         case .int64(let number): (.string(String(number)), "Edm.Int64")
         case .double(let number):
             // Always typed: a whole double written as `2.0` would otherwise be read back as Int32.
-            if number.isNaN { (.string("NaN"), "Edm.Double") }
-            else if number.isInfinite { (.string(number > 0 ? "Infinity" : "-Infinity"), "Edm.Double") }
-            else { (.number("\(number)"), "Edm.Double") }
+            if number.isNaN {
+                (.string("NaN"), "Edm.Double")
+            } else if number.isInfinite {
+                (.string(number > 0 ? "Infinity" : "-Infinity"), "Edm.Double")
+            } else {
+                (.number("\(number)"), "Edm.Double")
+            }
         case .bool(let flag): (.bool(flag), nil)
         case .date(let date): (.string(TableDate.format(date)), "Edm.DateTime")
         case .guid(let text): (.string(text), "Edm.Guid")
@@ -91,8 +95,11 @@ extension TableEntity {
         switch (value, type) {
         case (.string(let text), "Edm.Int64"?): Int64(text).map(EntityValue.int64)
         case (.string(let text), "Edm.Double"?):
-            text == "NaN" ? .double(.nan) : text == "Infinity" ? .double(.infinity)
-                : text == "-Infinity" ? .double(-.infinity) : Double(text).map(EntityValue.double)
+            text == "NaN"
+                ? .double(.nan)
+                : text == "Infinity"
+                    ? .double(.infinity)
+                    : text == "-Infinity" ? .double(-.infinity) : Double(text).map(EntityValue.double)
         case (.number(let text), "Edm.Double"?): Double(text).map(EntityValue.double)
         case (.string(let text), "Edm.DateTime"?): TableDate.parse(text).map(EntityValue.date)
         case (.string(let text), "Edm.Guid"?): .guid(text)
@@ -100,9 +107,13 @@ extension TableEntity {
         case (.string(let text), _): .string(text)
         case (.bool(let flag), _): .bool(flag)
         case (.number(let text), _):
-            if let small = Int32(text) { .int32(small) }
-            else if let large = Int64(text) { .int64(large) }
-            else { Double(text).map(EntityValue.double) }
+            if let small = Int32(text) {
+                .int32(small)
+            } else if let large = Int64(text) {
+                .int64(large)
+            } else {
+                Double(text).map(EntityValue.double)
+            }
         default: nil
         }
     }

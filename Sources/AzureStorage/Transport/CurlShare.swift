@@ -1,9 +1,9 @@
 import CCurl
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// The process-wide libcurl initialisation: `curl_global_init` is not thread-safe, so it runs once,
@@ -41,14 +41,16 @@ final class CurlShare: @unchecked Sendable {
 }
 
 /// One mutex per kind of shared data, as curl asks.
-private let curlShareLock: @convention(c) (UnsafeMutableRawPointer?, curl_lock_data, curl_lock_access, UnsafeMutableRawPointer?) -> Void = {
-    _, data, _, user in
-    guard let user else { return }
-    pthread_mutex_lock(user.assumingMemoryBound(to: pthread_mutex_t.self) + Int(data.rawValue))
-}
+private let curlShareLock:
+    @convention(c) (UnsafeMutableRawPointer?, curl_lock_data, curl_lock_access, UnsafeMutableRawPointer?) -> Void = {
+        _, data, _, user in
+        guard let user else { return }
+        pthread_mutex_lock(user.assumingMemoryBound(to: pthread_mutex_t.self) + Int(data.rawValue))
+    }
 
-private let curlShareUnlock: @convention(c) (UnsafeMutableRawPointer?, curl_lock_data, UnsafeMutableRawPointer?) -> Void = {
-    _, data, user in
-    guard let user else { return }
-    pthread_mutex_unlock(user.assumingMemoryBound(to: pthread_mutex_t.self) + Int(data.rawValue))
-}
+private let curlShareUnlock:
+    @convention(c) (UnsafeMutableRawPointer?, curl_lock_data, UnsafeMutableRawPointer?) -> Void = {
+        _, data, user in
+        guard let user else { return }
+        pthread_mutex_unlock(user.assumingMemoryBound(to: pthread_mutex_t.self) + Int(data.rawValue))
+    }

@@ -3,9 +3,9 @@ import Crypto
 import Synchronization
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// Set from any thread to stop a transfer; curl's progress callback polls it (at least once a second).
@@ -77,10 +77,12 @@ final class CurlTransfer {
         case .file(let path, let offset, _):
             var done = 0
             while done < count {
-                let n = pread(uploadDescriptor, buffer + done, count - done, off_t(offset + uploadPosition) + off_t(done))
+                let n = pread(
+                    uploadDescriptor, buffer + done, count - done, off_t(offset + uploadPosition) + off_t(done))
                 if n < 0, errno == EINTR { continue }
                 if n <= 0 {
-                    fileError = "read \(path): " + (n == 0 ? "file is shorter than expected" : String(cString: strerror(errno)))
+                    fileError =
+                        "read \(path): " + (n == 0 ? "file is shorter than expected" : String(cString: strerror(errno)))
                     return Int(CURL_READFUNC_ABORT)
                 }
                 done += n
@@ -124,7 +126,8 @@ final class CurlTransfer {
         }
         var done = 0
         while done < chunk.count {
-            let n = pwrite(descriptor, chunk.baseAddress! + done, chunk.count - done, off_t(offset + bytesWritten) + off_t(done))
+            let n = pwrite(
+                descriptor, chunk.baseAddress! + done, chunk.count - done, off_t(offset + bytesWritten) + off_t(done))
             if n < 0, errno == EINTR { continue }
             if n < 0 {
                 fileError = "write: \(String(cString: strerror(errno)))"
@@ -166,8 +169,9 @@ let curlSeekCallback: @convention(c) (UnsafeMutableRawPointer?, curl_off_t, Int3
     return Unmanaged<CurlTransfer>.fromOpaque(user).takeUnretainedValue().seek(to: Int64(offset))
 }
 
-let curlProgressCallback: @convention(c) (UnsafeMutableRawPointer?, curl_off_t, curl_off_t, curl_off_t, curl_off_t) -> Int32 = {
-    user, _, _, _, _ in
-    guard let user else { return 0 }
-    return Unmanaged<CurlTransfer>.fromOpaque(user).takeUnretainedValue().cancellation.isCancelled ? 1 : 0
-}
+let curlProgressCallback:
+    @convention(c) (UnsafeMutableRawPointer?, curl_off_t, curl_off_t, curl_off_t, curl_off_t) -> Int32 = {
+        user, _, _, _, _ in
+        guard let user else { return 0 }
+        return Unmanaged<CurlTransfer>.fromOpaque(user).takeUnretainedValue().cancellation.isCancelled ? 1 : 0
+    }

@@ -18,7 +18,8 @@ public final class HTTPTransport: Sendable {
     /// Starts the pool threads.
     public init(configuration: TransportConfiguration = TransportConfiguration()) throws(AzureStorageError) {
         guard let share = CurlShare() else {
-            throw AzureStorageError(.transport, operation: "start transport", curlError: "curl_global_init or curl_share_init failed")
+            throw AzureStorageError(
+                .transport, operation: "start transport", curlError: "curl_global_init or curl_share_init failed")
         }
         self.configuration = configuration
         self.share = share
@@ -39,12 +40,15 @@ public final class HTTPTransport: Sendable {
         let result = try await withTaskCancellationHandler {
             try await pool.runIfActive { [self] () -> Result<TransportResponse, TransportFailure> in
                 if cancellation.isCancelled {
-                    return .failure(TransportFailure(code: Int(CURLE_ABORTED_BY_CALLBACK.rawValue), message: "cancelled", requestSent: false))
+                    return .failure(
+                        TransportFailure(
+                            code: Int(CURLE_ABORTED_BY_CALLBACK.rawValue), message: "cancelled", requestSent: false))
                 }
                 guard let easy = checkout() else {
                     return .failure(TransportFailure(code: -1, message: "curl_easy_init failed", requestSent: false))
                 }
-                let result = easy.perform(request, share: share, configuration: configuration, cancellation: cancellation)
+                let result = easy.perform(
+                    request, share: share, configuration: configuration, cancellation: cancellation)
                 checkin(easy)
                 return result
             }

@@ -20,7 +20,8 @@ import Testing
     @Test func accountWithSuffixBuildsHostStyleEndpoints() throws {
         let connection = try StorageConnection(
             connectionString:
-                "DefaultEndpointsProtocol=https;AccountName=photos1;AccountKey=\(Self.key);EndpointSuffix=core.chinacloudapi.cn")
+                "DefaultEndpointsProtocol=https;AccountName=photos1;AccountKey=\(Self.key);EndpointSuffix=core.chinacloudapi.cn"
+        )
         #expect(connection.blobEndpoint == "https://photos1.blob.core.chinacloudapi.cn")
         #expect(connection.queueEndpoint == "https://photos1.queue.core.chinacloudapi.cn")
         #expect(connection.tableEndpoint == "https://photos1.table.core.chinacloudapi.cn")
@@ -36,7 +37,8 @@ import Testing
         let connection = try StorageConnection(
             connectionString:
                 "DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=\(Self.key);"
-                + "BlobEndpoint=http://127.0.0.1:41000/devstoreaccount1/;TableEndpoint=http://127.0.0.1:41002/devstoreaccount1;")
+                + "BlobEndpoint=http://127.0.0.1:41000/devstoreaccount1/;TableEndpoint=http://127.0.0.1:41002/devstoreaccount1;"
+        )
         #expect(connection.blobEndpoint == "http://127.0.0.1:41000/devstoreaccount1")
         #expect(connection.tableEndpoint == "http://127.0.0.1:41002/devstoreaccount1")
         #expect(connection.queueEndpoint == "http://devstoreaccount1.queue.core.windows.net")
@@ -44,7 +46,9 @@ import Testing
 
     @Test func sasOnlyConnection() throws {
         let connection = try StorageConnection(
-            connectionString: "BlobEndpoint=https://photos1.blob.core.windows.net/;SharedAccessSignature=?sv=2024-11-04&ss=b&sig=abc%3D")
+            connectionString:
+                "BlobEndpoint=https://photos1.blob.core.windows.net/;SharedAccessSignature=?sv=2024-11-04&ss=b&sig=abc%3D"
+        )
         guard case .sharedAccessSignature(let token) = connection.credential else {
             Issue.record("expected a SAS credential, got \(connection.credential)")
             return
@@ -76,7 +80,9 @@ import Testing
         .init(text: "UseDevelopmentStorage=false", mentions: "UseDevelopmentStorage"),
         .init(text: "UseDevelopmentStorage=true;AccountName=x", mentions: "AccountName cannot be combined"),
         .init(text: "DefaultEndpointsProtocol=ftp;AccountName=a", mentions: "ftp"),
-        .init(text: "BlobEndpoint=127.0.0.1:10000;SharedAccessSignature=sig=x", mentions: "BlobEndpoint '127.0.0.1:10000'"),
+        .init(
+            text: "BlobEndpoint=127.0.0.1:10000;SharedAccessSignature=sig=x", mentions: "BlobEndpoint '127.0.0.1:10000'"
+        ),
         .init(text: "BlobEndpoint=http://h/a;SharedAccessSignature=sv=1", mentions: "no sig="),
         .init(text: "AccountName=a;AccountName=b", mentions: "given twice"),
         .init(text: "AccountName=a;AccountKey=\(key);SharedAccessSignature=sig=x", mentions: "both"),

@@ -27,7 +27,8 @@ import Testing
             options.metadata = ["path": "2024/summer/IMG_0001.JPG", "mtime": "1720000000"]
             options.tier = .cool
             options.ifNotExists = true
-            let result = try await client.blobs.putBlob(container: container, name: "abc", bytes: bytes, options: options)
+            let result = try await client.blobs.putBlob(
+                container: container, name: "abc", bytes: bytes, options: options)
             #expect(result.outcome == .uploaded)
             let properties = try await client.blobs.properties(container: container, name: "abc")
             #expect(properties.contentLength == 12345)
@@ -37,7 +38,8 @@ import Testing
             #expect(properties.accessTier == .cool)
 
             // The same content again is an idempotent success; other content must not overwrite.
-            let again = try await client.blobs.putBlob(container: container, name: "abc", bytes: bytes, options: options)
+            let again = try await client.blobs.putBlob(
+                container: container, name: "abc", bytes: bytes, options: options)
             #expect(again.outcome == .alreadyExists)
             await #expect(throws: AzureStorageError.self) {
                 try await client.blobs.putBlob(
@@ -79,7 +81,8 @@ import Testing
             let listing = try await client.blobs.blockList(container: container, name: "master")
             #expect(listing.committed.count == 9)
             #expect(listing.committed.last?.size == 1)
-            #expect(try await client.blobs.properties(container: container, name: "master").contentMD5 == result.contentMD5)
+            #expect(
+                try await client.blobs.properties(container: container, name: "master").contentMD5 == result.contentMD5)
 
             let target = directory.appendingPathComponent("restored.raw").path
             let download = try await client.blobs.download(container: container, name: "master", to: target)
@@ -89,7 +92,8 @@ import Testing
             #expect(try Data(contentsOf: URL(fileURLWithPath: target)) == Data(content))
 
             // Uploading the same master again finds it there and sends nothing.
-            let again = try await client.blobs.uploadFile(path: source.path, container: container, name: "master", options: options)
+            let again = try await client.blobs.uploadFile(
+                path: source.path, container: container, name: "master", options: options)
             #expect(again.outcome == .alreadyExists)
         }
     }
@@ -136,7 +140,8 @@ import Testing
             var options = BlobUploadOptions()
             options.progress = { done, _ in progressContinuation.yield(done) }
             let upload = Task {
-                try await client.blobs.uploadFile(path: source.path, container: container, name: "big", options: options)
+                try await client.blobs.uploadFile(
+                    path: source.path, container: container, name: "big", options: options)
             }
             for await done in progress where done >= 3 { break }
             upload.cancel()
@@ -187,13 +192,15 @@ import Testing
             var options = BlobUploadOptions()
             options.metadata = ["kind": "preview"]
             for name in ["a/1.jpg", "a/2.jpg", "a/3.jpg", "b/1.jpg", "c.jpg", "d.jpg", "e.jpg"] {
-                try await client.blobs.putBlob(container: container, name: name, bytes: Array(name.utf8), options: options)
+                try await client.blobs.putBlob(
+                    container: container, name: name, bytes: Array(name.utf8), options: options)
             }
             var names: [String] = []
             var pages = 0
             var marker: String?
             repeat {
-                let page = try await client.blobs.listBlobs(container: container, marker: marker, maxResults: 3, includeMetadata: true)
+                let page = try await client.blobs.listBlobs(
+                    container: container, marker: marker, maxResults: 3, includeMetadata: true)
                 #expect(page.blobs.count <= 3)
                 #expect(page.blobs.allSatisfy { $0.properties.metadata["kind"] == "preview" })
                 names += page.blobs.map(\.name)
@@ -223,7 +230,8 @@ import Testing
             try await client.blobs.setTier(container: container, name: "src", tier: .cool)
             #expect(try await client.blobs.properties(container: container, name: "src").accessTier == .cool)
 
-            let copy = try await client.blobs.copy(fromContainer: container, name: "src", toContainer: container, name: "dst")
+            let copy = try await client.blobs.copy(
+                fromContainer: container, name: "src", toContainer: container, name: "dst")
             #expect(copy.status == "success")
             #expect(try await client.blobs.getBlob(container: container, name: "dst").bytes == bytes)
 

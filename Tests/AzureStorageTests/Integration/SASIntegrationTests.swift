@@ -25,7 +25,8 @@ import Testing
         try await EmulatorFixture.with { emulator, client in
             let container = EmulatorFixture.containerName()
             try await client.blobs.createContainer(container)
-            let token = Self.generator.container(container, permissions: "racwdl", expiry: Date().addingTimeInterval(3600))
+            let token = Self.generator.container(
+                container, permissions: "racwdl", expiry: Date().addingTimeInterval(3600))
             let sasClient = try Self.sasClient(emulator, token: token)
             try await TestClients.with(sasClient) { sas in
                 let bytes = TestClients.bytes(count: 2048)

@@ -15,8 +15,12 @@ import Testing
         var headers = HTTPHeaders()
         for pair in vector.headers { headers.add(pair[0], pair[1]) }
         let form: SharedKeySigner.Form = vector.form == "table" ? .table : .blobQueue
-        #expect(signer.stringToSign(method: vector.method, url: vector.url, headers: headers, form: form) == vector.stringToSign)
-        #expect(signer.authorization(method: vector.method, url: vector.url, headers: headers, form: form) == vector.authorization)
+        #expect(
+            signer.stringToSign(method: vector.method, url: vector.url, headers: headers, form: form)
+                == vector.stringToSign)
+        #expect(
+            signer.authorization(method: vector.method, url: vector.url, headers: headers, form: form)
+                == vector.authorization)
     }
 
     @Test func headerOrderMatchesPythonSDK() {
@@ -56,7 +60,8 @@ import Testing
                 options: options)
         default:
             token = generator.account(
-                services: try #require(vector.args["services"]), resourceTypes: try #require(vector.args["resource_types"]),
+                services: try #require(vector.args["services"]),
+                resourceTypes: try #require(vector.args["resource_types"]),
                 permissions: vector.args["permission"] ?? "", expiry: try #require(expiry), options: options)
         }
         #expect(token == vector.token)

@@ -27,7 +27,8 @@ enum EmulatorFixture {
         let client: StorageClient
         do {
             client = try StorageClient(
-                connectionString: emulator.connectionString, configuration: configuration, logger: TestClients.quietLogger)
+                connectionString: emulator.connectionString, configuration: configuration,
+                logger: TestClients.quietLogger)
         } catch {
             await emulator.shutdown()
             throw error

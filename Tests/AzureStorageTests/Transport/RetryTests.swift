@@ -1,6 +1,7 @@
-@testable import AzureStorage
 import Foundation
 import Testing
+
+@testable import AzureStorage
 
 /// The transport and the retry policy against a server that misbehaves on purpose.
 @Suite struct RetryTests {
@@ -84,7 +85,9 @@ import Testing
                     ("x-ms-error-code", "InternalError"), ("x-ms-request-id", "req-42"),
                     ("Content-Type", "application/xml"),
                 ],
-                body: Array("<?xml version=\"1.0\"?><Error><Code>InternalError</Code><Message>Boom &amp; bust.\nRequestId:req-42</Message></Error>".utf8)))
+                body: Array(
+                    "<?xml version=\"1.0\"?><Error><Code>InternalError</Code><Message>Boom &amp; bust.\nRequestId:req-42</Message></Error>"
+                        .utf8)))
         do {
             _ = try await TestClients.with(try TestClients.client(port: server.port)) { client in
                 try await client.blobs.properties(container: "c", name: "b")
@@ -106,7 +109,9 @@ import Testing
         let server = try await MisbehavingServer.start(script: [
             .respond(
                 status: 404, headers: [("x-ms-request-id", "r1")],
-                body: Array("<?xml version=\"1.0\"?><Error><Code>BlobNotFound</Code><Message>The specified blob does not exist.\nRequestId:r1\nTime:x</Message></Error>".utf8))
+                body: Array(
+                    "<?xml version=\"1.0\"?><Error><Code>BlobNotFound</Code><Message>The specified blob does not exist.\nRequestId:r1\nTime:x</Message></Error>"
+                        .utf8))
         ])
         do {
             _ = try await TestClients.with(try TestClients.client(port: server.port)) { client in

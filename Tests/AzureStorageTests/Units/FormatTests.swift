@@ -72,7 +72,8 @@ import Testing
             --changesetresponse_2\r\nContent-Type: application/http\r\n\r\nHTTP/1.1 201 Created\r\n\r\n{}\r\n\
             --changesetresponse_2--\r\n--batchresponse_1--\r\n
             """
-        let response = TransportResponse(status: 202, headers: HTTPHeaders(), body: Array(ok.utf8), bytesWritten: 0, md5: nil)
+        let response = TransportResponse(
+            status: 202, headers: HTTPHeaders(), body: Array(ok.utf8), bytesWritten: 0, md5: nil)
         #expect(try TableClient.statuses(response, operation: "batch") == [204, 201])
 
         let failed = """
@@ -81,7 +82,8 @@ import Testing
             Content-Type: application/json\r\n\r\n{"odata.error":{"code":"EntityAlreadyExists","message":{"lang":"en-US",\
             "value":"1:The specified entity already exists."}}}\r\n--changesetresponse_2--\r\n--batchresponse_1--\r\n
             """
-        let failure = TransportResponse(status: 202, headers: HTTPHeaders(), body: Array(failed.utf8), bytesWritten: 0, md5: nil)
+        let failure = TransportResponse(
+            status: 202, headers: HTTPHeaders(), body: Array(failed.utf8), bytesWritten: 0, md5: nil)
         do {
             _ = try TableClient.statuses(failure, operation: "batch")
             Issue.record("a failed changeset was read as success")
@@ -93,10 +95,16 @@ import Testing
     }
 
     @Test func serviceErrorBodies() {
-        let xml = ServiceErrorBody(Array("<?xml version=\"1.0\"?><Error><Code>ContainerNotFound</Code><Message>The specified container does not exist.\nRequestId:1</Message></Error>".utf8))
+        let xml = ServiceErrorBody(
+            Array(
+                "<?xml version=\"1.0\"?><Error><Code>ContainerNotFound</Code><Message>The specified container does not exist.\nRequestId:1</Message></Error>"
+                    .utf8))
         #expect(xml.code == "ContainerNotFound")
         #expect(xml.message == "The specified container does not exist.")
-        let json = ServiceErrorBody(Array("{\"odata.error\":{\"code\":\"TableNotFound\",\"message\":{\"value\":\"The table specified does not exist.\\nRequestId:2\"}}}".utf8))
+        let json = ServiceErrorBody(
+            Array(
+                "{\"odata.error\":{\"code\":\"TableNotFound\",\"message\":{\"value\":\"The table specified does not exist.\\nRequestId:2\"}}}"
+                    .utf8))
         #expect(json.code == "TableNotFound")
         #expect(json.message == "The table specified does not exist.")
     }
@@ -113,7 +121,9 @@ import Testing
         let a = BlockID.make(index: 0, md5: [UInt8](repeating: 0xAB, count: 16))
         let b = BlockID.make(index: 49_999, md5: [UInt8](repeating: 0x01, count: 16))
         #expect(a.count == b.count)
-        #expect(Base64.decode(a).map { String(decoding: $0, as: UTF8.self) } == "ivb-000000-" + String(repeating: "ab", count: 16))
+        #expect(
+            Base64.decode(a).map { String(decoding: $0, as: UTF8.self) } == "ivb-000000-"
+                + String(repeating: "ab", count: 16))
         #expect(a != BlockID.make(index: 0, md5: [UInt8](repeating: 0xAC, count: 16)))
     }
 

@@ -14,29 +14,34 @@ struct TransferBench {
     static func main() async {
         let arguments = CommandLine.arguments
         guard arguments.count >= 4, ["upload", "download"].contains(arguments[1]) else {
-            FileHandle.standardError.write(Data("usage: transfer-bench upload DIR CONTAINER [N] | download CONTAINER DIR [N]\n".utf8))
+            FileHandle.standardError.write(
+                Data("usage: transfer-bench upload DIR CONTAINER [N] | download CONTAINER DIR [N]\n".utf8))
             exit(2)
         }
         let inFlight = arguments.count > 4 ? Int(arguments[4]) ?? 8 : 8
         var logger = Logger(label: "transfer-bench")
         logger.logLevel = .warning
-        let connectionString = ProcessInfo.processInfo.environment["AZURE_STORAGE_CONNECTION_STRING"]
+        let connectionString =
+            ProcessInfo.processInfo.environment["AZURE_STORAGE_CONNECTION_STRING"]
             ?? "UseDevelopmentStorage=true"
         do {
             let client = try StorageClient(connectionString: connectionString, logger: logger)
             let started = ContinuousClock.now
             let (files, bytes): (Int, Int64)
             if arguments[1] == "upload" {
-                (files, bytes) = try await upload(client, directory: arguments[2], container: arguments[3], inFlight: inFlight)
+                (files, bytes) = try await upload(
+                    client, directory: arguments[2], container: arguments[3], inFlight: inFlight)
             } else {
-                (files, bytes) = try await download(client, container: arguments[2], directory: arguments[3], inFlight: inFlight)
+                (files, bytes) = try await download(
+                    client, container: arguments[2], directory: arguments[3], inFlight: inFlight)
             }
             let elapsed = ContinuousClock.now - started
             await client.shutdown()
             let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
             let rate = Double(bytes) / 1_000_000 / seconds
-            print("{\"tool\":\"azurestorage\",\"direction\":\"\(arguments[1])\",\"files\":\(files),\"bytes\":\(bytes),"
-                + "\"seconds\":\(String(format: "%.3f", seconds)),\"MBps\":\(String(format: "%.1f", rate))}")
+            print(
+                "{\"tool\":\"azurestorage\",\"direction\":\"\(arguments[1])\",\"files\":\(files),\"bytes\":\(bytes),"
+                    + "\"seconds\":\(String(format: "%.3f", seconds)),\"MBps\":\(String(format: "%.1f", rate))}")
         } catch {
             FileHandle.standardError.write(Data("transfer-bench: \(error)\n".utf8))
             exit(1)
