@@ -16,7 +16,7 @@ mkdir -p "$WORK"
 [ -d "$CORPUS" ] && ls "$CORPUS"/*.jpg >/dev/null 2>&1 || benchmarks/imaging/make-corpus.sh "$CORPUS" >/dev/null
 mapfile -t IMAGES < <(ls "$CORPUS"/*.jpg | sort)
 N=${#IMAGES[@]}
-SEED_N=${SEED_N:-2}  # the seed's way is slow: time it on the first SEED_N images
+SEED_N=${SEED_N:-2}  # the seed's way is slow: time it on the last SEED_N images
 echo "corpus: $N images in $CORPUS ($(identify -format '%wx%h' "${IMAGES[0]}"), $(du -sh "$CORPUS" | cut -f1))"
 
 if [ -n "${IRONVIPER:-}" ]; then
@@ -63,7 +63,7 @@ rm -rf "$WORK/out" && mkdir -p "$WORK/out/iv" "$WORK/out/vc" "$WORK/out/vt" "$WO
 measure ironviper "$N" "$IV" render --workers 1 --output "$WORK/out/iv" "${IMAGES[@]}"
 measure vips-cascade "$N" "$WORK/vips_cascade" "$WORK/out/vc" "${IMAGES[@]}"
 measure vipsthumbnail "$N" bash -c "$(declare -f vips_sizes); vips_sizes \"\$@\"" _ "$WORK/out/vt" "${IMAGES[@]}"
-measure seed-convert "$SEED_N" bash -c "$(declare -f seed_way); seed_way \"\$@\"" _ "$WORK/out/seed" "${IMAGES[@]:0:$SEED_N}"
+measure seed-convert "$SEED_N" bash -c "$(declare -f seed_way); seed_way \"\$@\"" _ "$WORK/out/seed" "${IMAGES[@]: -$SEED_N}"
 
 echo
 echo "## Renditions (10 per image, one core)"
