@@ -6,12 +6,14 @@ final class CurlEasy {
     let handle: UnsafeMutableRawPointer
     private let errorBuffer: UnsafeMutablePointer<CChar>
     /// Where downloaded bytes gather before they are written to a file; reused request after request.
+    /// 256 KiB: 16 of curl's 16 KiB callbacks per `pwrite`, yet small enough to still be in the CPU
+    /// cache when the kernel copies it (1 MiB measured a third slower in the kernel's copy).
     private let staging: UnsafeMutableRawBufferPointer
 
     init?() {
         guard CurlGlobal.initialized, let handle = curl_easy_init() else { return nil }
         self.handle = handle
-        staging = .allocate(byteCount: 1 << 20, alignment: 16)
+        staging = .allocate(byteCount: 256 << 10, alignment: 16)
         errorBuffer = .allocate(capacity: Int(CURL_ERROR_SIZE))
         errorBuffer.initialize(repeating: 0, count: Int(CURL_ERROR_SIZE))
     }

@@ -33,7 +33,7 @@ final class CurlTransfer {
     private var md5: Insecure.MD5?
     private var bodyToFile: Bool?
     /// curl hands the write callback 16 KiB at a time; bytes for the file are gathered here (a
-    /// buffer the easy handle owns and reuses) and written a buffer at a time: far fewer `pwrite`s.
+    /// buffer the easy handle owns and reuses) and written a buffer at a time: 16 times fewer `pwrite`s.
     private let staging: UnsafeMutableRawBufferPointer
     private var staged = 0
     private var flushed: Int64 = 0
