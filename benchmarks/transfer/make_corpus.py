@@ -15,23 +15,28 @@ MiB = 1024 * 1024
 # (folder, count, size): previews and JPEGs, RAW masters, videos.
 shape = [("jpeg", 48, 6 * MiB), ("raw", 12, 24 * MiB), ("video", 2, 160 * MiB)]
 
-rng = random.Random(20250107)
-written = 0
+# Every length is drawn first and every file has its own seed, so the corpus is the same whether
+# it is written at once or completed after an interrupted run.
+plan = []
+sizes = random.Random(20250107)
 for folder, count, size in shape:
-    count = max(1, round(count * scale))
-    os.makedirs(os.path.join(directory, folder), exist_ok=True)
-    for index in range(count):
+    for index in range(max(1, round(count * scale))):
         # Sizes vary a little, as real files do.
-        length = size + rng.randrange(0, MiB)
-        path = os.path.join(directory, folder, f"{folder}-{index:03d}.bin")
-        if os.path.exists(path) and os.path.getsize(path) == length:
-            continue
-        with open(path, "wb") as out:
-            remaining = length
-            while remaining:
-                chunk = min(remaining, 4 * MiB)
-                out.write(rng.randbytes(chunk))
-                remaining -= chunk
-        written += length
+        plan.append((folder, index, size + sizes.randrange(0, MiB)))
+
+written = 0
+for folder, index, length in plan:
+    os.makedirs(os.path.join(directory, folder), exist_ok=True)
+    path = os.path.join(directory, folder, f"{folder}-{index:03d}.bin")
+    if os.path.exists(path) and os.path.getsize(path) == length:
+        continue
+    content = random.Random(f"{folder}-{index}")
+    with open(path, "wb") as out:
+        remaining = length
+        while remaining:
+            chunk = min(remaining, 4 * MiB)
+            out.write(content.randbytes(chunk))
+            remaining -= chunk
+    written += length
 total = sum(os.path.getsize(os.path.join(root, f)) for root, _, files in os.walk(directory) for f in files)
 print(f"corpus: {directory}: {total / 1e6:.0f} MB ({written / 1e6:.0f} MB written now)")

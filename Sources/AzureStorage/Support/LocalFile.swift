@@ -63,14 +63,22 @@ final class LocalFile: Sendable {
         return bytes
     }
 
-    /// Feeds `count` bytes from `offset` into an MD5, a megabyte at a time.
+    /// Feeds `count` bytes from `offset` into an MD5, through one reused megabyte buffer.
     func hash(offset: Int64, count: Int64, into md5: inout Insecure.MD5, operation: String) throws(AzureStorageError) {
+        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 20, alignment: 16)
+        defer { buffer.deallocate() }
         var position: Int64 = 0
         while position < count {
-            let chunk = Int(min(1 << 20, count - position))
-            let bytes = try read(offset: offset + position, count: chunk, operation: operation)
-            md5.update(data: bytes)
-            position += Int64(chunk)
+            let chunk = Int(min(Int64(buffer.count), count - position))
+            let n = pread(descriptor, buffer.baseAddress!, chunk, off_t(offset + position))
+            if n < 0, errno == EINTR { continue }
+            guard n > 0 else {
+                throw n == 0
+                    ? AzureStorageError(.fileSystem, operation: operation, detail: "read \(path): the file is shorter than expected")
+                    : Self.error(operation, "read \(path)")
+            }
+            md5.update(bufferPointer: UnsafeRawBufferPointer(rebasing: buffer[..<n]))
+            position += Int64(n)
         }
     }
 

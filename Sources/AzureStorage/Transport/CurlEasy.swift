@@ -5,10 +5,15 @@ import CCurl
 final class CurlEasy {
     let handle: UnsafeMutableRawPointer
     private let errorBuffer: UnsafeMutablePointer<CChar>
+    /// Where downloaded bytes gather before they are written to a file; reused request after request.
+    /// 256 KiB: 16 of curl's 16 KiB callbacks per `pwrite`, yet small enough to still be in the CPU
+    /// cache when the kernel copies it (1 MiB measured a third slower in the kernel's copy).
+    private let staging: UnsafeMutableRawBufferPointer
 
     init?() {
         guard CurlGlobal.initialized, let handle = curl_easy_init() else { return nil }
         self.handle = handle
+        staging = .allocate(byteCount: 256 << 10, alignment: 16)
         errorBuffer = .allocate(capacity: Int(CURL_ERROR_SIZE))
         errorBuffer.initialize(repeating: 0, count: Int(CURL_ERROR_SIZE))
     }
@@ -16,6 +21,7 @@ final class CurlEasy {
     deinit {
         curl_easy_cleanup(handle)
         errorBuffer.deallocate()
+        staging.deallocate()
     }
 
     /// Runs one request to completion on the calling thread. Blocking: call only from a pool thread.
@@ -25,7 +31,7 @@ final class CurlEasy {
     ) -> Result<TransportResponse, TransportFailure> {
         curl_easy_reset(handle)
         errorBuffer[0] = 0
-        let transfer = CurlTransfer(request: request, handle: handle, cancellation: cancellation)
+        let transfer = CurlTransfer(request: request, handle: handle, staging: staging, cancellation: cancellation)
         guard transfer.openBody() else {
             return .failure(TransportFailure(code: -1, message: "", requestSent: false, fileError: transfer.fileError))
         }
@@ -73,6 +79,9 @@ final class CurlEasy {
             return .failure(
                 TransportFailure(
                     code: Int(code.rawValue), message: message, requestSent: sent > 0, fileError: transfer.fileError))
+        }
+        guard transfer.flush() else {
+            return .failure(TransportFailure(code: -1, message: "", requestSent: true, fileError: transfer.fileError))
         }
         var status = 0
         _ = ccurl_getinfo_long(handle, CURLINFO_RESPONSE_CODE, &status)

@@ -67,7 +67,8 @@ import Testing
         let source = directory.appendingPathComponent("master.raw")
         let content = TestClients.bytes(count: 64 * 1024 * 1024 + 1)
         try Data(content).write(to: source)
-        try await EmulatorFixture.with { _, client in
+        // 8 MiB blocks and 8 MiB ranges: 9 of each, the last one a single byte.
+        try await EmulatorFixture.with(configure: { $0.blobTransfers.downloadRangeSize = 8 << 20 }) { _, client in
             let container = EmulatorFixture.containerName()
             try await client.blobs.createContainer(container)
             var options = BlobUploadOptions()

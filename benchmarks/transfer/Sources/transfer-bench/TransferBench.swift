@@ -25,7 +25,16 @@ struct TransferBench {
             ProcessInfo.processInfo.environment["AZURE_STORAGE_CONNECTION_STRING"]
             ?? "UseDevelopmentStorage=true"
         do {
-            let client = try StorageClient(connectionString: connectionString, logger: logger)
+            // Knobs for experiments; the benchmark itself runs with the defaults.
+            var configuration = StorageClientConfiguration()
+            let environment = ProcessInfo.processInfo.environment
+            if let value = environment["TB_RANGE_MIB"].flatMap(Int.init) { configuration.blobTransfers.downloadRangeSize = value << 20 }
+            if let value = environment["TB_RANGES"].flatMap(Int.init) { configuration.blobTransfers.maxConcurrentRanges = value }
+            if let value = environment["TB_BLOCK_MIB"].flatMap(Int.init) { configuration.blobTransfers.blockSize = value << 20 }
+            if let value = environment["TB_BLOCKS"].flatMap(Int.init) { configuration.blobTransfers.maxConcurrentBlocks = value }
+            if let value = environment["TB_SINGLE_MIB"].flatMap(Int.init) { configuration.blobTransfers.singleUploadLimit = value << 20 }
+            if let value = environment["TB_THREADS"].flatMap(Int.init) { configuration.transport.maxConcurrentRequests = value }
+            let client = try StorageClient(connectionString: connectionString, configuration: configuration, logger: logger)
             let started = ContinuousClock.now
             let (files, bytes): (Int, Int64)
             if arguments[1] == "upload" {
