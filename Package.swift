@@ -91,6 +91,15 @@ let package = Package(
             ]),
         .testTarget(name: "ImagingTests", dependencies: ["Imaging"]),
         .testTarget(name: "CatalogTests", dependencies: ["Catalog", "Imaging"]),
-        .testTarget(name: "AzureStorageTests", dependencies: ["AzureStorage", "StorageEmulator"]),
+        .testTarget(
+            name: "AzureStorageTests",
+            dependencies: [
+                "AzureStorage", "StorageEmulator",
+                .product(name: "Logging", package: "swift-log"),
+                // The misbehaving HTTP server the retry tests run against.
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            exclude: ["Vectors"]),
     ]
 )

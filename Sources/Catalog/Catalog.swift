@@ -1,1 +1,206 @@
-// Replaced by the Catalog issue's work.
+import Foundation
+import GRDB
+
+/// The local catalog: one SQLite file in WAL mode (readers never block the writer), migrated on open.
+/// All writes of one fact (a file, its asset, previews, search entry, errors) happen in one transaction.
+public final class Catalog: Sendable {
+    /// The pool; exposed for the daemon's own queries and for tests.
+    public let database: DatabasePool
+    /// Where the database lives.
+    public let path: String
+
+    /// Opens (creating and migrating as needed) the catalog at `path`.
+    public init(path: String) throws {
+        self.path = path
+        var configuration = Configuration()
+        configuration.foreignKeysEnabled = true
+        configuration.busyMode = .timeout(10)
+        configuration.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA synchronous = NORMAL")  // WAL + NORMAL: durable at checkpoints, fast commits
+        }
+        do {
+            try FileManager.default.createDirectory(
+                atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+            database = try DatabasePool(path: path, configuration: configuration)
+            try CatalogMigrations.migrator.migrate(database)
+        } catch {
+            throw CatalogError(.database, path, detail: "\(error)")
+        }
+    }
+
+    /// Names of the migrations applied, oldest first.
+    public func appliedMigrations() throws -> [String] {
+        try read { db in try CatalogMigrations.migrator.appliedMigrations(db) }
+    }
+
+    /// Runs a read, mapping GRDB's errors (which carry the SQL) to `CatalogError`.
+    public func read<T: Sendable>(_ body: @Sendable (Database) throws -> T) throws -> T {
+        do { return try database.read(body) } catch let error as CatalogError { throw error } catch {
+            throw CatalogError(.database, path, detail: "\(error)")
+        }
+    }
+
+    /// Runs a write transaction, mapping errors like `read`.
+    public func write<T: Sendable>(_ body: @Sendable (Database) throws -> T) throws -> T {
+        do { return try database.write(body) } catch let error as CatalogError { throw error } catch {
+            throw CatalogError(.database, path, detail: "\(error)")
+        }
+    }
+
+    // MARK: libraries
+
+    /// The library rooted at `root` (an absolute path), created on first use with a unique name.
+    public func library(root: String) throws -> LibraryRecord {
+        try write { db in
+            if let existing = try LibraryRecord.filter(Column("root") == root).fetchOne(db) { return existing }
+            let base = (root as NSString).lastPathComponent.isEmpty ? "root" : (root as NSString).lastPathComponent
+            var name = base
+            var suffix = 2
+            while try LibraryRecord.filter(Column("name") == name).fetchCount(db) > 0 {
+                name = "\(base)-\(suffix)"
+                suffix += 1
+            }
+            var record = LibraryRecord(id: nil, name: name, root: root, createdAt: Timestamp.now())
+            try record.insert(db)
+            return record
+        }
+    }
+
+    /// Every library.
+    public func libraries() throws -> [LibraryRecord] {
+        try read { db in try LibraryRecord.order(Column("name")).fetchAll(db) }
+    }
+
+    // MARK: files and assets
+
+    /// The files of a library by relative path, for comparing with a walk of the folder.
+    public func files(libraryId: Int64) throws -> [String: FileRecord] {
+        try read { db in
+            let rows = try FileRecord.filter(Column("library_id") == libraryId).fetchAll(db)
+            return Dictionary(rows.map { ($0.path, $0) }, uniquingKeysWith: { first, _ in first })
+        }
+    }
+
+    /// The asset with this content hash, if already described.
+    public func asset(sha256: String) throws -> AssetRecord? {
+        try read { db in try AssetRecord.filter(Column("sha256") == sha256).fetchOne(db) }
+    }
+
+    /// Records what ingesting one file found, in one transaction: the file row, the asset (new
+    /// content only) with its previews, the search entry, and errors (old ones for the path cleared).
+    /// Returns the stored file row and whether this call created the asset.
+    @discardableResult
+    public func record(_ ingest: IngestRecord) throws -> (file: FileRecord, newAsset: Bool) {
+        try write { db in try Self.record(ingest, db: db) }
+    }
+
+    /// Records many ingests in one transaction (bulk imports, tests with thousands of rows).
+    public func recordAll(_ ingests: [IngestRecord]) throws {
+        try write { db in
+            for ingest in ingests { _ = try Self.record(ingest, db: db) }
+        }
+    }
+
+    private static func record(_ ingest: IngestRecord, db: Database) throws -> (file: FileRecord, newAsset: Bool) {
+        var assetId: Int64?
+        var newAsset = false
+        if var asset = ingest.asset {
+            if let existing = try AssetRecord.filter(Column("sha256") == asset.sha256).fetchOne(db) {
+                assetId = existing.id
+            } else {
+                try asset.insert(db)
+                assetId = asset.id
+                newAsset = true
+                for var rendition in ingest.renditions {
+                    rendition.assetId = asset.id!
+                    try rendition.insert(db)
+                }
+            }
+        } else if let sha = ingest.file.sha256 {
+            assetId = try AssetRecord.filter(Column("sha256") == sha).fetchOne(db)?.id
+        }
+        var file = ingest.file
+        file.assetId = assetId
+        if let existing = try FileRecord.filter(Column("library_id") == file.libraryId && Column("path") == file.path)
+            .fetchOne(db)
+        {
+            file.id = existing.id
+            file.firstSeen = existing.firstSeen
+            try file.update(db)
+        } else {
+            try file.insert(db)
+        }
+        try db.execute(
+            sql: "DELETE FROM errors WHERE library_id = ? AND path = ?", arguments: [file.libraryId, file.path])
+        for var error in ingest.errors {
+            error.libraryId = file.libraryId
+            error.path = file.path
+            try error.insert(db)
+        }
+        try SearchIndex.update(fileId: file.id!, path: file.path, db: db)
+        return (file, newAsset)
+    }
+
+    /// Marks files no longer on disk as missing (their assets and previews stay: deletes are kept).
+    public func markMissing(libraryId: Int64, paths: [String]) throws {
+        guard !paths.isEmpty else { return }
+        try write { db in
+            for path in paths {
+                try db.execute(
+                    sql: "UPDATE files SET state = 'missing' WHERE library_id = ? AND path = ?",
+                    arguments: [libraryId, path])
+            }
+        }
+    }
+
+    /// Touches `last_seen` of unchanged files in one transaction.
+    public func markSeen(fileIds: [Int64], at time: String) throws {
+        guard !fileIds.isEmpty else { return }
+        try write { db in
+            for id in fileIds {
+                try db.execute(
+                    sql: "UPDATE files SET last_seen = ?, state = 'present' WHERE id = ?", arguments: [time, id])
+            }
+        }
+    }
+
+    /// Counts of what the catalog holds, for summaries.
+    public func counts() throws -> (files: Int, assets: Int, renditions: Int, errors: Int) {
+        try read { db in
+            (
+                try Int.fetchOne(db, sql: "SELECT count(*) FROM files WHERE state = 'present'") ?? 0,
+                try Int.fetchOne(db, sql: "SELECT count(*) FROM assets") ?? 0,
+                try Int.fetchOne(db, sql: "SELECT count(*) FROM renditions") ?? 0,
+                try Int.fetchOne(db, sql: "SELECT count(*) FROM errors") ?? 0
+            )
+        }
+    }
+}
+
+/// What one ingest writes: the file row, and for new content its asset and previews; errors found.
+public struct IngestRecord: Sendable {
+    /// The file as seen on disk.
+    public var file: FileRecord
+    /// The content's description, when this ingest analysed it.
+    public var asset: AssetRecord?
+    /// The previews written for a new asset (asset id filled on insert).
+    public var renditions: [RenditionRecord]
+    /// Failures and damage to record against the path.
+    public var errors: [ErrorRecord]
+
+    /// Makes a record.
+    public init(file: FileRecord, asset: AssetRecord?, renditions: [RenditionRecord], errors: [ErrorRecord]) {
+        self.file = file
+        self.asset = asset
+        self.renditions = renditions
+        self.errors = errors
+    }
+}
+
+/// ISO 8601 UTC timestamps, the catalog's one time format.
+public enum Timestamp {
+    /// Now, to the second.
+    public static func now() -> String {
+        ISO8601DateFormatter().string(from: Date())
+    }
+}

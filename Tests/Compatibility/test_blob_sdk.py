@@ -213,6 +213,12 @@ def test_sas_tokens(emulator, container):
     scoped = ContainerClient.from_container_url(f"{emulator.url('Blob')}/{container.container_name}?{container_sas}")
     scoped.upload_blob("via-sas.txt", b"written with a container SAS")
     assert sorted(b.name for b in scoped.list_blobs()) == ["shared.txt", "via-sas.txt"]
+    # A service SAS never deletes its container, whatever its permissions: only the key or an account SAS can.
+    full = generate_container_sas(ACCOUNT, container.container_name, account_key=KEY,
+                                  permission=ContainerSasPermissions(read=True, delete=True, write=True), expiry=expiry)
+    with pytest.raises(HttpResponseError) as error:
+        ContainerClient.from_container_url(f"{emulator.url('Blob')}/{container.container_name}?{full}").delete_container()
+    assert error.value.status_code == 403
     account_sas = generate_account_sas(ACCOUNT, KEY, ResourceTypes(service=True, container=True, object=True),
                                        AccountSasPermissions(read=True, list=True), expiry=expiry)
     account_client = BlobServiceClient(emulator.url("Blob"), credential=account_sas)

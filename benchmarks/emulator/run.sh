@@ -2,13 +2,17 @@
 # Emulator throughput and footprint, side by side with nginx on the same machine, in one run:
 #   PUT and GET of 1 KiB and 1 MiB objects at concurrency 1, 4 and 16 (wrk, 2 threads, DURATION s each),
 #   the emulator's start time to its ready line, and its RSS idle and after 100k blobs.
-# Usage: benchmarks/emulator/run.sh [DURATION]   (from the repository root; builds in release mode)
+# Usage: benchmarks/emulator/run.sh [DURATION]   (from the repository root; builds in release mode
+#        unless EMULATOR_BIN names the binary to measure)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 DURATION=${1:-5}
 scripts/setup >/dev/null
-swift build -c release --product ironviper-emulator >/dev/null
-BIN="$(swift build -c release --show-bin-path)/ironviper-emulator"
+# EMULATOR_BIN measures another build (say a debug one) instead of building in release mode.
+if [ -z "${EMULATOR_BIN:-}" ]; then
+  swift build -c release --product ironviper-emulator >/dev/null
+fi
+BIN=${EMULATOR_BIN:-"$(swift build -c release --show-bin-path)/ironviper-emulator"}
 WORK=$(mktemp -d /tmp/ironviper-bench.XXXXXX)
 trap 'kill $(jobs -p) 2>/dev/null; [ -f "$WORK/nginx.pid" ] && kill "$(cat "$WORK/nginx.pid")" 2>/dev/null; rm -rf "$WORK"' EXIT
 PY=.venv/bin/python

@@ -38,8 +38,12 @@ import Testing
         let blobObjects = grant(.account(services: [.blob], resourceTypes: [.object]), "rw")
         let readBlob = AccessRequirement("r", .object, container: "c", blob: "b")
         #expect(code(blobObjects, readBlob) == nil)
-        #expect(code(blobObjects, AccessRequirement("l", .container, container: "c")) == "AuthorizationResourceTypeMismatch")
-        #expect(code(blobObjects, AccessRequirement("d", .object, container: "c", blob: "b")) == "AuthorizationPermissionMismatch")
+        #expect(
+            code(blobObjects, AccessRequirement("l", .container, container: "c")) == "AuthorizationResourceTypeMismatch"
+        )
+        #expect(
+            code(blobObjects, AccessRequirement("d", .object, container: "c", blob: "b"))
+                == "AuthorizationPermissionMismatch")
         let onQueue = grant(.account(services: [.blob], resourceTypes: [.object]), "rw", service: .queue)
         #expect(code(onQueue, readBlob) == "AuthorizationServiceMismatch")
         // An account SAS may do account-level operations a service SAS may not.
@@ -51,11 +55,15 @@ import Testing
         let sas = grant(.container("pv-store"), "rl")
         #expect(code(sas, AccessRequirement("l", .container, container: "pv-store")) == nil)
         #expect(code(sas, AccessRequirement("r", .object, container: "pv-store", blob: "x/y.jpg")) == nil)
-        #expect(code(sas, AccessRequirement("r", .object, container: "file-store", blob: "y")) == "AuthorizationFailure")
-        #expect(code(sas, AccessRequirement("r", .container, container: "pv-store", needsAccountLevel: true))
-            == "AuthorizationFailure")
+        #expect(
+            code(sas, AccessRequirement("r", .object, container: "file-store", blob: "y")) == "AuthorizationFailure")
+        #expect(
+            code(sas, AccessRequirement("r", .container, container: "pv-store", needsAccountLevel: true))
+                == "AuthorizationFailure")
         #expect(code(sas, AccessRequirement("l", .service)) == "AuthorizationFailure")
-        #expect(code(sas, AccessRequirement("w", .object, container: "pv-store", blob: "y")) == "AuthorizationPermissionMismatch")
+        #expect(
+            code(sas, AccessRequirement("w", .object, container: "pv-store", blob: "y"))
+                == "AuthorizationPermissionMismatch")
     }
 
     @Test func blobSASCoversItsBlobOnly() {
@@ -70,11 +78,14 @@ import Testing
         let create = grant(.container("c"), "c")
         let putNew = AccessRequirement("w", .object, container: "c", blob: "n", alternatives: ["c"])
         #expect(code(create, putNew) == nil)
-        #expect(code(create, AccessRequirement("w", .object, container: "c", blob: "n")) == "AuthorizationPermissionMismatch")
+        #expect(
+            code(create, AccessRequirement("w", .object, container: "c", blob: "n"))
+                == "AuthorizationPermissionMismatch")
         // Insert Or Replace Entity: add and update both.
         let upsert = AccessRequirement("a", .object, container: "files", alsoRequires: ["u"])
         #expect(code(grant(.table("files", range: nil), "au", service: .table), upsert) == nil)
-        #expect(code(grant(.table("files", range: nil), "a", service: .table), upsert) == "AuthorizationPermissionMismatch")
+        #expect(
+            code(grant(.table("files", range: nil), "a", service: .table), upsert) == "AuthorizationPermissionMismatch")
     }
 
     @Test func tableSASChecksTheTableCaseBlindAndTheKeyRange() {
@@ -89,20 +100,24 @@ import Testing
         #expect(code(sas, entity("files", "other", "b")) == "AuthorizationFailure")
         #expect(code(sas, entity("history", "lib", "b")) == "AuthorizationFailure")
         #expect(code(sas, AccessRequirement("r", .object, container: "files")) == nil)
-        #expect(code(sas, AccessRequirement("c", .container, container: "files", needsAccountLevel: true)) == "AuthorizationFailure")
+        #expect(
+            code(sas, AccessRequirement("c", .container, container: "files", needsAccountLevel: true))
+                == "AuthorizationFailure")
     }
 
-    @Test(arguments: [
-        // (spk, srk, epk, erk, partition, row, inside)
-        ("a", nil, nil, nil, "a", "", true), ("b", nil, nil, nil, "a", "z", false),
-        ("a", "m", nil, nil, "a", "l", false), ("a", "m", nil, nil, "b", "a", true),
-        (nil, nil, "c", "k", "c", "k", true), (nil, nil, "c", "k", "c", "ka", false),
-        (nil, nil, "c", nil, "c", "zzz", true), (nil, nil, "c", nil, "d", "", false),
-        // Ordinal: "z" (U+007A) sorts before "é" (U+00E9).
-        ("é", nil, nil, nil, "z", "", false), ("z", nil, nil, nil, "é", "", true),
-    ] as [(String?, String?, String?, String?, String, String, Bool)])
+    @Test(
+        arguments: [
+            // (spk, srk, epk, erk, partition, row, inside)
+            ("a", nil, nil, nil, "a", "", true), ("b", nil, nil, nil, "a", "z", false),
+            ("a", "m", nil, nil, "a", "l", false), ("a", "m", nil, nil, "b", "a", true),
+            (nil, nil, "c", "k", "c", "k", true), (nil, nil, "c", "k", "c", "ka", false),
+            (nil, nil, "c", nil, "c", "zzz", true), (nil, nil, "c", nil, "d", "", false),
+            // Ordinal: "z" (U+007A) sorts before "é" (U+00E9).
+            ("é", nil, nil, nil, "z", "", false), ("z", nil, nil, nil, "é", "", true),
+        ] as [(String?, String?, String?, String?, String, String, Bool)])
     func tableKeyRangeBoundsAreInclusive(
-        _ spk: String?, _ srk: String?, _ epk: String?, _ erk: String?, _ partition: String, _ row: String, _ inside: Bool
+        _ spk: String?, _ srk: String?, _ epk: String?, _ erk: String?, _ partition: String, _ row: String,
+        _ inside: Bool
     ) {
         let range = TableKeyRange(startPartitionKey: spk, startRowKey: srk, endPartitionKey: epk, endRowKey: erk)
         #expect(range.contains(partitionKey: partition, rowKey: row) == inside)

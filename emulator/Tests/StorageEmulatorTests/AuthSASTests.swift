@@ -22,13 +22,7 @@ import Testing
         #expect(grant.policyID == expect.policy)
         #expect(grant.encryptionScope == expect.encryptionScope)
         #expect(grant.ipRange == expect.ipRange.flatMap(SASIPRange.init))
-        let headerNames = [
-            "rscc": "cache-control", "rscd": "content-disposition", "rsce": "content-encoding",
-            "rscl": "content-language", "rsct": "content-type",
-        ]
-        let overrides = Dictionary(
-            uniqueKeysWithValues: (expect.overrides ?? [:]).map { (headerNames[$0.key] ?? $0.key, $0.value) })
-        #expect(grant.responseHeaderOverrides == overrides)
+        #expect(grant.responseHeaderOverrides == expect.overrides ?? [:])
         if let requirement = vector.require {
             try checkRequirement(requirement, on: grant)
         }
@@ -70,7 +64,8 @@ import Testing
         let strangers = (AuthVectors.sas?.accounts ?? []).map {
             StorageAccount(name: $0.name, keys: [Array(SHA256.hash(data: Data($0.name.utf8)))])
         }
-        let other = Authenticator(accounts: strangers, policies: VectorPolicies(policies: AuthVectors.sas?.policies ?? []))
+        let other = Authenticator(
+            accounts: strangers, policies: VectorPolicies(policies: AuthVectors.sas?.policies ?? []))
         let request = try AuthVectors.request(service: vector.service, method: vector.method, target: vector.target)
         let error = await #expect(throws: StorageError.self) {
             _ = try await other.authenticate(request, now: try AuthVectors.date(vector.now))
@@ -94,22 +89,38 @@ import Testing
     static let malformedBlobTokens: [([(String, String)], String)] = [
         ([("sp", "r"), ("se", "2025-12-31T00:00:00Z"), ("sr", "b")], "sv is mandatory"),
         ([("sv", "2013-08-15"), ("sp", "r"), ("se", "2025-12-31T00:00:00Z"), ("sr", "b")], "predates"),
-        ([("sv", "2025-01-05"), ("sp", "r"), ("se", "2025-12-31T00:00:00Z"), ("sr", "b"), ("skoid", "x")],
-         "User delegation"),
+        (
+            [("sv", "2025-01-05"), ("sp", "r"), ("se", "2025-12-31T00:00:00Z"), ("sr", "b"), ("skoid", "x")],
+            "User delegation"
+        ),
         ([("sv", "2025-01-05"), ("sp", "r"), ("se", "2025-12-31T00:00:00Z"), ("sr", "d")], "hierarchical namespace"),
         ([("sv", "2025-01-05"), ("sp", "r"), ("se", "2025-12-31T00:00:00Z"), ("sr", "q")], "not a Blob SAS resource"),
         ([("sv", "2025-01-05"), ("sp", "r"), ("sr", "b")], "se is mandatory"),
         ([("sv", "2025-01-05"), ("se", "2025-12-31T00:00:00Z"), ("sr", "b")], "sp is mandatory"),
         ([("sv", "2025-01-05"), ("sp", "r+w"), ("se", "2025-12-31T00:00:00Z"), ("sr", "b")], "permission letters"),
         ([("sv", "2025-01-05"), ("sp", "r"), ("se", "next year"), ("sr", "b")], "not an ISO 8601"),
-        ([("sv", "2025-01-05"), ("sp", "r"), ("st", "2025-07-01T00:00:00Z"), ("se", "2025-06-01T00:00:00Z"), ("sr", "b")],
-         "has to be after signed start time"),
-        ([("sv", "2025-01-05"), ("sp", "r"), ("se", "2025-12-31T00:00:00Z"), ("sr", "b"), ("spr", "ftp")],
-         "spr=ftp"),
-        ([("sv", "2025-01-05"), ("sp", "r"), ("se", "2025-12-31T00:00:00Z"), ("sr", "b"), ("sip", "10.0.0.300")],
-         "sip=10.0.0.300"),
-        ([("sv", "2025-01-05"), ("sp", "r"), ("se", "2025-12-31T00:00:00Z"), ("sr", "b"), ("sip", "10.0.0.9-10.0.0.1")],
-         "sip=10.0.0.9-10.0.0.1"),
+        (
+            [
+                ("sv", "2025-01-05"), ("sp", "r"), ("st", "2025-07-01T00:00:00Z"), ("se", "2025-06-01T00:00:00Z"),
+                ("sr", "b"),
+            ],
+            "has to be after signed start time"
+        ),
+        (
+            [("sv", "2025-01-05"), ("sp", "r"), ("se", "2025-12-31T00:00:00Z"), ("sr", "b"), ("spr", "ftp")],
+            "spr=ftp"
+        ),
+        (
+            [("sv", "2025-01-05"), ("sp", "r"), ("se", "2025-12-31T00:00:00Z"), ("sr", "b"), ("sip", "10.0.0.300")],
+            "sip=10.0.0.300"
+        ),
+        (
+            [
+                ("sv", "2025-01-05"), ("sp", "r"), ("se", "2025-12-31T00:00:00Z"), ("sr", "b"),
+                ("sip", "10.0.0.9-10.0.0.1"),
+            ],
+            "sip=10.0.0.9-10.0.0.1"
+        ),
     ]
 
     @Test(arguments: malformedBlobTokens)
@@ -169,7 +180,8 @@ import Testing
         let letter = try #require(requirement.resourceType.first)
         let resourceType = try #require(ResourceType(rawValue: letter))
         let access = AccessRequirement(
-            permission, resourceType, container: requirement.container, blob: requirement.blob, partitionKey: requirement.partitionKey,
+            permission, resourceType, container: requirement.container, blob: requirement.blob,
+            partitionKey: requirement.partitionKey,
             rowKey: requirement.rowKey)
         if let code = requirement.error {
             let error = #expect(throws: StorageError.self) {
@@ -216,9 +228,10 @@ import Testing
     static func scope(_ expected: AuthVectors.ExpectedGrant.Scope) throws -> SASGrant.Scope {
         switch expected.kind {
         case "account":
-            let services = Set((expected.services ?? "").compactMap { letter -> ServiceKind? in
-                ["b": .blob, "q": .queue, "t": .table][letter]
-            })
+            let services = Set(
+                (expected.services ?? "").compactMap { letter -> ServiceKind? in
+                    ["b": .blob, "q": .queue, "t": .table][letter]
+                })
             let types = Set(try (expected.resourceTypes ?? "").map { try #require(ResourceType(rawValue: $0)) })
             return .account(services: services, resourceTypes: types)
         case "container":
@@ -227,7 +240,9 @@ import Testing
             return .blob(container: try #require(expected.container), blob: try #require(expected.blob))
         case "table":
             let range = expected.range.map {
-                TableKeyRange(startPartitionKey: $0["spk"], startRowKey: $0["srk"], endPartitionKey: $0["epk"], endRowKey: $0["erk"])
+                TableKeyRange(
+                    startPartitionKey: $0["spk"], startRowKey: $0["srk"], endPartitionKey: $0["epk"],
+                    endRowKey: $0["erk"])
             }
             return .table(try #require(expected.table), range: range)
         default:

@@ -76,7 +76,8 @@ import Testing
     }
 
     @Test func refusesOnceTheSecondaryKeyIsRemoved() async throws {
-        let vector = try #require(AuthVectors.sharedKeyAccepted.first { $0.name.contains("account2 signed with its secondary") })
+        let vector = try #require(
+            AuthVectors.sharedKeyAccepted.first { $0.name.contains("account2 signed with its secondary") })
         var accounts = AuthVectors.accounts(AuthVectors.sharedKey?.accounts ?? [])
         let index = try #require(accounts.firstIndex { $0.name == "account2" })
         accounts[index].keys.removeLast()

@@ -158,7 +158,8 @@ struct VectorPolicies: StoredAccessPolicyLookup {
             $0.account == account && $0.service == service.rawValue && $0.resource.lowercased() == resource.lowercased()
         }.map {
             StoredAccessPolicy(
-                id: $0.id, start: $0.start.flatMap(HTTPDate.parseISO8601), expiry: $0.expiry.flatMap(HTTPDate.parseISO8601),
+                id: $0.id, start: $0.start.flatMap(HTTPDate.parseISO8601),
+                expiry: $0.expiry.flatMap(HTTPDate.parseISO8601),
                 permissions: $0.permissions)
         }
     }

@@ -1,14 +1,17 @@
 import Foundation
+import HTTPTypes
 
 /// Decides who sent a request (SharedKey, SAS or nobody) and whether that credential may
 /// perform an operation. Signatures are verified exactly as Azure verifies them.
 public struct Authenticator: Sendable {
     /// The accounts served, by name; each holds its keys ready for HMAC, so nothing is decoded per request.
     public var accounts: [String: StorageAccount]
+    /// Where service SAS tokens' stored access policies (`si=`) are looked up.
     public var policies: any StoredAccessPolicyLookup
     /// Accepted for Azurite compatibility; the emulator accepts any well-formed `x-ms-version` anyway.
     public var loose: Bool
 
+    /// An authenticator for these accounts; the first of two accounts with one name wins.
     public init(accounts: [StorageAccount], policies: any StoredAccessPolicyLookup, loose: Bool = false) {
         self.accounts = Dictionary(accounts.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
         self.policies = policies
@@ -26,7 +29,7 @@ public struct Authenticator: Sendable {
                 .forbidden, "AuthenticationFailed", "The account \(request.account) does not exist in this emulator.",
                 details: [("AuthenticationErrorDetail", "Unknown account \(request.account)")])
         }
-        if let authorization = request.header("authorization") {
+        if let authorization = request.headers[.authorization] {
             try SharedKeyVerifier.verify(authorization: authorization, request: request, account: account)
             return .sharedKey(account: account.name)
         }
@@ -50,7 +53,8 @@ public struct Authenticator: Sendable {
         case .anonymous:
             guard publicRead else {
                 throw StorageError.authenticationFailed(
-                    "The request carries no credentials (no Authorization header, no SAS) and the resource is not public.")
+                    "The request carries no credentials (no Authorization header, no SAS) "
+                        + "and the resource is not public.")
             }
         case .sharedAccessSignature(let grant):
             try grant.allows(requirement)

@@ -12,16 +12,23 @@ public enum Credential: Sendable {
 
 /// Account SAS resource types (`srt`): service, container (or queue/table), object.
 public enum ResourceType: Character, Sendable, Hashable {
-    case service = "s", container = "c", object = "o"
+    case service = "s"
+    case container = "c"
+    case object = "o"
 }
 
 /// A PartitionKey/RowKey window of a table SAS (`spk`, `srk`, `epk`, `erk`); both ends are inclusive.
 public struct TableKeyRange: Sendable, Equatable {
+    /// `spk`: the first partition the SAS opens.
     public var startPartitionKey: String?
+    /// `srk`: the first row of the first partition.
     public var startRowKey: String?
+    /// `epk`: the last partition the SAS opens.
     public var endPartitionKey: String?
+    /// `erk`: the last row of the last partition.
     public var endRowKey: String?
 
+    /// A window; nil bounds are open.
     public init(
         startPartitionKey: String? = nil, startRowKey: String? = nil, endPartitionKey: String? = nil,
         endRowKey: String? = nil
@@ -61,18 +68,21 @@ public struct AccessRequirement: Sendable {
     public var alternatives: Set<Character>
     /// Letters needed on top of `permission` (Insert Or Replace Entity needs both `a` and `u`).
     public var alsoRequires: Set<Character>
+    /// The account SAS resource type (`srt`) the operation works on.
     public var resourceType: ResourceType
     /// Container, queue or table name; nil for service-level operations.
     public var container: String?
     /// Blob name; nil for container-level operations.
     public var blob: String?
-    /// The entity's keys, for table operations on one entity: a table SAS may limit them to a range.
+    /// The entity's PartitionKey, for table operations on one entity: a table SAS may limit it to a range.
     public var partitionKey: String?
+    /// The entity's RowKey, with `partitionKey`.
     public var rowKey: String?
     /// True when a service SAS (as opposed to an account SAS) may not perform this operation at all
     /// (container ACL, service properties…): Azure requires the account key or an account SAS for those.
     public var needsAccountLevel: Bool
 
+    /// A requirement; by default one permission letter, nothing more.
     public init(
         _ permission: Character, _ resourceType: ResourceType, container: String? = nil, blob: String? = nil,
         needsAccountLevel: Bool = false, alternatives: Set<Character> = [], alsoRequires: Set<Character> = [],
@@ -92,11 +102,16 @@ public struct AccessRequirement: Sendable {
 
 /// A stored access policy (`<SignedIdentifier>`) a service SAS may name with `si=`.
 public struct StoredAccessPolicy: Sendable, Equatable, Codable {
+    /// The identifier a SAS names with `si=`.
     public var id: String
+    /// When SAS tokens naming the policy start to work (nil: the token must say, or from now).
     public var start: Date?
+    /// When they stop working (nil: the token must say).
     public var expiry: Date?
+    /// The permission letters they grant (nil: the token must say).
     public var permissions: String?
 
+    /// A policy as the ACL stores it.
     public init(id: String, start: Date? = nil, expiry: Date? = nil, permissions: String? = nil) {
         self.id = id
         self.start = start

@@ -11,6 +11,28 @@ enum HeaderCollation {
         compare(Array(lhs.utf8), Array(rhs.utf8)) < 0
     }
 
+    /// The first-level weights of a name with ignored characters dropped. Comparing two keys
+    /// lexicographically is the first level of `compare`, so a sort can build each key once.
+    static func primaryKey(_ name: [UInt8]) -> [UInt16] {
+        var key = [UInt16]()
+        key.reserveCapacity(name.count)
+        for byte in name {
+            let weight = primaryWeights[Int(byte)]
+            if weight != ignored { key.append(weight) }
+        }
+        return key
+    }
+
+    /// Sorts names (with their payload) in the service's order, building each first-level key once.
+    static func sort<Payload>(_ items: [(name: [UInt8], value: Payload)]) -> [(name: [UInt8], value: Payload)] {
+        guard items.count > 1 else { return items }
+        let keyed = items.map { (key: primaryKey($0.name), item: $0) }
+        return keyed.sorted { lhs, rhs in
+            if lhs.key != rhs.key { return lhs.key.lexicographicallyPrecedes(rhs.key) }
+            return compareLevel(lhs.item.name, rhs.item.name, weight: secondaryWeight, tieBreakOnSkips: true) < 0
+        }.map(\.item)
+    }
+
     static func compare(_ lhs: [UInt8], _ rhs: [UInt8]) -> Int {
         let first = compareLevel(lhs, rhs, weight: primaryWeight, tieBreakOnSkips: false)
         if first != 0 { return first }

@@ -5,7 +5,8 @@ extension SASGrant {
         switch scope {
         case .account(let services, let resourceTypes):
             guard services.contains(service) else {
-                throw StorageError.authorizationServiceMismatch("The account SAS does not cover the \(service) service.")
+                throw StorageError.authorizationServiceMismatch(
+                    "The account SAS does not cover the \(service) service.")
             }
             guard resourceTypes.contains(requirement.resourceType) else {
                 throw StorageError.authorizationResourceTypeMismatch(
@@ -32,9 +33,11 @@ extension SASGrant {
                 throw StorageError.authorizationFailure("The entity's keys are outside the SAS's key range.")
             }
         }
-        let primary = permissions.contains(requirement.permission) || !permissions.isDisjoint(with: requirement.alternatives)
+        let primary =
+            permissions.contains(requirement.permission) || !permissions.isDisjoint(with: requirement.alternatives)
         guard primary, requirement.alsoRequires.isSubset(of: permissions) else {
-            let needed = ([requirement.permission] + requirement.alternatives.sorted()).map(String.init).joined(separator: "' or '")
+            let needed = ([requirement.permission] + requirement.alternatives.sorted()).map(String.init).joined(
+                separator: "' or '")
             let extra = requirement.alsoRequires.isEmpty ? "" : " and '\(String(requirement.alsoRequires.sorted()))'"
             throw StorageError.authorizationPermissionMismatch("Needs permission '\(needed)'\(extra).")
         }

@@ -14,18 +14,20 @@ public struct SASGrant: Sendable {
         case table(String, range: TableKeyRange?)
     }
 
+    /// The account whose key signed the token.
     public var account: String
     /// The service the token was presented to; an account SAS must list it in `ss`.
     public var service: ServiceKind
+    /// What the token was signed for.
     public var scope: Scope
     /// Permission letters as granted (`r`, `a`, `c`, `w`, `d`, `l`, `p`, `u`, …), after merging a stored policy.
     public var permissions: Set<Character>
-    /// Response headers a blob SAS overrides (`rscc`, `rscd`, `rsce`, `rscl`, `rsct`), keyed by the lowercase
-    /// header name they replace (`cache-control`, `content-disposition`, `content-encoding`,
-    /// `content-language`, `content-type`), so the Blob service can apply them as they are.
+    /// Response headers a blob SAS overrides, keyed by their query parameter: `rscc` (Cache-Control),
+    /// `rscd` (Content-Disposition), `rsce` (Content-Encoding), `rscl` (Content-Language), `rsct` (Content-Type).
     public var responseHeaderOverrides: [String: String]
-    /// The validity window actually applied (the token's, or its stored policy's).
+    /// The start of the validity window actually applied (the token's, or its stored policy's).
     public var start: Date?
+    /// The end of that window.
     public var expiry: Date?
     /// `sip`: parsed, not enforced (the emulator does not see the client address in `StorageRequest`).
     public var ipRange: SASIPRange?
@@ -38,6 +40,7 @@ public struct SASGrant: Sendable {
     /// `snapshot` / `versionid` of an `sr=bs` / `sr=bv` token: the one blob snapshot or version it opens.
     public var blobTimestamp: String?
 
+    /// A grant; the authenticator builds them, tests and services may too.
     public init(
         account: String, scope: Scope, permissions: Set<Character>, responseHeaderOverrides: [String: String] = [:],
         service: ServiceKind = .blob, start: Date? = nil, expiry: Date? = nil, ipRange: SASIPRange? = nil,
@@ -60,8 +63,9 @@ public struct SASGrant: Sendable {
 
 /// A `sip` value: one IPv4/IPv6 address or an inclusive range `low-high`.
 public struct SASIPRange: Sendable, Equatable, CustomStringConvertible {
-    /// Addresses in network byte order (4 bytes for IPv4, 16 for IPv6).
+    /// The first address, in network byte order (4 bytes for IPv4, 16 for IPv6).
     public var low: [UInt8]
+    /// The last address, same family as `low`.
     public var high: [UInt8]
 
     /// Parses `168.1.5.65` or `168.1.5.60-168.1.5.70`; nil when either end is not an address.
@@ -80,6 +84,7 @@ public struct SASIPRange: Sendable, Equatable, CustomStringConvertible {
         return !bytes.lexicographicallyPrecedes(low) && !high.lexicographicallyPrecedes(bytes)
     }
 
+    /// `low-high`, for logs and error details.
     public var description: String { "\(Self.text(low))-\(Self.text(high))" }
 
     private static func address(_ text: Substring) -> [UInt8]? {
@@ -96,7 +101,9 @@ public struct SASIPRange: Sendable, Equatable, CustomStringConvertible {
 
     private static func text(_ bytes: [UInt8]) -> String {
         if bytes.count == 4 { return bytes.map(String.init).joined(separator: ".") }
-        return stride(from: 0, to: bytes.count, by: 2).map { String(UInt16(bytes[$0]) << 8 | UInt16(bytes[$0 + 1]), radix: 16) }
-            .joined(separator: ":")
+        return stride(from: 0, to: bytes.count, by: 2).map {
+            String(UInt16(bytes[$0]) << 8 | UInt16(bytes[$0 + 1]), radix: 16)
+        }
+        .joined(separator: ":")
     }
 }

@@ -21,7 +21,9 @@ struct SASTerms {
         let stored = try await lookup.storedPolicies(account: account, service: service, resource: resource)
         guard let policy = stored.first(where: { $0.id == id }) else {
             throw StorageError.authenticationFailed(
-                "Signed identifier '\(id)' is not a stored access policy of \(resource): it does not exist or was revoked.")
+                "Signed identifier '\(id)' is not a stored access policy of \(resource): "
+                    + "it does not exist or was revoked."
+            )
         }
         if (start != nil && policy.start != nil) || (expiry != nil && policy.expiry != nil)
             || (permissionLetters != nil && policy.permissions != nil)
@@ -50,14 +52,16 @@ struct SASTerms {
     /// back-date `st` for clock skew). Returns the expiry, which is mandatory.
     func checkWindow(now: Date) throws -> Date {
         guard let expiry else { throw StorageError.authenticationFailed("se is mandatory. Cannot be empty") }
+        let expiryText = HTTPDate.rfc1123(expiry)
         if let start, expiry < start {
             throw StorageError.authenticationFailed(
-                "Signed expiry time [\(HTTPDate.rfc1123(expiry))] has to be after signed start time [\(HTTPDate.rfc1123(start))]")
+                "Signed expiry time [\(expiryText)] has to be after signed start time [\(HTTPDate.rfc1123(start))]")
         }
         if (start.map { now < $0 } ?? false) || now > expiry {
             let startText = start.map(HTTPDate.rfc1123) ?? ""
             throw StorageError.authenticationFailed(
-                "Signature not valid in the specified time frame: Start [\(startText)] - Expiry [\(HTTPDate.rfc1123(expiry))] - Current [\(HTTPDate.rfc1123(now))]")
+                "Signature not valid in the specified time frame: Start [\(startText)] - Expiry [\(expiryText)] - "
+                    + "Current [\(HTTPDate.rfc1123(now))]")
         }
         return expiry
     }

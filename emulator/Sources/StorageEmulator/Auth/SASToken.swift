@@ -71,14 +71,14 @@ struct SASToken {
 
     var isAccountSAS: Bool { services != nil || resourceTypes != nil }
 
-    /// Response header overrides, keyed by the header they replace.
+    /// Response header overrides, keyed by their query parameter (`rscc`…).
     var responseHeaderOverrides: [String: String] {
         var overrides: [String: String] = [:]
-        if let cacheControl { overrides["cache-control"] = cacheControl }
-        if let contentDisposition { overrides["content-disposition"] = contentDisposition }
-        if let contentEncoding { overrides["content-encoding"] = contentEncoding }
-        if let contentLanguage { overrides["content-language"] = contentLanguage }
-        if let contentType { overrides["content-type"] = contentType }
+        if let cacheControl { overrides["rscc"] = cacheControl }
+        if let contentDisposition { overrides["rscd"] = contentDisposition }
+        if let contentEncoding { overrides["rsce"] = contentEncoding }
+        if let contentLanguage { overrides["rscl"] = contentLanguage }
+        if let contentType { overrides["rsct"] = contentType }
         return overrides
     }
 

@@ -22,7 +22,9 @@ struct SASVerifier {
         }
         guard !token.isUserDelegation else {
             throw StorageError.authenticationFailed(
-                "User delegation SAS tokens are signed with a key from Microsoft Entra ID, which this emulator does not issue.")
+                "User delegation SAS tokens are signed with a key from Microsoft Entra ID, "
+                    + "which this emulator does not issue."
+            )
         }
         let (scope, message, policyResource, timestamp) = try signedContent(token, request: request)
         guard AccountSignature.matches(Substring(token.signature), message: message, keys: account.signingKeys) else {
@@ -31,8 +33,9 @@ struct SASVerifier {
         }
         var terms = try SASTerms(token: token)
         if let identifier = token.identifier, let policyResource {
-            try await terms.merge(policyNamed: identifier, from: policies, account: account.name,
-                                  service: request.service, resource: policyResource)
+            try await terms.merge(
+                policyNamed: identifier, from: policies, account: account.name,
+                service: request.service, resource: policyResource)
         }
         let permissions = try terms.grantedPermissions()
         let expiry = try terms.checkWindow(now: now)
@@ -66,8 +69,10 @@ struct SASVerifier {
         if token.isAccountSAS {
             let services = try Self.letters(token.services, "ss", allowed: Self.serviceLetters)
             let types = try Self.letters(token.resourceTypes, "srt", allowed: Self.resourceTypeLetters)
-            return (.account(services: services, resourceTypes: types),
-                    SASStringToSign.account(token, account: account.name), nil, nil)
+            return (
+                .account(services: services, resourceTypes: types),
+                SASStringToSign.account(token, account: account.name), nil, nil
+            )
         }
         let first = request.segments.first ?? ""
         switch request.service {
@@ -75,15 +80,21 @@ struct SASVerifier {
             switch token.signedResource {
             case "c":
                 let resource = "/blob/\(account.name)/\(first)"
-                return (.container(first), SASStringToSign.blob(token, canonicalResource: resource, timestamp: nil),
-                        first, nil)
+                return (
+                    .container(first), SASStringToSign.blob(token, canonicalResource: resource, timestamp: nil),
+                    first, nil
+                )
             case "b", "bs", "bv":
                 let blob = request.segments.dropFirst().joined(separator: "/")
-                let timestamp = token.signedResource == "bs" ? token.snapshot
+                let timestamp =
+                    token.signedResource == "bs"
+                    ? token.snapshot
                     : token.signedResource == "bv" ? token.versionID : nil
                 let resource = "/blob/\(account.name)/\(first)/\(blob)"
-                return (.blob(container: first, blob: blob),
-                        SASStringToSign.blob(token, canonicalResource: resource, timestamp: timestamp), first, timestamp)
+                return (
+                    .blob(container: first, blob: blob),
+                    SASStringToSign.blob(token, canonicalResource: resource, timestamp: timestamp), first, timestamp
+                )
             case "d":
                 throw StorageError.authenticationFailed(
                     "sr=d (directory SAS) needs a hierarchical namespace account, which the emulator does not have.")
@@ -98,8 +109,10 @@ struct SASVerifier {
                 throw StorageError.authenticationFailed("tn is mandatory for a table SAS. Cannot be empty")
             }
             let resource = "/table/\(account.name)/\(table.lowercased())"
-            return (.table(table, range: token.keyRange), SASStringToSign.table(token, canonicalResource: resource),
-                    table, nil)
+            return (
+                .table(table, range: token.keyRange), SASStringToSign.table(token, canonicalResource: resource),
+                table, nil
+            )
         }
     }
 
@@ -108,7 +121,8 @@ struct SASVerifier {
 
     /// Parses `ss` / `srt`: each letter must be one Azure defines; letters for things the emulator does
     /// not serve (`f`, Azure Files) are accepted and grant nothing.
-    private static func letters<T: Hashable>(_ text: String?, _ name: String, allowed: [Character: T?]) throws -> Set<T> {
+    private static func letters<T: Hashable>(_ text: String?, _ name: String, allowed: [Character: T?]) throws -> Set<T>
+    {
         guard let text, !text.isEmpty else {
             throw StorageError.authenticationFailed("\(name) is mandatory. Cannot be empty")
         }

@@ -1,5 +1,3 @@
-import HTTPTypes
-
 /// Rebuilds the string a client signed for `Authorization: SharedKey` / `SharedKeyLite`, as bytes ready
 /// for HMAC. It runs on every signed request, so it appends into one buffer and looks headers up by
 /// pre-built names instead of formatting strings.
@@ -21,76 +19,57 @@ enum SharedKeyStringToSign {
     /// Blob and Queue SharedKey (version 2009-09-19 and later): eleven standard headers, the `x-ms-`
     /// headers, then the path and every query parameter.
     static func appendBlobQueue(_ request: StorageRequest, account: String, into out: inout [UInt8]) {
-        let headers = request.headers
+        let headers = SignedHeaders(request.headers)
         appendLine(request.method.rawValue, into: &out)
-        appendLine(headers[.contentEncoding], into: &out)
-        appendLine(headers[.contentLanguage], into: &out)
+        appendLine(headers.contentEncoding, into: &out)
+        appendLine(headers.contentLanguage, into: &out)
         // Since 2015-02-21 a zero Content-Length is signed as an empty line (clients drop it).
-        var contentLength = headers[.contentLength]
-        if contentLength == "0", (headers[Names.xMsVersion] ?? "9999") >= "2015-02-21" { contentLength = nil }
+        var contentLength = headers.contentLength
+        if contentLength == "0", (headers.version ?? "9999") >= "2015-02-21" { contentLength = nil }
         appendLine(contentLength, into: &out)
-        appendLine(headers[Names.contentMD5], into: &out)
-        appendLine(headers[.contentType], into: &out)
-        appendLine(headers[.date], into: &out)
-        appendLine(headers[.ifModifiedSince], into: &out)
-        appendLine(headers[.ifMatch], into: &out)
-        appendLine(headers[.ifNoneMatch], into: &out)
-        appendLine(headers[.ifUnmodifiedSince], into: &out)
-        appendLine(headers[.range], into: &out)
-        appendCanonicalizedHeaders(request, into: &out)
+        appendLine(headers.contentMD5, into: &out)
+        appendLine(headers.contentType, into: &out)
+        appendLine(headers.date, into: &out)
+        appendLine(headers.ifModifiedSince, into: &out)
+        appendLine(headers.ifMatch, into: &out)
+        appendLine(headers.ifNoneMatch, into: &out)
+        appendLine(headers.ifUnmodifiedSince, into: &out)
+        appendLine(headers.range, into: &out)
+        headers.appendCanonicalized(into: &out)
         appendCanonicalizedResource(request, account: account, into: &out)
     }
 
     /// Blob and Queue SharedKeyLite: verb, Content-MD5, Content-Type, Date, `x-ms-` headers, path + `?comp=`.
     static func appendBlobQueueLite(_ request: StorageRequest, account: String, into out: inout [UInt8]) {
-        let headers = request.headers
+        let headers = SignedHeaders(request.headers)
         appendLine(request.method.rawValue, into: &out)
-        appendLine(headers[Names.contentMD5], into: &out)
-        appendLine(headers[.contentType], into: &out)
-        appendLine(headers[.date], into: &out)
-        appendCanonicalizedHeaders(request, into: &out)
+        appendLine(headers.contentMD5, into: &out)
+        appendLine(headers.contentType, into: &out)
+        appendLine(headers.date, into: &out)
+        headers.appendCanonicalized(into: &out)
         appendLiteResource(request, account: account, into: &out)
     }
 
     /// Table SharedKey: no `x-ms-` headers; `x-ms-date` stands in for `Date` when present.
     static func appendTable(_ request: StorageRequest, account: String, into out: inout [UInt8]) {
-        let headers = request.headers
+        let headers = SignedHeaders(request.headers)
         appendLine(request.method.rawValue, into: &out)
-        appendLine(headers[Names.contentMD5], into: &out)
-        appendLine(headers[.contentType], into: &out)
-        appendLine(headers[Names.xMsDate] ?? headers[.date], into: &out)
+        appendLine(headers.contentMD5, into: &out)
+        appendLine(headers.contentType, into: &out)
+        appendLine(headers.msDate ?? headers.date, into: &out)
         appendLiteResource(request, account: account, into: &out)
     }
 
     /// Table SharedKeyLite: the date and the resource, nothing else.
     static func appendTableLite(_ request: StorageRequest, account: String, into out: inout [UInt8]) {
-        appendLine(request.headers[Names.xMsDate] ?? request.headers[.date], into: &out)
+        let headers = SignedHeaders(request.headers)
+        appendLine(headers.msDate ?? headers.date, into: &out)
         appendLiteResource(request, account: account, into: &out)
     }
 
-    /// `x-ms-*` headers, names lowercased, in the service's collation, one `name:value\n` each. Values are
-    /// signed as sent (only surrounding blanks trimmed): that is what the SDKs sign. Repeated headers are
-    /// joined with commas in arrival order.
+    /// The `x-ms-` part alone, for tests.
     static func appendCanonicalizedHeaders(_ request: StorageRequest, into out: inout [UInt8]) {
-        var fields: [(name: [UInt8], value: Substring)] = []
-        for field in request.headers {
-            let name = field.name.canonicalName
-            guard name.utf8.starts(with: msPrefix) else { continue }
-            let value = trimmed(field.value)
-            let bytes = Array(name.utf8)
-            if let index = fields.firstIndex(where: { $0.name == bytes }) {
-                fields[index].value = Substring(String(fields[index].value) + "," + String(value))
-            } else {
-                fields.append((bytes, value))
-            }
-        }
-        if fields.count > 1 { fields.sort { HeaderCollation.compare($0.name, $1.name) < 0 } }
-        for field in fields {
-            out.append(contentsOf: field.name)
-            out.append(UInt8(ascii: ":"))
-            out.append(contentsOf: field.value.utf8)
-            out.append(newline)
-        }
+        SignedHeaders(request.headers).appendCanonicalized(into: &out)
     }
 
     /// `/account/path` (path-style URLs repeat the account: `/acct/acct/container/blob`), then each query
@@ -113,7 +92,8 @@ enum SharedKeyStringToSign {
             out.append(newline)
             out.append(contentsOf: parameter.name.utf8)
             out.append(UInt8(ascii: ":"))
-            let values = parameter.values.count > 1
+            let values =
+                parameter.values.count > 1
                 ? parameter.values.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) } : parameter.values
             for (index, value) in values.enumerated() {
                 if index > 0 { out.append(UInt8(ascii: ",")) }
@@ -142,20 +122,5 @@ enum SharedKeyStringToSign {
         out.append(newline)
     }
 
-    private static func trimmed(_ value: String) -> Substring {
-        var text = Substring(value)
-        while let first = text.first, first == " " || first == "\t" { text = text.dropFirst() }
-        while let last = text.last, last == " " || last == "\t" { text = text.dropLast() }
-        return text
-    }
-
     private static let newline = UInt8(ascii: "\n")
-    private static let msPrefix = Array("x-ms-".utf8)
-
-    /// Header names HTTPTypes does not predefine, built once.
-    enum Names {
-        static let contentMD5 = HTTPField.Name("content-md5")!
-        static let xMsDate = HTTPField.Name("x-ms-date")!
-        static let xMsVersion = HTTPField.Name("x-ms-version")!
-    }
 }

@@ -3,6 +3,7 @@ import Foundation
 
 /// A storage account the emulator serves, with the keys that sign its requests.
 public struct StorageAccount: Sendable, Equatable {
+    /// The account name, the first segment of every path-style URL.
     public var name: String
     /// Decoded account keys: the primary, and optionally a secondary; a request signed with either is accepted.
     public var keys: [[UInt8]] {
@@ -11,12 +12,14 @@ public struct StorageAccount: Sendable, Equatable {
     /// The keys ready for HMAC, built once: every request is checked against them.
     private(set) var signingKeys: [SymmetricKey]
 
+    /// An account with its decoded keys.
     public init(name: String, keys: [[UInt8]]) {
         self.name = name
         self.keys = keys
         signingKeys = keys.map { SymmetricKey(data: $0) }
     }
 
+    /// Same name and same keys (the HMAC-ready copies follow the keys).
     public static func == (lhs: StorageAccount, rhs: StorageAccount) -> Bool {
         lhs.name == rhs.name && lhs.keys == rhs.keys
     }
@@ -39,11 +42,14 @@ public struct StorageAccount: Sendable, Equatable {
             }
             let keys = try fields.dropFirst().filter { !$0.isEmpty }.map { key in
                 guard let data = Data(base64Encoded: key) else {
-                    throw EmulatorConfigurationError("AZURITE_ACCOUNTS: the key of account '\(fields[0])' is not base64")
+                    throw EmulatorConfigurationError(
+                        "AZURITE_ACCOUNTS: the key of account '\(fields[0])' is not base64")
                 }
                 return Array(data)
             }
-            guard !keys.isEmpty else { throw EmulatorConfigurationError("AZURITE_ACCOUNTS: account '\(fields[0])' has no key") }
+            guard !keys.isEmpty else {
+                throw EmulatorConfigurationError("AZURITE_ACCOUNTS: account '\(fields[0])' has no key")
+            }
             return StorageAccount(name: fields[0], keys: keys)
         }
     }

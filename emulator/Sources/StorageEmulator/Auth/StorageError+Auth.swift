@@ -16,6 +16,8 @@ extension StorageError {
     static func authorizationProtocolMismatch() -> StorageError {
         StorageError(
             .forbidden, "AuthorizationProtocolMismatch",
-            "This request is not authorized to perform this operation using this protocol. The SAS allows only https and the emulator serves http.")
+            "This request is not authorized to perform this operation using this protocol. "
+                + "The SAS allows only https and the emulator serves http."
+        )
     }
 }

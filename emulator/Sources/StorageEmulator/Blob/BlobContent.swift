@@ -43,7 +43,7 @@ enum BlobContent {
                     let slice = inline[inline.startIndex + Int(local.lowerBound)..<inline.startIndex + Int(local.upperBound)]
                     try await writer.write(ByteBuffer(bytes: slice))
                 } else if let file = extent.file {
-                    for try await buffer in chunks.read(file: file, range: local) { try await writer.write(buffer) }
+                    try await chunks.read(file: file, range: local) { try await writer.write($0) }
                 }
             }
             try await writer.finish(nil)
@@ -57,7 +57,7 @@ enum BlobContent {
             if let inline = extent.inline {
                 hash.update(data: inline[inline.startIndex + Int(local.lowerBound)..<inline.startIndex + Int(local.upperBound)])
             } else if let file = extent.file {
-                for try await buffer in chunks.read(file: file, range: local) {
+                try await chunks.read(file: file, range: local) { buffer in
                     buffer.withUnsafeReadableBytes { hash.update(bufferPointer: $0) }
                 }
             }

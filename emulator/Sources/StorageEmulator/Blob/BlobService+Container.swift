@@ -6,7 +6,8 @@ import Hummingbird
 /// Container operations: create, properties and metadata, delete, ACL, lease.
 extension BlobService {
     func createContainer(_ target: BlobTarget, _ request: StorageRequest, _ context: OperationContext) async throws -> Response {
-        try context.authorize(AccessRequirement("c", .container, container: target.container))
+        // Azure lets only the account key or an account SAS create or delete containers, never a service SAS.
+        try context.authorize(AccessRequirement("c", .container, container: target.container, needsAccountLevel: true))
         let metadata = MetadataCoding.encode(try BlobHeaders.metadata(request))
         let access = try Self.publicAccess(request)
         let now = Date().timeIntervalSince1970
@@ -37,7 +38,7 @@ extension BlobService {
     }
 
     func deleteContainer(_ target: BlobTarget, _ request: StorageRequest, _ context: OperationContext) async throws -> Response {
-        try context.authorize(AccessRequirement("d", .container, container: target.container))
+        try context.authorize(AccessRequirement("d", .container, container: target.container, needsAccountLevel: true))
         let conditions = try BlobConditions(request)
         guard conditions.ifMatch == nil, conditions.ifNoneMatch == nil else {
             throw StorageError.invalidHeader("If-Match", conditions.ifMatch ?? conditions.ifNoneMatch ?? "", "Delete Container supports only date conditions.")

@@ -108,36 +108,19 @@ public final class ChunkStorage: Sendable {
         return Staged(inline: nil, file: name, length: length, md5: Array(md5.finalize()))
     }
 
-    /// Streams `range` of a stored file.
-    func read(file name: String, range: Range<Int64>) -> AsyncThrowingStream<ByteBuffer, any Error> {
+    /// Reads `range` of a stored file piece by piece, handing each piece to `consume` before reading the next,
+    /// so a slow reader (a client on a slow link) holds back the disk instead of filling memory.
+    func read(file name: String, range: Range<Int64>, _ consume: (ByteBuffer) async throws -> Void) async throws {
         switch backend {
         case .memory(let box):
-            let buffer = box.withLockedValue { $0[name] }
-            return AsyncThrowingStream { continuation in
-                if let slice = buffer?.getSlice(at: Int(range.lowerBound), length: Int(range.count)) {
-                    continuation.yield(slice)
-                    continuation.finish()
-                } else {
-                    continuation.finish(throwing: StorageError.internalError("chunk \(name) is missing"))
-                }
-            }
+            guard let slice = box.withLockedValue({ $0[name] })?.getSlice(at: Int(range.lowerBound), length: Int(range.count))
+            else { throw StorageError.internalError("chunk \(name) is missing") }
+            try await consume(slice)
         case .directory:
-            let path = self.path(of: name)
-            let fileSystem = self.fileSystem
-            return AsyncThrowingStream { continuation in
-                let task = Task {
-                    do {
-                        try await fileSystem.withFileHandle(forReadingAt: FilePath(path)) { handle in
-                            for try await chunk in handle.readChunks(in: range, chunkLength: .kibibytes(256)) {
-                                continuation.yield(chunk)
-                            }
-                        }
-                        continuation.finish()
-                    } catch {
-                        continuation.finish(throwing: error)
-                    }
+            try await fileSystem.withFileHandle(forReadingAt: FilePath(path(of: name))) { handle in
+                for try await chunk in handle.readChunks(in: range, chunkLength: .kibibytes(256)) {
+                    try await consume(chunk)
                 }
-                continuation.onTermination = { _ in task.cancel() }
             }
         }
     }

@@ -1,0 +1,175 @@
+import Crypto
+import Foundation
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+extension BlobClient {
+    /// Get Blob into memory, for small blobs (previews, manifests). A whole-blob read is checked
+    /// against the MD5 Azure holds.
+    public func getBlob(container: String, name: String, range: ClosedRange<Int64>? = nil) async throws
+        -> (bytes: [UInt8], properties: BlobProperties)
+    {
+        var call = try call("GetBlob", "GET", container: container, blob: name)
+        if let range { call.headers.set("x-ms-range", "bytes=\(range.lowerBound)-\(range.upperBound)") }
+        let response = try await pipeline.send(call)
+        let properties = BlobProperties(headers: response.headers)
+        if range == nil, let expected = properties.contentMD5, Array(Insecure.MD5.hash(data: response.body)) != expected
+        {
+            throw AzureStorageError(
+                .integrity, operation: "GetBlob \(container)/\(name)", status: response.status,
+                requestID: response.headers["x-ms-request-id"], detail: "the content does not match its Content-MD5")
+        }
+        return (response.body, properties)
+    }
+
+    /// Downloads a blob into a file, streamed to disk: small blobs in one GET, large ones as ranges
+    /// fetched in parallel (pinned to the first answer's ETag, so a blob replaced meanwhile fails
+    /// rather than tears). The content is checked against the blob's MD5 and only then moved to
+    /// `path`; a failed download leaves no partial file behind.
+    @discardableResult
+    public func download(container: String, name: String, to path: String) async throws -> BlobDownloadResult {
+        let operation = "DownloadBlob \(container)/\(name)"
+        let temporary = path + ".ivpart-" + UUID().uuidString.prefix(8)
+        let file = try await transport.runBlocking { try LocalFile.create(temporary, operation: operation) }
+        do {
+            let result = try await downloadRanges(container: container, name: name, into: file, operation: operation)
+            let sync = options.syncDownloads
+            try await transport.runBlocking {
+                if sync { try file.sync(operation: operation) }
+                guard rename(temporary, path) == 0 else {
+                    throw AzureStorageError(
+                        .fileSystem, operation: operation,
+                        detail: "rename \(temporary) to \(path): \(String(cString: strerror(errno)))")
+                }
+            }
+            return result
+        } catch {
+            unlink(temporary)
+            throw error
+        }
+    }
+
+    private func downloadRanges(container: String, name: String, into file: LocalFile, operation: String) async throws
+        -> BlobDownloadResult
+    {
+        let rangeSize = Int64(max(1, options.downloadRangeSize))
+        var first = try call("GetBlob", "GET", container: container, blob: name)
+        first.headers.set("x-ms-range", "bytes=0-\(rangeSize - 1)")
+        first.sink = .file(descriptor: file.descriptor, offset: 0, computeMD5: true)
+        var response: TransportResponse
+        do {
+            response = try await pipeline.send(first)
+        } catch let error as AzureStorageError where error.status == 416 {
+            // An empty blob has no byte 0: ask for the whole (empty) thing.
+            first.headers.remove("x-ms-range")
+            response = try await pipeline.send(first)
+        }
+        let properties = BlobProperties(headers: response.headers)
+        let total = response.status == 206 ? properties.contentLength : response.bytesWritten
+        guard response.status == 200 || response.bytesWritten == min(total, rangeSize) else {
+            throw AzureStorageError(
+                .invalidResponse, operation: operation, status: response.status,
+                detail: "expected \(min(total, rangeSize)) bytes, got \(response.bytesWritten)")
+        }
+        // A 200 means the whole blob came at once (the service ignored the range).
+        let count = response.status == 206 ? Int((total + rangeSize - 1) / rangeSize) : 1
+        var md5 = response.md5 ?? []
+        if count > 1 {
+            md5 = try await fetchRemainingRanges(
+                container: container, name: name, file: file, total: total, rangeSize: rangeSize,
+                etag: properties.etag, operation: operation)
+        }
+        if let expected = properties.contentMD5, expected != md5 {
+            throw AzureStorageError(
+                .integrity, operation: operation, status: response.status,
+                requestID: response.headers["x-ms-request-id"],
+                detail: "the downloaded bytes do not match the blob's Content-MD5 \(Base64.encode(expected))")
+        }
+        return BlobDownloadResult(
+            bytes: total, md5: md5, verified: properties.contentMD5 != nil, etag: properties.etag, ranges: max(1, count)
+        )
+    }
+
+    /// Ranges 1… in parallel; the MD5 of the whole file is computed in order as ranges complete,
+    /// reading back what is already on disk (from the page cache) while later ranges still arrive.
+    private func fetchRemainingRanges(
+        container: String, name: String, file: LocalFile, total: Int64, rangeSize: Int64, etag: String?,
+        operation: String
+    ) async throws -> [UInt8] {
+        let count = Int((total + rangeSize - 1) / rangeSize)
+        let hasher = OrderedHasher(file: file, rangeSize: rangeSize, total: total, operation: operation)
+        var completed: Set<Int> = [0]
+        let limit = max(1, options.maxConcurrentRanges)
+        try await withThrowingTaskGroup(of: Int.self) { group in
+            var next = 1
+            var inFlight = 0
+            while next < count || inFlight > 0 {
+                while next < count, inFlight < limit {
+                    let index = next
+                    let offset = Int64(index) * rangeSize
+                    let length = min(rangeSize, total - offset)
+                    var call = try self.call("GetBlob", "GET", container: container, blob: name)
+                    call.headers.set("x-ms-range", "bytes=\(offset)-\(offset + length - 1)")
+                    if let etag { call.headers.set("if-match", etag) }
+                    call.sink = .file(descriptor: file.descriptor, offset: offset, computeMD5: false)
+                    group.addTask {
+                        let response = try await pipeline.send(call)
+                        guard response.status == 206, response.bytesWritten == length else {
+                            throw AzureStorageError(
+                                .invalidResponse, operation: operation, status: response.status,
+                                detail:
+                                    "range at \(offset): expected 206 with \(length) bytes, got \(response.bytesWritten)"
+                            )
+                        }
+                        return index
+                    }
+                    next += 1
+                    inFlight += 1
+                }
+                if let done = try await group.next() {
+                    inFlight -= 1
+                    completed.insert(done)
+                    let ready = completed
+                    try await transport.runBlocking { try hasher.advance(through: ready) }
+                }
+            }
+        }
+        let done = completed
+        return try await transport.runBlocking { try hasher.finish(through: done) }
+    }
+}
+
+/// Hashes a file's ranges strictly in order as they become complete. Used by one task at a time
+/// (the download's parent task, through the transport's threads).
+final class OrderedHasher: @unchecked Sendable {
+    private let file: LocalFile
+    private let rangeSize: Int64
+    private let total: Int64
+    private let operation: String
+    private var md5 = Insecure.MD5()
+    private var next = 0
+
+    init(file: LocalFile, rangeSize: Int64, total: Int64, operation: String) {
+        self.file = file
+        self.rangeSize = rangeSize
+        self.total = total
+        self.operation = operation
+    }
+
+    func advance(through completed: Set<Int>) throws {
+        while completed.contains(next) {
+            let offset = Int64(next) * rangeSize
+            try file.hash(offset: offset, count: min(rangeSize, total - offset), into: &md5, operation: operation)
+            next += 1
+        }
+    }
+
+    func finish(through completed: Set<Int>) throws -> [UInt8] {
+        try advance(through: completed)
+        return Array(md5.finalize())
+    }
+}

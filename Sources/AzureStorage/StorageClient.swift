@@ -1,0 +1,55 @@
+import Logging
+
+/// Everything the client can be told; each part has defaults that suit Azure and the emulator.
+public struct StorageClientConfiguration: Sendable {
+    public var transport = TransportConfiguration()
+    public var retry = RetryPolicy()
+    public var blobTransfers = BlobTransferOptions()
+
+    public init() {}
+}
+
+/// The entry point: one connection (account, credential, endpoints), one transport (connection
+/// pool and threads), and a client per service sharing them.
+///
+/// ```swift
+/// let storage = try StorageClient(connectionString: "UseDevelopmentStorage=true")
+/// try await storage.blobs.uploadFile(path: photo, container: "file-store", name: sha256)
+/// await storage.shutdown()
+/// ```
+public final class StorageClient: Sendable {
+    public let connection: StorageConnection
+    public let transport: HTTPTransport
+    public let blobs: BlobClient
+    public let queues: QueueClient
+    public let tables: TableClient
+
+    /// Parses the connection string and starts the transport.
+    public convenience init(
+        connectionString: String, configuration: StorageClientConfiguration = StorageClientConfiguration(),
+        logger: Logger = Logger(label: "ironviper.azurestorage")
+    ) throws {
+        try self.init(
+            connection: StorageConnection(connectionString: connectionString), configuration: configuration,
+            logger: logger)
+    }
+
+    /// Starts the transport for an already parsed connection.
+    public init(
+        connection: StorageConnection, configuration: StorageClientConfiguration = StorageClientConfiguration(),
+        logger: Logger = Logger(label: "ironviper.azurestorage")
+    ) throws {
+        self.connection = connection
+        transport = try HTTPTransport(configuration: configuration.transport)
+        let pipeline = StoragePipeline(
+            connection: connection, transport: transport, retry: configuration.retry, logger: logger)
+        blobs = BlobClient(pipeline: pipeline, options: configuration.blobTransfers)
+        queues = QueueClient(pipeline: pipeline)
+        tables = TableClient(pipeline: pipeline)
+    }
+
+    /// Waits for requests in flight and stops the transport's threads. Call it once, at the end.
+    public func shutdown() async {
+        await transport.shutdown()
+    }
+}

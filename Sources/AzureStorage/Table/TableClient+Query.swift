@@ -1,0 +1,57 @@
+/// Where a query left off: Azure returns at most 1,000 entities (or 5 seconds of work) per page.
+public struct TableContinuation: Sendable, Equatable {
+    public var nextPartitionKey: String
+    public var nextRowKey: String?
+}
+
+/// One page of a query.
+public struct TableQueryPage: Sendable {
+    public var entities: [TableEntity]
+    /// Pass back to get the next page; nil at the end.
+    public var continuation: TableContinuation?
+}
+
+extension TableClient {
+    /// Query Entities: one page. `filter` is OData (`PartitionKey eq 'photos' and deleted eq false`);
+    /// `select` limits the properties returned (the keys always come back).
+    public func query(
+        _ table: String, filter: String? = nil, select: [String]? = nil, top: Int? = nil,
+        continuation: TableContinuation? = nil
+    ) async throws -> TableQueryPage {
+        var call = try call("QueryEntities", "GET", table: table, path: "/\(PercentEncoding.encode(table))()")
+        call.url = call.url.adding("$filter", filter).adding("$select", select.map(Self.selection))
+            .adding("$top", top.map(String.init)).adding("NextPartitionKey", continuation?.nextPartitionKey)
+            .adding("NextRowKey", continuation?.nextRowKey)
+        let response = try await pipeline.send(call)
+        guard let json = JSONValue.parse(response.body), case .array(let items)? = json["value"] else {
+            throw AzureStorageError(
+                .invalidResponse, operation: "QueryEntities \(table)", status: response.status,
+                requestID: response.headers["x-ms-request-id"], detail: "the body has no \"value\" array")
+        }
+        let next = response.headers["x-ms-continuation-nextpartitionkey"].map {
+            TableContinuation(nextPartitionKey: $0, nextRowKey: response.headers["x-ms-continuation-nextrowkey"])
+        }
+        return TableQueryPage(entities: items.compactMap(TableEntity.init(json:)), continuation: next)
+    }
+
+    /// The `$select` list with the keys added: Azure returns only what is selected, and an entity
+    /// without its keys cannot be updated or deleted.
+    static func selection(_ names: [String]) -> String {
+        var names = names
+        for key in ["RowKey", "PartitionKey"] where !names.contains(key) { names.insert(key, at: 0) }
+        return names.joined(separator: ",")
+    }
+
+    /// Every entity matching the filter, following continuations.
+    public func queryAll(_ table: String, filter: String? = nil, select: [String]? = nil) async throws -> [TableEntity]
+    {
+        var entities: [TableEntity] = []
+        var continuation: TableContinuation?
+        repeat {
+            let page = try await query(table, filter: filter, select: select, continuation: continuation)
+            entities += page.entities
+            continuation = page.continuation
+        } while continuation != nil
+        return entities
+    }
+}

@@ -1,0 +1,145 @@
+/// The Table service: ironviper's catalog mirror (`files`, `folders`, `history`). JSON with
+/// minimal metadata; ETags for optimistic concurrency; continuation tokens for long queries.
+public struct TableClient: Sendable {
+    let pipeline: StoragePipeline
+
+    /// How an upsert treats properties the entity does not mention.
+    public enum UpsertMode: Sendable {
+        /// Insert or Replace: the stored entity becomes exactly this one.
+        case replace
+        /// Insert or Merge: properties not given keep their stored values.
+        case merge
+    }
+
+    static let accept = "application/json;odata=minimalmetadata"
+
+    func call(_ operation: String, _ method: String, table: String, path: String, idempotent: Bool? = nil)
+        throws(AzureStorageError) -> StorageCall
+    {
+        let url = ResourceURL(endpoint: try pipeline.connection.endpoint(.table), encodedPath: path)
+        var call = StorageCall(
+            operation, target: table, method: method, url: url, service: .table, idempotent: idempotent)
+        call.headers.set("accept", Self.accept)
+        call.headers.set("dataserviceversion", "3.0")
+        call.headers.set("maxdataserviceversion", "3.0;NetFx")
+        return call
+    }
+
+    /// `table(PartitionKey='…',RowKey='…')`, with quotes doubled and everything percent-encoded.
+    static func entityPath(table: String, partitionKey: String, rowKey: String) -> String {
+        func key(_ value: String) -> String { PercentEncoding.encode(value.replacingOccurrences(of: "'", with: "''")) }
+        return "/\(PercentEncoding.encode(table))(PartitionKey='\(key(partitionKey))',RowKey='\(key(rowKey))')"
+    }
+
+    private func jsonBody(_ call: inout StorageCall, _ json: JSONValue) {
+        call.headers.set("content-type", "application/json")
+        call.body = .bytes(Array(json.serialized().utf8))
+    }
+
+    // MARK: tables
+
+    /// Creates a table; returns false when it already existed. Safe to retry: a repeat answers 409.
+    @discardableResult
+    public func createTable(_ name: String) async throws -> Bool {
+        var call = try call("CreateTable", "POST", table: name, path: "/Tables", idempotent: true)
+        call.headers.set("prefer", "return-no-content")
+        jsonBody(&call, .object([("TableName", .string(name))]))
+        do {
+            _ = try await pipeline.send(call)
+            return true
+        } catch let error as AzureStorageError where error.isAlreadyExists {
+            return false
+        }
+    }
+
+    /// Deletes a table; returns false when there was none.
+    @discardableResult
+    public func deleteTable(_ name: String) async throws -> Bool {
+        let path = "/Tables('\(PercentEncoding.encode(name.replacingOccurrences(of: "'", with: "''")))')"
+        do {
+            _ = try await pipeline.send(try call("DeleteTable", "DELETE", table: name, path: path))
+            return true
+        } catch let error as AzureStorageError where error.isNotFound {
+            return false
+        }
+    }
+
+    // MARK: entities
+
+    /// Insert Entity: fails with 409 `EntityAlreadyExists` if the keys are taken. Not idempotent,
+    /// so retried only when the request provably never reached the service. Returns the new ETag.
+    @discardableResult
+    public func insert(_ entity: TableEntity, into table: String) async throws -> String? {
+        var call = try call("InsertEntity", "POST", table: table, path: "/" + PercentEncoding.encode(table))
+        call.headers.set("prefer", "return-no-content")
+        jsonBody(&call, entity.json())
+        return try await pipeline.send(call).headers["etag"]
+    }
+
+    /// Update Entity (replace): the stored entity becomes this one. `etag` nil means `*` (any version).
+    @discardableResult
+    public func replace(_ entity: TableEntity, in table: String, etag: String? = nil) async throws -> String? {
+        try await write(entity, table: table, method: "PUT", operation: "UpdateEntity", ifMatch: etag ?? "*")
+    }
+
+    /// Merge Entity: only the given properties change. `etag` nil means `*` (any version).
+    @discardableResult
+    public func merge(_ entity: TableEntity, in table: String, etag: String? = nil) async throws -> String? {
+        try await write(entity, table: table, method: "MERGE", operation: "MergeEntity", ifMatch: etag ?? "*")
+    }
+
+    /// Insert or Replace / Insert or Merge: no precondition, so idempotent and retried freely.
+    @discardableResult
+    public func upsert(_ entity: TableEntity, in table: String, mode: UpsertMode = .replace) async throws -> String? {
+        switch mode {
+        case .replace:
+            try await write(entity, table: table, method: "PUT", operation: "InsertOrReplaceEntity", ifMatch: nil)
+        case .merge:
+            try await write(entity, table: table, method: "MERGE", operation: "InsertOrMergeEntity", ifMatch: nil)
+        }
+    }
+
+    private func write(_ entity: TableEntity, table: String, method: String, operation: String, ifMatch: String?)
+        async throws -> String?
+    {
+        let path = Self.entityPath(table: table, partitionKey: entity.partitionKey, rowKey: entity.rowKey)
+        var call = try call(operation, method, table: table, path: path)
+        if let ifMatch { call.headers.set("if-match", ifMatch) }
+        jsonBody(&call, entity.json())
+        return try await pipeline.send(call).headers["etag"]
+    }
+
+    /// Delete Entity; `etag` nil means any version. Returns false when it was not there.
+    @discardableResult
+    public func delete(partitionKey: String, rowKey: String, from table: String, etag: String? = nil) async throws
+        -> Bool
+    {
+        let path = Self.entityPath(table: table, partitionKey: partitionKey, rowKey: rowKey)
+        var call = try call("DeleteEntity", "DELETE", table: table, path: path)
+        call.headers.set("if-match", etag ?? "*")
+        do {
+            _ = try await pipeline.send(call)
+            return true
+        } catch let error as AzureStorageError where error.isNotFound {
+            return false
+        }
+    }
+
+    /// Query Entity by its keys; nil when absent.
+    public func get(partitionKey: String, rowKey: String, from table: String) async throws -> TableEntity? {
+        let path = Self.entityPath(table: table, partitionKey: partitionKey, rowKey: rowKey)
+        let response: TransportResponse
+        do {
+            response = try await pipeline.send(try call("QueryEntity", "GET", table: table, path: path))
+        } catch let error as AzureStorageError where error.isNotFound {
+            return nil
+        }
+        guard let json = JSONValue.parse(response.body), var entity = TableEntity(json: json) else {
+            throw AzureStorageError(
+                .invalidResponse, operation: "QueryEntity \(table)", status: response.status,
+                requestID: response.headers["x-ms-request-id"], detail: "the body is not an entity")
+        }
+        entity.etag = response.headers["etag"] ?? entity.etag
+        return entity
+    }
+}

@@ -1,0 +1,177 @@
+import CCurl
+import Crypto
+import Synchronization
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+/// Set from any thread to stop a transfer; curl's progress callback polls it (at least once a second).
+final class CancellationFlag: Sendable {
+    private let value = Atomic<Bool>(false)
+    func cancel() { value.store(true, ordering: .relaxed) }
+    var isCancelled: Bool { value.load(ordering: .relaxed) }
+}
+
+/// The state of one request while curl runs it: the body being read, the headers and body being
+/// received. Only the pool thread running `curl_easy_perform` touches it, through the C callbacks.
+final class CurlTransfer {
+    let request: TransportRequest
+    let cancellation: CancellationFlag
+    /// The easy handle, to ask curl for the status from inside the write callback.
+    let handle: UnsafeMutableRawPointer
+
+    // Upload side.
+    private var uploadPosition: Int64 = 0
+    private var uploadDescriptor: Int32 = -1
+    // Download side.
+    private(set) var headers = HTTPHeaders()
+    private(set) var body: [UInt8] = []
+    private(set) var bytesWritten: Int64 = 0
+    private var md5: Insecure.MD5?
+    private var bodyToFile: Bool?
+    /// errno text when a local read or write failed inside a callback.
+    private(set) var fileError: String?
+
+    init(request: TransportRequest, handle: UnsafeMutableRawPointer, cancellation: CancellationFlag) {
+        self.request = request
+        self.handle = handle
+        self.cancellation = cancellation
+        if case .file(_, _, true) = request.sink { md5 = Insecure.MD5() }
+    }
+
+    deinit {
+        if uploadDescriptor >= 0 { close(uploadDescriptor) }
+    }
+
+    /// Opens the body's file, if any, before curl starts reading.
+    func openBody() -> Bool {
+        guard case .file(let path, _, _) = request.body else { return true }
+        uploadDescriptor = open(path, O_RDONLY | O_CLOEXEC)
+        if uploadDescriptor < 0 {
+            fileError = "open \(path): \(String(cString: strerror(errno)))"
+            return false
+        }
+        return true
+    }
+
+    var md5Digest: [UInt8]? { md5.map { Array($0.finalize()) } }
+
+    // MARK: callbacks
+
+    /// Fills curl's buffer with the next bytes of the body; 0 ends it.
+    func read(into buffer: UnsafeMutablePointer<CChar>, capacity: Int) -> Int {
+        let remaining = request.body.length - uploadPosition
+        let count = Int(min(Int64(capacity), remaining))
+        guard count > 0 else { return 0 }
+        switch request.body {
+        case .empty:
+            return 0
+        case .bytes(let bytes):
+            bytes.withUnsafeBytes { source in
+                UnsafeMutableRawPointer(buffer).copyMemory(
+                    from: source.baseAddress! + Int(uploadPosition), byteCount: count)
+            }
+        case .file(let path, let offset, _):
+            var done = 0
+            while done < count {
+                let n = pread(
+                    uploadDescriptor, buffer + done, count - done, off_t(offset + uploadPosition) + off_t(done))
+                if n < 0, errno == EINTR { continue }
+                if n <= 0 {
+                    fileError =
+                        "read \(path): " + (n == 0 ? "file is shorter than expected" : String(cString: strerror(errno)))
+                    return Int(CURL_READFUNC_ABORT)
+                }
+                done += n
+            }
+        }
+        uploadPosition += Int64(count)
+        return count
+    }
+
+    /// Rewinds the body when curl must resend it (a kept-alive connection that turned out dead).
+    func seek(to offset: Int64) -> Int32 {
+        guard offset >= 0, offset <= request.body.length else { return Int32(CURL_SEEKFUNC_FAIL) }
+        uploadPosition = offset
+        return Int32(CURL_SEEKFUNC_OK)
+    }
+
+    /// One header line; a status line starts a new header block (after `100 Continue` or a proxy's answer).
+    func header(_ line: UnsafeRawBufferPointer) {
+        var text = String(decoding: line, as: UTF8.self)
+        while text.hasSuffix("\n") || text.hasSuffix("\r") { text.removeLast() }
+        if text.hasPrefix("HTTP/") {
+            headers = HTTPHeaders()
+            return
+        }
+        guard let colon = text.firstIndex(of: ":") else { return }
+        let name = text[..<colon].trimmingWhitespace()
+        let value = text[text.index(after: colon)...].trimmingWhitespace()
+        headers.add(String(name).lowercased(), String(value))
+    }
+
+    /// Takes received body bytes; returning less than offered makes curl abort with a write error.
+    func write(_ chunk: UnsafeRawBufferPointer) -> Int {
+        if bodyToFile == nil {
+            var status = 0
+            _ = ccurl_getinfo_long(handle, CURLINFO_RESPONSE_CODE, &status)
+            if case .file = request.sink, (200..<300).contains(status) { bodyToFile = true } else { bodyToFile = false }
+        }
+        guard bodyToFile == true, case .file(let descriptor, let offset, _) = request.sink else {
+            body.append(contentsOf: chunk)
+            return chunk.count
+        }
+        var done = 0
+        while done < chunk.count {
+            let n = pwrite(
+                descriptor, chunk.baseAddress! + done, chunk.count - done, off_t(offset + bytesWritten) + off_t(done))
+            if n < 0, errno == EINTR { continue }
+            if n < 0 {
+                fileError = "write: \(String(cString: strerror(errno)))"
+                return 0
+            }
+            done += n
+        }
+        md5?.update(data: chunk)
+        bytesWritten += Int64(chunk.count)
+        return chunk.count
+    }
+}
+
+// C entry points: curl passes the transfer back as the user pointer.
+
+let curlReadCallback: @convention(c) (UnsafeMutablePointer<CChar>?, Int, Int, UnsafeMutableRawPointer?) -> Int = {
+    buffer, size, count, user in
+    guard let buffer, let user else { return Int(CURL_READFUNC_ABORT) }
+    return Unmanaged<CurlTransfer>.fromOpaque(user).takeUnretainedValue().read(into: buffer, capacity: size * count)
+}
+
+let curlWriteCallback: @convention(c) (UnsafeMutablePointer<CChar>?, Int, Int, UnsafeMutableRawPointer?) -> Int = {
+    buffer, size, count, user in
+    guard let buffer, let user else { return 0 }
+    let transfer = Unmanaged<CurlTransfer>.fromOpaque(user).takeUnretainedValue()
+    return transfer.write(UnsafeRawBufferPointer(start: buffer, count: size * count))
+}
+
+let curlHeaderCallback: @convention(c) (UnsafeMutablePointer<CChar>?, Int, Int, UnsafeMutableRawPointer?) -> Int = {
+    buffer, size, count, user in
+    guard let buffer, let user else { return 0 }
+    Unmanaged<CurlTransfer>.fromOpaque(user).takeUnretainedValue()
+        .header(UnsafeRawBufferPointer(start: buffer, count: size * count))
+    return size * count
+}
+
+let curlSeekCallback: @convention(c) (UnsafeMutableRawPointer?, curl_off_t, Int32) -> Int32 = { user, offset, origin in
+    guard let user, origin == SEEK_SET else { return Int32(CURL_SEEKFUNC_CANTSEEK) }
+    return Unmanaged<CurlTransfer>.fromOpaque(user).takeUnretainedValue().seek(to: Int64(offset))
+}
+
+let curlProgressCallback:
+    @convention(c) (UnsafeMutableRawPointer?, curl_off_t, curl_off_t, curl_off_t, curl_off_t) -> Int32 = {
+        user, _, _, _, _ in
+        guard let user else { return 0 }
+        return Unmanaged<CurlTransfer>.fromOpaque(user).takeUnretainedValue().cancellation.isCancelled ? 1 : 0
+    }

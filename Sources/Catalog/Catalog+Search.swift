@@ -1,0 +1,146 @@
+import GRDB
+import Imaging
+
+/// One file found by a search.
+public struct SearchHit: Sendable, Codable, Equatable {
+    /// The file's row id.
+    public var fileId: Int64
+    /// Its library's name.
+    public var library: String
+    /// Path relative to the library root.
+    public var path: String
+    /// Absolute path on this machine.
+    public var absolutePath: String
+    /// Content hash.
+    public var sha256: String?
+    /// `jpeg`, `raw`, `other`…
+    public var kind: String?
+    /// Oriented size.
+    public var width: Int?
+    public var height: Int?
+    /// Camera-local capture time.
+    public var takenAt: String?
+    /// `make model`.
+    public var camera: String?
+}
+
+extension Catalog {
+    /// Files matching `query`, best full-text match first (or newest first without words).
+    /// `nearDistance` is the Hamming distance that counts as a near duplicate for `dup:near`.
+    public func search(_ query: SearchQuery, limit: Int = 100, nearDistance: Int = 10) throws -> [SearchHit] {
+        let nearAssets: [Int64]? =
+            query.facets.contains(.duplicateNear)
+            ? Array(try nearDuplicateGroups(maxDistance: nearDistance).flatMap { $0.map(\.assetId) }) : nil
+        return try read { db in
+            var conditions = ["f.state = 'present'"]
+            var arguments: [(any DatabaseValueConvertible)?] = []
+            var order = "a.taken_at DESC, l.name, f.path"
+            if !query.terms.isEmpty {
+                conditions.append("f.id IN (SELECT rowid FROM search WHERE search MATCH ?)")
+                arguments.append(Self.matchExpression(query.terms))
+                order = "(SELECT rank FROM search WHERE search MATCH ? AND rowid = f.id), " + order
+            }
+            for excluded in query.excluded {
+                conditions.append("f.id NOT IN (SELECT rowid FROM search WHERE search MATCH ?)")
+                arguments.append(Self.matchExpression([excluded]))
+            }
+            for facet in query.facets {
+                switch facet {
+                case .camera(let text):
+                    conditions.append("(coalesce(a.camera_make, '') || ' ' || coalesce(a.camera_model, '')) LIKE ?")
+                    arguments.append("%\(text)%")
+                case .lens(let text):
+                    conditions.append("a.lens LIKE ?")
+                    arguments.append("%\(text)%")
+                case .taken(let from, let to):
+                    conditions.append("a.taken_at >= ? AND a.taken_at < ?")
+                    arguments += [from, to]
+                case .type(let kind):
+                    switch kind {
+                    case "image", "photo": conditions.append("a.kind NOT IN ('other')")
+                    case "jpg": conditions.append("a.kind = 'jpeg'")
+                    case "tif": conditions.append("a.kind = 'tiff'")
+                    case "heif": conditions.append("a.kind = 'heic'")
+                    default:
+                        conditions.append("a.kind = ?")
+                        arguments.append(kind)
+                    }
+                case .has(let what):
+                    switch what {
+                    case "gps": conditions.append("a.latitude IS NOT NULL AND a.longitude IS NOT NULL")
+                    case "keywords": conditions.append("a.keywords IS NOT NULL AND a.keywords != '[]'")
+                    case "title": conditions.append("a.title IS NOT NULL")
+                    case "caption": conditions.append("a.caption IS NOT NULL")
+                    case "rating": conditions.append("a.rating IS NOT NULL")
+                    case "previews": conditions.append("EXISTS (SELECT 1 FROM renditions r WHERE r.asset_id = a.id)")
+                    default:
+                        conditions.append(
+                            "EXISTS (SELECT 1 FROM errors e WHERE e.library_id = f.library_id AND e.path = f.path)")
+                    }
+                case .folder(let folder):
+                    let trimmed = folder.hasSuffix("/") ? String(folder.dropLast()) : folder
+                    conditions.append("(f.path LIKE ? ESCAPE '\\' OR (l.root || '/' || f.path) LIKE ? ESCAPE '\\')")
+                    let pattern = Self.escapeLike(trimmed) + "/%"
+                    arguments += [pattern, pattern]
+                case .library(let name):
+                    conditions.append("l.name = ?")
+                    arguments.append(name)
+                case .duplicateExact:
+                    conditions.append(
+                        """
+                        f.sha256 IN (SELECT sha256 FROM files WHERE state = 'present' AND sha256 IS NOT NULL
+                                     GROUP BY sha256 HAVING count(*) > 1)
+                        """)
+                case .duplicateNear:
+                    let ids = nearAssets ?? []
+                    conditions.append(
+                        ids.isEmpty ? "0" : "a.id IN (\(ids.map(String.init).joined(separator: ",")))")
+                case .rating(let stars):
+                    conditions.append("a.rating >= ?")
+                    arguments.append(stars)
+                case .damaged:
+                    conditions.append("a.damaged = 1")
+                }
+            }
+            if !query.terms.isEmpty { arguments.append(Self.matchExpression(query.terms)) }
+            arguments.append(limit)
+            let sql = """
+                SELECT f.id AS file_id, l.name AS library, f.path, l.root || '/' || f.path AS absolute_path,
+                       f.sha256, a.kind, a.width, a.height, a.taken_at,
+                       a.camera_make, a.camera_model
+                FROM files f JOIN libraries l ON l.id = f.library_id LEFT JOIN assets a ON a.id = f.asset_id
+                WHERE \(conditions.joined(separator: " AND "))
+                ORDER BY \(order)
+                LIMIT ?
+                """
+            return try Row.fetchAll(db, sql: sql, arguments: StatementArguments(arguments)).map { row in
+                SearchHit(
+                    fileId: row["file_id"], library: row["library"], path: row["path"],
+                    absolutePath: row["absolute_path"], sha256: row["sha256"], kind: row["kind"],
+                    width: row["width"], height: row["height"], takenAt: row["taken_at"],
+                    camera: Self.cameraName(make: row["camera_make"], model: row["camera_model"]))
+            }
+        }
+    }
+
+    /// `make model`, without repeating the make when the model starts with it (`Canon Canon EOS R5`).
+    public static func cameraName(make: String?, model: String?) -> String? {
+        var metadata = ImageMetadata()
+        metadata.cameraMake = make
+        metadata.cameraModel = model
+        return metadata.camera
+    }
+
+    /// An FTS5 expression: every term must match; bare words match as prefixes, phrases exactly.
+    static func matchExpression(_ terms: [String]) -> String {
+        terms.map { term in
+            let quoted = "\"" + term.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+            return term.contains(" ") ? quoted : quoted + "*"
+        }.joined(separator: " AND ")
+    }
+
+    static func escapeLike(_ text: String) -> String {
+        text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%")
+            .replacingOccurrences(of: "_", with: "\\_")
+    }
+}

@@ -1,0 +1,102 @@
+import GRDB
+
+/// The schema, as an ordered list of migrations: a catalog made by any earlier version is brought
+/// up to date on open, and a new one is built by running them all from an empty database.
+enum CatalogMigrations {
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1: libraries, files, assets, renditions, outbox, errors, search") { db in
+            try db.execute(sql: v1)
+        }
+        return migrator
+    }
+
+    // Raw SQL: it is the contract with the daemon and with anyone opening the file in `sqlite3`,
+    // and FTS5 has no query-builder form in GRDB on Linux.
+    private static let v1 = """
+        CREATE TABLE libraries (
+            id INTEGER PRIMARY KEY,
+            name TEXT NOT NULL UNIQUE,           -- PartitionKey of the cloud tables
+            root TEXT NOT NULL UNIQUE,           -- absolute folder path
+            created_at TEXT NOT NULL
+        );
+        CREATE TABLE assets (                    -- one per distinct content
+            id INTEGER PRIMARY KEY,
+            sha256 TEXT NOT NULL UNIQUE,
+            md5 TEXT NOT NULL,                   -- Azure's Content-MD5
+            size INTEGER NOT NULL,
+            kind TEXT NOT NULL,                  -- jpeg, png, tiff, gif, webp, heic, avif, raw, other
+            mime TEXT NOT NULL,
+            width INTEGER, height INTEGER,       -- after orientation
+            orientation INTEGER,
+            taken_at TEXT,                       -- camera-local YYYY-MM-DDTHH:MM:SS
+            taken_offset TEXT,                   -- +02:00 when recorded
+            camera_make TEXT, camera_model TEXT, lens TEXT,
+            exposure_time REAL, f_number REAL, iso INTEGER, focal_length REAL,
+            latitude REAL, longitude REAL, altitude REAL,
+            title TEXT, caption TEXT,
+            keywords TEXT,                       -- JSON array
+            rating INTEGER,
+            phash INTEGER,                       -- 64-bit dHash, stored as its signed bit pattern
+            damaged INTEGER NOT NULL DEFAULT 0,  -- decoded with corrupt-data warnings
+            warnings TEXT,                       -- ImageMagick's warnings, newline separated
+            metadata TEXT NOT NULL DEFAULT '{}', -- the complete raw set, JSON
+            analyzed_at TEXT NOT NULL
+        );
+        CREATE INDEX assets_taken_at ON assets(taken_at);
+        CREATE TABLE files (
+            id INTEGER PRIMARY KEY,
+            library_id INTEGER NOT NULL REFERENCES libraries(id) ON DELETE CASCADE,
+            path TEXT NOT NULL,                  -- relative to the library root
+            size INTEGER NOT NULL,
+            mtime_ns INTEGER NOT NULL,
+            inode INTEGER NOT NULL,
+            sha256 TEXT,
+            state TEXT NOT NULL DEFAULT 'present', -- present, missing
+            asset_id INTEGER REFERENCES assets(id) ON DELETE SET NULL,
+            first_seen TEXT NOT NULL,
+            last_seen TEXT NOT NULL,
+            UNIQUE (library_id, path)
+        );
+        CREATE INDEX files_sha256 ON files(sha256);
+        CREATE INDEX files_asset ON files(asset_id);
+        CREATE TABLE renditions (
+            asset_id INTEGER NOT NULL REFERENCES assets(id) ON DELETE CASCADE,
+            name TEXT NOT NULL,                  -- hd, 1600, ..., sq100
+            width INTEGER NOT NULL, height INTEGER NOT NULL,
+            bytes INTEGER NOT NULL,
+            path TEXT NOT NULL,                  -- relative to the previews folder
+            PRIMARY KEY (asset_id, name)
+        ) WITHOUT ROWID;
+        CREATE TABLE outbox (                    -- pending cloud work, written with the local fact
+            id INTEGER PRIMARY KEY,
+            kind TEXT NOT NULL,                  -- master, rendition, entity, event, delete
+            target TEXT NOT NULL,                -- blob name, table row key, queue name
+            payload TEXT,                        -- JSON
+            file_id INTEGER REFERENCES files(id) ON DELETE SET NULL,
+            asset_id INTEGER REFERENCES assets(id) ON DELETE SET NULL,
+            created_at TEXT NOT NULL,
+            attempts INTEGER NOT NULL DEFAULT 0,
+            not_before TEXT,
+            last_error TEXT,
+            done_at TEXT
+        );
+        CREATE INDEX outbox_pending ON outbox(done_at, not_before);
+        CREATE TABLE errors (
+            id INTEGER PRIMARY KEY,
+            library_id INTEGER REFERENCES libraries(id) ON DELETE CASCADE,
+            path TEXT NOT NULL,
+            sha256 TEXT,
+            stage TEXT NOT NULL,                 -- stat, hash, imaging
+            code TEXT NOT NULL,                  -- e.g. unreadableInput, resourceLimit, damaged
+            message TEXT NOT NULL,               -- with ImageMagick's exception text
+            occurred_at TEXT NOT NULL
+        );
+        CREATE INDEX errors_path ON errors(library_id, path);
+        -- rowid = files.id; kept in step by the catalog in the same transaction as the file row
+        CREATE VIRTUAL TABLE search USING fts5(
+            path, name, camera, lens, keywords, title, caption,
+            tokenize = "unicode61 remove_diacritics 2"
+        );
+        """
+}

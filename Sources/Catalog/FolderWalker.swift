@@ -1,0 +1,61 @@
+import Glibc
+
+/// A regular file found under a library root.
+struct WalkedFile: Sendable {
+    var relativePath: String
+    var absolutePath: String
+    var size: Int64
+    var mtimeNs: Int64
+    var inode: Int64
+}
+
+/// Lists the regular files under a root with `opendir`/`lstat`: symbolic links are not followed (no
+/// loops, no escaping the root), unreadable folders become recorded failures, and any byte sequence
+/// the kernel allows in a name (newlines, invalid UTF-8) is handled.
+struct FolderWalker {
+    var root: String
+    var includeHidden: Bool
+
+    func walk() -> (files: [WalkedFile], failures: [ScanFailure]) {
+        var files: [WalkedFile] = []
+        var failures: [ScanFailure] = []
+        var pending = [""]
+        while let relativeFolder = pending.popLast() {
+            let folder = relativeFolder.isEmpty ? root : root + "/" + relativeFolder
+            guard let handle = opendir(folder) else {
+                failures.append(
+                    ScanFailure(
+                        path: folder, code: "io", message: "cannot list folder: \(String(cString: strerror(errno)))"))
+                continue
+            }
+            defer { closedir(handle) }
+            while let entry = readdir(handle) {
+                let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+                    String(decoding: raw.prefix(while: { $0 != 0 }), as: UTF8.self)
+                }
+                if name == "." || name == ".." { continue }
+                if !includeHidden && name.hasPrefix(".") { continue }
+                let relative = relativeFolder.isEmpty ? name : relativeFolder + "/" + name
+                let absolute = root + "/" + relative
+                var info = stat()
+                guard lstat(absolute, &info) == 0 else {
+                    failures.append(
+                        ScanFailure(path: absolute, code: "io", message: "stat: \(String(cString: strerror(errno)))"))
+                    continue
+                }
+                switch info.st_mode & S_IFMT {
+                case S_IFDIR: pending.append(relative)
+                case S_IFREG:
+                    files.append(
+                        WalkedFile(
+                            relativePath: relative, absolutePath: absolute, size: Int64(info.st_size),
+                            mtimeNs: Int64(info.st_mtim.tv_sec) * 1_000_000_000 + Int64(info.st_mtim.tv_nsec),
+                            inode: Int64(bitPattern: UInt64(info.st_ino))))
+                default: continue  // links, sockets, devices: not photos
+                }
+            }
+        }
+        files.sort { $0.relativePath < $1.relativePath }
+        return (files, failures)
+    }
+}

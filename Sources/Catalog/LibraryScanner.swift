@@ -1,0 +1,119 @@
+import Foundation
+import Imaging
+import Logging
+
+/// Ingests folders into the catalog once (no cloud): walks each root, skips files unchanged since
+/// the last scan, and hands the rest to a bounded set of worker threads that read each file once,
+/// hash it, convert new image content and record everything.
+///
+/// Blocking work (file reads, MagickWand) runs on its own threads, never on Swift's cooperative pool.
+public final class LibraryScanner: Sendable {
+    private let catalog: Catalog
+    private let previews: PreviewStore
+    private let configuration: ScanConfiguration
+    private let converter: ImageConverter
+    private let logger: Logger
+
+    /// A scanner writing to `catalog` and `previews`.
+    public init(catalog: Catalog, previews: PreviewStore, configuration: ScanConfiguration = .init(), logger: Logger) {
+        self.catalog = catalog
+        self.previews = previews
+        self.configuration = configuration
+        self.converter = ImageConverter(configuration: configuration.imaging)
+        self.logger = logger
+    }
+
+    /// Scans `roots` (folders) and returns what happened; `progress` is called from worker threads.
+    public func scan(roots: [String], progress: @escaping @Sendable (ScanProgress) -> Void = { _ in }) throws
+        -> ScanSummary
+    {
+        let start = MonotonicClock.seconds()
+        var summary = ScanSummary()
+        var jobs: [IngestJob] = []
+        for root in roots {
+            let absolute = try Self.resolve(root)
+            let library = try catalog.library(root: absolute)
+            let known = try catalog.files(libraryId: library.id!)
+            let walk = FolderWalker(root: absolute, includeHidden: configuration.includeHidden).walk()
+            summary.filesSeen += walk.files.count
+            summary.failures += walk.failures
+            var unchanged: [Int64] = []
+            for entry in walk.files {
+                if let old = known[entry.relativePath], old.sha256 != nil, old.size == entry.size,
+                    old.mtimeNs == entry.mtimeNs, old.inode == entry.inode
+                {
+                    unchanged.append(old.id!)
+                } else {
+                    jobs.append(IngestJob(library: library, entry: entry))
+                }
+            }
+            summary.unchanged += unchanged.count
+            try catalog.markSeen(fileIds: unchanged, at: Timestamp.now())
+            let seen = Set(walk.files.map(\.relativePath))
+            let gone = known.values.filter { $0.state == "present" && !seen.contains($0.path) }.map(\.path)
+            summary.missing += gone.count
+            try catalog.markMissing(libraryId: library.id!, paths: gone)
+        }
+        let results = runWorkers(jobs, progress: progress)
+        for result in results {
+            switch result {
+            case .recorded(let outcome):
+                summary.ingested += 1
+                summary.bytes += outcome.bytes
+                if outcome.newAsset { summary.newAssets += 1 } else { summary.knownContent += 1 }
+                summary.failures += outcome.failures
+            case .failed(let failure):
+                summary.failures.append(failure)
+            }
+        }
+        summary.seconds = MonotonicClock.seconds() - start
+        return summary
+    }
+
+    private static func resolve(_ root: String) throws -> String {
+        guard let resolved = realpath(root, nil) else {
+            throw CatalogError(.io, root, detail: "cannot resolve folder: \(String(cString: strerror(errno)))")
+        }
+        defer { free(resolved) }
+        var isFolder: ObjCBool = false
+        let path = String(cString: resolved)
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isFolder), isFolder.boolValue else {
+            throw CatalogError(.io, root, detail: "not a folder")
+        }
+        return path
+    }
+
+    /// Runs `jobs` on `configuration.workers` threads and returns their results in job order.
+    private func runWorkers(_ jobs: [IngestJob], progress: @escaping @Sendable (ScanProgress) -> Void)
+        -> [IngestResult]
+    {
+        let state = WorkQueue(jobs: jobs, bytesTotal: jobs.reduce(0) { $0 + $1.entry.size })
+        let group = DispatchGroup()
+        let ingest = FileIngest(
+            catalog: catalog, previews: previews, converter: converter,
+            maxDecodeBytes: configuration.maxDecodeBytes, logger: logger)
+        for _ in 0..<min(max(1, configuration.workers), max(1, jobs.count)) {
+            group.enter()
+            let thread = Thread {
+                while let (index, job) = state.next() {
+                    let result = ingest.run(job)
+                    progress(state.finish(index, result))
+                }
+                group.leave()
+            }
+            thread.stackSize = 8 << 20
+            thread.start()
+        }
+        group.wait()
+        return state.results()
+    }
+}
+
+/// Monotonic seconds for durations and rates.
+enum MonotonicClock {
+    static func seconds() -> Double {
+        var now = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &now)
+        return Double(now.tv_sec) + Double(now.tv_nsec) / 1e9
+    }
+}

@@ -1,0 +1,71 @@
+import Foundation
+import Imaging
+
+/// How a scan runs.
+public struct ScanConfiguration: Sendable {
+    /// Parallel workers; one per core, since each conversion is single-threaded CPU work.
+    public var workers: Int = max(1, System.coreCount)
+    /// How images are converted.
+    public var imaging = ImagingConfiguration()
+    /// Files larger than this are hashed but not decoded (a 2 GB TIFF is backed up, not previewed).
+    public var maxDecodeBytes: Int = 512 << 20
+    /// Whether dot-files and dot-folders are cataloged.
+    public var includeHidden = false
+
+    /// The defaults.
+    public init() {}
+}
+
+/// Where a scan stands, reported after every file.
+public struct ScanProgress: Sendable {
+    /// Files to ingest (changed or new) and done so far.
+    public var filesTotal: Int
+    public var filesDone: Int
+    /// Their bytes, total and done.
+    public var bytesTotal: Int64
+    public var bytesDone: Int64
+    /// Files whose ingest recorded an error.
+    public var failed: Int
+    /// Seconds since the ingest started.
+    public var elapsed: Double
+    /// The file just finished.
+    public var lastPath: String
+}
+
+/// A failure reported by a scan.
+public struct ScanFailure: Sendable, Codable, Equatable {
+    /// Absolute path.
+    public var path: String
+    /// Error code (`unreadableInput`, `resourceLimit`, `damaged`…).
+    public var code: String
+    /// The message with the library's own text.
+    public var message: String
+}
+
+/// What a scan did.
+public struct ScanSummary: Sendable, Codable {
+    /// Files found on disk.
+    public var filesSeen = 0
+    /// Unchanged since the last scan (size, mtime and inode equal), not read.
+    public var unchanged = 0
+    /// Read and hashed.
+    public var ingested = 0
+    /// New contents analysed.
+    public var newAssets = 0
+    /// Files whose content was already known (duplicates, renames).
+    public var knownContent = 0
+    /// Files gone since the last scan.
+    public var missing = 0
+    /// Bytes read.
+    public var bytes: Int64 = 0
+    /// Wall-clock seconds.
+    public var seconds: Double = 0
+    /// What failed and why.
+    public var failures: [ScanFailure] = []
+}
+
+/// Facts about the machine.
+public enum System {
+    /// Cores available to this process (Foundation honours the CPU affinity mask).
+    public static var coreCount: Int { ProcessInfo.processInfo.activeProcessorCount }
+}

@@ -1,0 +1,136 @@
+import Foundation
+import Testing
+
+@testable import AzureStorage
+
+/// The small formats the client reads and writes: dates, JSON entities, XML, batch answers.
+@Suite struct FormatTests {
+    @Test func httpDatesRoundTrip() {
+        #expect(HTTPDate.rfc1123(784_111_777) == "Sun, 06 Nov 1994 08:49:37 GMT")
+        #expect(HTTPDate.parseRFC1123("Sun, 06 Nov 1994 08:49:37 GMT") == 784_111_777)
+        #expect(HTTPDate.iso8601(1_893_456_000) == "2030-01-01T00:00:00Z")
+        #expect(HTTPDate.parseISO8601("2030-01-01T00:00:00.5000000Z") == 1_893_456_000.5)
+        #expect(HTTPDate.parseRFC1123("yesterday") == nil)
+    }
+
+    @Test func tableDatesKeepTicks() {
+        let date = Date(timeIntervalSince1970: 1_720_000_000.25)
+        #expect(TableDate.format(date) == "2024-07-03T09:46:40.2500000Z")
+        #expect(TableDate.parse("2024-07-03T09:46:40.2500000Z") == date)
+    }
+
+    @Test func entityJSONCarriesTypesJSONCannotSay() throws {
+        var entity = TableEntity(partitionKey: "p", rowKey: "r")
+        entity["big"] = .int64(5_000_000_000)
+        entity["whole"] = .double(2)
+        entity["n"] = .int32(7)
+        entity["s"] = .string("a \"quoted\"\nline")
+        let json = entity.json().serialized()
+        #expect(json.contains("\"big@odata.type\":\"Edm.Int64\",\"big\":\"5000000000\""))
+        #expect(json.contains("\"whole@odata.type\":\"Edm.Double\",\"whole\":2.0"))
+        #expect(json.contains("\"n\":7"))
+        #expect(json.contains("\"s\":\"a \\\"quoted\\\"\\nline\""))
+        let parsed = try #require(JSONValue.parse(Array(json.utf8)))
+        let back = try #require(TableEntity(json: parsed))
+        #expect(back.properties == entity.properties)
+    }
+
+    @Test func entityFromServiceJSON() throws {
+        let body = """
+            {"odata.metadata":"x","odata.etag":"W/\\"datetime'2024'\\"","PartitionKey":"p","RowKey":"r",\
+            "Timestamp":"2024-07-03T09:46:40.1234567Z","n":5,"d":1.25,"flag":true,"when@odata.type":"Edm.DateTime",\
+            "when":"2024-07-03T09:46:40Z","u":"\\u00e9t\\u00e9 \\ud83d\\udcf7"}
+            """
+        let parsed = try #require(JSONValue.parse(Array(body.utf8)))
+        let entity = try #require(TableEntity(json: parsed))
+        #expect(entity.etag == "W/\"datetime'2024'\"")
+        #expect(entity["n"] == .int32(5))
+        #expect(entity["d"] == .double(1.25))
+        #expect(entity["flag"] == .bool(true))
+        #expect(entity["when"] == .date(Date(timeIntervalSince1970: 1_719_999_999 + 1)))
+        #expect(entity["u"] == .string("été 📷"))
+        #expect(entity.timestamp != nil)
+        #expect(entity.properties.count == 5)
+    }
+
+    @Test func malformedJSONIsRejected() {
+        #expect(JSONValue.parse(Array("{\"a\":".utf8)) == nil)
+        #expect(JSONValue.parse(Array("[1,]".utf8)) == nil)
+        #expect(JSONValue.parse(Array("{} x".utf8)) == nil)
+    }
+
+    @Test func entityPathsDoubleQuotesAndEncode() {
+        #expect(
+            TableClient.entityPath(table: "files", partitionKey: "lib", rowKey: "2024%2FO'Neil é.jpg")
+                == "/files(PartitionKey='lib',RowKey='2024%252FO%27%27Neil%20%C3%A9.jpg')")
+    }
+
+    @Test func batchAnswersYieldStatusesOrTheFailure() throws {
+        let ok = """
+            --batchresponse_1\r\nContent-Type: multipart/mixed; boundary=changesetresponse_2\r\n\r\n\
+            --changesetresponse_2\r\nContent-Type: application/http\r\n\r\nHTTP/1.1 204 No Content\r\n\r\n\r\n\
+            --changesetresponse_2\r\nContent-Type: application/http\r\n\r\nHTTP/1.1 201 Created\r\n\r\n{}\r\n\
+            --changesetresponse_2--\r\n--batchresponse_1--\r\n
+            """
+        let response = TransportResponse(
+            status: 202, headers: HTTPHeaders(), body: Array(ok.utf8), bytesWritten: 0, md5: nil)
+        #expect(try TableClient.statuses(response, operation: "batch") == [204, 201])
+
+        let failed = """
+            --batchresponse_1\r\nContent-Type: multipart/mixed; boundary=changesetresponse_2\r\n\r\n\
+            --changesetresponse_2\r\nContent-Type: application/http\r\n\r\nHTTP/1.1 409 Conflict\r\n\
+            Content-Type: application/json\r\n\r\n{"odata.error":{"code":"EntityAlreadyExists","message":{"lang":"en-US",\
+            "value":"1:The specified entity already exists."}}}\r\n--changesetresponse_2--\r\n--batchresponse_1--\r\n
+            """
+        let failure = TransportResponse(
+            status: 202, headers: HTTPHeaders(), body: Array(failed.utf8), bytesWritten: 0, md5: nil)
+        do {
+            _ = try TableClient.statuses(failure, operation: "batch")
+            Issue.record("a failed changeset was read as success")
+        } catch {
+            #expect(error.status == 409)
+            #expect(error.errorCode == "EntityAlreadyExists")
+            #expect(error.detail?.contains("1:The specified entity already exists.") == true)
+        }
+    }
+
+    @Test func serviceErrorBodies() {
+        let xml = ServiceErrorBody(
+            Array(
+                "<?xml version=\"1.0\"?><Error><Code>ContainerNotFound</Code><Message>The specified container does not exist.\nRequestId:1</Message></Error>"
+                    .utf8))
+        #expect(xml.code == "ContainerNotFound")
+        #expect(xml.message == "The specified container does not exist.")
+        let json = ServiceErrorBody(
+            Array(
+                "{\"odata.error\":{\"code\":\"TableNotFound\",\"message\":{\"value\":\"The table specified does not exist.\\nRequestId:2\"}}}"
+                    .utf8))
+        #expect(json.code == "TableNotFound")
+        #expect(json.message == "The table specified does not exist.")
+    }
+
+    @Test func xmlTreeAndEscaping() throws {
+        let tree = try #require(XMLTree.parse(Array("<A x=\"1\"><B>t &amp; u</B><B>2</B></A>".utf8)))
+        #expect(tree.attributes["x"] == "1")
+        #expect(tree.children("B").map(\.text) == ["t & u", "2"])
+        #expect(XMLText.escape("<a & 'b'>") == "&lt;a &amp; &apos;b&apos;&gt;")
+        #expect(XMLText.unescape("&lt;&#233;&#x4E2D;&gt;") == "<é中>")
+    }
+
+    @Test func blockIDsHaveOneLengthAndNameTheirContent() {
+        let a = BlockID.make(index: 0, md5: [UInt8](repeating: 0xAB, count: 16))
+        let b = BlockID.make(index: 49_999, md5: [UInt8](repeating: 0x01, count: 16))
+        #expect(a.count == b.count)
+        #expect(
+            Base64.decode(a).map { String(decoding: $0, as: UTF8.self) } == "ivb-000000-"
+                + String(repeating: "ab", count: 16))
+        #expect(a != BlockID.make(index: 0, md5: [UInt8](repeating: 0xAC, count: 16)))
+    }
+
+    @Test func metadataIsValidated() throws {
+        #expect(throws: AzureStorageError.self) { try Metadata.validated(["bad-name": "x"], operation: "t") }
+        #expect(throws: AzureStorageError.self) { try Metadata.validated(["1st": "x"], operation: "t") }
+        #expect(throws: AzureStorageError.self) { try Metadata.validated(["path": "Été"], operation: "t") }
+        #expect(try Metadata.validated(["Path": "  a b  "], operation: "t").map { "\($0.0)=\($0.1)" } == ["path=a b"])
+    }
+}

@@ -1,0 +1,56 @@
+import Catalog
+import Foundation
+import GRDB
+import Testing
+
+@Suite("Migrations")
+struct MigrationTests {
+    @Test func fromAnEmptyDatabase() throws {
+        let scratch = try ScratchCatalog()
+        let catalog = scratch.catalog
+        #expect(try catalog.appliedMigrations().count == 1)
+        let tables = try catalog.read { db in
+            try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type IN ('table') ORDER BY name")
+        }
+        for table in ["libraries", "files", "assets", "renditions", "outbox", "errors", "search"] {
+            #expect(tables.contains(table), "missing table \(table): \(tables)")
+        }
+        let journal = try catalog.read { db in try String.fetchOne(db, sql: "PRAGMA journal_mode") }
+        #expect(journal == "wal")
+        #expect(try catalog.read { db in try OutboxRecord.fetchCount(db) } == 0)
+        #expect(try catalog.counts().files == 0)
+    }
+
+    @Test func reopeningKeepsDataAndMigratesNothingTwice() throws {
+        let scratch = try ScratchCatalog()
+        let library = try scratch.catalog.library(root: "/photos")
+        let again = try Catalog(path: scratch.catalog.path)
+        #expect(try again.appliedMigrations() == scratch.catalog.appliedMigrations())
+        #expect(try again.libraries() == [library])
+    }
+
+    @Test func librariesGetUniqueNames() throws {
+        let scratch = try ScratchCatalog()
+        let a = try scratch.catalog.library(root: "/home/ann/Pictures")
+        let b = try scratch.catalog.library(root: "/home/bob/Pictures")
+        let again = try scratch.catalog.library(root: "/home/ann/Pictures")
+        #expect(a.name == "Pictures")
+        #expect(b.name == "Pictures-2")
+        #expect(again == a)
+    }
+
+    /// WAL: a reader opened before a write keeps working while the writer commits.
+    @Test func readersDoNotBlockTheWriter() throws {
+        let scratch = try ScratchCatalog()
+        let library = try scratch.catalog.library(root: "/photos")
+        try scratch.catalog.database.read { db in
+            let before = try Int.fetchOne(db, sql: "SELECT count(*) FROM libraries")
+            // A write from another connection while this read transaction is open.
+            _ = try scratch.catalog.library(root: "/more")
+            let during = try Int.fetchOne(db, sql: "SELECT count(*) FROM libraries")
+            #expect(before == during)  // snapshot isolation, no SQLITE_BUSY
+        }
+        #expect(try scratch.catalog.libraries().count == 2)
+        #expect(library.id != nil)
+    }
+}
