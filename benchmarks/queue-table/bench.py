@@ -5,7 +5,6 @@ Every measurement uses Microsoft's SDKs with default settings, as a client of th
 import statistics
 import sys
 import time
-from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta, timezone
 
 from azure.core.credentials import AzureNamedKeyCredential
@@ -37,6 +36,7 @@ def row(n, partition):
 
 def prepare(queue_url, table_url):
     table_service(table_url).create_table("bench")
+    table_service(table_url).create_table("benchbatch")
     QueueServiceClient(f"{queue_url}/{ACCOUNT}", credential={"account_name": ACCOUNT, "account_key": KEY}).create_queue("bench")
     expiry = datetime.now(timezone.utc) + timedelta(hours=6)
     print(table_account_sas(CREDENTIAL, resource_types=TableResourceTypes(service=True, container=True, object=True),
@@ -50,20 +50,6 @@ def prepare(queue_url, table_url):
 def count_table(table_url, name):
     client = table_service(table_url).get_table_client(name)
     print(sum(1 for _ in client.list_entities(select=["RowKey"])))
-
-
-def batch_upserts(table_url, total):
-    """`total` upserts as transactions of 100 (one partition each), 8 clients in parallel; prints seconds."""
-    table_service(table_url).create_table("benchbatch")
-    batches = [[("upsert", row(b * 100 + i, f"lib{b}")) for i in range(100)] for b in range(total // 100)]
-    clients = [TableClient(f"{table_url}/{ACCOUNT}", "benchbatch", credential=CREDENTIAL) for _ in range(8)]
-    start = time.perf_counter()
-    with ThreadPoolExecutor(8) as pool:
-        list(pool.map(lambda args: clients[args[0] % 8].submit_transaction(args[1]), enumerate(batches)))
-    elapsed = time.perf_counter() - start
-    stored = sum(1 for _ in clients[0].list_entities(select=["RowKey"]))
-    assert stored == total, f"{stored} entities stored, expected {total}"
-    print(f"{elapsed:.3f}")
 
 
 def query(table_url, size):
@@ -89,5 +75,5 @@ def queue_count(queue_url):
 
 if __name__ == "__main__":
     command, *args = sys.argv[1:]
-    {"prepare": prepare, "count-table": count_table, "batch-upserts": lambda u, t: batch_upserts(u, int(t)),
+    {"prepare": prepare, "count-table": count_table,
      "query": lambda u, s: query(u, int(s)), "queue-count": queue_count}[command](*args)

@@ -89,7 +89,7 @@ public struct StorageRequest: Sendable {
 /// and SAS signatures carry literal base64 pluses when a client forgets to encode them.
 enum PercentEncoding {
     static func decode(_ text: some StringProtocol) -> String {
-        guard text.contains("%") else { return String(text) }
+        guard text.utf8.contains(UInt8(ascii: "%")) else { return String(text) }
         var bytes: [UInt8] = []
         bytes.reserveCapacity(text.utf8.count)
         var iterator = text.utf8.makeIterator()

@@ -68,6 +68,12 @@ enum EntityBody {
             throw StorageError(.badRequest, "PropertyNameInvalid", "A property name is empty.")
         }
         for (offset, scalar) in name.unicodeScalars.enumerated() {
+            // ASCII letters, digits and '_' are the common case; only other scalars need Unicode's tables.
+            switch scalar {
+            case "a"..."z", "A"..."Z", "_": continue
+            case "0"..."9" where offset > 0: continue
+            default: break
+            }
             let isDigit = scalar.properties.generalCategory == .decimalNumber
             guard scalar == "_" || scalar.properties.isAlphabetic || (offset > 0 && isDigit) else {
                 throw StorageError(

@@ -1,5 +1,3 @@
-import Foundation
-
 /// What a Table service URL path names, after the account: the `Tables` collection or one table
 /// (`Tables('name')`), `$batch`, or a table with an optional entity key
 /// (`name`, `name()`, `name(PartitionKey='a',RowKey='b')`).
@@ -25,14 +23,14 @@ enum TableResourcePath: Sendable, Equatable {
         }
         let inside = path[path.index(after: open)..<path.index(before: path.endIndex)]
         if name == "Tables" || name == "tables" {
-            if inside.trimmingCharacters(in: .whitespaces).isEmpty { return .tables }
+            if inside.allSatisfy({ $0 == " " }) { return .tables }
             let values = try arguments(inside)
             guard values.count == 1, values[0].name == nil || values[0].name == "TableName" else {
                 throw StorageError.tableInvalidInput("Expected Tables('name'), found '\(path)'.")
             }
             return .namedTable(values[0].value)
         }
-        if inside.trimmingCharacters(in: .whitespaces).isEmpty { return .table(name) }
+        if inside.allSatisfy({ $0 == " " }) { return .table(name) }
         let values = try arguments(inside)
         var partitionKey: String?
         var rowKey: String?
@@ -63,7 +61,7 @@ enum TableResourcePath: Sendable, Equatable {
                 guard let equals = text[index...].firstIndex(of: "=") else {
                     throw StorageError.tableInvalidInput("Expected Name='value' in '\(text)'.")
                 }
-                name = text[index..<equals].trimmingCharacters(in: .whitespaces)
+                name = String(text[index..<equals].filter { $0 != " " })
                 index = text.index(after: equals)
                 skipSpaces()
             }

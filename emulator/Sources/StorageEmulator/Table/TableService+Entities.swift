@@ -40,8 +40,8 @@ extension TableService {
         json.endObject()
         var headers = HTTPFields()
         if let next = page.next {
-            headers[HTTPField.Name("x-ms-continuation-NextPartitionKey")!] = ContinuationToken.encode(next.partitionKey)
-            headers[HTTPField.Name("x-ms-continuation-NextRowKey")!] = ContinuationToken.encode(next.rowKey)
+            headers[.xMsContinuationNextPartitionKey] = ContinuationToken.encode(next.partitionKey)
+            headers[.xMsContinuationNextRowKey] = ContinuationToken.encode(next.rowKey)
         }
         return Self.jsonResponse(.ok, json, context: odata, headers: headers)
     }

@@ -40,7 +40,7 @@ extension TableService {
         let page = try await tables.listTables(
             account: request.account, filter: filter, top: top, after: request.query("nexttablename"))
         var headers = HTTPFields()
-        if let next = page.next { headers[HTTPField.Name("x-ms-continuation-NextTableName")!] = next }
+        if let next = page.next { headers[.xMsContinuationNextTableName] = next }
         var json = JSONWriter(capacity: 64 + 48 * page.names.count)
         if let only {
             guard let name = page.names.first else { throw StorageError.tableNotFound(only) }

@@ -89,7 +89,7 @@ struct TableService: StorageServiceHandler {
     ) -> Response {
         var headers = extra
         headers[.contentType] = context.level.contentType
-        headers[HTTPField.Name("DataServiceVersion")!] = "3.0;"
+        headers[.dataServiceVersion] = "3.0;"
         headers[.date] = HTTPDate.rfc1123(Date())
         headers[.cacheControl] = "no-cache"
         return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: json.bytes)))
@@ -125,4 +125,8 @@ struct TableService: StorageServiceHandler {
 extension HTTPField.Name {
     static let preferenceApplied = Self("Preference-Applied")!
     static let dataServiceID = Self("DataServiceId")!
+    static let dataServiceVersion = Self("DataServiceVersion")!
+    static let xMsContinuationNextPartitionKey = Self("x-ms-continuation-NextPartitionKey")!
+    static let xMsContinuationNextRowKey = Self("x-ms-continuation-NextRowKey")!
+    static let xMsContinuationNextTableName = Self("x-ms-continuation-NextTableName")!
 }
