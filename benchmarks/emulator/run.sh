@@ -47,6 +47,8 @@ IDLE_RSS=$(rss $EMU_PID)
 
 NGINX_PORT=$($PY -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 mkdir -p "$WORK/www/bench" "$WORK/client_body"
+# nginx's workers drop root for an unprivileged user: they must be able to read and write the bytes.
+chmod 755 "$WORK" && chmod -R a+rwX "$WORK/www" "$WORK/client_body"
 sed -e "s#@DIR@#$WORK#g" -e "s#@PORT@#$NGINX_PORT#g" benchmarks/emulator/nginx.conf.template > "$WORK/nginx.conf"
 nginx -c "$WORK/nginx.conf"
 head -c 1024 /dev/urandom > "$WORK/www/bench/obj1k"
@@ -74,7 +76,11 @@ measure() {  # measure METHOD URL SIZE CONCURRENCY
   [ "$conns" -lt 2 ] && threads=1
   local args=(-t"$threads" -c"$conns" -d"${DURATION}s")
   [ "$method" = PUT ] && args+=(-s benchmarks/emulator/put.lua)
-  BODY_SIZE=$size wrk "${args[@]}" "$url" | awk '/Requests\/sec/ {print $2}'
+  local out
+  out=$(BODY_SIZE=$size wrk "${args[@]}" "$url")
+  # A rate of error answers measures nothing: stop rather than report it.
+  if grep -q 'Non-2xx' <<<"$out"; then echo "error: $method $url answered non-2xx: $out" >&2; exit 1; fi
+  awk '/Requests\/sec/ {print $2}' <<<"$out"
 }
 
 printf "%-5s %-6s %5s %14s %14s %8s\n" op size conc "emulator req/s" "nginx req/s" ratio

@@ -1,6 +1,8 @@
 -- wrk script: drain a queue the way a worker does: Get Messages (32 at a time, 5 minutes' visibility),
--- then Delete Message with each pop receipt. A thread stops once a Get finds the queue empty and every
--- delete it issued has been answered.
+-- then Delete Message with each pop receipt. A thread stops once a Get finds the queue empty, every Get it
+-- issued has been answered (one still in flight may bring back messages) and every delete has been answered.
+-- After the queue is found empty a thread issues no more Gets: idle connections ask for the queue's
+-- metadata instead, so the count of Gets in flight can only fall.
 -- Environment: SAS, QUEUE.
 local sas = os.getenv("SAS")
 local queue = os.getenv("QUEUE")
@@ -13,6 +15,10 @@ end
 
 function init(args)
   pending, drained, issued, deleted, failed = {}, false, 0, 0, 0
+  gets, answered = 0, 0
+  -- wrk calls thread 0's request() once before any connection opens, to check the script; that
+  -- probe is never sent, so it must not count as a Get in flight.
+  probe = (id == 0)
 end
 
 local function encode(s)
@@ -26,6 +32,10 @@ function request()
     return wrk.format("DELETE", "/devstoreaccount1/" .. queue .. "/messages/" .. next[1] .. "?popreceipt=" .. encode(next[2]) .. "&" .. sas,
       {["x-ms-version"] = "2021-12-02"})
   end
+  if drained then
+    return wrk.format("GET", "/devstoreaccount1/" .. queue .. "?comp=metadata&" .. sas, {["x-ms-version"] = "2021-12-02"})
+  end
+  if probe then probe = false else gets = gets + 1 end
   return wrk.format("GET", "/devstoreaccount1/" .. queue .. "/messages?numofmessages=32&visibilitytimeout=300&" .. sas,
     {["x-ms-version"] = "2021-12-02"})
 end
@@ -43,6 +53,7 @@ end
 
 function response(status, headers, body)
   if body and body:find("<QueueMessagesList", 1, true) then
+    answered = answered + 1
     local found = 0
     for id, receipt in body:gmatch("<MessageId>(.-)</MessageId>.-<PopReceipt>(.-)</PopReceipt>") do
       table.insert(pending, {id, receipt})
@@ -51,8 +62,10 @@ function response(status, headers, body)
     if found == 0 then drained = true end
   elseif status == 204 then
     deleted = deleted + 1
+  elseif status == 200 then
+    -- a metadata answer while waiting for the last Gets
   else
     failed = failed + 1
   end
-  if drained and #pending == 0 and deleted + failed >= issued then finish() end
+  if drained and #pending == 0 and answered + failed >= gets and deleted + failed >= issued then finish() end
 end
