@@ -122,7 +122,7 @@ extension BlobService {
             throw StorageError.invalidQueryParameter("blocklisttype", listType, "Expected committed, uncommitted or all.")
         }
         let found = try await blobs.read { db -> (ContainerRecord?, BlobRecord?, [BlockEntry], [BlockEntry]) in
-            let container = try ContainerRecord.fetchOne(db, key: ["account": target.account, "name": target.container])
+            let container = try ContainerRecord.find(db, account: target.account, name: target.container)
             let blob = try Self.fetchBlob(db, target, snapshot: snapshot)
             let committed = try blob.map {
                 try BlockEntry.fetchAll(

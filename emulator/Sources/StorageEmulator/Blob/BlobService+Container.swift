@@ -44,7 +44,7 @@ extension BlobService {
             throw StorageError.invalidHeader("If-Match", conditions.ifMatch ?? conditions.ifNoneMatch ?? "", "Delete Container supports only date conditions.")
         }
         try await blobs.write { db, orphans in
-            guard let container = try ContainerRecord.fetchOne(db, key: ["account": target.account, "name": target.container]) else {
+            guard let container = try ContainerRecord.find(db, account: target.account, name: target.container) else {
                 throw Self.containerNotFound()
             }
             try conditions.checkWrite(etag: container.etag, lastModified: container.lastModified)
@@ -145,7 +145,7 @@ extension BlobService {
         let action = try LeaseAction(request)
         let conditions = try BlobConditions(request)
         let result = try await blobs.write { db, _ -> (LeaseAction.Result, ContainerRecord) in
-            guard var container = try ContainerRecord.fetchOne(db, key: ["account": target.account, "name": target.container]) else {
+            guard var container = try ContainerRecord.find(db, account: target.account, name: target.container) else {
                 throw Self.containerNotFound()
             }
             try conditions.checkWrite(etag: container.etag, lastModified: container.lastModified)
@@ -163,7 +163,7 @@ extension BlobService {
 
     func requireContainer(_ target: BlobTarget) async throws -> ContainerRecord {
         let found = try await blobs.read { db in
-            try ContainerRecord.fetchOne(db, key: ["account": target.account, "name": target.container])
+            try ContainerRecord.find(db, account: target.account, name: target.container)
         }
         guard let found else { throw Self.containerNotFound() }
         return found
@@ -173,7 +173,7 @@ extension BlobService {
         _ target: BlobTarget, _ change: @escaping @Sendable (inout ContainerRecord) throws -> Void
     ) async throws -> ContainerRecord {
         try await blobs.write { db, _ in
-            guard var container = try ContainerRecord.fetchOne(db, key: ["account": target.account, "name": target.container]) else {
+            guard var container = try ContainerRecord.find(db, account: target.account, name: target.container) else {
                 throw Self.containerNotFound()
             }
             try change(&container)

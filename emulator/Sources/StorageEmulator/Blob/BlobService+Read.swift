@@ -11,7 +11,7 @@ extension BlobService {
     func getBlob(_ target: BlobTarget, _ request: StorageRequest, _ context: OperationContext, headOnly: Bool) async throws -> Response {
         let snapshot = request.query("snapshot") ?? ""
         let found = try await blobs.read { db -> (ContainerRecord?, BlobRecord?, [BlobExtent]) in
-            let container = try ContainerRecord.fetchOne(db, key: ["account": target.account, "name": target.container])
+            let container = try ContainerRecord.find(db, account: target.account, name: target.container)
             let blob = try Self.fetchBlob(db, target, snapshot: snapshot)
             let extents = try blob.flatMap { headOnly ? nil : try BlobStore.extents(db, blobID: $0.id!) } ?? []
             return (container, blob, extents)
@@ -66,7 +66,7 @@ extension BlobService {
     func getBlobMetadata(_ target: BlobTarget, _ request: StorageRequest, _ context: OperationContext) async throws -> Response {
         let snapshot = request.query("snapshot") ?? ""
         let found = try await blobs.read { db in
-            (try ContainerRecord.fetchOne(db, key: ["account": target.account, "name": target.container]),
+            (try ContainerRecord.find(db, account: target.account, name: target.container),
              try Self.fetchBlob(db, target, snapshot: snapshot))
         }
         try context.authorize(
@@ -88,7 +88,7 @@ extension BlobService {
 
     static func fetchBlob(_ db: Database, _ target: BlobTarget, snapshot: String = "") throws -> BlobRecord? {
         try BlobRecord.fetchOne(
-            db, sql: "SELECT * FROM blobs WHERE account = ? AND container = ? AND name = ? AND snapshot = ?",
+            db.cachedStatement(sql: "SELECT * FROM blobs WHERE account = ? AND container = ? AND name = ? AND snapshot = ?"),
             arguments: [target.account, target.container, target.blob, snapshot])
     }
 

@@ -55,11 +55,11 @@ struct BlobStore: Sendable {
     /// The content of a blob as extents, in order.
     static func extents(_ db: Database, blobID: Int64) throws -> [BlobExtent] {
         try Row.fetchAll(
-            db,
-            sql: """
-                SELECT b.block_id, b.length, c.inline, c.file FROM blob_blocks b JOIN chunks c ON c.id = b.chunk_id
-                WHERE b.blob_id = ? ORDER BY b.ordinal
-                """, arguments: [blobID]
+            db.cachedStatement(
+                sql: """
+                    SELECT b.block_id, b.length, c.inline, c.file FROM blob_blocks b JOIN chunks c ON c.id = b.chunk_id
+                    WHERE b.blob_id = ? ORDER BY b.ordinal
+                    """), arguments: [blobID]
         ).map { BlobExtent(blockID: $0[0], length: $0[1], inline: $0[2], file: $0[3]) }
     }
 

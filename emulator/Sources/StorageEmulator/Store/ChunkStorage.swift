@@ -118,7 +118,7 @@ public final class ChunkStorage: Sendable {
             try await consume(slice)
         case .directory:
             try await fileSystem.withFileHandle(forReadingAt: FilePath(path(of: name))) { handle in
-                for try await chunk in handle.readChunks(in: range, chunkLength: .kibibytes(256)) {
+                for try await chunk in handle.readChunks(in: range, chunkLength: .mebibytes(1)) {
                     try await consume(chunk)
                 }
             }
