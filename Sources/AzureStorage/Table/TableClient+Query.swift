@@ -23,15 +23,14 @@ extension TableClient {
             .adding("$top", top.map(String.init)).adding("NextPartitionKey", continuation?.nextPartitionKey)
             .adding("NextRowKey", continuation?.nextRowKey)
         let response = try await pipeline.send(call)
-        guard let json = JSONValue.parse(response.body), case .array(let items)? = json["value"] else {
-            throw AzureStorageError(
-                .invalidResponse, operation: "QueryEntities \(table)", status: response.status,
-                requestID: response.headers["x-ms-request-id"], detail: "the body has no \"value\" array")
+        let entities = try Self.entities(in: response, operation: "QueryEntities \(table)") { json in
+            guard case .array(let items)? = json["value"] else { return nil }
+            return items
         }
         let next = response.headers["x-ms-continuation-nextpartitionkey"].map {
             TableContinuation(nextPartitionKey: $0, nextRowKey: response.headers["x-ms-continuation-nextrowkey"])
         }
-        return TableQueryPage(entities: items.compactMap(TableEntity.init(json:)), continuation: next)
+        return TableQueryPage(entities: entities, continuation: next)
     }
 
     /// The `$select` list with the keys added: Azure returns only what is selected, and an entity

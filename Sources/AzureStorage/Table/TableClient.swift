@@ -134,12 +134,27 @@ public struct TableClient: Sendable {
         } catch let error as AzureStorageError where error.isNotFound {
             return nil
         }
-        guard let json = JSONValue.parse(response.body), var entity = TableEntity(json: json) else {
-            throw AzureStorageError(
-                .invalidResponse, operation: "QueryEntity \(table)", status: response.status,
-                requestID: response.headers["x-ms-request-id"], detail: "the body is not an entity")
-        }
+        var entity = try Self.entities(in: response, operation: "QueryEntity \(table)") { json in [json] }[0]
         entity.etag = response.headers["etag"] ?? entity.etag
         return entity
+    }
+
+    /// The entities of a Query Entity or Query Entities answer; `items` picks the entity objects out of
+    /// the parsed body. Anything unreadable is an `invalidResponse` naming what was wrong.
+    static func entities(
+        in response: TransportResponse, operation: String, items: (JSONValue) -> [JSONValue]?
+    ) throws -> [TableEntity] {
+        func invalid(_ detail: String) -> AzureStorageError {
+            AzureStorageError(
+                .invalidResponse, operation: operation, status: response.status,
+                requestID: response.headers["x-ms-request-id"], detail: detail)
+        }
+        guard let json = JSONValue.parse(response.body) else { throw invalid("the body is not JSON") }
+        guard let objects = items(json) else { throw invalid("the body has no \"value\" array") }
+        do {
+            return try objects.map(TableEntity.init(json:))
+        } catch let error as TableEntity.DecodingError {
+            throw invalid(error.description)
+        }
     }
 }

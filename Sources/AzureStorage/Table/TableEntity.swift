@@ -68,11 +68,19 @@ extension TableEntity {
         }
     }
 
-    /// Reads an entity from a `minimalmetadata` (or `fullmetadata`) JSON object.
-    init?(json: JSONValue) {
-        guard case .object(let members) = json,
-            let partitionKey = json["PartitionKey"]?.stringValue, let rowKey = json["RowKey"]?.stringValue
-        else { return nil }
+    /// Why a service's JSON could not be read as an entity; callers report it as an invalid response.
+    struct DecodingError: Error, CustomStringConvertible {
+        let description: String
+    }
+
+    /// Reads an entity from a `minimalmetadata` (or `fullmetadata`) JSON object. An entity without
+    /// its keys, or a property whose value does not match its declared type, is an error rather than
+    /// something to skip: a query that quietly returned fewer rows or properties would look complete.
+    init(json: JSONValue) throws {
+        guard case .object(let members) = json else { throw DecodingError(description: "an entity is not a JSON object") }
+        guard let partitionKey = json["PartitionKey"]?.stringValue, let rowKey = json["RowKey"]?.stringValue else {
+            throw DecodingError(description: "an entity has no PartitionKey or RowKey string")
+        }
         self.init(partitionKey: partitionKey, rowKey: rowKey)
         var types: [String: String] = [:]
         for (name, value) in members where name.hasSuffix("@odata.type") {
@@ -87,7 +95,11 @@ extension TableEntity {
                 timestamp = value.stringValue.flatMap(TableDate.parse)
                 continue
             }
-            if let decoded = Self.decode(value, type: types[name]) { properties[name] = decoded }
+            guard let decoded = Self.decode(value, type: types[name]) else {
+                throw DecodingError(
+                    description: "property \(name) of entity (\(partitionKey), \(rowKey)) is not a valid \(types[name] ?? "JSON value")")
+            }
+            properties[name] = decoded
         }
     }
 

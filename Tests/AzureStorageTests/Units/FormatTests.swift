@@ -31,7 +31,7 @@ import Testing
         #expect(json.contains("\"n\":7"))
         #expect(json.contains("\"s\":\"a \\\"quoted\\\"\\nline\""))
         let parsed = try #require(JSONValue.parse(Array(json.utf8)))
-        let back = try #require(TableEntity(json: parsed))
+        let back = try TableEntity(json: parsed)
         #expect(back.properties == entity.properties)
     }
 
@@ -42,7 +42,7 @@ import Testing
             "when":"2024-07-03T09:46:40Z","u":"\\u00e9t\\u00e9 \\ud83d\\udcf7"}
             """
         let parsed = try #require(JSONValue.parse(Array(body.utf8)))
-        let entity = try #require(TableEntity(json: parsed))
+        let entity = try TableEntity(json: parsed)
         #expect(entity.etag == "W/\"datetime'2024'\"")
         #expect(entity["n"] == .int32(5))
         #expect(entity["d"] == .double(1.25))
@@ -51,6 +51,23 @@ import Testing
         #expect(entity["u"] == .string("été 📷"))
         #expect(entity.timestamp != nil)
         #expect(entity.properties.count == 5)
+    }
+
+    @Test func entitiesThatCannotBeReadAreErrorsNotGaps() throws {
+        let cases = [
+            ("{\"RowKey\":\"r\",\"n\":1}", "no PartitionKey"),
+            ("[1]", "not a JSON object"),
+            ("{\"PartitionKey\":\"p\",\"RowKey\":\"r\",\"big@odata.type\":\"Edm.Int64\",\"big\":\"twelve\"}", "property big"),
+            ("{\"PartitionKey\":\"p\",\"RowKey\":\"r\",\"b@odata.type\":\"Edm.Binary\",\"b\":\"%%%\"}", "Edm.Binary"),
+        ]
+        for (body, expected) in cases {
+            let parsed = try #require(JSONValue.parse(Array(body.utf8)))
+            #expect {
+                try TableEntity(json: parsed)
+            } throws: { error in
+                String(describing: error).contains(expected)
+            }
+        }
     }
 
     @Test func malformedJSONIsRejected() {
