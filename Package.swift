@@ -81,6 +81,13 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOPosix", package: "swift-nio"),
             ]),
+        .target(
+            name: "Sync",
+            dependencies: [
+                "Catalog", "AzureStorage",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+            ]),
         .executableTarget(
             name: "ironviper",
             dependencies: [
@@ -91,6 +98,12 @@ let package = Package(
             ]),
         .testTarget(name: "ImagingTests", dependencies: ["Imaging"]),
         .testTarget(name: "CatalogTests", dependencies: ["Catalog", "Imaging"]),
+        .testTarget(
+            name: "SyncTests",
+            dependencies: [
+                "Sync", "Catalog", "Imaging", "AzureStorage", "StorageEmulator",
+                .product(name: "Logging", package: "swift-log"),
+            ]),
         .testTarget(
             name: "AzureStorageTests",
             dependencies: [
