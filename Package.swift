@@ -102,6 +102,7 @@ let package = Package(
             name: "SyncTests",
             dependencies: [
                 "Sync", "Catalog", "Imaging", "AzureStorage", "StorageEmulator",
+                .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
             ]),
         .testTarget(
