@@ -132,14 +132,14 @@ final class SyncBed: Sendable {
     }
 }
 
-/// A clock tests move forward to pass retention periods.
+/// Real time plus an offset tests move forward to pass retention periods (it must run on: back-offs wait on it).
 final class TestClock: Sendable {
-    private let current = Mutex(Date())
+    private let offset = Mutex(0.0)
 
-    func now() -> Date { current.withLock { $0 } }
+    func now() -> Date { Date().addingTimeInterval(offset.withLock { $0 }) }
 
     func advance(days: Double) {
-        current.withLock { $0 = $0.addingTimeInterval(days * 86_400) }
+        offset.withLock { $0 += days * 86_400 }
     }
 }
 
