@@ -160,13 +160,20 @@ public final class Catalog: Sendable {
         }
     }
 
-    /// Touches `last_seen` of unchanged files in one transaction.
+    /// Touches `last_seen` of unchanged files in one transaction (queuing the cloud update of those
+    /// that were missing).
     public func markSeen(fileIds: [Int64], at time: String) throws {
         guard !fileIds.isEmpty else { return }
         try write { db in
             for id in fileIds {
+                let previous = try FileRecord.fetchOne(db, key: id)
                 try db.execute(
                     sql: "UPDATE files SET last_seen = ?, state = 'present' WHERE id = ?", arguments: [time, id])
+                // A file back on disk unchanged (moved away and back) must be undeleted in the cloud too.
+                if var file = previous, file.state != "present" {
+                    file.state = "present"
+                    try OutboxWriter.fileRecorded(previous: previous, file: file, db: db)
+                }
             }
         }
     }

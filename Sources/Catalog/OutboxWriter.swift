@@ -31,7 +31,8 @@ enum OutboxWriter {
         let changed =
             newContent || previous?.state != file.state || previous?.mtimeNs != file.mtimeNs
             || previous?.size != file.size
-        if newContent, let assetId = file.assetId {
+        // Content back after a vanish may have been purged (mirror) meanwhile: `contentSeen` checks.
+        if newContent || previous?.state != "present", let assetId = file.assetId {
             try contentSeen(sha256: sha, assetId: assetId, payload: payload, fileId: fileId, db: db)
         }
         if changed {

@@ -14,7 +14,7 @@ struct SyncDeleteTests {
             try bed.scan()
             try await bed.engine().drain()
             let sha = try bed.asset("a/gone.jpg").sha256
-            try FileManager.default.removeItem(atPath: bed.photos + "/a/gone.jpg")
+            try FileManager.default.moveItem(atPath: bed.photos + "/a/gone.jpg", toPath: bed.folder + "/gone.jpg")
             try bed.scan()
             #expect(try bed.outboxCount(.delete) == 1)
             let report = try await bed.engine().drain()
@@ -27,6 +27,14 @@ struct SyncDeleteTests {
             #expect(entity["sha256"] == .string(sha))  // the rest of the row stays
             #expect(try await bed.storage.blobs.propertiesIfExists(container: "file-store", name: sha) != nil)
             #expect(try bed.outboxCount(.purge) == 0)
+
+            // Back unchanged (same inode and mtime, so not even re-read): undeleted in the cloud.
+            try FileManager.default.moveItem(atPath: bed.folder + "/gone.jpg", toPath: bed.photos + "/a/gone.jpg")
+            try bed.scan()
+            #expect(try await bed.engine().drain().depth == 0)
+            let back = try #require(
+                try await bed.storage.tables.get(partitionKey: bed.library, rowKey: "a%2Fgone.jpg", from: "files"))
+            #expect(back["deleted"] == .bool(false))
         }
     }
 
