@@ -94,6 +94,7 @@ let package = Package(
         .target(
             name: "IronViper",
             dependencies: [
+                "AzureStorage", "Catalog", "StorageEmulator",
                 .product(name: "TOMLKit", package: "TOMLKit"),
                 .product(name: "Logging", package: "swift-log"),
             ]),
