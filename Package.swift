@@ -85,7 +85,7 @@ let package = Package(
         .executableTarget(
             name: "ironviper",
             dependencies: [
-                "Imaging", "Catalog", "AzureStorage", "StorageEmulator",
+                "Imaging", "Catalog", "AzureStorage", "StorageEmulator", "IronViper",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

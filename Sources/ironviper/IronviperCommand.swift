@@ -8,6 +8,6 @@ struct IronviperCommand: ParsableCommand {
         abstract: "Keeps a photo library safe and searchable: local catalog, previews, cloud backup.",
         subcommands: [
             ScanCommand.self, SearchCommand.self, ShowCommand.self, DuplicatesCommand.self, RenderCommand.self,
-            HashCommand.self,
+            HashCommand.self, InitCommand.self,
         ])
 }
