@@ -66,6 +66,9 @@ let package = Package(
             name: "Imaging",
             dependencies: ["CMagickWand", .product(name: "Logging", package: "swift-log")]),
         .target(
+            name: "Watcher",
+            dependencies: ["CInotifyTools", .product(name: "Logging", package: "swift-log")]),
+        .target(
             name: "Catalog",
             dependencies: [
                 "Imaging",
@@ -90,6 +93,7 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]),
         .testTarget(name: "ImagingTests", dependencies: ["Imaging"]),
+        .testTarget(name: "WatcherTests", dependencies: ["Watcher", .product(name: "Logging", package: "swift-log")]),
         .testTarget(name: "CatalogTests", dependencies: ["Catalog", "Imaging"]),
         .testTarget(
             name: "AzureStorageTests",
