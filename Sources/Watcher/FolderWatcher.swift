@@ -15,29 +15,30 @@ public final class FolderWatcher: Sendable {
     public let roots: [String]
     private let control: WatcherControl
 
-    /// Watches `roots` (absolute directory paths) and everything below them.
-    public init(roots: [String], configuration: WatcherConfiguration = .init(), logger: Logger) throws(WatcherError) {
-        for root in roots where DirectoryListing.kind(of: Array(root.utf8)) != .directory {
-            throw WatcherError(.notADirectory, root, detail: "not an existing directory")
+    /// Watches `roots` (absolute directory paths) and everything below them; returns once every watch is
+    /// in place. The directories are walked on the watcher's thread, not on the caller's.
+    public init(roots: [String], configuration: WatcherConfiguration = .init(), logger: Logger) async throws(WatcherError)
+    {
+        for root in roots where !root.hasPrefix("/") || DirectoryListing.kind(of: Array(root.utf8)) != .directory {
+            throw WatcherError(.notADirectory, root, detail: "not an absolute path to an existing directory")
         }
         let inotify = try InotifyInstance()
         let (stream, continuation) = AsyncStream.makeStream(of: WatchEvent.self, bufferingPolicy: .unbounded)
         let engine = WatchEngine(
             roots: roots.map { Array($0.utf8) }, configuration: configuration, inotify: inotify, logger: logger,
             emit: { continuation.yield($0) })
-        for root in engine.roots { engine.watchTree(root, reportFilesAt: nil) }
-        if let refused = roots.first(where: { engine.tree.watch(of: Array($0.utf8)) == nil && !engine.unwatched.contains(Array($0.utf8)) }) {
-            inotify.close()
-            throw WatcherError(.cannotWatch, refused, detail: "inotify_add_watch refused the root")
-        }
         let control = WatcherControl(inotify: inotify)
         continuation.onTermination = { _ in control.stop() }
+        let loop = WatchLoop(engine: engine, control: control, continuation: continuation)
+        let refused: String? = await withCheckedContinuation { ready in
+            DedicatedThread.start { loop.run(whenWatching: { ready.resume(returning: $0) }) }
+        }
+        if let refused {
+            throw WatcherError(.cannotWatch, refused, detail: "inotify_add_watch refused the root")
+        }
         self.events = stream
         self.roots = roots
         self.control = control
-        logger.info("watching", metadata: ["roots": "\(roots)", "watches": "\(engine.tree.count)"])
-        let loop = WatchLoop(engine: engine, control: control, continuation: continuation)
-        DedicatedThread.start { loop.run() }
     }
 
     /// Stops watching: wakes the thread, which closes the inotify descriptor and ends `events`.
@@ -104,7 +105,22 @@ final class WatchLoop: @unchecked Sendable {  // handed to one thread and used o
         self.continuation = continuation
     }
 
-    func run() {
+    /// Watches the roots, reports a refused root (nil: all watched or left to periodic rescans) and, if
+    /// none was, runs until stopped.
+    func run(whenWatching ready: (String?) -> Void) {
+        for root in engine.roots { engine.watchTree(root, reportFilesAt: nil) }
+        let refused = engine.roots.first { engine.tree.watch(of: $0) == nil && !engine.unwatched.contains($0) }
+        ready(refused.map { WatchPath(bytes: $0).string })
+        if refused == nil {
+            engine.logger.info(
+                "watching", metadata: ["roots": "\(engine.roots.map { WatchPath(bytes: $0).string })", "watches": "\(engine.tree.count)"])
+            loop()
+        }
+        control.close()
+        continuation.finish()
+    }
+
+    private func loop() {
         while true {
             let readiness = control.inotify.wait(timeoutMs: timeoutMs())
             if readiness.wakeUp {
@@ -118,9 +134,7 @@ final class WatchLoop: @unchecked Sendable {  // handed to one thread and used o
             }
             engine.fireTimers(now: .now)
         }
-        control.close()
         engine.logger.info("stopped watching")
-        continuation.finish()
     }
 
     /// Milliseconds until the next timer, rounded up (-1: none, wait for events only).

@@ -46,9 +46,12 @@ extension WatchEngine {
     }
 
     private func recordUnwatched(_ directory: [UInt8], reason: String) {
+        let firstOfEpisode = unwatched.isEmpty
         guard unwatched.insert(directory).inserted else { return }
-        logger.warning(
-            "cannot watch directory: \(reason); it will be rescanned periodically instead",
+        // One warning when the limit is first hit; the periodic rescan says how many remain.
+        logger.log(
+            level: firstOfEpisode ? .warning : .debug,
+            "cannot watch directory: \(reason); what cannot be watched is rescanned periodically instead",
             metadata: [
                 "path": "\(WatchPath(bytes: directory))",
                 "interval": "\(configuration.unwatchedRescanInterval)",
@@ -70,6 +73,11 @@ extension WatchEngine {
         for directory in due where !reported.contains(where: { PathBytes.isWithin(directory, $0) }) {
             reported.append(directory)
             emit(.rescan(WatchPath(bytes: directory), reason: .unwatched))
+        }
+        if !unwatched.isEmpty {
+            logger.warning(
+                "directories still cannot be watched; asking for their rescan",
+                metadata: ["directories": "\(unwatched.count)", "rescanned": "\(reported.count)"])
         }
         nextUnwatchedRescan = unwatched.isEmpty ? nil : now + configuration.unwatchedRescanInterval
     }

@@ -106,11 +106,12 @@ final class WatchEngine {
         }
         if from.isDirectory {
             tree.rename(from: from.path, to: to)
-            unwatched = Set(unwatched.map { PathBytes.isWithin($0, from.path) ? PathBytes.rebase($0, from: from.path, to: to) : $0 })
+            unwatched = Set(
+                unwatched.map { PathBytes.isWithin($0, from.path) ? PathBytes.rebase($0, from: from.path, to: to) : $0 })
         } else if pending.contains(from.path) {
-            // The daemon never heard of the old name (a download renamed when complete): only the new one settles.
-            pending.rename(from: from.path, to: to, now: now, delay: configuration.settleDelay)
-            return
+            // The daemon never heard of the old name (written, then renamed before settling): only the new
+            // name settles.
+            return pending.rename(from: from.path, to: to, now: now, delay: configuration.settleDelay)
         }
         pending.rename(from: from.path, to: to, now: now, delay: configuration.settleDelay)
         emit(.moved(from: WatchPath(bytes: from.path), to: WatchPath(bytes: to), isDirectory: from.isDirectory))

@@ -11,7 +11,7 @@ struct FolderWatcherTests {
 
     @Test func aClosedFileSettlesOnce() async throws {
         let scratch = try Scratch()
-        let watcher = try FolderWatcher(roots: [scratch.path], configuration: fastConfiguration(), logger: logger)
+        let watcher = try await FolderWatcher(roots: [scratch.path], configuration: fastConfiguration(), logger: logger)
         defer { watcher.stop() }
         var reader = EventReader(watcher)
         try scratch.write("photo.jpg")
@@ -21,7 +21,7 @@ struct FolderWatcherTests {
 
     @Test func aFileStillBeingWrittenIsNotReportedUntilClosed() async throws {
         let scratch = try Scratch()
-        let watcher = try FolderWatcher(roots: [scratch.path], configuration: fastConfiguration(), logger: logger)
+        let watcher = try await FolderWatcher(roots: [scratch.path], configuration: fastConfiguration(), logger: logger)
         defer { watcher.stop() }
         var reader = EventReader(watcher)
         FileManager.default.createFile(atPath: scratch.at("big.raw"), contents: nil)
@@ -38,7 +38,7 @@ struct FolderWatcherTests {
 
     @Test func filesInNewDirectoriesAreFoundAndWatched() async throws {
         let scratch = try Scratch()
-        let watcher = try FolderWatcher(roots: [scratch.path], configuration: fastConfiguration(), logger: logger)
+        let watcher = try await FolderWatcher(roots: [scratch.path], configuration: fastConfiguration(), logger: logger)
         defer { watcher.stop() }
         var reader = EventReader(watcher)
         // Created together with its parents, likely before the watcher added their watches.
@@ -59,7 +59,7 @@ struct FolderWatcherTests {
         try outside.write("import/day1/a.jpg")
         try outside.write("import/b.jpg")
         try scratch.makeDirectory("library")
-        let watcher = try FolderWatcher(
+        let watcher = try await FolderWatcher(
             roots: [scratch.at("library")], configuration: fastConfiguration(), logger: logger)
         defer { watcher.stop() }
         var reader = EventReader(watcher)
@@ -81,7 +81,7 @@ struct FolderWatcherTests {
         try scratch.makeDirectory("album")
         try scratch.write("album/a.jpg")
         try scratch.write("b.jpg")
-        let watcher = try FolderWatcher(roots: [scratch.path], configuration: fastConfiguration(), logger: logger)
+        let watcher = try await FolderWatcher(roots: [scratch.path], configuration: fastConfiguration(), logger: logger)
         defer { watcher.stop() }
         var reader = EventReader(watcher)
         try FileManager.default.removeItem(atPath: scratch.at("b.jpg"))
@@ -97,7 +97,7 @@ struct FolderWatcherTests {
         try scratch.makeDirectory("trip")
         try scratch.write("trip/a.jpg")
         try scratch.write("b.jpg")
-        let watcher = try FolderWatcher(roots: [scratch.path], configuration: fastConfiguration(), logger: logger)
+        let watcher = try await FolderWatcher(roots: [scratch.path], configuration: fastConfiguration(), logger: logger)
         defer { watcher.stop() }
         var reader = EventReader(watcher)
         try scratch.move(scratch.at("b.jpg"), scratch.at("trip/b.jpg"))
@@ -116,7 +116,7 @@ struct FolderWatcherTests {
         let outside = try Scratch()
         try scratch.makeDirectory("library/old")
         try scratch.write("library/x.jpg")
-        let watcher = try FolderWatcher(
+        let watcher = try await FolderWatcher(
             roots: [scratch.at("library")], configuration: fastConfiguration(), logger: logger)
         defer { watcher.stop() }
         var reader = EventReader(watcher)
@@ -132,7 +132,7 @@ struct FolderWatcherTests {
 
     @Test func ignoredNamesProduceNoEvents() async throws {
         let scratch = try Scratch()
-        let watcher = try FolderWatcher(roots: [scratch.path], configuration: fastConfiguration(), logger: logger)
+        let watcher = try await FolderWatcher(roots: [scratch.path], configuration: fastConfiguration(), logger: logger)
         defer { watcher.stop() }
         var reader = EventReader(watcher)
         for name in ["a.tmp", ".~lock.doc#", "video.part", ".x.swp", "~$report.docx", ".DS_Store", "f.crdownload"] {
@@ -150,7 +150,7 @@ struct FolderWatcherTests {
 
     @Test func aNameThatIsNotUTF8IsReportedWithItsBytes() async throws {
         let scratch = try Scratch()
-        let watcher = try FolderWatcher(roots: [scratch.path], configuration: fastConfiguration(), logger: logger)
+        let watcher = try await FolderWatcher(roots: [scratch.path], configuration: fastConfiguration(), logger: logger)
         defer { watcher.stop() }
         var reader = EventReader(watcher)
         let bytes = Array(scratch.path.utf8) + Array("/caf".utf8) + [0xE9] + Array(".jpg".utf8)  // Latin-1 é
@@ -167,17 +167,34 @@ struct FolderWatcherTests {
 
     @Test func stopEndsTheStream() async throws {
         let scratch = try Scratch()
-        let watcher = try FolderWatcher(roots: [scratch.path], configuration: fastConfiguration(), logger: logger)
+        let watcher = try await FolderWatcher(roots: [scratch.path], configuration: fastConfiguration(), logger: logger)
         var reader = EventReader(watcher)
         watcher.stop()
         let rest = await reader.collect { _ in false }
         #expect(rest.isEmpty)
     }
 
-    @Test func aMissingRootIsRefused() throws {
+    @Test func cancellingTheReaderStopsTheWatcher() async throws {
         let scratch = try Scratch()
-        #expect(throws: WatcherError.self) {
-            try FolderWatcher(roots: [scratch.at("absent")], logger: logger)
+        let log = CapturedLog()
+        let watcher = try await FolderWatcher(roots: [scratch.path], configuration: fastConfiguration(), logger: log.logger())
+        let reader = Task {
+            for await _ in watcher.events {}
+        }
+        reader.cancel()
+        await reader.value
+        // The thread wakes, closes its descriptors and says so; polled because it happens on another thread.
+        while !log.messages.contains("stopped watching") { try await Task.sleep(for: .milliseconds(10)) }
+        #expect(log.messages.contains("stopped watching"))
+    }
+
+    @Test(arguments: ["absent", "file.jpg", "relative"])
+    func aRootThatIsNotAnAbsoluteDirectoryIsRefused(_ name: String) async throws {
+        let scratch = try Scratch()
+        try scratch.write("file.jpg")
+        let root = name == "relative" ? "watcher-relative-root" : scratch.at(name)
+        await #expect(throws: WatcherError.self) {
+            _ = try await FolderWatcher(roots: [root], logger: logger)
         }
     }
 }

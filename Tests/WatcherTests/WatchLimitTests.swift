@@ -10,7 +10,7 @@ struct WatchLimitTests {
         let first = try Scratch()
         let second = try Scratch()
         let log = CapturedLog()
-        let watcher = try FolderWatcher(
+        let watcher = try await FolderWatcher(
             roots: [first.path, second.path], configuration: fastConfiguration(), logger: log.logger())
         defer { watcher.stop() }
         var reader = EventReader(watcher)
@@ -37,7 +37,7 @@ struct WatchLimitTests {
         let log = CapturedLog()
         var configuration = fastConfiguration()
         configuration.maxWatches = 1  // the root only
-        let watcher = try FolderWatcher(roots: [scratch.path], configuration: configuration, logger: log.logger())
+        let watcher = try await FolderWatcher(roots: [scratch.path], configuration: configuration, logger: log.logger())
         defer { watcher.stop() }
         var reader = EventReader(watcher)
         let expected = WatchEvent.rescan(WatchPath(scratch.at("unwatched")), reason: .unwatched)

@@ -63,17 +63,18 @@ func fastConfiguration() -> WatcherConfiguration {
     return configuration
 }
 
-/// A log handler that keeps warnings, to check that a condition was logged clearly.
+/// A log handler that keeps every line, to check that a condition was logged clearly.
 final class CapturedLog: Sendable {
-    private let lines = Mutex<[String]>([])
+    private let lines = Mutex<[(level: Logger.Level, message: String)]>([])
 
-    var warnings: [String] { lines.withLock { $0 } }
+    var warnings: [String] { lines.withLock { $0.filter { $0.level == .warning }.map(\.message) } }
+    var messages: [String] { lines.withLock { $0.map(\.message) } }
 
     func logger() -> Logger {
         Logger(label: "test.watcher") { _ in Handler(log: self) }
     }
 
-    fileprivate func append(_ line: String) { lines.withLock { $0.append(line) } }
+    fileprivate func append(_ level: Logger.Level, _ line: String) { lines.withLock { $0.append((level, line)) } }
 
     private struct Handler: LogHandler {
         let log: CapturedLog
@@ -87,7 +88,7 @@ final class CapturedLog: Sendable {
             level: Logger.Level, message: Logger.Message, metadata: Logger.Metadata?, source: String,
             file: String, function: String, line: UInt
         ) {
-            if level == .warning { log.append(message.description) }
+            log.append(level, message.description)
         }
     }
 }
