@@ -67,6 +67,9 @@ let package = Package(
             name: "Imaging",
             dependencies: ["CMagickWand", .product(name: "Logging", package: "swift-log")]),
         .target(
+            name: "Watcher",
+            dependencies: ["CInotifyTools", .product(name: "Logging", package: "swift-log")]),
+        .target(
             name: "Catalog",
             dependencies: [
                 "Imaging",
@@ -100,6 +103,7 @@ let package = Package(
             ]),
         .testTarget(name: "IronViperTests", dependencies: ["IronViper"]),
         .testTarget(name: "ImagingTests", dependencies: ["Imaging"]),
+        .testTarget(name: "WatcherTests", dependencies: ["Watcher", .product(name: "Logging", package: "swift-log")]),
         .testTarget(name: "CatalogTests", dependencies: ["Catalog", "Imaging"]),
         .testTarget(
             name: "AzureStorageTests",
