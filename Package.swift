@@ -104,9 +104,11 @@ let package = Package(
         .target(
             name: "IronViper",
             dependencies: [
-                "AzureStorage", "Catalog", "StorageEmulator",
+                "AzureStorage", "Catalog", "StorageEmulator", "Sync", "Watcher",
                 .product(name: "TOMLKit", package: "TOMLKit"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             ]),
         .testTarget(name: "IronViperTests", dependencies: ["IronViper"]),
         .testTarget(name: "ImagingTests", dependencies: ["Imaging"]),

@@ -7,15 +7,12 @@ public struct DaemonSnapshot: Codable, Sendable, Equatable {
     public struct Library: Codable, Sendable, Equatable {
         public var name: String
         public var path: String
-        /// Folders with an inotify watch.
-        public var watchedFolders: Int
-        /// Folders inotify could not watch (limit reached): rescanned periodically instead.
-        public var unwatchedFolders: Int
+        /// Folders inotify could not watch (its limit reached): rescanned periodically instead.
+        public var unwatchedFolders: [String]
 
-        public init(name: String, path: String, watchedFolders: Int = 0, unwatchedFolders: Int = 0) {
+        public init(name: String, path: String, unwatchedFolders: [String] = []) {
             self.name = name
             self.path = path
-            self.watchedFolders = watchedFolders
             self.unwatchedFolders = unwatchedFolders
         }
     }
@@ -29,6 +26,10 @@ public struct DaemonSnapshot: Codable, Sendable, Equatable {
     public var libraries: [Library]
     /// When the last reconcile scan (start, overflow, rescan) finished.
     public var lastScanAt: Date?
+    /// Files the watcher reported and the daemon ingested since it started.
+    public var filesIngested: Int = 0
+    /// Files that could not be read or converted since start (each also in the catalog's errors).
+    public var filesFailed: Int = 0
     /// When a cloud operation last succeeded.
     public var lastSyncSuccessAt: Date?
     /// The last error that stopped the whole daemon's progress (not a single file's), if any.
