@@ -234,3 +234,37 @@ def test_daemon_backs_up_renames_versions_deletes_and_reconciles(daemon):
         assert files[encode_key("2024/roma/copy of colosseum.jpg")]["deleted"] is True
     eventually(d, reconciled, "the reconcile at start")
     d.stop()
+
+
+def test_daemon_speaks_sd_notify_on_a_real_socket(daemon):
+    """READY once watching, WATCHDOG pings at half of WatchdogSec, RELOADING on SIGHUP, STOPPING on SIGTERM."""
+    d = daemon
+    path = os.path.join(d.work, "notify.sock")
+    sock = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+    sock.bind(path)
+    sock.settimeout(30)
+    env = dict(os.environ, NOTIFY_SOCKET=path, WATCHDOG_USEC="1000000")
+    log = open(os.path.join(d.work, "daemon.log"), "a")
+    process = subprocess.Popen([ironviper_binary(), "run", "--config", d.config], stdout=log, stderr=subprocess.STDOUT, env=env)
+    d.process = process
+    try:
+        def next_message():
+            return sock.recv(4096).decode()
+
+        messages = [next_message() for _ in range(3)]
+        assert messages[0].startswith("READY=1\n"), messages
+        assert "WATCHDOG=1\n" in messages[1:], messages
+        process.send_signal(signal.SIGHUP)
+        seen = [next_message() for _ in range(4)]
+        assert any(m.startswith("RELOADING=1\n") for m in seen), seen
+        process.send_signal(signal.SIGTERM)
+        rest = []
+        while True:
+            message = next_message()
+            rest.append(message)
+            if message.startswith("STOPPING=1"):
+                break
+        assert process.wait(timeout=30) == 0
+    finally:
+        sock.close()
+        log.close()
