@@ -19,7 +19,7 @@ public final class FolderWatcher: Sendable {
     /// in place. The directories are walked on the watcher's thread, not on the caller's.
     public init(roots: [String], configuration: WatcherConfiguration = .init(), logger: Logger) async throws(WatcherError)
     {
-        for root in roots where !root.hasPrefix("/") || DirectoryListing.kind(of: Array(root.utf8)) != .directory {
+        for root in roots where !root.hasPrefix("/") || DirectoryListing.kind(of: Array(root.utf8), followingLink: true) != .directory {
             throw WatcherError(.notADirectory, root, detail: "not an absolute path to an existing directory")
         }
         let inotify = try InotifyInstance()

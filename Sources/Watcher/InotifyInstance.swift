@@ -56,9 +56,11 @@ final class InotifyInstance: @unchecked Sendable {
         wakeWrite = pipeEnds[1]
     }
 
-    /// Adds (or refreshes) the watch of a directory: its watch descriptor, or the errno.
-    func addWatch(_ path: [UInt8]) -> Result<Int32, Errno> {
-        let wd = PathBytes.withCString(path) { inotify_add_watch(fd, $0, InotifyMask.directoryWatch) }
+    /// Adds (or refreshes) the watch of a directory: its watch descriptor, or the errno. Only a root may
+    /// be a symbolic link to a directory (`~/Pictures` often is); below it, links are not followed.
+    func addWatch(_ path: [UInt8], followLink: Bool) -> Result<Int32, Errno> {
+        let mask = followLink ? InotifyMask.directoryWatch & ~UInt32(IN_DONT_FOLLOW) : InotifyMask.directoryWatch
+        let wd = PathBytes.withCString(path) { inotify_add_watch(fd, $0, mask) }
         return wd >= 0 ? .success(wd) : .failure(Errno(code: errno))
     }
 

@@ -32,7 +32,7 @@ extension WatchEngine {
         if let cap = configuration.maxWatches, tree.count >= cap {
             return recordUnwatched(directory, reason: "the configured maxWatches (\(cap)) is reached")
         }
-        switch inotify.addWatch(directory) {
+        switch inotify.addWatch(directory, followLink: roots.contains(directory)) {
         case .success(let wd):
             tree.insert(wd, directory)
             unwatched.remove(directory)
