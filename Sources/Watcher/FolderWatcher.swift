@@ -47,6 +47,9 @@ public final class FolderWatcher: Sendable {
     /// Feeds a synthetic kernel event through the watcher's thread (tests: `IN_Q_OVERFLOW` cannot be
     /// provoked without changing system settings).
     func inject(_ event: RawInotifyEvent) { control.inject(event) }
+
+    /// Stops (or resumes) reading the kernel's queue, so that a test can make it overflow for real.
+    func pauseReading(_ paused: Bool) { control.pauseReading(paused) }
 }
 
 /// What other threads may ask of the watcher's thread, under a lock.
@@ -55,6 +58,7 @@ final class WatcherControl: Sendable {
         var stopping = false
         var closed = false
         var injected: [RawInotifyEvent] = []
+        var readingPaused = false
     }
 
     private let state = Mutex(State())
@@ -76,11 +80,18 @@ final class WatcherControl: Sendable {
         }
     }
 
-    /// Called by the watcher's thread on a wake-up: whether to stop, and the injected events.
-    func takeRequests() -> (stop: Bool, injected: [RawInotifyEvent]) {
+    func pauseReading(_ paused: Bool) {
+        state.withLock { state in
+            state.readingPaused = paused
+            if !state.closed { inotify.wake() }
+        }
+    }
+
+    /// Called by the watcher's thread on a wake-up: whether to stop, the injected events, whether to read.
+    func takeRequests() -> (stop: Bool, injected: [RawInotifyEvent], readingPaused: Bool) {
         state.withLock { state in
             defer { state.injected = [] }
-            return (state.stopping, state.injected)
+            return (state.stopping, state.injected, state.readingPaused)
         }
     }
 
@@ -121,12 +132,14 @@ final class WatchLoop: @unchecked Sendable {  // handed to one thread and used o
     }
 
     private func loop() {
+        var readingPaused = false
         while true {
-            let readiness = control.inotify.wait(timeoutMs: timeoutMs())
+            let readiness = control.inotify.wait(timeoutMs: timeoutMs(), forEvents: !readingPaused)
             if readiness.wakeUp {
                 control.inotify.drainWakeUps()
                 let requests = control.takeRequests()
                 if requests.stop { break }
+                readingPaused = requests.readingPaused
                 for event in requests.injected { engine.handle(event, now: .now) }
             }
             if readiness.events {

@@ -75,9 +75,12 @@ final class InotifyInstance: @unchecked Sendable {
         var wakeUp = false
     }
 
-    /// Blocks until events arrive, `wake()` is called or `timeoutMs` passes (-1: no timeout).
-    func wait(timeoutMs: Int32) -> Readiness {
-        var fds = [pollfd(fd: fd, events: Int16(POLLIN), revents: 0), pollfd(fd: wakeRead, events: Int16(POLLIN), revents: 0)]
+    /// Blocks until events arrive (if `forEvents`), `wake()` is called or `timeoutMs` passes (-1: no timeout).
+    func wait(timeoutMs: Int32, forEvents: Bool = true) -> Readiness {
+        var fds = [
+            pollfd(fd: forEvents ? fd : -1, events: Int16(POLLIN), revents: 0),  // poll skips a negative fd
+            pollfd(fd: wakeRead, events: Int16(POLLIN), revents: 0),
+        ]
         let ready = poll(&fds, 2, timeoutMs)
         guard ready > 0 else { return Readiness() }
         return Readiness(events: fds[0].revents != 0, wakeUp: fds[1].revents != 0)

@@ -88,6 +88,7 @@ extension WatchEngine {
         logger.warning(
             "inotify event queue overflowed (raise fs.inotify.max_queued_events); events were lost, rescanning every root",
             metadata: ["roots": "\(roots.map { WatchPath(bytes: $0).string })"])
+        pending.removeWriting()
         var visited: Set<[UInt8]> = []
         for root in roots { visited.formUnion(watchTree(root, reportFilesAt: nil)) }
         for (wd, path) in tree.pathByWatch where !visited.contains(path) {

@@ -89,3 +89,11 @@ final class CapturedLog: Sendable {
         }
     }
 }
+
+extension URL {
+    /// Creates an empty file here and returns the URL (for `FileHandle(forWritingTo:)`).
+    func creatingEmpty() throws -> URL {
+        guard FileManager.default.createFile(atPath: path, contents: nil) else { throw CocoaError(.fileWriteUnknown) }
+        return self
+    }
+}
