@@ -41,7 +41,8 @@ extension WatchEngine {
         case .failure(let error):
             // Gone already (its deletion is an event of its own) or unreadable: nothing to watch.
             logger.debug(
-                "cannot watch directory", metadata: ["path": "\(WatchPath(bytes: directory))", "error": "\(error.text)"])
+                "cannot watch directory",
+                metadata: ["path": "\(WatchPath(bytes: directory))", "error": "\(error.text)"])
         }
     }
 

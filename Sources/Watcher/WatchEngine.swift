@@ -42,7 +42,7 @@ final class WatchEngine {
                 logger.warning(
                     "a watched root was deleted or moved away; nothing more is watched there",
                     metadata: ["root": "\(WatchPath(bytes: directory))"])
-                emit(.removed(WatchPath(bytes: directory), isDirectory: true))
+                removed(directory, isDirectory: true)
             }
             return
         }
@@ -107,7 +107,8 @@ final class WatchEngine {
         if from.isDirectory {
             tree.rename(from: from.path, to: to)
             unwatched = Set(
-                unwatched.map { PathBytes.isWithin($0, from.path) ? PathBytes.rebase($0, from: from.path, to: to) : $0 })
+                unwatched.map { PathBytes.isWithin($0, from.path) ? PathBytes.rebase($0, from: from.path, to: to) : $0 }
+            )
         } else if pending.contains(from.path) {
             // The daemon never heard of the old name (written, then renamed before settling): only the new
             // name settles.

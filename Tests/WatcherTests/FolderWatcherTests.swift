@@ -105,8 +105,13 @@ struct FolderWatcherTests {
         // The renamed directory's watch now reports under the new name.
         try scratch.write("Trip 2024/c.jpg")
         let events = try await reader.drain(scratch)
-        #expect(events.contains(.moved(from: WatchPath(scratch.at("b.jpg")), to: WatchPath(scratch.at("trip/b.jpg")), isDirectory: false)))
-        #expect(events.contains(.moved(from: WatchPath(scratch.at("trip")), to: WatchPath(scratch.at("Trip 2024")), isDirectory: true)))
+        #expect(
+            events.contains(
+                .moved(
+                    from: WatchPath(scratch.at("b.jpg")), to: WatchPath(scratch.at("trip/b.jpg")), isDirectory: false)))
+        #expect(
+            events.contains(
+                .moved(from: WatchPath(scratch.at("trip")), to: WatchPath(scratch.at("Trip 2024")), isDirectory: true)))
         #expect(events.contains(.settled(WatchPath(scratch.at("Trip 2024/c.jpg")))))
         #expect(!events.contains { if case .removed = $0 { true } else { false } })
     }
@@ -145,7 +150,8 @@ struct FolderWatcherTests {
         try scratch.write("movie.mp4.part")
         try scratch.move(scratch.at("movie.mp4.part"), scratch.at("movie.mp4"))
         let events = try await reader.drain(scratch)
-        #expect(Set(events) == [.settled(WatchPath(scratch.at("movie.mp4"))), .settled(WatchPath(scratch.at("sentinel")))])
+        #expect(
+            Set(events) == [.settled(WatchPath(scratch.at("movie.mp4"))), .settled(WatchPath(scratch.at("sentinel")))])
     }
 
     @Test func aNameThatIsNotUTF8IsReportedWithItsBytes() async throws {
@@ -160,7 +166,8 @@ struct FolderWatcherTests {
         try #require(fd >= 0)
         close(fd)
         let events = try await reader.drain(scratch)
-        let path = try #require(events.compactMap { if case .settled(let p) = $0, p.bytes == bytes { p } else { nil } }.first)
+        let path = try #require(
+            events.compactMap { if case .settled(let p) = $0, p.bytes == bytes { p } else { nil } }.first)
         #expect(!path.isValidUTF8)
         #expect(path.string == scratch.path + "/caf\u{FFFD}.jpg")
     }
@@ -177,7 +184,8 @@ struct FolderWatcherTests {
     @Test func aRootMayBeASymbolicLinkAndPathsKeepItsName() async throws {
         let scratch = try Scratch()
         try scratch.makeDirectory("real/album")
-        try FileManager.default.createSymbolicLink(atPath: scratch.at("Pictures"), withDestinationPath: scratch.at("real"))
+        try FileManager.default.createSymbolicLink(
+            atPath: scratch.at("Pictures"), withDestinationPath: scratch.at("real"))
         let root = scratch.at("Pictures")
         let watcher = try await FolderWatcher(roots: [root], configuration: fastConfiguration(), logger: logger)
         defer { watcher.stop() }
@@ -208,7 +216,8 @@ struct FolderWatcherTests {
             return settled.count == expected.count
         }
         // A figure for the report, not an assertion: time from the last close to the last settle.
-        print("1000 files: written in \(started.duration(to: written)), all settled \(written.duration(to: .now)) later")
+        print(
+            "1000 files: written in \(started.duration(to: written)), all settled \(written.duration(to: .now)) later")
         #expect(Set(settled) == expected)
         #expect(settled.count == expected.count)
     }
@@ -216,7 +225,8 @@ struct FolderWatcherTests {
     @Test func cancellingTheReaderStopsTheWatcher() async throws {
         let scratch = try Scratch()
         let log = CapturedLog()
-        let watcher = try await FolderWatcher(roots: [scratch.path], configuration: fastConfiguration(), logger: log.logger())
+        let watcher = try await FolderWatcher(
+            roots: [scratch.path], configuration: fastConfiguration(), logger: log.logger())
         let reader = Task {
             for await _ in watcher.events {}
         }

@@ -34,17 +34,20 @@ struct WatchLimitTests {
     @Test func aRealOverflowIsSurvived() async throws {
         let scratch = try Scratch()
         let log = CapturedLog()
-        let watcher = try await FolderWatcher(roots: [scratch.path], configuration: fastConfiguration(), logger: log.logger())
+        let watcher = try await FolderWatcher(
+            roots: [scratch.path], configuration: fastConfiguration(), logger: log.logger())
         defer { watcher.stop() }
         var reader = EventReader(watcher)
-        watcher.pauseReading(true)
+        await watcher.pauseReading(true)
         // More events than fs.inotify.max_queued_events (16384 by default; read, never changed). Two files
         // alternate because the kernel merges identical consecutive events.
-        let limit = Int((try? String(contentsOfFile: "/proc/sys/fs/inotify/max_queued_events", encoding: .utf8))?
-            .trimmingCharacters(in: .whitespacesAndNewlines) ?? "") ?? 16384
+        let limit =
+            Int(
+                (try? String(contentsOfFile: "/proc/sys/fs/inotify/max_queued_events", encoding: .utf8))?
+                    .trimmingCharacters(in: .whitespacesAndNewlines) ?? "") ?? 16384
         let a = try FileHandle(forWritingTo: URL(fileURLWithPath: scratch.at("a.bin")).creatingEmpty())
         let b = try FileHandle(forWritingTo: URL(fileURLWithPath: scratch.at("b.bin")).creatingEmpty())
-        for _ in 0...(limit / 2 + 100) {
+        for _ in 0..<limit {  // twice the limit
             try a.write(contentsOf: [1])
             try b.write(contentsOf: [2])
         }
@@ -52,7 +55,7 @@ struct WatchLimitTests {
         try b.close()
         // Created while the queue is full: its event is lost, yet it must be watched after the overflow.
         try scratch.makeDirectory("lost")
-        watcher.pauseReading(false)
+        await watcher.pauseReading(false)
         _ = await reader.collect { $0 == .rescan(WatchPath(scratch.path), reason: .queueOverflow) }
         #expect(log.warnings.filter { $0.contains("overflow") }.count == 1)
         try scratch.write("lost/x.jpg")
