@@ -62,14 +62,12 @@ extension WatchEngine {
 
     /// Retries the watches that failed and asks for a rescan of each (only the topmost of nested ones).
     func rescanUnwatched(now: ContinuousClock.Instant) {
-        let due = unwatched.sorted { $0.count < $1.count }
-        for directory in due {
-            if DirectoryListing.kind(of: directory) != .directory {
-                unwatched.remove(directory)
-                continue
-            }
-            watchTree(directory, reportFilesAt: nil)
+        // Gone since: its removal was an event of its parent's, or is covered by an ancestor's rescan.
+        unwatched = unwatched.filter {
+            DirectoryListing.kind(of: $0, followingLink: roots.contains($0)) == .directory
         }
+        let due = unwatched.sorted { $0.count < $1.count }
+        for directory in due { watchTree(directory, reportFilesAt: nil) }
         var reported: [[UInt8]] = []
         for directory in due where !reported.contains(where: { PathBytes.isWithin(directory, $0) }) {
             reported.append(directory)
