@@ -154,6 +154,52 @@ struct FolderWatcherTests {
             Set(events) == [.settled(WatchPath(scratch.at("movie.mp4"))), .settled(WatchPath(scratch.at("sentinel")))])
     }
 
+    @Test func aFileRenamedBeforeSettlingSettlesOnlyUnderItsNewName() async throws {
+        let scratch = try Scratch()
+        var configuration = fastConfiguration()
+        configuration.settleDelay = .seconds(1)  // ample room for the rename to come first
+        let watcher = try await FolderWatcher(roots: [scratch.path], configuration: configuration, logger: logger)
+        defer { watcher.stop() }
+        var reader = EventReader(watcher)
+        try scratch.write("IMG_1.JPG")
+        try scratch.move(scratch.at("IMG_1.JPG"), scratch.at("2024-06-01 beach.jpg"))
+        let events = try await reader.drain(scratch)
+        #expect(
+            Set(events) == [
+                .settled(WatchPath(scratch.at("2024-06-01 beach.jpg"))), .settled(WatchPath(scratch.at("sentinel"))),
+            ])
+    }
+
+    @Test func renamingToAnIgnoredNameIsARemoval() async throws {
+        let scratch = try Scratch()
+        try scratch.write("keep.jpg")
+        let watcher = try await FolderWatcher(roots: [scratch.path], configuration: fastConfiguration(), logger: logger)
+        defer { watcher.stop() }
+        var reader = EventReader(watcher)
+        try scratch.move(scratch.at("keep.jpg"), scratch.at("keep.jpg.tmp"))
+        let events = try await reader.drain(scratch)
+        #expect(
+            Set(events) == [
+                .removed(WatchPath(scratch.at("keep.jpg")), isDirectory: false),
+                .settled(WatchPath(scratch.at("sentinel"))),
+            ])
+    }
+
+    @Test func aDeletedRootIsReportedAndTheStreamGoesOn() async throws {
+        let scratch = try Scratch()
+        try scratch.makeDirectory("one/sub")
+        try scratch.makeDirectory("two")
+        let watcher = try await FolderWatcher(
+            roots: [scratch.at("one"), scratch.at("two")], configuration: fastConfiguration(), logger: logger)
+        defer { watcher.stop() }
+        var reader = EventReader(watcher)
+        try FileManager.default.removeItem(atPath: scratch.at("one"))
+        let events = await reader.collect { $0 == .removed(WatchPath(scratch.at("one")), isDirectory: true) }
+        #expect(events.contains(.removed(WatchPath(scratch.at("one/sub")), isDirectory: true)))
+        let later = try await reader.drain(scratch, sentinel: "two/sentinel")
+        #expect(later == [.settled(WatchPath(scratch.at("two/sentinel")))])
+    }
+
     @Test func aNameThatIsNotUTF8IsReportedWithItsBytes() async throws {
         let scratch = try Scratch()
         let watcher = try await FolderWatcher(roots: [scratch.path], configuration: fastConfiguration(), logger: logger)
