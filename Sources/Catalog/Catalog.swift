@@ -121,15 +121,16 @@ public final class Catalog: Sendable {
         }
         var file = ingest.file
         file.assetId = assetId
-        if let existing = try FileRecord.filter(Column("library_id") == file.libraryId && Column("path") == file.path)
+        let existing = try FileRecord.filter(Column("library_id") == file.libraryId && Column("path") == file.path)
             .fetchOne(db)
-        {
+        if let existing {
             file.id = existing.id
             file.firstSeen = existing.firstSeen
             try file.update(db)
         } else {
             try file.insert(db)
         }
+        try OutboxWriter.fileRecorded(previous: existing, file: file, db: db)
         try db.execute(
             sql: "DELETE FROM errors WHERE library_id = ? AND path = ?", arguments: [file.libraryId, file.path])
         for var error in ingest.errors {
@@ -141,14 +142,20 @@ public final class Catalog: Sendable {
         return (file, newAsset)
     }
 
-    /// Marks files no longer on disk as missing (their assets and previews stay: deletes are kept).
+    /// Marks files no longer on disk as missing (their assets and previews stay) and queues the delete
+    /// the sync applies with its policy.
     public func markMissing(libraryId: Int64, paths: [String]) throws {
         guard !paths.isEmpty else { return }
         try write { db in
             for path in paths {
-                try db.execute(
-                    sql: "UPDATE files SET state = 'missing' WHERE library_id = ? AND path = ?",
-                    arguments: [libraryId, path])
+                guard
+                    var file = try FileRecord.filter(
+                        Column("library_id") == libraryId && Column("path") == path && Column("state") == "present"
+                    ).fetchOne(db)
+                else { continue }
+                file.state = "missing"
+                try file.update(db)
+                try OutboxWriter.fileVanished(file: file, db: db)  // same transaction as the fact
             }
         }
     }

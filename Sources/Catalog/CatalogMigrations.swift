@@ -8,6 +8,10 @@ enum CatalogMigrations {
         migrator.registerMigration("v1: libraries, files, assets, renditions, outbox, errors, search") { db in
             try db.execute(sql: v1)
         }
+        migrator.registerMigration("v2: outbox parking and lookups, outbox backfilled") { db in
+            try db.execute(sql: v2)
+            try OutboxWriter.backfill(db: db)
+        }
         return migrator
     }
 
@@ -98,5 +102,14 @@ enum CatalogMigrations {
             path, name, camera, lens, keywords, title, caption,
             tokenize = "unicode61 remove_diacritics 2"
         );
+        """
+
+    // Outbox kinds since v2: master, rendition, entity, folder, history, event, delete, purge.
+    // A parked row failed too often: it waits for `parked_at` to be cleared (or its not_before) and
+    // never holds up the rest. The (kind, target) index serves "is this content already queued?".
+    private static let v2 = """
+        ALTER TABLE outbox ADD COLUMN parked_at TEXT;
+        CREATE INDEX outbox_target ON outbox(kind, target);
+        CREATE INDEX outbox_asset ON outbox(asset_id, kind);
         """
 }

@@ -1,0 +1,168 @@
+import AzureStorage
+import Catalog
+import Foundation
+import GRDB
+import Logging
+
+/// Carries out one outbox row against the cloud. Every step is idempotent: a row run twice (a crash
+/// after the call but before `done`, two processes) leaves the cloud as running it once would.
+struct OutboxWorker: Sendable {
+    let catalog: Catalog
+    let storage: StorageClient
+    let options: SyncOptions
+    let store: OutboxStore
+    let resources: CloudResources
+    let limiter: BandwidthLimiter?
+    let logger: Logger
+
+    /// What running a row came to.
+    enum Outcome: Sendable {
+        /// Done; `follow` writes follow-up rows in the same transaction that marks it done.
+        case done(follow: (@Sendable (Database) throws -> Void)?)
+        /// Not yet: run again at this time, no failure counted.
+        case postponed(Date)
+    }
+
+    func run(_ row: OutboxRow) async throws -> Outcome {
+        switch row.kind {
+        case .master: try await master(row)
+        case .rendition: try await rendition(row)
+        case .entity: try await entity(row)
+        case .folder: try await folder(row)
+        case .history: try await history(row)
+        case .event: try await event(row)
+        case .delete: return try await delete(row)
+        case .purge: return try await purge(row)
+        }
+        return .done(follow: nil)
+    }
+
+    func subject(_ row: OutboxRow) -> String { "\(row.kind.rawValue) \(row.target)" }
+
+    // MARK: blobs
+
+    /// Uploads a master unless the same bytes are already there: Get Properties first (length and
+    /// MD5), then Put with Content-MD5, `If-None-Match: *`, the tier, and metadata naming the first
+    /// known path so a catalog can be rebuilt from the blobs alone.
+    func master(_ row: OutboxRow) async throws {
+        let sha = row.target
+        guard let asset = try catalog.asset(sha256: sha), let md5 = Self.bytes(hex: asset.md5) else {
+            throw SyncError(.badRow, subject(row), detail: "no asset with this content in the catalog", permanent: true)
+        }
+        try await resources.ensure(container: CloudKeys.masterContainer)
+        if let existing = try await storage.blobs.propertiesIfExists(container: CloudKeys.masterContainer, name: sha) {
+            if existing.contentLength == asset.size, existing.contentMD5 == md5 { return }
+            throw SyncError(
+                .conflict, subject(row),
+                detail: "blob exists with length \(existing.contentLength) and another MD5 than the content's",
+                permanent: true)
+        }
+        guard let local = try localCopy(sha256: sha, size: asset.size, preferring: row.fileId) else {
+            throw SyncError(
+                .noLocalCopy, subject(row), detail: "no present file still holds this content", permanent: true)
+        }
+        try await limiter?.acquire(bytes: asset.size)
+        var upload = BlobUploadOptions()
+        upload.ifNotExists = true
+        upload.contentMD5 = md5
+        upload.tier = options.masterTier
+        upload.contentType = asset.mime
+        var metadata = ["sha256": sha]
+        if let library = row.payload.library { metadata["library"] = CloudKeys.metadataValue(library) }
+        if let path = row.payload.path { metadata["path"] = CloudKeys.metadataValue(path) }
+        if let mtime = row.payload.mtimeNs {
+            metadata["mtime"] = OutboxStore.format(Date(timeIntervalSince1970: Double(mtime) / 1e9))
+            metadata["mtimens"] = String(mtime)
+        }
+        upload.metadata = metadata
+        try await storage.blobs.uploadFile(
+            path: local, container: CloudKeys.masterContainer, name: sha, options: upload)
+    }
+
+    /// Uploads one rendition from the local previews folder unless it is already there.
+    func rendition(_ row: OutboxRow) async throws {
+        guard let relative = row.payload.localPath else {
+            throw SyncError(.badRow, subject(row), detail: "payload names no preview file", permanent: true)
+        }
+        let local = options.previewsRoot + "/" + relative
+        guard FileManager.default.isReadableFile(atPath: local) else {
+            throw SyncError(.noLocalCopy, subject(row), detail: "preview file \(local) is missing", permanent: true)
+        }
+        try await resources.ensure(container: CloudKeys.previewContainer)
+        if try await storage.blobs.propertiesIfExists(container: CloudKeys.previewContainer, name: row.target) != nil {
+            return  // renditions of one content never change: present means done
+        }
+        try await limiter?.acquire(bytes: row.payload.size ?? 0)
+        var upload = BlobUploadOptions()
+        upload.ifNotExists = true
+        upload.contentType = "image/jpeg"
+        try await storage.blobs.uploadFile(
+            path: local, container: CloudKeys.previewContainer, name: row.target, options: upload)
+    }
+
+    /// Puts the extract message for a master without renditions: JSON naming the content and where its master is.
+    func event(_ row: OutboxRow) async throws {
+        guard let sha = row.payload.sha256 else {
+            throw SyncError(.badRow, subject(row), detail: "payload names no content", permanent: true)
+        }
+        try await resources.ensure(queue: row.target)
+        let message = ExtractMessage(
+            sha256: sha, container: CloudKeys.masterContainer, blob: sha, library: row.payload.library,
+            path: row.payload.path)
+        try await storage.queues.put(queue: row.target, text: message.json())
+    }
+
+    /// An absolute path of a present file holding `sha256` whose size on disk still matches
+    /// (the preferred file first); nil when none is left.
+    func localCopy(sha256: String, size: Int64, preferring fileId: Int64?) throws -> String? {
+        let candidates = try catalog.read { db in
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT libraries.root AS root, files.path AS path FROM files
+                    JOIN libraries ON libraries.id = files.library_id
+                    WHERE files.sha256 = ? AND files.state = 'present'
+                    ORDER BY files.id = ? DESC, files.id
+                    """,
+                arguments: [sha256, fileId]
+            ).map { (String($0["root"]) ?? "") + "/" + (String($0["path"]) ?? "") }
+        }
+        for path in candidates {
+            var info = stat()
+            if stat(path, &info) == 0, Int64(info.st_size) == size { return path }
+        }
+        return nil
+    }
+
+    static func bytes(hex: String) -> [UInt8]? {
+        let digits = Array(hex.utf8)
+        guard digits.count % 2 == 0 else { return nil }
+        var result: [UInt8] = []
+        for index in stride(from: 0, to: digits.count, by: 2) {
+            guard let byte = UInt8(String(decoding: digits[index...index + 1], as: UTF8.self), radix: 16) else {
+                return nil
+            }
+            result.append(byte)
+        }
+        return result
+    }
+}
+
+/// The `extract-queue` message: which master needs renditions, and the path it came from (for logs).
+public struct ExtractMessage: Codable, Sendable, Equatable {
+    /// Content hash, the master's blob name.
+    public var sha256: String
+    /// Where the master is.
+    public var container: String
+    public var blob: String
+    /// The first known path of the content.
+    public var library: String?
+    public var path: String?
+
+    /// The message text (JSON, sorted keys).
+    public func json() -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return (try? encoder.encode(self)).flatMap { String(data: $0, encoding: .utf8) } ?? "{}"
+    }
+}

@@ -1,0 +1,139 @@
+import AzureStorage
+import Catalog
+import Foundation
+import Logging
+import Synchronization
+
+/// Drains the catalog's outbox into Azure: takes due rows oldest first, runs them with bounded
+/// concurrency, marks them done, backs off failures and parks rows that keep failing, so one bad
+/// file never holds up the rest.
+///
+/// ```swift
+/// let engine = SyncEngine(catalog: catalog, storage: storage, options: SyncOptions(previewsRoot: previews.root), logger: logger)
+/// let loop = Task { try await engine.run() }    // the daemon: until cancelled
+/// engine.notify()                               // after an ingest: look now, not at the next poll
+/// let report = try await engine.drain()         // `ironviper sync --wait`
+/// ```
+public final class SyncEngine: Sendable {
+    /// The catalog whose outbox is drained.
+    public let catalog: Catalog
+    /// The options it runs with.
+    public let options: SyncOptions
+    private let store: OutboxStore
+    private let worker: OutboxWorker
+    private let logger: Logger
+    private let busy = Mutex<Set<Int64>>([])
+    private let wakeup = Wakeup()
+
+    /// An engine over `catalog`'s outbox, talking to Azure (or the emulator) through `storage`.
+    /// The caller keeps ownership of `storage` and shuts it down after the engine stops.
+    public init(catalog: Catalog, storage: StorageClient, options: SyncOptions, logger: Logger) {
+        self.catalog = catalog
+        self.options = options
+        self.logger = logger
+        store = OutboxStore(catalog: catalog, clock: options.clock)
+        worker = OutboxWorker(
+            catalog: catalog, storage: storage, options: options, store: store,
+            resources: CloudResources(storage: storage),
+            limiter: options.bandwidthLimit.map { BandwidthLimiter(bytesPerSecond: $0) }, logger: logger)
+    }
+
+    /// Runs until the task is cancelled: a pass whenever rows are due, otherwise a sleep until
+    /// `notify()` or the poll interval. In-flight rows finish before it returns; rows not started
+    /// stay in the outbox for the next start.
+    public func run() async throws {
+        while !Task.isCancelled {
+            let processed: Int
+            do {
+                processed = try await pass()
+            } catch {
+                // The catalog itself failed (disk full, locked): say so and try again later.
+                logger.error("sync pass failed", metadata: ["error": "\(error)"])
+                processed = 0
+            }
+            if processed == 0 { await wakeup.wait(timeout: options.pollInterval) }
+        }
+    }
+
+    /// Wakes `run()` now: call it after recording new facts.
+    public func notify() {
+        wakeup.signal()
+    }
+
+    /// Works until the outbox holds nothing but parked rows (and purges waiting for their retention),
+    /// then reports. Rows failing with back-off are waited for until done or parked.
+    @discardableResult
+    public func drain() async throws -> SyncStatus {
+        while true {
+            try Task.checkCancellation()
+            if try await pass() > 0 { continue }
+            let (count, nextDue) = try store.outstanding()
+            if count == 0 { break }
+            // Only rows in back-off remain: sleep until the first is due (at most a poll interval).
+            let wait = nextDue.map { max(0.005, $0.timeIntervalSince(options.clock())) } ?? 0.05
+            try await Task.sleep(for: .seconds(min(wait, options.pollInterval.seconds)))
+        }
+        return try status()
+    }
+
+    /// Makes parked rows due again (after fixing what parked them); returns how many.
+    @discardableResult
+    public func retryParked() throws -> Int {
+        let count = try store.retryParked()
+        if count > 0 { notify() }
+        return count
+    }
+
+    /// The outbox as `status` shows it.
+    public func status() throws -> SyncStatus {
+        try SyncStatus.read(from: catalog, now: options.clock())
+    }
+
+    /// One pass: the rows due now, `concurrency` at a time. Returns how many were run.
+    func pass() async throws -> Int {
+        let limit = max(1, options.concurrency)
+        let rows = try store.due(limit: limit * 4, excluding: busy.withLock { $0 })
+        guard !rows.isEmpty else { return 0 }
+        busy.withLock { $0.formUnion(rows.map(\.id)) }
+        await withTaskGroup(of: Void.self) { group in
+            var next = rows.makeIterator()
+            for _ in 0..<min(limit, rows.count) {
+                if let row = next.next() { group.addTask { await self.execute(row) } }
+            }
+            while await group.next() != nil {
+                if let row = next.next() { group.addTask { await self.execute(row) } }
+            }
+        }
+        return rows.count
+    }
+
+    /// Runs one row and records its outcome; errors become back-off or parking, never a thrown error.
+    private func execute(_ row: OutboxRow) async {
+        defer { _ = busy.withLock { $0.remove(row.id) } }
+        do {
+            switch try await worker.run(row) {
+            case .done(let follow):
+                try store.done(row, then: follow)
+            case .postponed(let date):
+                try store.postpone(row, until: date)
+            }
+        } catch is CancellationError {
+            return  // shutting down: the row stays due for the next start
+        } catch where Task.isCancelled {
+            return  // the client reports an aborted transfer as its own error
+        } catch {
+            let permanent = (error as? SyncError)?.permanent ?? false
+            do {
+                let parked = try store.failed(row, error: "\(error)", permanent: permanent, options: options)
+                logger.log(
+                    level: parked ? .error : .warning, parked ? "outbox row parked" : "outbox row failed, will retry",
+                    metadata: [
+                        "row": "\(row.id)", "kind": "\(row.kind.rawValue)", "target": "\(row.target)",
+                        "attempts": "\(row.attempts + 1)", "error": "\(error)",
+                    ])
+            } catch {
+                logger.error("cannot record an outbox failure", metadata: ["row": "\(row.id)", "error": "\(error)"])
+            }
+        }
+    }
+}

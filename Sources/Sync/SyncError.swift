@@ -1,0 +1,34 @@
+/// The one error type of the Sync module: what failed, for which outbox row, and why.
+public struct SyncError: Error, CustomStringConvertible, Sendable {
+    /// The failure class.
+    public enum Code: String, Sendable {
+        /// The content has no readable local copy left (every path changed or vanished).
+        case noLocalCopy
+        /// The cloud holds something else under a content-addressed name.
+        case conflict
+        /// The row or the catalog lacks what the work needs (a payload field, an asset).
+        case badRow
+        /// The catalog could not be read or written.
+        case catalog
+    }
+
+    /// The failure class.
+    public var code: Code
+    /// The outbox row's kind and target.
+    public var subject: String
+    /// The underlying text.
+    public var detail: String
+    /// True when retrying soon cannot help: the row is parked at once.
+    public var permanent: Bool
+
+    /// Makes an error.
+    public init(_ code: Code, _ subject: String, detail: String, permanent: Bool = false) {
+        self.code = code
+        self.subject = subject
+        self.detail = detail
+        self.permanent = permanent
+    }
+
+    /// One line for logs and `status`.
+    public var description: String { "\(code.rawValue) \(subject): \(detail)" }
+}

@@ -1,0 +1,91 @@
+import AzureStorage
+import Catalog
+import Foundation
+import StorageEmulator
+import Sync
+import Testing
+
+/// A service that cannot be reached: rows retry with back-off, are parked after the configured
+/// attempts, show in status with their errors, and go through once the service is back.
+@Suite("Sync failures")
+struct SyncFailureTests {
+    /// A client for a port nothing listens on (the emulator's, after it stopped).
+    static func unreachableClient() async throws -> StorageClient {
+        var configuration = EmulatorConfiguration.ephemeral()
+        configuration.services = [.blob]
+        let probe = try await RunningEmulator.start(configuration: configuration)
+        let port = probe.ports[.blob] ?? 1
+        await probe.shutdown()
+        let base = "http://127.0.0.1:\(port)/devstoreaccount1"
+        var client = StorageClientConfiguration()
+        client.retry = .none
+        return try StorageClient(
+            connectionString: "DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;"
+                + "AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;"
+                + "BlobEndpoint=\(base);QueueEndpoint=\(base);TableEndpoint=\(base)",
+            configuration: client, logger: SyncBed.quietLogger)
+    }
+
+    @Test func failuresRetryThenParkAndRecoverWhenTheServiceIsBack() async throws {
+        try await SyncBed.with { bed in
+            try bed.write("a.jpg", try SyncBed.jpeg(40))
+            try bed.write("sub/b.jpg", try SyncBed.jpeg(41))
+            try bed.scan()
+            let down = try await Self.unreachableClient()
+            let failing = bed.engine(storage: down) { $0.maxAttempts = 3 }
+            let report = try await failing.drain()
+            await down.shutdown()
+
+            #expect(report.depth == 0)
+            #expect(!report.parked.isEmpty)
+            #expect(report.parked.allSatisfy { $0.attempts == 3 }, "\(report.parked)")
+            #expect(report.parked.allSatisfy { $0.lastError?.contains("transport") == true }, "\(report.parked)")
+            #expect(report.parked.contains { $0.kind == "master" && $0.path == "\(bed.library)/a.jpg" })
+            #expect(report.lastSuccess == nil)
+            // Status from the catalog file, as a second process reads it.
+            let fromFile = try SyncStatus.read(catalogPath: bed.catalog.path, now: bed.clock.now())
+            #expect(fromFile.parked.count == report.parked.count)
+
+            let engine = bed.engine()
+            #expect(try engine.retryParked() == report.parked.count)
+            let recovered = try await engine.drain()
+            #expect(recovered.parked.isEmpty && recovered.depth == 0, "\(recovered)")
+            let sha = try bed.asset("a.jpg").sha256
+            #expect(try await bed.storage.blobs.propertiesIfExists(container: "file-store", name: sha) != nil)
+            #expect(try await bed.storage.tables.queryAll("files").count == 2)
+        }
+    }
+
+    @Test func aMasterWithoutLocalCopyIsParkedAndDoesNotBlockTheRest() async throws {
+        try await SyncBed.with { bed in
+            try bed.write("kept.jpg", try SyncBed.jpeg(50))
+            try bed.write("lost.jpg", try SyncBed.jpeg(51))
+            try bed.scan()
+            // The file changes on disk before the sync runs: its recorded content has no copy left.
+            try bed.write("lost.jpg", Array("overwritten".utf8))
+            let report = try await bed.engine().drain()
+            let parked = try #require(report.parked.first)
+            #expect(report.parked.count == 1)
+            #expect(parked.kind == "master")
+            #expect(parked.lastError?.contains("noLocalCopy") == true)
+            #expect(parked.attempts == 1)
+            let kept = try bed.asset("kept.jpg").sha256
+            #expect(try await bed.storage.blobs.propertiesIfExists(container: "file-store", name: kept) != nil)
+        }
+    }
+
+    @Test func aLongRunningEngineStopsWhenCancelled() async throws {
+        try await SyncBed.with { bed in
+            try bed.write("loop.jpg", try SyncBed.jpeg(60))
+            try bed.scan()
+            let engine = bed.engine()
+            let loop = Task { try await engine.run() }
+            engine.notify()
+            // drain works alongside the loop (rows in flight are never taken twice).
+            let report = try await engine.drain()
+            loop.cancel()
+            try await loop.value
+            #expect(report.depth == 0 && report.parked.isEmpty, "\(report)")
+        }
+    }
+}
