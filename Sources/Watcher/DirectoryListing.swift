@@ -22,10 +22,11 @@ enum DirectoryListing {
         return entries
     }
 
-    /// What a path is, without following a final symbolic link.
-    static func kind(of path: [UInt8]) -> DirectoryEntry.Kind {
+    /// What a path is, following a final symbolic link only if asked (roots may be links; nothing below).
+    static func kind(of path: [UInt8], followingLink: Bool = false) -> DirectoryEntry.Kind {
         var info = stat()
-        guard PathBytes.withCString(path, { lstat($0, &info) }) == 0 else { return .other }
+        let status = PathBytes.withCString(path) { followingLink ? stat($0, &info) : lstat($0, &info) }
+        guard status == 0 else { return .other }
         switch info.st_mode & S_IFMT {
         case S_IFDIR: return .directory
         case S_IFREG: return .file

@@ -56,9 +56,11 @@ final class InotifyInstance: @unchecked Sendable {
         wakeWrite = pipeEnds[1]
     }
 
-    /// Adds (or refreshes) the watch of a directory: its watch descriptor, or the errno.
-    func addWatch(_ path: [UInt8]) -> Result<Int32, Errno> {
-        let wd = PathBytes.withCString(path) { inotify_add_watch(fd, $0, InotifyMask.directoryWatch) }
+    /// Adds (or refreshes) the watch of a directory: its watch descriptor, or the errno. Only a root may
+    /// be a symbolic link to a directory (`~/Pictures` often is); below it, links are not followed.
+    func addWatch(_ path: [UInt8], followLink: Bool) -> Result<Int32, Errno> {
+        let mask = followLink ? InotifyMask.directoryWatch & ~UInt32(IN_DONT_FOLLOW) : InotifyMask.directoryWatch
+        let wd = PathBytes.withCString(path) { inotify_add_watch(fd, $0, mask) }
         return wd >= 0 ? .success(wd) : .failure(Errno(code: errno))
     }
 
@@ -73,9 +75,12 @@ final class InotifyInstance: @unchecked Sendable {
         var wakeUp = false
     }
 
-    /// Blocks until events arrive, `wake()` is called or `timeoutMs` passes (-1: no timeout).
-    func wait(timeoutMs: Int32) -> Readiness {
-        var fds = [pollfd(fd: fd, events: Int16(POLLIN), revents: 0), pollfd(fd: wakeRead, events: Int16(POLLIN), revents: 0)]
+    /// Blocks until events arrive (if `forEvents`), `wake()` is called or `timeoutMs` passes (-1: no timeout).
+    func wait(timeoutMs: Int32, forEvents: Bool = true) -> Readiness {
+        var fds = [
+            pollfd(fd: forEvents ? fd : -1, events: Int16(POLLIN), revents: 0),  // poll skips a negative fd
+            pollfd(fd: wakeRead, events: Int16(POLLIN), revents: 0),
+        ]
         let ready = poll(&fds, 2, timeoutMs)
         guard ready > 0 else { return Readiness() }
         return Readiness(events: fds[0].revents != 0, wakeUp: fds[1].revents != 0)

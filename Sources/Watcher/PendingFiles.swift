@@ -36,6 +36,14 @@ struct PendingFiles {
     /// Whether the file is known here (written or closed, not yet settled).
     func contains(_ path: [UInt8]) -> Bool { entries[path] != nil }
 
+    /// Forgets the files being written: after lost events their close may never be seen, and the rescan
+    /// that follows covers them; a file still being written is noticed again at its next write.
+    mutating func removeWriting() {
+        for (path, entry) in entries {
+            if case .writing = entry.state { entries[path] = nil }
+        }
+    }
+
     /// Drops one file (deleted).
     mutating func remove(_ path: [UInt8]) { entries[path] = nil }
 

@@ -32,7 +32,7 @@ extension WatchEngine {
         if let cap = configuration.maxWatches, tree.count >= cap {
             return recordUnwatched(directory, reason: "the configured maxWatches (\(cap)) is reached")
         }
-        switch inotify.addWatch(directory) {
+        switch inotify.addWatch(directory, followLink: roots.contains(directory)) {
         case .success(let wd):
             tree.insert(wd, directory)
             unwatched.remove(directory)
@@ -41,7 +41,8 @@ extension WatchEngine {
         case .failure(let error):
             // Gone already (its deletion is an event of its own) or unreadable: nothing to watch.
             logger.debug(
-                "cannot watch directory", metadata: ["path": "\(WatchPath(bytes: directory))", "error": "\(error.text)"])
+                "cannot watch directory",
+                metadata: ["path": "\(WatchPath(bytes: directory))", "error": "\(error.text)"])
         }
     }
 
@@ -61,14 +62,12 @@ extension WatchEngine {
 
     /// Retries the watches that failed and asks for a rescan of each (only the topmost of nested ones).
     func rescanUnwatched(now: ContinuousClock.Instant) {
-        let due = unwatched.sorted { $0.count < $1.count }
-        for directory in due {
-            if DirectoryListing.kind(of: directory) != .directory {
-                unwatched.remove(directory)
-                continue
-            }
-            watchTree(directory, reportFilesAt: nil)
+        // Gone since: its removal was an event of its parent's, or is covered by an ancestor's rescan.
+        unwatched = unwatched.filter {
+            DirectoryListing.kind(of: $0, followingLink: roots.contains($0)) == .directory
         }
+        let due = unwatched.sorted { $0.count < $1.count }
+        for directory in due { watchTree(directory, reportFilesAt: nil) }
         var reported: [[UInt8]] = []
         for directory in due where !reported.contains(where: { PathBytes.isWithin(directory, $0) }) {
             reported.append(directory)
@@ -88,6 +87,7 @@ extension WatchEngine {
         logger.warning(
             "inotify event queue overflowed (raise fs.inotify.max_queued_events); events were lost, rescanning every root",
             metadata: ["roots": "\(roots.map { WatchPath(bytes: $0).string })"])
+        pending.removeWriting()
         var visited: Set<[UInt8]> = []
         for root in roots { visited.formUnion(watchTree(root, reportFilesAt: nil)) }
         for (wd, path) in tree.pathByWatch where !visited.contains(path) {

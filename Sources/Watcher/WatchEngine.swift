@@ -42,7 +42,7 @@ final class WatchEngine {
                 logger.warning(
                     "a watched root was deleted or moved away; nothing more is watched there",
                     metadata: ["root": "\(WatchPath(bytes: directory))"])
-                emit(.removed(WatchPath(bytes: directory), isDirectory: true))
+                removed(directory, isDirectory: true)
             }
             return
         }
@@ -71,7 +71,7 @@ final class WatchEngine {
         } else if event.mask & InotifyMask.closeWrite != 0 && !isDirectory {
             pending.markSettling(path, at: now + configuration.settleDelay)
         } else if event.mask & InotifyMask.delete != 0 {
-            removed(path, isDirectory: isDirectory)
+            removed(path, isDirectory: isDirectory, wasEmpty: true)
         }
     }
 
@@ -85,8 +85,16 @@ final class WatchEngine {
     }
 
     /// Something left the watched trees.
-    private func removed(_ path: [UInt8], isDirectory: Bool) {
-        if isDirectory {
+    /// `wasEmpty`: a directory deleted (`rmdir` needs it empty, so `rm -r` removed what was below first,
+    /// each with its own event), which spares a search of the whole tree per directory of a large delete.
+    private func removed(_ path: [UInt8], isDirectory: Bool, wasEmpty: Bool = false) {
+        if isDirectory && wasEmpty {
+            if let wd = tree.watch(of: path) {
+                tree.forget(wd)
+                inotify.removeWatch(wd)
+            }
+            unwatched.remove(path)
+        } else if isDirectory {
             for wd in tree.removeSubtree(path) { inotify.removeWatch(wd) }
             pending.removeSubtree(path)
             unwatched = unwatched.filter { !PathBytes.isWithin($0, path) }
@@ -107,7 +115,8 @@ final class WatchEngine {
         if from.isDirectory {
             tree.rename(from: from.path, to: to)
             unwatched = Set(
-                unwatched.map { PathBytes.isWithin($0, from.path) ? PathBytes.rebase($0, from: from.path, to: to) : $0 })
+                unwatched.map { PathBytes.isWithin($0, from.path) ? PathBytes.rebase($0, from: from.path, to: to) : $0 }
+            )
         } else if pending.contains(from.path) {
             // The daemon never heard of the old name (written, then renamed before settling): only the new
             // name settles.

@@ -84,11 +84,16 @@ final class CapturedLog: Sendable {
             get { metadata[key] }
             set { metadata[key] = newValue }
         }
-        func log(
-            level: Logger.Level, message: Logger.Message, metadata: Logger.Metadata?, source: String,
-            file: String, function: String, line: UInt
-        ) {
-            log.append(level, message.description)
+        func log(event: LogEvent) {
+            log.append(event.level, event.message.description)
         }
+    }
+}
+
+extension URL {
+    /// Creates an empty file here and returns the URL (for `FileHandle(forWritingTo:)`).
+    func creatingEmpty() throws -> URL {
+        guard FileManager.default.createFile(atPath: path, contents: nil) else { throw CocoaError(.fileWriteUnknown) }
+        return self
     }
 }
