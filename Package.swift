@@ -17,6 +17,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/LebJe/TOMLKit.git", from: "0.6.0"),
     ],
     targets: [
         // System libraries: each imported by exactly one Swift target (two in one module clash on glibc types).
@@ -66,6 +67,9 @@ let package = Package(
             name: "Imaging",
             dependencies: ["CMagickWand", .product(name: "Logging", package: "swift-log")]),
         .target(
+            name: "Watcher",
+            dependencies: ["CInotifyTools", .product(name: "Logging", package: "swift-log")]),
+        .target(
             name: "Catalog",
             dependencies: [
                 "Imaging",
@@ -91,12 +95,24 @@ let package = Package(
         .executableTarget(
             name: "ironviper",
             dependencies: [
-                "Imaging", "Catalog", "AzureStorage", "StorageEmulator",
+                "Imaging", "Catalog", "AzureStorage", "StorageEmulator", "IronViper",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]),
+        // The daemon: configuration, the services it runs and their lifecycle under systemd.
+        .target(
+            name: "IronViper",
+            dependencies: [
+                "AzureStorage", "Catalog", "StorageEmulator", "Sync", "Watcher",
+                .product(name: "TOMLKit", package: "TOMLKit"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+            ]),
+        .testTarget(name: "IronViperTests", dependencies: ["IronViper"]),
         .testTarget(name: "ImagingTests", dependencies: ["Imaging"]),
+        .testTarget(name: "WatcherTests", dependencies: ["Watcher", .product(name: "Logging", package: "swift-log")]),
         .testTarget(name: "CatalogTests", dependencies: ["Catalog", "Imaging"]),
         .testTarget(
             name: "SyncTests",

@@ -15,6 +15,8 @@ struct WalkedFile: Sendable {
 struct FolderWalker {
     var root: String
     var includeHidden: Bool
+    /// fnmatch globs of file names to skip.
+    var ignoredNames: [String] = []
 
     func walk() -> (files: [WalkedFile], failures: [ScanFailure]) {
         var files: [WalkedFile] = []
@@ -46,6 +48,7 @@ struct FolderWalker {
                 switch info.st_mode & S_IFMT {
                 case S_IFDIR: pending.append(relative)
                 case S_IFREG:
+                    if ignoredNames.contains(where: { fnmatch($0, name, 0) == 0 }) { continue }
                     files.append(
                         WalkedFile(
                             relativePath: relative, absolutePath: absolute, size: Int64(info.st_size),

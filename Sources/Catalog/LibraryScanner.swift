@@ -8,9 +8,9 @@ import Logging
 ///
 /// Blocking work (file reads, MagickWand) runs on its own threads, never on Swift's cooperative pool.
 public final class LibraryScanner: Sendable {
-    private let catalog: Catalog
+    let catalog: Catalog
     private let previews: PreviewStore
-    private let configuration: ScanConfiguration
+    let configuration: ScanConfiguration
     private let converter: ImageConverter
     private let logger: Logger
 
@@ -34,7 +34,9 @@ public final class LibraryScanner: Sendable {
             let absolute = try Self.resolve(root)
             let library = try catalog.library(root: absolute)
             let known = try catalog.files(libraryId: library.id!)
-            let walk = FolderWalker(root: absolute, includeHidden: configuration.includeHidden).walk()
+            let walk = FolderWalker(
+                root: absolute, includeHidden: configuration.includeHidden, ignoredNames: configuration.ignoredNames
+            ).walk()
             summary.filesSeen += walk.files.count
             summary.failures += walk.failures
             var unchanged: [Int64] = []
@@ -55,6 +57,12 @@ public final class LibraryScanner: Sendable {
             try catalog.markMissing(libraryId: library.id!, paths: gone)
         }
         let results = runWorkers(jobs, progress: progress)
+        Self.tally(results, into: &summary)
+        summary.seconds = MonotonicClock.seconds() - start
+        return summary
+    }
+
+    static func tally(_ results: [IngestResult], into summary: inout ScanSummary) {
         for result in results {
             switch result {
             case .recorded(let outcome):
@@ -66,11 +74,9 @@ public final class LibraryScanner: Sendable {
                 summary.failures.append(failure)
             }
         }
-        summary.seconds = MonotonicClock.seconds() - start
-        return summary
     }
 
-    private static func resolve(_ root: String) throws -> String {
+    static func resolve(_ root: String) throws -> String {
         guard let resolved = realpath(root, nil) else {
             throw CatalogError(.io, root, detail: "cannot resolve folder: \(String(cString: strerror(errno)))")
         }
@@ -84,7 +90,7 @@ public final class LibraryScanner: Sendable {
     }
 
     /// Runs `jobs` on `configuration.workers` threads and returns their results in job order.
-    private func runWorkers(_ jobs: [IngestJob], progress: @escaping @Sendable (ScanProgress) -> Void)
+    func runWorkers(_ jobs: [IngestJob], progress: @escaping @Sendable (ScanProgress) -> Void)
         -> [IngestResult]
     {
         let state = WorkQueue(jobs: jobs, bytesTotal: jobs.reduce(0) { $0 + $1.entry.size })

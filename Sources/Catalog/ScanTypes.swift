@@ -11,6 +11,9 @@ public struct ScanConfiguration: Sendable {
     public var maxDecodeBytes: Int = 512 << 20
     /// Whether dot-files and dot-folders are cataloged.
     public var includeHidden = false
+    /// File names (fnmatch globs) never cataloged: partial downloads and editors' temporaries. The
+    /// daemon passes its watcher's list, so a reconcile scan skips what the watcher skips.
+    public var ignoredNames: [String] = []
 
     /// The defaults.
     public init() {}

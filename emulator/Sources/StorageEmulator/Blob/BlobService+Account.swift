@@ -121,29 +121,7 @@ extension BlobService {
     /// Replaces the top-level sections the new document names, keeping the others from the stored one.
     static func mergeServiceProperties(_ current: String, with update: XMLNode, raw: String) -> String {
         guard let stored = try? XMLNode.parse(Data(current.utf8)) else { return raw }
-        var sections: [XMLNode] = stored.children
-        for section in update.children {
-            if let index = sections.firstIndex(where: { $0.name == section.name }) {
-                sections[index] = section
-            } else {
-                sections.append(section)
-            }
-        }
-        var xml = XMLWriter()
-        xml.open("StorageServiceProperties")
-        for section in sections { write(section, to: &xml) }
-        xml.close("StorageServiceProperties")
-        return xml.text
-    }
-
-    private static func write(_ node: XMLNode, to xml: inout XMLWriter) {
-        if node.children.isEmpty {
-            xml.element(node.name, node.text)
-            return
-        }
-        xml.open(node.name)
-        for child in node.children { write(child, to: &xml) }
-        xml.close(node.name)
+        return ServicePropertiesMerge.merge(update, into: stored)
     }
 
     static let defaultServiceProperties = """

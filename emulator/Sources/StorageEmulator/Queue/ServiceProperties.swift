@@ -47,28 +47,6 @@ enum ServiceProperties {
             throw StorageError(.badRequest, "InvalidXmlDocument", "The root element must be StorageServiceProperties, not \(root.name).")
         }
         let base = (try? XMLNode.parse(Data((current ?? defaultXML).utf8))) ?? root
-        var sections: [XMLNode] = base.children
-        for section in root.children {
-            if let index = sections.firstIndex(where: { $0.name == section.name }) {
-                sections[index] = section
-            } else {
-                sections.append(section)
-            }
-        }
-        var xml = XMLWriter()
-        xml.open("StorageServiceProperties")
-        for section in sections { write(section, to: &xml) }
-        xml.close("StorageServiceProperties")
-        return xml.text
-    }
-
-    private static func write(_ node: XMLNode, to xml: inout XMLWriter) {
-        if node.children.isEmpty {
-            xml.element(node.name, node.text.trimmingCharacters(in: .whitespacesAndNewlines))
-            return
-        }
-        xml.open(node.name)
-        for child in node.children { write(child, to: &xml) }
-        xml.close(node.name)
+        return ServicePropertiesMerge.merge(root, into: base)
     }
 }

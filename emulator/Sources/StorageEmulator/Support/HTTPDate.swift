@@ -53,63 +53,12 @@ enum HTTPDate {
         return Date(timeIntervalSince1970: TimeInterval(timegm(&parts)))
     }
 
-    /// Parses the ISO 8601 forms Azure accepts in SAS tokens and bodies: `2026-11-25`, `2026-11-25T08:00Z`,
-    /// `2026-11-25T08:00:00Z` and with up to seven fractional digits, with `Z` or a numeric offset.
+    /// Parses the ISO 8601 forms Azure accepts in SAS tokens and bodies: `2026-11-25` (midnight UTC),
+    /// `2026-11-25T08:00Z`, `2026-11-25T08:00:00Z` and with up to seven fractional digits, with `Z` or
+    /// a `±hh:mm` offset. One parser for the whole emulator: `EdmDateTime`'s, which checks every field.
     static func parseISO8601(_ text: String) -> Date? {
-        let bytes = Array(text.utf8)
-        var index = 0
-        func number(_ count: Int) -> Int32? {
-            guard index + count <= bytes.count else { return nil }
-            var value: Int32 = 0
-            for byte in bytes[index..<index + count] {
-                guard byte >= 48 && byte <= 57 else { return nil }
-                value = value * 10 + Int32(byte - 48)
-            }
-            index += count
-            return value
-        }
-        func expect(_ char: UInt8) -> Bool {
-            guard index < bytes.count, bytes[index] == char else { return false }
-            index += 1
-            return true
-        }
-        var parts = tm()
-        guard let year = number(4), expect(45), let month = number(2), expect(45), let day = number(2) else { return nil }
-        parts.tm_year = year - 1900
-        parts.tm_mon = month - 1
-        parts.tm_mday = day
-        var fraction = 0.0
-        var offsetSeconds = 0
-        if index < bytes.count {
-            guard expect(84) || expect(32), let hour = number(2), expect(58), let minute = number(2) else { return nil }
-            parts.tm_hour = hour
-            parts.tm_min = minute
-            if expect(58) {
-                guard let second = number(2) else { return nil }
-                parts.tm_sec = second
-                if expect(46) {
-                    var scale = 0.1
-                    while index < bytes.count, bytes[index] >= 48 && bytes[index] <= 57 {
-                        fraction += Double(bytes[index] - 48) * scale
-                        scale /= 10
-                        index += 1
-                    }
-                }
-            }
-            if expect(90) {
-                // UTC
-            } else if index < bytes.count, bytes[index] == 43 || bytes[index] == 45 {
-                let sign = bytes[index] == 43 ? 1 : -1
-                index += 1
-                guard let offsetHours = number(2) else { return nil }
-                _ = expect(58)
-                let offsetMinutes = number(2) ?? 0
-                offsetSeconds = sign * (Int(offsetHours) * 3600 + Int(offsetMinutes) * 60)
-            }
-        }
-        guard index == bytes.count else { return nil }
-        let seconds = TimeInterval(timegm(&parts)) - TimeInterval(offsetSeconds)
-        return Date(timeIntervalSince1970: seconds + fraction)
+        let full = text.utf8.count == 10 ? text + "T00:00Z" : text
+        return EdmDateTime(parsing: full).map { Date(timeIntervalSince1970: Double($0.ticks) / Double(EdmDateTime.ticksPerSecond)) }
     }
 
     private static func pad(_ value: Int32) -> String { value < 10 ? "0\(value)" : "\(value)" }

@@ -1,0 +1,82 @@
+import Foundation
+
+extension LibraryScanner {
+    /// Brings one library's catalog up to date for the paths a watcher reported, without walking the
+    /// whole tree: a file is ingested when its size, mtime or inode changed; a folder is walked; a
+    /// path that no longer exists marks the files at or under it missing (which queues their deletes).
+    /// `paths` are absolute and lie under `root`; `root` itself means the whole library.
+    public func refresh(root: String, paths: [String]) throws -> ScanSummary {
+        let start = MonotonicClock.seconds()
+        let absoluteRoot = try Self.resolve(root)
+        let library = try catalog.library(root: absoluteRoot)
+        let known = try catalog.files(libraryId: library.id!)
+        var summary = ScanSummary()
+        var seen: [String: WalkedFile] = [:]
+        var gonePrefixes: [String] = []
+        for path in Set(paths) {
+            guard let relative = Self.relative(path, under: absoluteRoot, original: root) else { continue }
+            var info = stat()
+            guard lstat(path, &info) == 0 else {
+                if errno == ENOENT { gonePrefixes.append(relative) } else {
+                    summary.failures.append(ScanFailure(path: path, code: "io", message: "stat: \(String(cString: strerror(errno)))"))
+                }
+                continue
+            }
+            switch info.st_mode & S_IFMT {
+            case S_IFDIR:
+                let walk = FolderWalker(
+                    root: path, includeHidden: configuration.includeHidden, ignoredNames: configuration.ignoredNames
+                ).walk()
+                summary.failures += walk.failures
+                gonePrefixes.append(relative)  // what the walk does not find under it is gone
+                for var entry in walk.files {
+                    entry.relativePath = relative.isEmpty ? entry.relativePath : relative + "/" + entry.relativePath
+                    seen[entry.relativePath] = entry
+                }
+            case S_IFREG:
+                let name = (path as NSString).lastPathComponent
+                if configuration.ignoredNames.contains(where: { fnmatch($0, name, 0) == 0 }) { continue }
+                seen[relative] = WalkedFile(
+                    relativePath: relative, absolutePath: path, size: Int64(info.st_size),
+                    mtimeNs: Int64(info.st_mtim.tv_sec) * 1_000_000_000 + Int64(info.st_mtim.tv_nsec),
+                    inode: Int64(bitPattern: UInt64(info.st_ino)))
+            default:
+                gonePrefixes.append(relative)  // a file replaced by a link or a device is no longer a photo
+            }
+        }
+        summary.filesSeen = seen.count
+        var jobs: [IngestJob] = []
+        var unchanged: [Int64] = []
+        for entry in seen.values.sorted(by: { $0.relativePath < $1.relativePath }) {
+            if let old = known[entry.relativePath], old.state == "present", old.sha256 != nil, old.size == entry.size,
+                old.mtimeNs == entry.mtimeNs, old.inode == entry.inode
+            {
+                unchanged.append(old.id!)
+            } else {
+                jobs.append(IngestJob(library: library, entry: entry))
+            }
+        }
+        summary.unchanged = unchanged.count
+        try catalog.markSeen(fileIds: unchanged, at: Timestamp.now())
+        let gone = known.values.filter { file in
+            file.state == "present" && seen[file.path] == nil
+                && gonePrefixes.contains { $0.isEmpty || file.path == $0 || file.path.hasPrefix($0 + "/") }
+        }.map(\.path)
+        summary.missing = gone.count
+        try catalog.markMissing(libraryId: library.id!, paths: gone)
+        Self.tally(runWorkers(jobs, progress: { _ in }), into: &summary)
+        summary.seconds = MonotonicClock.seconds() - start
+        return summary
+    }
+
+    /// `path` relative to the library root ("" for the root), accepting paths spelled with the root
+    /// as configured or as resolved (symlinked roots); nil for a path outside the library.
+    static func relative(_ path: String, under resolvedRoot: String, original: String) -> String? {
+        for root in [resolvedRoot, original] {
+            let trimmed = root.hasSuffix("/") ? String(root.dropLast()) : root
+            if path == trimmed { return "" }
+            if path.hasPrefix(trimmed + "/") { return String(path.dropFirst(trimmed.count + 1)) }
+        }
+        return nil
+    }
+}

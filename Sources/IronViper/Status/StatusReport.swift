@@ -1,0 +1,49 @@
+import Catalog
+import Foundation
+import Sync
+
+/// What `ironviper status` shows, gathered by a second process while the daemon runs: the daemon's
+/// own status file (its state, storage, watch fallbacks), and the catalog read directly (files per
+/// library, the outbox: depth, bytes pending, last success, parked operations with their errors).
+public struct StatusReport: Codable, Sendable {
+    public struct Library: Codable, Sendable {
+        public var name: String
+        public var path: String
+        public var files: LibraryCounts
+        public var unwatchedFolders: [String]
+    }
+
+    /// Whether a daemon holds the state directory's lock right now.
+    public var running: Bool
+    public var pid: Int32?
+    public var state: String?
+    public var startedAt: Date?
+    public var storage: String?
+    public var stateDirectory: String
+    public var libraries: [Library]
+    public var outbox: SyncStatus
+    public var lastScanAt: Date?
+    public var lastError: String?
+
+    public static func gather(configuration: DaemonConfiguration, stateDirectory: String) throws -> StatusReport {
+        let holder = DaemonLock.holder(stateDirectory: stateDirectory)
+        let snapshot = DaemonSnapshot.read(stateDirectory: stateDirectory)
+        let catalogPath = DataLocation(directory: stateDirectory).catalogPath
+        guard FileManager.default.fileExists(atPath: catalogPath) else {
+            throw DaemonError("no catalog at \(catalogPath): the daemon has not run with this configuration yet")
+        }
+        let catalog = try Catalog(path: catalogPath)
+        let counts = try catalog.libraryCounts()
+        let outbox = try SyncStatus.read(from: catalog)
+        let libraries = configuration.libraries.map { library in
+            Library(
+                name: library.name, path: library.path, files: counts[library.name] ?? LibraryCounts(),
+                unwatchedFolders: snapshot?.libraries.first { $0.name == library.name }?.unwatchedFolders ?? [])
+        }
+        return StatusReport(
+            running: holder != nil, pid: holder, state: holder != nil ? snapshot?.state : "not running",
+            startedAt: holder != nil ? snapshot?.startedAt : nil, storage: snapshot?.storage,
+            stateDirectory: stateDirectory, libraries: libraries, outbox: outbox, lastScanAt: snapshot?.lastScanAt,
+            lastError: snapshot?.lastError)
+    }
+}

@@ -1,0 +1,15 @@
+import Foundation
+import IronViper
+import Logging
+
+/// Only the executable bootstraps logging; every library takes a Logger. The daemon logs its
+/// progress (info); the one-shot commands only what went wrong. IRONVIPER_LOG_LEVEL overrides both.
+enum LoggingSetup {
+    static func bootstrap(arguments: [String] = CommandLine.arguments) {
+        let isDaemon = arguments.dropFirst().first == "run"
+        let level =
+            ProcessInfo.processInfo.environment["IRONVIPER_LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:))
+            ?? (isDaemon ? .info : .warning)
+        LoggingSystem.bootstrap { label in JournalLogHandler(label: label, level: level) }
+    }
+}

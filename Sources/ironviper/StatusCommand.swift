@@ -1,0 +1,43 @@
+import ArgumentParser
+import Foundation
+import IronViper
+
+/// `ironviper status`: what the daemon is doing, from a second process.
+struct StatusCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "status", abstract: "Show libraries, files, the outbox and parked errors of the daemon.")
+
+    @OptionGroup var options: DaemonOptions
+
+    @Flag(help: "Print JSON.")
+    var json = false
+
+    func run() throws {
+        let configuration = try options.load()
+        let report = try StatusReport.gather(configuration: configuration, stateDirectory: options.stateDirectory(configuration))
+        if json {
+            try JSONOutput.print(report)
+            return
+        }
+        print(report.running ? "ironviper: \(report.state ?? "running") (pid \(report.pid ?? 0))" : "ironviper: not running")
+        if let storage = report.storage { print("storage:   \(storage)") }
+        print("state:     \(report.stateDirectory)")
+        for library in report.libraries {
+            let files = library.files
+            print("library \(library.name) (\(library.path)): \(files.present) files, \(Format.bytes(files.bytes))"
+                + (files.missing > 0 ? ", \(files.missing) deleted" : "") + (files.errors > 0 ? ", \(files.errors) with errors" : ""))
+            for folder in library.unwatchedFolders { print("  not watched (inotify limit), rescanned periodically: \(folder)") }
+        }
+        let outbox = report.outbox
+        let pending = outbox.pending.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }.joined(separator: ", ")
+        print("outbox:    \(outbox.depth) pending\(pending.isEmpty ? "" : " (\(pending))"), \(Format.bytes(outbox.bytesPending)) to upload, \(outbox.done) done")
+        print("last sync: \(outbox.lastSuccess ?? "never")")
+        if !outbox.parked.isEmpty {
+            print("parked (retried by `ironviper sync`):")
+            for row in outbox.parked {
+                print("  \(row.kind) \(row.path ?? row.target): \(row.lastError ?? "no error recorded") (\(row.attempts) attempts)")
+            }
+        }
+        if let error = report.lastError { print("last error: \(error)") }
+    }
+}

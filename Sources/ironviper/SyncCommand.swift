@@ -1,0 +1,77 @@
+import ArgumentParser
+import Catalog
+import Foundation
+import IronViper
+import Logging
+import Sync
+
+/// `ironviper sync [--wait]`: work the outbox now. With a daemon running it is asked to (SIGUSR1:
+/// parked operations retried, outbox worked at once); without one this process drains the outbox itself.
+struct SyncCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "sync", abstract: "Retry parked operations and sync the outbox now.")
+
+    @OptionGroup var options: DaemonOptions
+
+    @Flag(help: "Wait until the outbox is empty (or only parked operations remain) and report.")
+    var wait = false
+
+    @Option(help: "With --wait, give up after this many seconds.")
+    var timeout: Double = 3600
+
+    func run() async throws {
+        let configuration = try options.load()
+        let stateDirectory = options.stateDirectory(configuration)
+        let catalogPath = DataLocation(directory: stateDirectory).catalogPath
+        if let pid = DaemonLock.holder(stateDirectory: stateDirectory) {
+            guard kill(pid, SIGUSR1) == 0 else {
+                throw ValidationError("cannot signal the daemon (pid \(pid)): \(String(cString: strerror(errno)))")
+            }
+            print("asked the daemon (pid \(pid)) to sync")
+            guard wait else { return }
+            let catalog = try Catalog(path: catalogPath)
+            let deadline = Date().addingTimeInterval(timeout)
+            // The signal reaches the daemon asynchronously: give it a moment before the first look.
+            try await Task.sleep(for: .milliseconds(500))
+            while true {
+                let status = try SyncStatus.read(from: catalog)
+                if status.depth == 0 { return report(status) }
+                guard Date() < deadline else {
+                    report(status)
+                    throw ExitCode(2)
+                }
+                try await Task.sleep(for: .milliseconds(250))
+            }
+        }
+        // No daemon: drain here, with the same storage the daemon would use.
+        let logger = Logger(label: "ironviper.sync")
+        let catalog = try Catalog(path: catalogPath)
+        let storage = try await StorageBackend.start(configuration: configuration, stateDirectory: stateDirectory, logger: logger)
+        var options = SyncOptions(previewsRoot: DataLocation(directory: stateDirectory).previewsPath)
+        options.concurrency = configuration.sync.concurrency
+        options.maxAttempts = configuration.sync.maxAttempts
+        options.bandwidthLimit = configuration.sync.bandwidthLimit
+        options.masterTier = .init(rawValue: configuration.storage.accessTier) ?? .cool
+        options.deletes = configuration.storage.deletes == .mirror ? .mirror : .keep
+        options.mirrorRetention = .seconds(configuration.storage.retentionDays * 86_400)
+        let engine = SyncEngine(catalog: catalog, storage: storage.client, options: options, logger: logger)
+        let status: SyncStatus
+        do {
+            try engine.retryParked()
+            status = try await engine.drain()
+        } catch {
+            await storage.shutdown()
+            throw error
+        }
+        await storage.shutdown()
+        report(status)
+        if !status.parked.isEmpty { throw ExitCode(2) }
+    }
+
+    private func report(_ status: SyncStatus) {
+        print("outbox: \(status.depth) pending, \(status.done) done, \(status.parked.count) parked; last success \(status.lastSuccess ?? "never")")
+        for row in status.parked {
+            print("  parked \(row.kind) \(row.path ?? row.target): \(row.lastError ?? "")")
+        }
+    }
+}
