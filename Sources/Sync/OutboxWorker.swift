@@ -112,24 +112,29 @@ struct OutboxWorker: Sendable {
         try await storage.queues.put(queue: row.target, text: message.json())
     }
 
-    /// An absolute path of a present file holding `sha256` whose size on disk still matches
-    /// (the preferred file first); nil when none is left.
+    /// An absolute path of a present file holding `sha256` whose size and mtime on disk still match
+    /// the catalog (the preferred file first); nil when none is left. A file changed since its
+    /// ingest is not sent under the old content's name: the watcher re-ingests it as new content.
     func localCopy(sha256: String, size: Int64, preferring fileId: Int64?) throws -> String? {
         let candidates = try catalog.read { db in
             try Row.fetchAll(
                 db,
                 sql: """
-                    SELECT libraries.root AS root, files.path AS path FROM files
+                    SELECT libraries.root AS root, files.path AS path, files.mtime_ns AS mtime FROM files
                     JOIN libraries ON libraries.id = files.library_id
                     WHERE files.sha256 = ? AND files.state = 'present'
                     ORDER BY files.id = ? DESC, files.id
                     """,
                 arguments: [sha256, fileId]
-            ).map { (String($0["root"]) ?? "") + "/" + (String($0["path"]) ?? "") }
+            ).map { row -> (String, Int64) in
+                ((String(row["root"]) ?? "") + "/" + (String(row["path"]) ?? ""), row["mtime"] as Int64? ?? 0)
+            }
         }
-        for path in candidates {
+        for (path, mtime) in candidates {
             var info = stat()
-            if stat(path, &info) == 0, Int64(info.st_size) == size { return path }
+            guard stat(path, &info) == 0 else { continue }
+            let onDisk = Int64(info.st_mtim.tv_sec) * 1_000_000_000 + Int64(info.st_mtim.tv_nsec)
+            if Int64(info.st_size) == size, onDisk == mtime { return path }
         }
         return nil
     }
