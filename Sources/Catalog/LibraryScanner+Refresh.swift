@@ -5,7 +5,11 @@ extension LibraryScanner {
     /// whole tree: a file is ingested when its size, mtime or inode changed; a folder is walked; a
     /// path that no longer exists marks the files at or under it missing (which queues their deletes).
     /// `paths` are absolute and lie under `root`; `root` itself means the whole library.
-    public func refresh(root: String, paths: [String]) throws -> ScanSummary {
+    /// `progress` is called from worker threads after each file is recorded (the daemon wakes its sync
+    /// engine there, so a master starts uploading while the rest of the batch is still being read).
+    public func refresh(
+        root: String, paths: [String], progress: @escaping @Sendable (ScanProgress) -> Void = { _ in }
+    ) throws -> ScanSummary {
         let start = MonotonicClock.seconds()
         let absoluteRoot = try Self.resolve(root)
         let library = try catalog.library(root: absoluteRoot)
@@ -64,7 +68,7 @@ extension LibraryScanner {
         }.map(\.path)
         summary.missing = gone.count
         try catalog.markMissing(libraryId: library.id!, paths: gone)
-        Self.tally(runWorkers(jobs, progress: { _ in }), into: &summary)
+        Self.tally(runWorkers(jobs, progress: progress), into: &summary)
         summary.seconds = MonotonicClock.seconds() - start
         return summary
     }

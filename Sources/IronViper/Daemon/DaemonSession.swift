@@ -112,7 +112,7 @@ final class DaemonSession: Sendable {
             tick.finish()
         }
         defer { collector.cancel() }
-        await reconcile(paths: configuration.libraries.map(\.path), scanner: scanner, reason: "start")
+        await reconcile(paths: configuration.libraries.map(\.path), scanner: scanner, engine: engine, reason: "start")
         engine.notify()
         notify { try $0.status("watching \(self.configuration.libraries.count) libraries") }
         for await _ in ticks {
@@ -122,7 +122,7 @@ final class DaemonSession: Sendable {
                 return events
             }
             guard !events.isEmpty else { continue }
-            await reconcile(paths: paths(for: events), scanner: scanner, reason: "changes")
+            await reconcile(paths: paths(for: events), scanner: scanner, engine: engine, reason: "changes")
             engine.notify()
         }
     }
@@ -161,14 +161,14 @@ final class DaemonSession: Sendable {
     }
 
     /// Ingests `paths` library by library on a thread of its own (hashing and MagickWand block).
-    private func reconcile(paths: [String], scanner: LibraryScanner, reason: String) async {
+    private func reconcile(paths: [String], scanner: LibraryScanner, engine: SyncEngine, reason: String) async {
         for library in configuration.libraries {
             let mine = paths.filter { Self.contains(library.path, $0) }
             guard !mine.isEmpty else { continue }
             let root = library.path
             do {
                 let summary = try await BlockingWork.run("ironviper-ingest") {
-                    try scanner.refresh(root: root, paths: mine)
+                    try scanner.refresh(root: root, paths: mine) { _ in engine.notify() }
                 }
                 for failure in summary.failures {
                     logger.warning("cannot ingest", metadata: ["path": "\(failure.path)", "code": "\(failure.code)", "error": "\(failure.message)"])
