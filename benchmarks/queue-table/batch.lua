@@ -6,20 +6,12 @@ local sas = os.getenv("SAS")
 local tablename = os.getenv("TABLE") .. "batch"
 local total = tonumber(os.getenv("TOTAL") or "100000")
 local threads = tonumber(os.getenv("THREADS") or "2")
-local counter = 0
-
-function setup(thread)
-  thread:set("id", counter)
-  counter = counter + 1
-end
+dofile(debug.getinfo(1, "S").source:sub(2):match("(.*/)") .. "threads.lua")
 
 function init(args)
-  local batches = math.floor(total / 100)
-  share = math.floor(batches / threads)
-  if id == threads - 1 then share = batches - share * (threads - 1) end
+  share = thread_share(math.floor(total / 100), threads)
   sent, ok, failed = 0, 0, 0
-  -- wrk calls request() once on thread 0 to check it, and never sends that request.
-  limit = share + (id == 0 and 1 or 0)
+  limit = share + probe_calls()
 end
 
 function request()
@@ -46,19 +38,8 @@ function request()
     table.concat(parts))
 end
 
--- Tells run.sh this thread is finished (wrk itself only exits at its -d deadline or on SIGINT).
-local function finish()
-  if finished then return end
-  finished = true
-  local clock = io.popen("date +%s.%N"):read("*l")
-  local file = io.open(os.getenv("DONE_DIR") .. "/thread-" .. tostring(id), "w")
-  file:write(clock, " ", tostring(failed), "\n")
-  file:close()
-  wrk.thread:stop()
-end
-
 function response(status, headers, body)
   if status == 202 and not body:find("odata.error", 1, true) then ok = ok + 1
   elseif status ~= 404 then failed = failed + 1 end
-  if ok + failed >= share then finish() end
+  if ok + failed >= share then finish(failed) end
 end

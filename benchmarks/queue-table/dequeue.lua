@@ -6,19 +6,13 @@
 -- Environment: SAS, QUEUE.
 local sas = os.getenv("SAS")
 local queue = os.getenv("QUEUE")
-local counter = 0
-
-function setup(thread)
-  thread:set("id", counter)
-  counter = counter + 1
-end
+dofile(debug.getinfo(1, "S").source:sub(2):match("(.*/)") .. "threads.lua")
 
 function init(args)
   pending, drained, issued, deleted, failed = {}, false, 0, 0, 0
   gets, answered = 0, 0
-  -- wrk calls thread 0's request() once before any connection opens, to check the script; that
-  -- probe is never sent, so it must not count as a Get in flight.
-  probe = (id == 0)
+  -- wrk's probe (see threads.lua) is never sent, so it must not count as a Get in flight.
+  probe = probe_calls() == 1
 end
 
 local function encode(s)
@@ -40,17 +34,6 @@ function request()
     {["x-ms-version"] = "2021-12-02"})
 end
 
--- Tells run.sh this thread is finished (wrk itself only exits at its -d deadline or on SIGINT).
-local function finish()
-  if finished then return end
-  finished = true
-  local clock = io.popen("date +%s.%N"):read("*l")
-  local file = io.open(os.getenv("DONE_DIR") .. "/thread-" .. tostring(id or math.random(1e9)), "w")
-  file:write(clock, " ", tostring(failed), "\n")
-  file:close()
-  wrk.thread:stop()
-end
-
 function response(status, headers, body)
   if body and body:find("<QueueMessagesList", 1, true) then
     answered = answered + 1
@@ -67,5 +50,5 @@ function response(status, headers, body)
   else
     failed = failed + 1
   end
-  if drained and #pending == 0 and answered + failed >= gets and deleted + failed >= issued then finish() end
+  if drained and #pending == 0 and answered + failed >= gets and deleted + failed >= issued then finish(failed) end
 end

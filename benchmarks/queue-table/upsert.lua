@@ -7,19 +7,12 @@ local tablename = os.getenv("TABLE")
 local total = tonumber(os.getenv("TOTAL") or "100000")
 local threads = tonumber(os.getenv("THREADS") or "2")
 local partitions = tonumber(os.getenv("PARTITIONS") or "100")
-local counter = 0
-
-function setup(thread)
-  thread:set("id", counter)
-  counter = counter + 1
-end
+dofile(debug.getinfo(1, "S").source:sub(2):match("(.*/)") .. "threads.lua")
 
 function init(args)
-  share = math.floor(total / threads)
-  if id == threads - 1 then share = total - share * (threads - 1) end
+  share = thread_share(total, threads)
   sent, ok, failed = 0, 0, 0
-  -- wrk calls request() once on thread 0 to check it, and never sends that request.
-  limit = share + (id == 0 and 1 or 0)
+  limit = share + probe_calls()
   headers = {["Content-Type"] = "application/json", ["Accept"] = "application/json;odata=nometadata",
              ["x-ms-version"] = "2019-02-02", ["DataServiceVersion"] = "3.0"}
 end
@@ -40,18 +33,7 @@ function request()
     "',RowKey='" .. rk .. "')?" .. sas, headers, body)
 end
 
--- Tells run.sh this thread is finished (wrk itself only exits at its -d deadline or on SIGINT).
-local function finish()
-  if finished then return end
-  finished = true
-  local clock = io.popen("date +%s.%N"):read("*l")
-  local file = io.open(os.getenv("DONE_DIR") .. "/thread-" .. tostring(id or math.random(1e9)), "w")
-  file:write(clock, " ", tostring(failed), "\n")
-  file:close()
-  wrk.thread:stop()
-end
-
 function response(status, headers, body)
   if status == 204 then ok = ok + 1 elseif status ~= 404 then failed = failed + 1 end
-  if ok + failed >= share then finish() end
+  if ok + failed >= share then finish(failed) end
 end
