@@ -47,13 +47,7 @@ struct SyncCommand: AsyncParsableCommand {
         let logger = Logger(label: "ironviper.sync")
         let catalog = try Catalog(path: catalogPath)
         let storage = try await StorageBackend.start(configuration: configuration, stateDirectory: stateDirectory, logger: logger)
-        var options = SyncOptions(previewsRoot: DataLocation(directory: stateDirectory).previewsPath)
-        options.concurrency = configuration.sync.concurrency
-        options.maxAttempts = configuration.sync.maxAttempts
-        options.bandwidthLimit = configuration.sync.bandwidthLimit
-        options.masterTier = .init(rawValue: configuration.storage.accessTier) ?? .cool
-        options.deletes = configuration.storage.deletes == .mirror ? .mirror : .keep
-        options.mirrorRetention = .seconds(configuration.storage.retentionDays * 86_400)
+        let options = configuration.syncOptions(previewsRoot: DataLocation(directory: stateDirectory).previewsPath)
         let engine = SyncEngine(catalog: catalog, storage: storage.client, options: options, logger: logger)
         let status: SyncStatus
         do {

@@ -57,7 +57,9 @@ final class DaemonSession: Sendable {
         } catch {
             throw DaemonError("cannot watch the libraries: \(error)")
         }
-        let engine = SyncEngine(catalog: catalog, storage: storage.client, options: syncOptions, logger: logger)
+        let engine = SyncEngine(
+            catalog: catalog, storage: storage.client, options: configuration.syncOptions(previewsRoot: previews.root),
+            logger: logger)
         let scanner = LibraryScanner(catalog: catalog, previews: previews, configuration: scanConfiguration, logger: logger)
         update { $0.state = "running" }
         notify { try $0.ready(status: "watching \(self.configuration.libraries.count) libraries; reconciling") }
@@ -267,16 +269,5 @@ final class DaemonSession: Sendable {
         var scan = ScanConfiguration()
         scan.ignoredNames = configuration.watch.ignore
         return scan
-    }
-
-    private var syncOptions: SyncOptions {
-        var options = SyncOptions(previewsRoot: previews.root)
-        options.concurrency = configuration.sync.concurrency
-        options.maxAttempts = configuration.sync.maxAttempts
-        options.bandwidthLimit = configuration.sync.bandwidthLimit
-        options.masterTier = AccessTier(rawValue: configuration.storage.accessTier) ?? .cool
-        options.deletes = configuration.storage.deletes == .mirror ? .mirror : .keep
-        options.mirrorRetention = .seconds(configuration.storage.retentionDays * 86_400)
-        return options
     }
 }
