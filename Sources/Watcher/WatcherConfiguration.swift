@@ -19,7 +19,7 @@ public struct WatcherConfiguration: Sendable {
 
     /// Temporary files of editors, browsers, office suites and ironviper itself.
     public static let defaultIgnoredNames = [
-        "*.tmp", ".~*", "*.part", "*.swp", "~$*", ".DS_Store", ".ironviper*", "*.crdownload",
+        "*.tmp", ".~*", "*.part", "*.partial", "*.crdownload", "*.swp", "~$*", ".DS_Store", ".ironviper*",
     ]
 
     /// The defaults.

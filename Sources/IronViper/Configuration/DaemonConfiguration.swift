@@ -1,4 +1,5 @@
 import Foundation
+import Watcher
 
 /// Everything `ironviper run` needs to know, read from `config.toml` (see `DaemonConfiguration+TOML`).
 /// Every field has a default except the libraries: a configuration that names no folder is refused,
@@ -42,15 +43,11 @@ public struct DaemonConfiguration: Sendable, Equatable {
         /// How long a file must be quiet after its last write before it is ingested.
         public var settleSeconds: Double = 1.0
         /// Names (fnmatch globs) never ingested: partial downloads, editor and office temporaries.
-        public var ignore: [String] = Self.defaultIgnore
+        public var ignore: [String] = WatcherConfiguration.defaultIgnoredNames
         /// How often folders that could not be watched (inotify limit reached) are rescanned.
         public var rescanMinutes: Double = 10
 
         public init() {}
-
-        public static let defaultIgnore = [
-            "*.tmp", ".~*", "*.part", "*.partial", "*.crdownload", "*.swp", "~$*", ".DS_Store", ".ironviper*",
-        ]
     }
 
     public struct Sync: Sendable, Equatable {
