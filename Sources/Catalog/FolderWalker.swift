@@ -7,6 +7,15 @@ struct WalkedFile: Sendable {
     var size: Int64
     var mtimeNs: Int64
     var inode: Int64
+
+    /// The facts the catalog compares, from an `lstat` of the file.
+    init(relativePath: String, absolutePath: String, info: stat) {
+        self.relativePath = relativePath
+        self.absolutePath = absolutePath
+        size = Int64(info.st_size)
+        mtimeNs = Int64(info.st_mtim.tv_sec) * 1_000_000_000 + Int64(info.st_mtim.tv_nsec)
+        inode = Int64(bitPattern: UInt64(info.st_ino))
+    }
 }
 
 /// Lists the regular files under a root with `opendir`/`lstat`: symbolic links are not followed (no
@@ -49,11 +58,7 @@ struct FolderWalker {
                 case S_IFDIR: pending.append(relative)
                 case S_IFREG:
                     if ignoredNames.contains(where: { fnmatch($0, name, 0) == 0 }) { continue }
-                    files.append(
-                        WalkedFile(
-                            relativePath: relative, absolutePath: absolute, size: Int64(info.st_size),
-                            mtimeNs: Int64(info.st_mtim.tv_sec) * 1_000_000_000 + Int64(info.st_mtim.tv_nsec),
-                            inode: Int64(bitPattern: UInt64(info.st_ino))))
+                    files.append(WalkedFile(relativePath: relative, absolutePath: absolute, info: info))
                 default: continue  // links, sockets, devices: not photos
                 }
             }

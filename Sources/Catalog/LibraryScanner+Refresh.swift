@@ -40,26 +40,14 @@ extension LibraryScanner {
             case S_IFREG:
                 let name = (path as NSString).lastPathComponent
                 if configuration.ignoredNames.contains(where: { fnmatch($0, name, 0) == 0 }) { continue }
-                seen[relative] = WalkedFile(
-                    relativePath: relative, absolutePath: path, size: Int64(info.st_size),
-                    mtimeNs: Int64(info.st_mtim.tv_sec) * 1_000_000_000 + Int64(info.st_mtim.tv_nsec),
-                    inode: Int64(bitPattern: UInt64(info.st_ino)))
+                seen[relative] = WalkedFile(relativePath: relative, absolutePath: path, info: info)
             default:
                 gonePrefixes.append(relative)  // a file replaced by a link or a device is no longer a photo
             }
         }
         summary.filesSeen = seen.count
-        var jobs: [IngestJob] = []
-        var unchanged: [Int64] = []
-        for entry in seen.values.sorted(by: { $0.relativePath < $1.relativePath }) {
-            if let old = known[entry.relativePath], old.state == "present", old.sha256 != nil, old.size == entry.size,
-                old.mtimeNs == entry.mtimeNs, old.inode == entry.inode
-            {
-                unchanged.append(old.id!)
-            } else {
-                jobs.append(IngestJob(library: library, entry: entry))
-            }
-        }
+        let (jobs, unchanged) = Self.partition(
+            seen.values.sorted(by: { $0.relativePath < $1.relativePath }), known: known, library: library)
         summary.unchanged = unchanged.count
         try catalog.markSeen(fileIds: unchanged, at: Timestamp.now())
         let gone = known.values.filter { file in

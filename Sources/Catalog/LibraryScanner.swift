@@ -39,16 +39,8 @@ public final class LibraryScanner: Sendable {
             ).walk()
             summary.filesSeen += walk.files.count
             summary.failures += walk.failures
-            var unchanged: [Int64] = []
-            for entry in walk.files {
-                if let old = known[entry.relativePath], old.sha256 != nil, old.size == entry.size,
-                    old.mtimeNs == entry.mtimeNs, old.inode == entry.inode
-                {
-                    unchanged.append(old.id!)
-                } else {
-                    jobs.append(IngestJob(library: library, entry: entry))
-                }
-            }
+            let (changed, unchanged) = Self.partition(walk.files, known: known, library: library)
+            jobs += changed
             summary.unchanged += unchanged.count
             try catalog.markSeen(fileIds: unchanged, at: Timestamp.now())
             let seen = Set(walk.files.map(\.relativePath))
@@ -60,6 +52,25 @@ public final class LibraryScanner: Sendable {
         Self.tally(results, into: &summary)
         summary.seconds = MonotonicClock.seconds() - start
         return summary
+    }
+
+    /// Files to ingest, and the ids of those unchanged since they were cataloged (same size, mtime and
+    /// inode): those are only marked seen, which also undeletes one that came back.
+    static func partition(_ entries: [WalkedFile], known: [String: FileRecord], library: LibraryRecord)
+        -> (jobs: [IngestJob], unchanged: [Int64])
+    {
+        var jobs: [IngestJob] = []
+        var unchanged: [Int64] = []
+        for entry in entries {
+            if let old = known[entry.relativePath], old.sha256 != nil, old.size == entry.size,
+                old.mtimeNs == entry.mtimeNs, old.inode == entry.inode
+            {
+                unchanged.append(old.id!)
+            } else {
+                jobs.append(IngestJob(library: library, entry: entry))
+            }
+        }
+        return (jobs, unchanged)
     }
 
     static func tally(_ results: [IngestResult], into summary: inout ScanSummary) {
