@@ -169,20 +169,16 @@ private struct TableReader {
             if libraries.contains(where: { $0.name == library.name }) {
                 throw ConfigurationError(key: "\(path).name", "\"\(name)\" is used by two libraries")
             }
-            if let other = libraries.first(where: { Self.overlaps($0.path, library.path) }) {
+            if let other = libraries.first(where: { $0.contains(library.path) || library.contains($0.path) }) {
                 throw ConfigurationError(key: "\(path).path", "\(library.path) overlaps library \"\(other.name)\" (\(other.path))")
             }
+            // One folder inside the other would ingest the same files twice under two names (checked above).
             libraries.append(library)
         }
         guard !libraries.isEmpty else {
             throw ConfigurationError(key: "library", "no library is configured: add a [[library]] with a name and a path")
         }
         return libraries
-    }
-
-    /// One folder inside the other would ingest the same files twice under two names.
-    static func overlaps(_ a: String, _ b: String) -> Bool {
-        a == b || a.hasPrefix(b.hasSuffix("/") ? b : b + "/") || b.hasPrefix(a.hasSuffix("/") ? a : a + "/")
     }
 
     func finish() throws {

@@ -15,6 +15,11 @@ public struct DaemonConfiguration: Sendable, Equatable {
             self.name = name
             self.path = path
         }
+
+        /// Whether `other` is this library's folder or lies under it.
+        public func contains(_ other: String) -> Bool {
+            other == path || other.hasPrefix(path.hasSuffix("/") ? path : path + "/")
+        }
     }
 
     /// What a local delete does in the cloud.

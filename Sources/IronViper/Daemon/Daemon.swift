@@ -33,7 +33,7 @@ public struct Daemon: Service {
             metadata: ["config": "\(configurationPath)", "state": "\(stateDirectory)", "storage": "\(storage.summary)"])
         var snapshot = DaemonSnapshot(
             pid: getpid(), startedAt: Date(), state: "starting", storage: storage.summary,
-            libraries: configuration.libraries.map { .init(name: $0.name, path: $0.path) })
+            libraries: configuration.libraries.map(DaemonSnapshot.Library.init))
         do {
             sessions: while true {
                 let session = DaemonSession(
@@ -63,7 +63,7 @@ public struct Daemon: Service {
                     }
                     configuration = fresh
                     snapshot.lastError = nil
-                    snapshot.libraries = fresh.libraries.map { .init(name: $0.name, path: $0.path) }
+                    snapshot.libraries = fresh.libraries.map(DaemonSnapshot.Library.init)
                     snapshot.state = "reloading"
                 }
             }

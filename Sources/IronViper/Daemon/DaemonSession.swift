@@ -140,13 +140,12 @@ final class DaemonSession: Sendable {
             case .moved(let from, let to, _): paths += [usable(from), usable(to)]
             case .rescan(let directory, let reason):
                 logger.warning("rescanning", metadata: ["folder": "\(directory)", "reason": "\(reason.rawValue)"])
-                if reason == .unwatched {
+                if reason == .unwatched, let library = configuration.libraries.first(where: { $0.contains(directory.string) }) {
                     update { snapshot in
-                        for index in snapshot.libraries.indices where Self.contains(snapshot.libraries[index].path, directory.string)
-                            && !snapshot.libraries[index].unwatchedFolders.contains(directory.string)
-                        {
-                            snapshot.libraries[index].unwatchedFolders.append(directory.string)
-                        }
+                        guard let index = snapshot.libraries.firstIndex(where: { $0.name == library.name }),
+                            !snapshot.libraries[index].unwatchedFolders.contains(directory.string)
+                        else { return }
+                        snapshot.libraries[index].unwatchedFolders.append(directory.string)
                     }
                 }
                 paths.append(usable(directory))
@@ -165,7 +164,7 @@ final class DaemonSession: Sendable {
     /// Ingests `paths` library by library on a thread of its own (hashing and MagickWand block).
     private func reconcile(paths: [String], scanner: LibraryScanner, engine: SyncEngine, reason: String) async {
         for library in configuration.libraries {
-            let mine = paths.filter { Self.contains(library.path, $0) }
+            let mine = paths.filter { library.contains($0) }
             guard !mine.isEmpty else { continue }
             let root = library.path
             do {
@@ -192,10 +191,6 @@ final class DaemonSession: Sendable {
                 update { $0.lastError = "\(library.name): \(error)" }
             }
         }
-    }
-
-    static func contains(_ root: String, _ path: String) -> Bool {
-        path == root || path.hasPrefix(root.hasSuffix("/") ? root : root + "/")
     }
 
     // MARK: systemd, signals, status

@@ -15,6 +15,11 @@ public struct DaemonSnapshot: Codable, Sendable, Equatable {
             self.path = path
             self.unwatchedFolders = unwatchedFolders
         }
+
+        /// A configured library, before anything about its watches is known.
+        public init(_ library: DaemonConfiguration.Library) {
+            self.init(name: library.name, path: library.path)
+        }
     }
 
     public var pid: Int32
