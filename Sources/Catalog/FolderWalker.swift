@@ -20,7 +20,8 @@ struct WalkedFile: Sendable {
 
 /// Lists the regular files under a root with `opendir`/`lstat`: symbolic links are not followed (no
 /// loops, no escaping the root), unreadable folders become recorded failures, and any byte sequence
-/// the kernel allows in a name (newlines, invalid UTF-8) is handled.
+/// the kernel allows in a name is handled: newlines and odd characters are kept, a name that is not
+/// UTF-8 is a recorded failure.
 struct FolderWalker {
     var root: String
     var includeHidden: Bool
@@ -41,10 +42,19 @@ struct FolderWalker {
             }
             defer { closedir(handle) }
             while let entry = readdir(handle) {
-                let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
-                    String(decoding: raw.prefix(while: { $0 != 0 }), as: UTF8.self)
-                }
+                let bytes = withUnsafeBytes(of: entry.pointee.d_name) { raw in Array(raw.prefix(while: { $0 != 0 })) }
+                let name = String(decoding: bytes, as: UTF8.self)
                 if name == "." || name == ".." { continue }
+                // Table keys and blob metadata are Unicode: a name that is not UTF-8 cannot be named in
+                // the cloud (and its repaired spelling would not open), so it is reported, not guessed.
+                guard String(validating: bytes, as: UTF8.self) != nil else {
+                    let folderPath = relativeFolder.isEmpty ? root : root + "/" + relativeFolder
+                    failures.append(
+                        ScanFailure(
+                            path: folderPath + "/" + name, code: "badName",
+                            message: "name is not valid UTF-8 (bytes \(bytes.map { String(format: "%02x", $0) }.joined())): rename it to back it up"))
+                    continue
+                }
                 if !includeHidden && name.hasPrefix(".") { continue }
                 let relative = relativeFolder.isEmpty ? name : relativeFolder + "/" + name
                 let absolute = root + "/" + relative
