@@ -28,9 +28,23 @@ struct FolderWalker {
     /// fnmatch globs of file names to skip.
     var ignoredNames: [String] = []
 
-    func walk() -> (files: [WalkedFile], failures: [ScanFailure]) {
+    /// What a walk found: the files, what failed, and the folders (relative, "" for the root) and
+    /// entries that could not be looked at: their files are unknown, not gone.
+    struct Result {
         var files: [WalkedFile] = []
         var failures: [ScanFailure] = []
+        var unreadable: [String] = []
+
+        /// Whether `path` (relative) lies at or under something the walk could not look at.
+        func hides(_ path: String) -> Bool {
+            unreadable.contains { LibraryScanner.covers($0, path) }
+        }
+    }
+
+    func walk() -> Result {
+        var files: [WalkedFile] = []
+        var failures: [ScanFailure] = []
+        var unreadable: [String] = []
         var pending = [""]
         while let relativeFolder = pending.popLast() {
             let folder = relativeFolder.isEmpty ? root : root + "/" + relativeFolder
@@ -38,6 +52,7 @@ struct FolderWalker {
                 failures.append(
                     ScanFailure(
                         path: folder, code: "io", message: "cannot list folder: \(String(cString: strerror(errno)))"))
+                unreadable.append(relativeFolder)
                 continue
             }
             defer { closedir(handle) }
@@ -62,6 +77,7 @@ struct FolderWalker {
                 guard lstat(absolute, &info) == 0 else {
                     failures.append(
                         ScanFailure(path: absolute, code: "io", message: "stat: \(String(cString: strerror(errno)))"))
+                    unreadable.append(relative)
                     continue
                 }
                 switch info.st_mode & S_IFMT {
@@ -74,6 +90,6 @@ struct FolderWalker {
             }
         }
         files.sort { $0.relativePath < $1.relativePath }
-        return (files, failures)
+        return Result(files: files, failures: failures, unreadable: unreadable)
     }
 }

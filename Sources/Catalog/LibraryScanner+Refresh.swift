@@ -19,6 +19,7 @@ extension LibraryScanner {
         var gonePrefixes: [String] = []
         var scopes: [String] = []
         var unread: [ScanFailure] = []
+        var hidden: [String] = []  // …unless it lies under what could not be read: unknown, not gone
         var work = Array(Set(paths))
         while let path = work.popLast() {
             guard let relative = Self.relative(path, under: absoluteRoot, original: root) else { continue }
@@ -36,6 +37,7 @@ extension LibraryScanner {
                 }
                 if code == ENOENT { gonePrefixes.append(relative) } else {
                     unread.append(ScanFailure(path: path, code: "io", message: "stat: \(String(cString: strerror(code)))"))
+                    hidden.append(relative)
                 }
                 continue
             }
@@ -45,7 +47,8 @@ extension LibraryScanner {
                     root: path, includeHidden: configuration.includeHidden, ignoredNames: configuration.ignoredNames
                 ).walk()
                 unread += walk.failures
-                gonePrefixes.append(relative)  // what the walk does not find under it is gone
+                gonePrefixes.append(relative)  // what the walk does not find under it is gone…
+                hidden += walk.unreadable.map { $0.isEmpty ? relative : relative.isEmpty ? $0 : relative + "/" + $0 }
                 for var entry in walk.files {
                     entry.relativePath = relative.isEmpty ? entry.relativePath : relative + "/" + entry.relativePath
                     seen[entry.relativePath] = entry
@@ -65,7 +68,7 @@ extension LibraryScanner {
         try catalog.markSeen(fileIds: unchanged, at: Timestamp.now())
         let gone = known.values.filter { file in
             file.state == "present" && seen[file.path] == nil
-                && gonePrefixes.contains { $0.isEmpty || file.path == $0 || file.path.hasPrefix($0 + "/") }
+                && gonePrefixes.contains { Self.covers($0, file.path) } && !hidden.contains { Self.covers($0, file.path) }
         }.map(\.path)
         summary.missing = gone.count
         try catalog.markMissing(libraryId: library.id!, paths: gone)
@@ -83,6 +86,11 @@ extension LibraryScanner {
         try catalog.replaceReadProblems(libraryId: library.id!, root: absoluteRoot, scopes: scopes, failures: unread)
         summary.seconds = MonotonicClock.seconds() - start
         return summary
+    }
+
+    /// Whether relative `path` is `prefix` or lies under it ("" covers everything).
+    static func covers(_ prefix: String, _ path: String) -> Bool {
+        prefix.isEmpty || path == prefix || path.hasPrefix(prefix + "/")
     }
 
     /// `path` relative to the library root ("" for the root), accepting paths spelled with the root

@@ -46,7 +46,8 @@ public final class LibraryScanner: Sendable {
             summary.unchanged += unchanged.count
             try catalog.markSeen(fileIds: unchanged, at: Timestamp.now())
             let seen = Set(walk.files.map(\.relativePath))
-            let gone = known.values.filter { $0.state == "present" && !seen.contains($0.path) }.map(\.path)
+            let gone = known.values.filter { $0.state == "present" && !seen.contains($0.path) && !walk.hides($0.path) }
+                .map(\.path)
             summary.missing += gone.count
             try catalog.markMissing(libraryId: library.id!, paths: gone)
         }
