@@ -89,22 +89,59 @@ public final class SyncEngine: Sendable {
         try SyncStatus.read(from: catalog, now: options.clock())
     }
 
-    /// One pass: the rows due now, `concurrency` at a time. Returns how many were run.
+    /// One pass: rows due now, `concurrency` at a time, until none is due. A slot that frees up takes
+    /// the next due row at once (rows recorded meanwhile included), so one slow upload never holds the
+    /// others idle until a whole batch is done. Returns how many were run.
     func pass() async throws -> Int {
         let limit = max(1, options.concurrency)
-        let rows = try store.due(limit: limit * 4, excluding: busy.withLock { $0 })
-        guard !rows.isEmpty else { return 0 }
-        busy.withLock { $0.formUnion(rows.map(\.id)) }
-        await withTaskGroup(of: Void.self) { group in
-            var next = rows.makeIterator()
-            for _ in 0..<min(limit, rows.count) {
-                if let row = next.next() { group.addTask { await self.execute(row) } }
-            }
-            while await group.next() != nil {
-                if let row = next.next() { group.addTask { await self.execute(row) } }
-            }
+        var queued: [OutboxRow] = []
+        var total = 0
+        /// More due rows, not already running; false when there are none.
+        func refill() throws -> Bool {
+            let rows = try store.due(limit: limit * 4, excluding: busy.withLock { $0 })
+            busy.withLock { $0.formUnion(rows.map(\.id)) }
+            queued += rows
+            total += rows.count
+            return !rows.isEmpty
         }
-        return rows.count
+        guard try refill() else { return 0 }
+        // Children answer true when a row finished, false when `notify()` (or the poll interval)
+        // woke the listener: new facts while a long upload runs start without waiting for it.
+        await withTaskGroup(of: Bool.self) { group in
+            var running = 0
+            var listening = false
+            var more = true  // false when the last look found no row due (or the catalog could not say)
+            while true {
+                while running < limit, !Task.isCancelled, !queued.isEmpty || more {
+                    if queued.isEmpty {
+                        do { more = try refill() } catch {
+                            logger.error("cannot read the outbox", metadata: ["error": "\(error)"])
+                            more = false
+                        }
+                        if !more { break }
+                    }
+                    let row = queued.removeFirst()
+                    group.addTask {
+                        await self.execute(row)
+                        return true
+                    }
+                    running += 1
+                }
+                guard running > 0 else { break }
+                if !listening {
+                    listening = true
+                    group.addTask {
+                        await self.wakeup.wait(timeout: self.options.pollInterval)
+                        return false
+                    }
+                }
+                guard let rowFinished = await group.next() else { break }
+                if rowFinished { running -= 1 } else { listening = false }
+                more = true  // follow-ups of a finished row, or facts recorded meanwhile
+            }
+            group.cancelAll()  // the listener
+        }
+        return total
     }
 
     /// Runs one row and records its outcome; errors become back-off or parking, never a thrown error.
