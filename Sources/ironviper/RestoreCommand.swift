@@ -12,9 +12,9 @@ struct RestoreCommand: AsyncParsableCommand {
         commandName: "restore",
         abstract: "Restore files from the cloud into a folder (needs only a connection string).",
         discussion: """
-            Without --library each library goes into its own sub-folder of --to. A rerun after an
-            interruption skips files already in place with the right size and SHA-256.
-            --rebuild-catalog first rebuilds the files and history tables from the masters' metadata
+            Without --library each library goes into its own sub-folder of --to. A rerun after an \
+            interruption skips files already in place with the right size and SHA-256. \
+            --rebuild-catalog first rebuilds the files and history tables from the masters' metadata \
             (for when the tables are lost): only the first known path of each content comes back that way.
             """)
 

@@ -11,10 +11,10 @@ struct VerifyCommand: AsyncParsableCommand {
         commandName: "verify",
         abstract: "Check that the cloud holds what the catalog says (exits 1 when something is wrong).",
         discussion: """
-            Finds masters missing or with the wrong size/MD5 (--deep also downloads and hashes them),
-            renditions missing, files rows missing or stale, and orphan blobs. Work still queued in the
-            outbox is shown as pending, not as a problem. --repair queues the missing uploads and rows
-            for the daemon (or `ironviper sync`) and deletes orphans; a master any version references
+            Finds masters missing or with the wrong size/MD5 (--deep also downloads and hashes them), \
+            renditions missing, files rows missing or stale, and orphan blobs. Work still queued in the \
+            outbox is shown as pending, not as a problem. --repair queues the missing uploads and rows \
+            for the daemon (or `ironviper sync`) and deletes orphans; a master any version references \
             is never deleted.
             """)
 
