@@ -52,7 +52,7 @@ struct VerifyCommand: AsyncParsableCommand {
         // A running daemon picks up the queued repairs now rather than at its next poll.
         if repair, let pid = DaemonLock.holder(stateDirectory: stateDirectory) { kill(pid, SIGUSR1) }
         if json {
-            try JSONOutput.print(report)
+            try JSONOutput.print(VerifyJSON(report))
         } else {
             print(Self.summary(report))
         }
@@ -75,5 +75,19 @@ struct VerifyCommand: AsyncParsableCommand {
         for finding in report.pending { lines.append("pending \(finding.kind.rawValue) \(finding.subject)") }
         lines.append(report.isClean ? "clean" : "\(report.findings.count) problems")
         return lines.joined(separator: "\n")
+    }
+}
+
+/// `verify --json`: the report with its counts per kind and a clean flag, so a script need not count.
+struct VerifyJSON: Encodable {
+    var clean: Bool
+    var counts: [String: Int]
+    var report: VerifyReport
+
+    init(_ report: VerifyReport) {
+        clean = report.isClean
+        counts = Dictionary(uniqueKeysWithValues: report.counts.map { ($0.key.rawValue, $0.value) })
+        counts["pending"] = report.pending.count
+        self.report = report
     }
 }

@@ -167,6 +167,24 @@ struct RestoreTests {
             #expect(again.rowsWritten == 0 && again.rowsKept == 4)
         }
     }
+
+    @Test func aRowNamingAPathOutsideTheTargetIsRefused() async throws {
+        try await SyncBed.with { bed in
+            try await Self.synced(bed)
+            let sha = try bed.asset("2024/trip/a.jpg").sha256
+            var hostile = TableEntity(partitionKey: bed.library, rowKey: CloudKeys.fileRowKey(path: "../escape.jpg"))
+            hostile["path"] = .string("../escape.jpg")
+            hostile["sha256"] = .string(sha)
+            hostile["size"] = .int64(try bed.asset("2024/trip/a.jpg").size)
+            hostile["deleted"] = .bool(false)
+            try await bed.storage.tables.upsert(hostile, in: "files")
+            let target = bed.folder + "/inside/restored"
+            let (report, _) = try await Self.restore(bed, into: target, RestoreSelection(library: bed.library))
+            #expect(report.failures.map(\.path) == ["../escape.jpg"])
+            #expect(report.restored == Self.corpus.count)
+            #expect(!FileManager.default.fileExists(atPath: bed.folder + "/inside/escape.jpg"))
+        }
+    }
 }
 
 /// File comparisons for restore tests.

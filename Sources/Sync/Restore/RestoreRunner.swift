@@ -83,7 +83,7 @@ public struct RestoreRunner: Sendable {
         var inPlace: String?
         for item in items {
             let path = destination(of: item)
-            guard RestoreFiles.isSafe(item.path) else {
+            guard RestoreFiles.isSafe(item.path), !path.hasPrefix(options.scratch + "/") else {
                 tally.failed(item, "the path leaves the target folder; not restored")
                 continue
             }
