@@ -11,7 +11,8 @@ extension Catalog {
     public func requeueMaster(sha256: String) throws -> Bool {
         try write { db in
             guard let (file, payload) = try Self.presentFile(sha256: sha256, db: db) else { return false }
-            try OutboxWriter.insert(.master, target: sha256, payload: payload, fileId: file.id, assetId: file.assetId, db: db)
+            try OutboxWriter.insert(
+                .master, target: sha256, payload: payload, fileId: file.id, assetId: file.assetId, db: db)
             return true
         }
     }
@@ -57,8 +58,9 @@ extension Catalog {
     }
 
     private static func payload(_ file: FileRecord, db: Database) throws -> OutboxPayload {
-        let library = try String.fetchOne(
-            db, sql: "SELECT name FROM libraries WHERE id = ?", arguments: [file.libraryId]) ?? ""
+        let library =
+            try String.fetchOne(
+                db, sql: "SELECT name FROM libraries WHERE id = ?", arguments: [file.libraryId]) ?? ""
         return OutboxPayload(
             library: library, path: file.path, sha256: file.sha256, size: file.size, mtimeNs: file.mtimeNs,
             recordedNs: WallClock.nanoseconds())

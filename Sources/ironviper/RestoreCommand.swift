@@ -61,10 +61,10 @@ struct RestoreCommand: AsyncParsableCommand {
     private func restore(storage: StorageClient, at time: Date?) async throws {
         if rebuildCatalog {
             let rebuilt = try await TableRebuilder(storage: storage).rebuild()
-            FileHandle.standardError.write(
-                Data(
-                    "rebuilt tables from \(rebuilt.masters) masters: \(rebuilt.rowsWritten) rows written, \(rebuilt.rowsKept) kept, \(rebuilt.unnamed.count) masters name no path\n"
-                        .utf8))
+            let line =
+                "rebuilt tables from \(rebuilt.masters) masters: \(rebuilt.rowsWritten) rows written, "
+                + "\(rebuilt.rowsKept) kept, \(rebuilt.unnamed.count) masters name no path\n"
+            FileHandle.standardError.write(Data(line.utf8))
         }
         let items = try await RestorePlanner(storage: storage).plan(
             RestoreSelection(library: library, prefix: prefix, at: time))

@@ -17,7 +17,8 @@ struct RestoreTests {
     static func synced(_ bed: SyncBed) async throws {
         for (index, (path, seed)) in corpus.enumerated() {
             try bed.write(path, try SyncBed.jpeg(seed))
-            try RestoreCheck.setMtime(bed.photos + "/" + path, seconds: 1_600_000_000 + index * 1000, nanos: 123_456_700)
+            try RestoreCheck.setMtime(
+                bed.photos + "/" + path, seconds: 1_600_000_000 + index * 1000, nanos: 123_456_700)
         }
         try bed.scan()
         let report = try await bed.engine().drain()
@@ -93,7 +94,8 @@ struct RestoreTests {
             let oldB = try #require(items.first { $0.path == "2024/trip/b.jpg" })
             #expect(oldB.sha256 != newB.sha256)
             #expect(try RestoreCheck.sha256(target + "/2024/trip/b.jpg") == oldB.sha256)
-            #expect(try Data(contentsOf: URL(fileURLWithPath: target + "/2024/trip/b.jpg")) == Data(try SyncBed.jpeg(2)))
+            #expect(
+                try Data(contentsOf: URL(fileURLWithPath: target + "/2024/trip/b.jpg")) == Data(try SyncBed.jpeg(2)))
             #expect(items.first { $0.path == "2024/trip/a.jpg" }?.sha256 == old)
             #expect(!FileManager.default.fileExists(atPath: target + "/2024/later.jpg"))
         }
@@ -113,7 +115,8 @@ struct RestoreTests {
             try whole.prefix(100).write(to: URL(fileURLWithPath: partial))
             let scratch = target + "/" + RestoreOptions.scratchName
             try FileManager.default.createDirectory(atPath: scratch, withIntermediateDirectories: true)
-            try Data(whole.prefix(50)).write(to: URL(fileURLWithPath: scratch + "/\(String(repeating: "0", count: 64)).ivpart-1"))
+            try Data(whole.prefix(50)).write(
+                to: URL(fileURLWithPath: scratch + "/\(String(repeating: "0", count: 64)).ivpart-1"))
 
             let (report, _) = try await Self.restore(bed, into: target, selection)
             #expect(report.failures.isEmpty, "\(report.failures)")

@@ -9,7 +9,8 @@ import Testing
 /// some version still references.
 @Suite("Verify")
 struct VerifyTests {
-    static func verify(_ bed: SyncBed, _ adjust: (inout VerifyOptions) -> Void = { _ in }) async throws -> VerifyReport {
+    static func verify(_ bed: SyncBed, _ adjust: (inout VerifyOptions) -> Void = { _ in }) async throws -> VerifyReport
+    {
         var options = VerifyOptions()
         options.scratch = bed.folder
         adjust(&options)
@@ -99,7 +100,8 @@ struct VerifyTests {
             for sha in [a, u, gone, elsewhere] {
                 #expect(try await bed.storage.blobs.propertiesIfExists(container: "file-store", name: sha) != nil)
             }
-            #expect(try await bed.storage.blobs.propertiesIfExists(container: "pv-store", name: "\(b)/sq100.jpg") != nil)
+            #expect(
+                try await bed.storage.blobs.propertiesIfExists(container: "pv-store", name: "\(b)/sq100.jpg") != nil)
         }
     }
 }

@@ -50,7 +50,8 @@ public struct RestorePlanner: Sendable {
             let key = library + "/" + path
             if let known = newest[key], known.recorded >= recorded { continue }
             let item = RestoreItem(
-                library: library, path: path, sha256: sha, size: row["size"]?.int64 ?? 0, mtimeNs: row["mtimeNs"]?.int64)
+                library: library, path: path, sha256: sha, size: row["size"]?.int64 ?? 0, mtimeNs: row["mtimeNs"]?.int64
+            )
             newest[key] = (recorded, item)
         }
         let files = try await query(CloudKeys.filesTable, library: selection.library, property: "PartitionKey")

@@ -40,7 +40,8 @@ public struct TableRebuilder: Sendable {
         for master in masters {
             report.masters += 1
             let metadata = master.properties.metadata
-            guard let library = metadata["library"].flatMap(Self.decode), let path = metadata["path"].flatMap(Self.decode),
+            guard let library = metadata["library"].flatMap(Self.decode),
+                let path = metadata["path"].flatMap(Self.decode),
                 !library.isEmpty, !path.isEmpty
             else {
                 report.unnamed.append(master.name)
@@ -57,7 +58,9 @@ public struct TableRebuilder: Sendable {
                 row["mtime"] = .date(Date(timeIntervalSince1970: Double(mtimeNs) / 1e9))
                 row["mtimeNs"] = .int64(mtimeNs)
             }
-            if let md5 = master.properties.contentMD5 { row["md5"] = .string(md5.map { String(format: "%02x", $0) }.joined()) }
+            if let md5 = master.properties.contentMD5 {
+                row["md5"] = .string(md5.map { String(format: "%02x", $0) }.joined())
+            }
             if let type = master.properties.contentType { row["contentType"] = .string(type) }
             if try await insertIfAbsent(row, into: CloudKeys.filesTable) {
                 report.rowsWritten += 1

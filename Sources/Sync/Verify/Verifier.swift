@@ -42,24 +42,26 @@ public struct Verifier: Sendable {
             if let blob = cloud.masters[sha] {
                 let md5 = blob.contentMD5.map { $0.map { String(format: "%02x", $0) }.joined() }
                 if blob.contentLength != content.size || md5 != content.md5 {
-                    note(
-                        VerifyFinding(
-                            .masterDamaged, sha,
-                            detail:
-                                "size \(blob.contentLength), Content-MD5 \(md5 ?? "none"); expected size \(content.size), MD5 \(content.md5)"
-                        ), pending: false)
+                    let detail =
+                        "size \(blob.contentLength), Content-MD5 \(md5 ?? "none"); "
+                        + "expected size \(content.size), MD5 \(content.md5)"
+                    note(VerifyFinding(.masterDamaged, sha, detail: detail), pending: false)
                 } else {
                     intact.append(content)
                 }
             } else {
-                note(VerifyFinding(.masterMissing, sha, detail: "no blob \(CloudKeys.masterContainer)/\(sha)"), pending: uploading)
+                note(
+                    VerifyFinding(.masterMissing, sha, detail: "no blob \(CloudKeys.masterContainer)/\(sha)"),
+                    pending: uploading)
             }
             for name in content.renditions {
                 report.renditionsChecked += 1
                 let blob = CloudKeys.renditionBlob(sha256: sha, name: name)
                 if !cloud.renditions.contains(blob) {
                     let queued = uploading || local.pendingTargets.contains(CatalogInventory.key(.rendition, blob))
-                    note(VerifyFinding(.renditionMissing, blob, detail: "no blob \(CloudKeys.previewContainer)/\(blob)"), pending: queued)
+                    note(
+                        VerifyFinding(.renditionMissing, blob, detail: "no blob \(CloudKeys.previewContainer)/\(blob)"),
+                        pending: queued)
                 }
             }
         }
@@ -81,8 +83,12 @@ public struct Verifier: Sendable {
             }
             var differences: [String] = []
             if file.present {
-                if row["sha256"]?.string != file.sha256 { differences.append("sha256 \(row["sha256"]?.string ?? "none"), expected \(file.sha256)") }
-                if row["size"]?.int64 != file.size { differences.append("size \(row["size"]?.int64.map(String.init) ?? "none"), expected \(file.size)") }
+                if row["sha256"]?.string != file.sha256 {
+                    differences.append("sha256 \(row["sha256"]?.string ?? "none"), expected \(file.sha256)")
+                }
+                if row["size"]?.int64 != file.size {
+                    differences.append("size \(row["size"]?.int64.map(String.init) ?? "none"), expected \(file.size)")
+                }
             }
             if (row["deleted"]?.bool ?? false) == file.present {
                 differences.append("deleted \(row["deleted"]?.bool ?? false), expected \(!file.present)")
@@ -98,12 +104,17 @@ public struct Verifier: Sendable {
         referenced.formUnion(cloud.rows.values.compactMap { $0["sha256"]?.string })
         referenced.formUnion(local.pendingTargets.filter { $0.hasPrefix("master ") }.map { String($0.dropFirst(7)) })
         for name in cloud.masters.keys.sorted() where !referenced.contains(name) {
-            note(VerifyFinding(.orphanMaster, name, detail: "no catalog file, files row or history version has this content"), pending: false)
+            note(
+                VerifyFinding(
+                    .orphanMaster, name, detail: "no catalog file, files row or history version has this content"),
+                pending: false)
         }
         for name in cloud.renditions.sorted() {
             let sha = String(name.prefix { $0 != "/" })
             if !referenced.contains(sha) {
-                note(VerifyFinding(.orphanRendition, name, detail: "rendition of content nothing references"), pending: false)
+                note(
+                    VerifyFinding(.orphanRendition, name, detail: "rendition of content nothing references"),
+                    pending: false)
             }
         }
 

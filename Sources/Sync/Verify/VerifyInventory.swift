@@ -77,7 +77,8 @@ struct CloudInventory: Sendable {
 
     static func read(_ storage: StorageClient) async throws -> CloudInventory {
         var inventory = CloudInventory()
-        for blob in try await missingIsEmpty({ try await storage.blobs.allBlobs(container: CloudKeys.masterContainer) }) {
+        for blob in try await missingIsEmpty({ try await storage.blobs.allBlobs(container: CloudKeys.masterContainer) })
+        {
             inventory.masters[blob.name] = blob.properties
         }
         inventory.renditions = Set(
