@@ -73,7 +73,7 @@ struct VerifyCommand: AsyncParsableCommand {
                     + (finding.repair.map { " [\($0)]" } ?? ""))
         }
         for finding in report.pending { lines.append("pending \(finding.kind.rawValue) \(finding.subject)") }
-        lines.append(report.isClean ? "clean" : "\(report.findings.count) problems")
+        lines.append(report.isClean ? "clean" : "\(report.findings.count) problem\(report.findings.count == 1 ? "" : "s")")
         return lines.joined(separator: "\n")
     }
 }

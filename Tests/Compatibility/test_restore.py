@@ -48,14 +48,18 @@ def fresh_env(home):
 
 def test_restore_on_a_fresh_machine_and_verify(daemon):
     d = daemon
+    made = {}
     for index, (relative, seed) in enumerate(FILES.items()):
         path = os.path.join(d.library, relative)
         os.makedirs(os.path.dirname(path), exist_ok=True)
         if seed is None:
             with open(path, "w") as f:
                 f.write("not a photo\n")
+        elif seed in made:
+            shutil.copyfile(made[seed], path)  # the same content under a second path
         else:
             make_jpeg(path, seed)
+            made[seed] = path
         stamp = (1_600_000_000 + index * 1000) * 1_000_000_000 + 123_456_789
         os.utime(path, ns=(stamp, stamp))
     d.start()
@@ -75,7 +79,7 @@ def test_restore_on_a_fresh_machine_and_verify(daemon):
             [ironviper_binary(), "restore", "--connection-string", d.connection_string, "--to", target],
             capture_output=True, text=True, env=fresh_env(home), timeout=120)
         assert result.returncode == 0, result.stdout + result.stderr
-        assert "restored 5 of 5 files" in result.stdout, result.stdout
+        assert "restored 5 of 5 files" in result.stdout and "4 downloads" in result.stdout, result.stdout
         assert tree(os.path.join(target, "photos")) == tree(d.library)
         assert not os.path.exists(os.path.join(target, ".ironviper-restore"))
 
