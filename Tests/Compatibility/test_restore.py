@@ -15,7 +15,7 @@ import tempfile
 from azure.storage.blob import BlobServiceClient
 
 from conftest import ROOT  # noqa: F401  (the suite's paths)
-from test_daemon import daemon, eventually, ironviper_binary, make_jpeg, sha256  # noqa: F401  (fixture)
+from daemon_harness import daemon, eventually, ironviper_binary, make_jpeg, sha256  # noqa: F401  (fixture)
 
 FILES = {
     "2024/trip/a.jpg": 1,
