@@ -10,6 +10,12 @@ public struct SyncError: Error, CustomStringConvertible, Sendable {
         case badRow
         /// The catalog could not be read or written.
         case catalog
+        /// Restored or verified bytes hash to another SHA-256 than their name says.
+        case integrity
+        /// A local file or folder could not be read, written, renamed or timed.
+        case fileSystem
+        /// A request that cannot be carried out as given (a time that does not parse, no tables).
+        case invalidArgument
     }
 
     /// The failure class.

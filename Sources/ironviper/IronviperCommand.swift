@@ -9,7 +9,8 @@ struct IronviperCommand: AsyncParsableCommand {
         abstract: "Keeps a photo library safe and searchable: local catalog, previews, cloud backup.",
         subcommands: [
             ScanCommand.self, SearchCommand.self, ShowCommand.self, DuplicatesCommand.self, RenderCommand.self,
-            HashCommand.self, InitCommand.self, RunCommand.self, StatusCommand.self, SyncCommand.self,
+            HashCommand.self, InitCommand.self, RunCommand.self, StatusCommand.self, SyncCommand.self, RestoreCommand.self,
+            VerifyCommand.self,
         ])
 
     /// Logging first, then ArgumentParser's usual parse-and-run for sync and async subcommands.

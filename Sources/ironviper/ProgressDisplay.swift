@@ -8,31 +8,47 @@ final class ProgressDisplay: @unchecked Sendable {
     private let terminal = isatty(STDERR_FILENO) == 1
     private var lastDraw = 0.0
     private var drewBar = false
+    private let label: String
+
+    /// A display whose plain lines start with `label`.
+    init(label: String = "scan") {
+        self.label = label
+    }
+
+    /// True when stderr is a terminal (a bar can be redrawn in place).
+    static var onTerminal: Bool { isatty(STDERR_FILENO) == 1 }
 
     func update(_ progress: ScanProgress) {
+        update(
+            filesDone: progress.filesDone, filesTotal: progress.filesTotal, bytesDone: progress.bytesDone,
+            bytesTotal: progress.bytesTotal, failed: progress.failed, elapsed: progress.elapsed)
+    }
+
+    /// The same bar for any job counted in files and bytes (a scan, a restore).
+    func update(filesDone: Int, filesTotal: Int, bytesDone: Int64, bytesTotal: Int64, failed: Int, elapsed: Double) {
         lock.withLock {
             let now = ProcessInfo.processInfo.systemUptime
-            let finished = progress.filesDone == progress.filesTotal
+            let finished = filesDone == filesTotal
             guard finished || now - lastDraw >= (terminal ? 0.1 : 5) else { return }
             lastDraw = now
-            let rate = progress.elapsed > 0 ? Double(progress.bytesDone) / progress.elapsed : 0
-            let filesRate = progress.elapsed > 0 ? Double(progress.filesDone) / progress.elapsed : 0
-            let remaining = rate > 0 ? Double(progress.bytesTotal - progress.bytesDone) / rate : .infinity
+            let rate = elapsed > 0 ? Double(bytesDone) / elapsed : 0
+            let filesRate = elapsed > 0 ? Double(filesDone) / elapsed : 0
+            let remaining = rate > 0 ? Double(bytesTotal - bytesDone) / rate : .infinity
             let counts =
-                "\(progress.filesDone)/\(progress.filesTotal) files  "
-                + "\(Format.bytes(progress.bytesDone))/\(Format.bytes(progress.bytesTotal))  "
+                "\(filesDone)/\(filesTotal) files  "
+                + "\(Format.bytes(bytesDone))/\(Format.bytes(bytesTotal))  "
                 + "\(Format.bytes(Int64(rate)))/s \(String(format: "%.1f", filesRate)) files/s  "
                 + "ETA \(finished ? "0s" : Format.duration(remaining))"
-                + (progress.failed > 0 ? "  \(progress.failed) failed" : "")
+                + (failed > 0 ? "  \(failed) failed" : "")
             if terminal {
                 let width = 24
-                let fraction = progress.bytesTotal > 0 ? Double(progress.bytesDone) / Double(progress.bytesTotal) : 1
+                let fraction = bytesTotal > 0 ? Double(bytesDone) / Double(bytesTotal) : 1
                 let filled = Int((fraction * Double(width)).rounded(.down))
                 let bar = String(repeating: "#", count: filled) + String(repeating: ".", count: width - filled)
                 FileHandle.standardError.write(Data("\r\u{1B}[K[\(bar)] \(counts)".utf8))
                 drewBar = true
             } else {
-                FileHandle.standardError.write(Data("scan: \(counts)\n".utf8))
+                FileHandle.standardError.write(Data("\(label): \(counts)\n".utf8))
             }
         }
     }

@@ -1,0 +1,109 @@
+import AzureStorage
+import Catalog
+import Foundation
+
+/// Decides what a restore puts back from the cloud alone: the `files` table for the current state,
+/// or the `history` table for a point in time. No local catalog is read, so a fresh machine with
+/// only a connection string can restore.
+public struct RestorePlanner: Sendable {
+    let storage: StorageClient
+
+    /// A planner reading the tables through `storage`.
+    public init(storage: StorageClient) {
+        self.storage = storage
+    }
+
+    /// The selected files, sorted by library and path.
+    public func plan(_ selection: RestoreSelection) async throws -> [RestoreItem] {
+        let items: [RestoreItem]
+        if let time = selection.at {
+            items = try await fromHistory(selection, at: time)
+        } else {
+            items = try await fromFiles(selection)
+        }
+        return items.sorted { ($0.library, $0.path) < ($1.library, $1.path) }
+    }
+
+    /// Present rows of the `files` table.
+    func fromFiles(_ selection: RestoreSelection) async throws -> [RestoreItem] {
+        let rows = try await query(CloudKeys.filesTable, library: selection.library, property: "PartitionKey")
+        return rows.compactMap { row -> RestoreItem? in
+            guard row["deleted"]?.bool != true, let path = row["path"]?.string, let sha = row["sha256"]?.string,
+                selection.includes(library: row.partitionKey, path: path)
+            else { return nil }
+            return RestoreItem(
+                library: row.partitionKey, path: path, sha256: sha, size: row["size"]?.int64 ?? 0,
+                mtimeNs: row["mtimeNs"]?.int64)
+        }
+    }
+
+    /// Per path, the newest version recorded at or before `time`; a path whose `files` row says it
+    /// was deleted by then is left out (its later re-creation would have a newer version).
+    func fromHistory(_ selection: RestoreSelection, at time: Date) async throws -> [RestoreItem] {
+        let versions = try await query(CloudKeys.historyTable, library: selection.library, property: "library")
+        var newest: [String: (recorded: Date, item: RestoreItem)] = [:]
+        for row in versions {
+            guard let library = row["library"]?.string, let path = row["path"]?.string,
+                let sha = row["sha256"]?.string, let recorded = row["recordedAt"]?.date, recorded <= time,
+                selection.includes(library: library, path: path)
+            else { continue }
+            let key = library + "/" + path
+            if let known = newest[key], known.recorded >= recorded { continue }
+            let item = RestoreItem(
+                library: library, path: path, sha256: sha, size: row["size"]?.int64 ?? 0, mtimeNs: row["mtimeNs"]?.int64
+            )
+            newest[key] = (recorded, item)
+        }
+        let files = try await query(CloudKeys.filesTable, library: selection.library, property: "PartitionKey")
+        var deletedAt: [String: Date] = [:]
+        for row in files where row["deleted"]?.bool == true {
+            if let path = row["path"]?.string, let when = row["deletedAt"]?.date {
+                deletedAt[row.partitionKey + "/" + path] = when
+            }
+        }
+        return newest.compactMap { key, version in
+            // Deleted by then, and not re-created after the deletion (that would be a newer version).
+            if let deleted = deletedAt[key], deleted <= time, version.recorded <= deleted { return nil }
+            return version.item
+        }
+    }
+
+    /// Every row of a table, optionally only one library's (a missing table is empty).
+    private func query(_ table: String, library: String?, property: String) async throws -> [TableEntity] {
+        let filter = library.map { "\(property) eq '\($0.replacingOccurrences(of: "'", with: "''"))'" }
+        do {
+            return try await storage.tables.queryAll(table, filter: filter)
+        } catch let error as AzureStorageError where error.isNotFound {
+            return []
+        }
+    }
+}
+
+extension EntityValue {
+    /// The value when it is a string.
+    var string: String? {
+        if case .string(let text) = self { return text }
+        return nil
+    }
+
+    /// The value as a 64-bit integer when it is any integer.
+    var int64: Int64? {
+        switch self {
+        case .int64(let number): number
+        case .int32(let number): Int64(number)
+        default: nil
+        }
+    }
+
+    /// The value when it is a boolean.
+    var bool: Bool? {
+        if case .bool(let flag) = self { return flag }
+        return nil
+    }
+
+    /// The value when it is a date.
+    var date: Date? {
+        if case .date(let date) = self { return date }
+        return nil
+    }
+}

@@ -1,0 +1,104 @@
+import AzureStorage
+import Catalog
+import Foundation
+
+/// Rebuilds `files` and `history` rows from the masters alone, for when the tables are lost: every
+/// master's metadata names the first known library, path and mtime of its content (DESIGN.md), so
+/// each content comes back under that one path. Other paths that held the same content, later
+/// renames and older versions are not in the metadata and do not come back.
+public struct TableRebuilder: Sendable {
+    let storage: StorageClient
+
+    /// What a rebuild wrote.
+    public struct Report: Sendable, Equatable, Codable {
+        /// Masters listed.
+        public var masters = 0
+        /// `files` rows written (paths that had none).
+        public var rowsWritten = 0
+        /// Paths that already had a `files` row, left as they were.
+        public var rowsKept = 0
+        /// Masters whose metadata names no library or path (uploaded by something else).
+        public var unnamed: [String] = []
+    }
+
+    /// A rebuilder working through `storage`.
+    public init(storage: StorageClient) {
+        self.storage = storage
+    }
+
+    /// Lists `file-store` with metadata and writes the rows it implies; rows that exist are kept.
+    public func rebuild() async throws -> Report {
+        var report = Report()
+        let masters: [BlobItem]
+        do {
+            masters = try await storage.blobs.allBlobs(container: CloudKeys.masterContainer, includeMetadata: true)
+        } catch let error as AzureStorageError where error.isNotFound {
+            return report
+        }
+        _ = try await storage.tables.createTable(CloudKeys.filesTable)
+        _ = try await storage.tables.createTable(CloudKeys.historyTable)
+        for master in masters {
+            report.masters += 1
+            let metadata = master.properties.metadata
+            guard let library = metadata["library"].flatMap(Self.decode),
+                let path = metadata["path"].flatMap(Self.decode),
+                !library.isEmpty, !path.isEmpty
+            else {
+                report.unnamed.append(master.name)
+                continue
+            }
+            let sha = metadata["sha256"] ?? master.name
+            let mtimeNs = metadata["mtimens"].flatMap { Int64($0) }
+            var row = TableEntity(partitionKey: library, rowKey: CloudKeys.fileRowKey(path: path))
+            row["path"] = .string(path)
+            row["size"] = .int64(master.properties.contentLength)
+            row["sha256"] = .string(sha)
+            row["deleted"] = .bool(false)
+            if let mtimeNs {
+                row["mtime"] = .date(Date(timeIntervalSince1970: Double(mtimeNs) / 1e9))
+                row["mtimeNs"] = .int64(mtimeNs)
+            }
+            if let md5 = master.properties.contentMD5 {
+                row["md5"] = .string(md5.map { String(format: "%02x", $0) }.joined())
+            }
+            if let type = master.properties.contentType { row["contentType"] = .string(type) }
+            if try await insertIfAbsent(row, into: CloudKeys.filesTable) {
+                report.rowsWritten += 1
+            } else {
+                report.rowsKept += 1
+            }
+            // The version's time: when the master was written, the nearest the blob can tell.
+            let recorded = master.properties.lastModified ?? Date(timeIntervalSince1970: Double(mtimeNs ?? 0) / 1e9)
+            let recordedNs = Int64(recorded.timeIntervalSince1970 * 1e9)
+            var version = TableEntity(
+                partitionKey: CloudKeys.historyPartition(library: library, path: path),
+                rowKey: CloudKeys.invertedTicks(nanoseconds: recordedNs))
+            version["sha256"] = .string(sha)
+            version["library"] = .string(library)
+            version["path"] = .string(path)
+            version["recordedAt"] = .date(recorded)
+            version["size"] = .int64(master.properties.contentLength)
+            if let mtimeNs {
+                version["mtime"] = .date(Date(timeIntervalSince1970: Double(mtimeNs) / 1e9))
+                version["mtimeNs"] = .int64(mtimeNs)
+            }
+            _ = try await insertIfAbsent(version, into: CloudKeys.historyTable)
+        }
+        return report
+    }
+
+    /// Inserts a row unless one with its keys exists; true when written.
+    private func insertIfAbsent(_ entity: TableEntity, into table: String) async throws -> Bool {
+        do {
+            _ = try await storage.tables.insert(entity, into: table)
+            return true
+        } catch let error as AzureStorageError where error.isAlreadyExists || error.status == 409 {
+            return false
+        }
+    }
+
+    /// Undoes `CloudKeys.metadataValue` (UTF-8 percent-encoding).
+    static func decode(_ value: String) -> String? {
+        value.removingPercentEncoding
+    }
+}

@@ -1,0 +1,36 @@
+import AzureStorage
+import Catalog
+import Foundation
+
+extension Verifier {
+    /// Acts on one finding: uploads and rows go back to the outbox (the sync workers do them, the
+    /// same way as for a fresh file), a damaged master is removed first so its upload can replace it,
+    /// and an orphan is deleted. Returns the finding with what was done.
+    func repair(_ finding: VerifyFinding, fileId: Int64?) async throws -> VerifyFinding {
+        var finding = finding
+        switch finding.kind {
+        case .masterMissing:
+            finding.repair = try catalog.requeueMaster(sha256: finding.subject) ? "upload queued" : nil
+        case .masterDamaged, .masterCorrupt:
+            // Only when a local copy can replace it (verify checks only contents a present file
+            // holds); removed before the upload is queued, which would otherwise meet the bad blob.
+            try await storage.blobs.delete(container: CloudKeys.masterContainer, name: finding.subject)
+            finding.repair = try catalog.requeueMaster(sha256: finding.subject) ? "deleted, upload queued" : "deleted"
+        case .renditionMissing:
+            let parts = finding.subject.split(separator: "/", maxSplits: 1)
+            guard parts.count == 2 else { break }
+            let name = String(parts[1].dropLast(".jpg".count))
+            finding.repair = try catalog.requeueRendition(sha256: String(parts[0]), name: name) ? "upload queued" : nil
+        case .rowMissing, .rowStale:
+            guard let fileId else { break }
+            finding.repair = try catalog.requeueEntity(fileId: fileId) ? "row queued" : nil
+        case .orphanMaster:
+            try await storage.blobs.delete(container: CloudKeys.masterContainer, name: finding.subject)
+            finding.repair = "deleted"
+        case .orphanRendition:
+            try await storage.blobs.delete(container: CloudKeys.previewContainer, name: finding.subject)
+            finding.repair = "deleted"
+        }
+        return finding
+    }
+}

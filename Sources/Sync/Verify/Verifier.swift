@@ -1,0 +1,164 @@
+import AzureStorage
+import Catalog
+import Foundation
+
+/// Compares the local catalog with the cloud and names what is wrong: masters missing, damaged or
+/// (deep) corrupt, renditions missing, `files` rows missing or stale, and orphan blobs. A master any
+/// version references (a catalog file in any state, a `files` row, a `history` row, a queued upload)
+/// is never an orphan. Work still queued in the outbox is reported as pending, not as damage.
+///
+/// ```swift
+/// let report = try await Verifier(catalog: catalog, storage: storage, options: VerifyOptions()).run()
+/// if !report.isClean { … }
+/// ```
+public struct Verifier: Sendable {
+    let catalog: Catalog
+    let storage: StorageClient
+    let options: VerifyOptions
+
+    /// A verifier of `catalog` against the cloud behind `storage`.
+    public init(catalog: Catalog, storage: StorageClient, options: VerifyOptions) {
+        self.catalog = catalog
+        self.storage = storage
+        self.options = options
+    }
+
+    /// Checks everything once; with `repair`, also acts on what it found.
+    public func run() async throws -> VerifyReport {
+        let local = try CatalogInventory.read(catalog)
+        let cloud = try await CloudInventory.read(storage)
+        var report = VerifyReport()
+        report.blobsListed = cloud.masters.count + cloud.renditions.count
+        var found: [(VerifyFinding, pending: Bool, fileId: Int64?)] = []
+        func note(_ finding: VerifyFinding, pending: Bool, fileId: Int64? = nil) {
+            found.append((finding, pending, fileId))
+        }
+
+        var intact: [CatalogInventory.Content] = []
+        for content in local.contents.values.sorted(by: { $0.sha256 < $1.sha256 }) where content.live {
+            report.mastersChecked += 1
+            let sha = content.sha256
+            let uploading = local.pendingTargets.contains(CatalogInventory.key(.master, sha))
+            if let blob = cloud.masters[sha] {
+                let md5 = blob.contentMD5.map { $0.map { String(format: "%02x", $0) }.joined() }
+                if blob.contentLength != content.size || md5 != content.md5 {
+                    let detail =
+                        "size \(blob.contentLength), Content-MD5 \(md5 ?? "none"); "
+                        + "expected size \(content.size), MD5 \(content.md5)"
+                    note(VerifyFinding(.masterDamaged, sha, detail: detail), pending: false)
+                } else {
+                    intact.append(content)
+                }
+            } else {
+                note(
+                    VerifyFinding(.masterMissing, sha, detail: "no blob \(CloudKeys.masterContainer)/\(sha)"),
+                    pending: uploading)
+            }
+            for name in content.renditions {
+                report.renditionsChecked += 1
+                let blob = CloudKeys.renditionBlob(sha256: sha, name: name)
+                if !cloud.renditions.contains(blob) {
+                    let queued = uploading || local.pendingTargets.contains(CatalogInventory.key(.rendition, blob))
+                    note(
+                        VerifyFinding(.renditionMissing, blob, detail: "no blob \(CloudKeys.previewContainer)/\(blob)"),
+                        pending: queued)
+                }
+            }
+        }
+        if options.deep {
+            for finding in try await deepCheck(intact) { note(finding, pending: false) }
+            report.mastersHashed = intact.count
+        }
+
+        for file in local.files {
+            let subject = file.library + "/" + file.path
+            let row = cloud.rows[CloudInventory.rowKey(library: file.library, path: file.path)]
+            let queued = local.pendingFiles.contains(file.id)
+            if file.present { report.rowsChecked += 1 }
+            guard let row else {
+                if file.present {
+                    note(VerifyFinding(.rowMissing, subject, detail: "no files row"), pending: queued, fileId: file.id)
+                }
+                continue
+            }
+            var differences: [String] = []
+            if file.present {
+                if row["sha256"]?.string != file.sha256 {
+                    differences.append("sha256 \(row["sha256"]?.string ?? "none"), expected \(file.sha256)")
+                }
+                if row["size"]?.int64 != file.size {
+                    differences.append("size \(row["size"]?.int64.map(String.init) ?? "none"), expected \(file.size)")
+                }
+            }
+            if (row["deleted"]?.bool ?? false) == file.present {
+                differences.append("deleted \(row["deleted"]?.bool ?? false), expected \(!file.present)")
+            }
+            if !differences.isEmpty {
+                note(
+                    VerifyFinding(.rowStale, subject, detail: differences.joined(separator: "; ")), pending: queued,
+                    fileId: file.id)
+            }
+        }
+
+        var referenced = Set(local.files.map(\.sha256)).union(local.contents.keys).union(cloud.historyContents)
+        referenced.formUnion(cloud.rows.values.compactMap { $0["sha256"]?.string })
+        referenced.formUnion(local.pendingTargets.filter { $0.hasPrefix("master ") }.map { String($0.dropFirst(7)) })
+        for name in cloud.masters.keys.sorted() where !referenced.contains(name) {
+            note(
+                VerifyFinding(
+                    .orphanMaster, name, detail: "no catalog file, files row or history version has this content"),
+                pending: false)
+        }
+        for name in cloud.renditions.sorted() {
+            let sha = String(name.prefix { $0 != "/" })
+            if !referenced.contains(sha) {
+                note(
+                    VerifyFinding(.orphanRendition, name, detail: "rendition of content nothing references"),
+                    pending: false)
+            }
+        }
+
+        for (finding, pending, fileId) in found {
+            if pending {
+                report.pending.append(finding)
+            } else {
+                report.findings.append(options.repair ? try await repair(finding, fileId: fileId) : finding)
+            }
+        }
+        return report
+    }
+
+    /// Downloads the masters whose size and MD5 look right and hashes them.
+    private func deepCheck(_ contents: [CatalogInventory.Content]) async throws -> [VerifyFinding] {
+        let folder = options.scratch + "/ironviper-verify-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        return try await withThrowingTaskGroup(of: VerifyFinding?.self) { group in
+            var findings: [VerifyFinding] = []
+            var next = contents.makeIterator()
+            func add() {
+                guard let content = next.next() else { return }
+                group.addTask { try await self.hash(content, folder: folder) }
+            }
+            for _ in 0..<max(1, options.concurrency) { add() }
+            while let result = try await group.next() {
+                if let result { findings.append(result) }
+                add()
+            }
+            return findings.sorted { $0.subject < $1.subject }
+        }
+    }
+
+    private func hash(_ content: CatalogInventory.Content, folder: String) async throws -> VerifyFinding? {
+        let path = folder + "/" + content.sha256
+        defer { unlink(path) }
+        do {
+            try await storage.blobs.download(container: CloudKeys.masterContainer, name: content.sha256, to: path)
+        } catch let error as AzureStorageError where error.code == .integrity {
+            return VerifyFinding(.masterCorrupt, content.sha256, detail: "\(error)")
+        }
+        let actual = try await RestoreFiles.run { try RestoreFiles.sha256(path) }
+        guard actual != content.sha256 else { return nil }
+        return VerifyFinding(.masterCorrupt, content.sha256, detail: "the master's bytes hash to \(actual)")
+    }
+}

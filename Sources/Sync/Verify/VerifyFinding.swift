@@ -1,0 +1,82 @@
+import Foundation
+
+/// One thing a verify found wrong between the local catalog and the cloud.
+public struct VerifyFinding: Sendable, Equatable, Codable {
+    /// The named kinds of damage, in the order a summary lists them.
+    public enum Kind: String, Sendable, Codable, CaseIterable {
+        /// A present file's content has no master in `file-store`.
+        case masterMissing
+        /// The master's size or Content-MD5 differs from the catalog's.
+        case masterDamaged
+        /// (`--deep`) The master's downloaded bytes hash to another SHA-256.
+        case masterCorrupt
+        /// A rendition the catalog made is not in `pv-store`.
+        case renditionMissing
+        /// A present file has no `files` row.
+        case rowMissing
+        /// The `files` row's sha256, size or deleted flag differs from the catalog.
+        case rowStale
+        /// A master no catalog file, `files` row or `history` version references.
+        case orphanMaster
+        /// A rendition of content nothing references.
+        case orphanRendition
+    }
+
+    /// What is wrong.
+    public var kind: Kind
+    /// The blob name, or `library/path` for a row.
+    public var subject: String
+    /// What was expected and what was found.
+    public var detail: String
+    /// With `--repair`: what was done about it (nil when nothing could be).
+    public var repair: String?
+
+    /// Makes a finding.
+    public init(_ kind: Kind, _ subject: String, detail: String) {
+        self.kind = kind
+        self.subject = subject
+        self.detail = detail
+    }
+}
+
+/// What a verify checked and found.
+public struct VerifyReport: Sendable, Equatable, Codable {
+    /// Masters, renditions and `files` rows the catalog expects, and blobs listed in the cloud.
+    public var mastersChecked = 0
+    public var mastersHashed = 0
+    public var renditionsChecked = 0
+    public var rowsChecked = 0
+    public var blobsListed = 0
+    /// What is wrong.
+    public var findings: [VerifyFinding] = []
+    /// What would be a finding but has outbox work still queued for it (not wrong, just not done yet).
+    public var pending: [VerifyFinding] = []
+
+    /// Makes an empty report.
+    public init() {}
+
+    /// True when nothing is wrong (pending work is not wrong).
+    public var isClean: Bool { findings.isEmpty }
+
+    /// Findings per kind, every kind listed.
+    public var counts: [VerifyFinding.Kind: Int] {
+        var counts = Dictionary(uniqueKeysWithValues: VerifyFinding.Kind.allCases.map { ($0, 0) })
+        for finding in findings { counts[finding.kind, default: 0] += 1 }
+        return counts
+    }
+}
+
+/// What a verify does beyond looking.
+public struct VerifyOptions: Sendable {
+    /// Download every master and hash it (slow: reads the whole library back).
+    public var deep = false
+    /// Queue missing uploads and rows in the outbox, replace damaged masters, delete orphans.
+    public var repair = false
+    /// Masters downloaded at once with `deep`.
+    public var concurrency = 4
+    /// Where `deep` downloads go for hashing (removed after).
+    public var scratch = NSTemporaryDirectory()
+
+    /// The defaults: look only.
+    public init() {}
+}
