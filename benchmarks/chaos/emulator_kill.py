@@ -181,7 +181,12 @@ class Chaos:
                 container.create_container()
             except Exception:  # noqa: BLE001 - exists from an earlier run on the same directory
                 pass
-        listed = {blob.name: blob.size for blob in container.list_blobs()}
+        try:
+            listed = {blob.name: blob.size for blob in container.list_blobs()}
+        except ResourceNotFoundError:
+            listed = {}
+            if any(state.baseline for state in self.names.values()):
+                self.problem("lost", cycle, CONTAINER, "the container is gone")
         for name, state in self.names.items():
             allowed = set(state.in_flight) | ({state.baseline} if state.baseline else set())
             try:
@@ -190,6 +195,9 @@ class Chaos:
                 stored_md5 = downloader.properties.content_settings.content_md5
             except ResourceNotFoundError:
                 data = None
+            except Exception as error:  # noqa: BLE001 - a blob that cannot be read back is lost to its owner
+                self.problem("lost", cycle, name, f"cannot be read after the restart: {error}")
+                continue
             self.figures.blobs_checked += 1
             if data is None:
                 if state.baseline is not None:
