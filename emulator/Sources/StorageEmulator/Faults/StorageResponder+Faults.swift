@@ -57,6 +57,9 @@ extension StorageResponder {
             if isRead || fault.phase == .after {
                 response = await serve(request, context: context)
             } else {
+                // Drain the unapplied body first: closing a socket with unread input makes the kernel send a reset,
+                // and a truncation must end in an orderly close.
+                await Self.drain(request)
                 response = errorResponse(for: fault, request: request)
             }
             // An empty body cannot be cut short: cut the error response instead (the operation's outcome is hidden).
@@ -106,6 +109,14 @@ extension StorageResponder {
             }
         } catch {
             // The client went away first: nothing more to cut.
+        }
+    }
+
+    static func drain(_ request: Request) async {
+        do {
+            for try await _ in request.body {}
+        } catch {
+            // The client went away: there is nothing left to cut.
         }
     }
 

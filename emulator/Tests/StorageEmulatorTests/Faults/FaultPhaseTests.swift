@@ -17,6 +17,20 @@ import Testing
             let reply = try await bed.putBlob("p", content)
             // Whatever the fault, the client is not told the write succeeded.
             #expect(reply.status != 201)
+            switch kind {
+            case .internalError: #expect(reply.status == 500)
+            case .serverBusy: #expect(reply.status == 503)
+            case .timedOut: #expect(reply.status == 408)
+            case .reset, .resetMidBody:
+                #expect(reply.ending == .reset)
+                #expect(reply.received.isEmpty)
+            case .truncate:
+                // The 500 that stands in for an empty success body, cut short, then an orderly close.
+                #expect(reply.ending == .closed)
+                #expect(reply.status == 500)
+                #expect(reply.body.count < (reply.contentLength ?? 0))
+            case .latency: break
+            }
             #expect(bed.emulator.faults.counters.injected[kind] == 1)
             bed.emulator.faults.clear()
 
