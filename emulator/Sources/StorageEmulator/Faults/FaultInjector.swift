@@ -4,6 +4,7 @@ import NIOConcurrencyHelpers
 public struct FaultCounters: Sendable, Equatable {
     /// Requests the plan saw (admin requests excluded); also the number the next request gets.
     public var requests: UInt64 = 0
+    /// Faults injected, by kind.
     public var injected: [FaultKind: UInt64] = [:]
 
     /// Every fault injected, of any kind.
@@ -21,6 +22,7 @@ public final class FaultInjector: Sendable {
     }
     private let state: NIOLockedValueBox<State>
 
+    /// An injector with `plan` in force (none by default).
     public init(plan: FaultPlan = .none) {
         state = NIOLockedValueBox(State(plan: plan))
     }

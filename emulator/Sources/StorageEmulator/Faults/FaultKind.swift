@@ -16,6 +16,7 @@ public enum FaultKind: String, Sendable, Codable, CaseIterable, CustomStringConv
     /// A delay, then the request is served normally.
     case latency
 
+    /// The name used on the command line and in JSON.
     public var description: String { rawValue }
 }
 

@@ -2,9 +2,12 @@
 /// and the first that matches and strikes decides; the dice come from the seed and the request's number in the
 /// plan, so the same seed and the same sequence of requests replay the same faults exactly.
 public struct FaultPlan: Sendable, Equatable {
+    /// Where the dice come from: record it to replay a run.
     public var seed: UInt64
+    /// Tried in order for every request.
     public var rules: [FaultRule]
 
+    /// A plan; the default injects nothing.
     public init(seed: UInt64 = 0, rules: [FaultRule] = []) {
         self.seed = seed
         self.rules = rules

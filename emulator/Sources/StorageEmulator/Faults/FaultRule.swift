@@ -15,12 +15,14 @@ public struct FaultRule: Sendable, Equatable {
     public var rate: Double
     /// The faults to choose from, with equal odds, when the rule strikes.
     public var kinds: [FaultKind]
+    /// Whether the operation is applied before the fault hides its outcome.
     public var phase: FaultPhase
     /// The delay of a `latency` fault.
     public var latencyMilliseconds: Int
     /// The `Retry-After` seconds of a `503`.
     public var retryAfterSeconds: Int
 
+    /// A rule; by default it matches every request and strikes before the operation.
     public init(
         service: ServiceKind? = nil, method: String? = nil, path: String = "*", comp: String? = nil, rate: Double,
         kinds: [FaultKind], phase: FaultPhase = .before, latencyMilliseconds: Int = 100, retryAfterSeconds: Int = 1
