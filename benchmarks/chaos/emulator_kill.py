@@ -64,6 +64,7 @@ class Figures:
     writes_acknowledged: int = 0
     writes_checked: int = 0  # acknowledged writes read back intact after a restart (the latest of their name)
     blobs_checked: int = 0  # blob reads after restarts, all cycles
+    live_reads: int = 0  # blob reads while uploads ran, checked against the versions written
     unacked_committed: int = 0  # writes in flight at the kill that turned out committed (allowed)
     torn: int = 0
     lost: int = 0
@@ -82,6 +83,7 @@ class Figures:
             f"writes acknowledged: {self.writes_acknowledged}\n"
             f"writes checked (acknowledged, read back intact after a restart): {self.writes_checked}\n"
             f"blob reads after restarts: {self.blobs_checked}\n"
+            f"blob reads during uploads (checked for torn content): {self.live_reads}\n"
             f"unacknowledged writes found committed (allowed): {self.unacked_committed}\n"
             f"torn: {self.torn}\nlost: {self.lost}\nrestart failures: {self.restart_failures}\n"
             f"restart to ready: median {times[len(times) // 2]:.0f} ms, max {times[-1]:.0f} ms"
@@ -155,6 +157,10 @@ class Chaos:
                 self.check(cycle)
                 self.upload_and_kill(cycle)
                 self.figures.cycles += 1
+                if self.figures.cycles % 10 == 0:
+                    f = self.figures
+                    self.log(f"  {f.cycles} cycles: {f.writes_acknowledged} writes acknowledged, {f.writes_checked} checked, "
+                             f"{f.torn} torn, {f.lost} lost, {f.restart_failures} restart failures")
             # One last restart checks the writes of the last cycle.
             if self.restart(cycles):
                 self.check(cycles)
@@ -236,6 +242,7 @@ class Chaos:
         # No retries: a write is acknowledged by the one response it got, and a dead emulator fails fast.
         service = self.emulator.client(retry_total=0, connection_timeout=5, read_timeout=10)
         threads = [threading.Thread(target=self.writer, args=(service, cycle, w, stop)) for w in range(self.writers)]
+        threads.append(threading.Thread(target=self.reader, args=(service, cycle, stop)))
         for thread in threads:
             thread.start()
         time.sleep(delay)
@@ -284,6 +291,29 @@ class Chaos:
                 state.acked_since_check = True
                 state.in_flight.clear()
                 self.figures.writes_acknowledged += 1
+
+    def reader(self, service, cycle: int, stop: threading.Event):
+        """Reads blobs while they are being overwritten: what a reader sees must always be one whole version."""
+        rng = random.Random(f"{self.seed}:{cycle}:reader")
+        container = service.get_container_client(CONTAINER)
+        names = sorted(self.names)
+        while not stop.is_set():
+            name = rng.choice(names)
+            try:
+                downloader = container.get_blob_client(name).download_blob()
+                data = downloader.readall()
+                stored_md5 = downloader.properties.content_settings.content_md5
+            except ResourceNotFoundError:
+                continue
+            except Exception:  # noqa: BLE001 - the emulator was killed under us
+                return
+            md5 = hashlib.md5(data).hexdigest()
+            with self.lock:
+                self.figures.live_reads += 1
+                known = md5 in self.names[name].versions
+            if not known or (stored_md5 is not None and bytes(stored_md5).hex() != md5):
+                with self.lock:
+                    self.problem("torn", cycle, name, f"a reader saw {len(data)} bytes that are no whole version")
 
 
 def main() -> int:
