@@ -17,21 +17,29 @@ struct EmulatorCommand: AsyncParsableCommand {
             from AZURITE_ACCOUNTS="name:key1[:key2];...". Port 0 picks a free port; each service prints a line
             "<Service> service is successfully listening at http://HOST:PORT" once it accepts requests.
 
-            Fault injection (beyond Azurite): --faults SPEC, repeatable, adds a rule
-              SERVICE:METHOD:PATH:rate=R:kinds=K[,K...][:phase=before|after][:comp=OP|none][:latency=MS][:retry-after=S]
-            SERVICE is blob, queue, table or *; METHOD an HTTP method or *; PATH a glob over the decoded path where
-            * crosses slashes. Kinds: 500, 503 (with Retry-After), 408, reset (connection reset, no response),
-            reset-mid-body (request body half read, or for a read half the response body sent, then reset),
-            truncate (full headers, part of the body, then close), latency (delay, then served).
-            phase=before: the operation is not applied; phase=after: it is applied, then its response is replaced.
-            comp=block matches ?comp=block; comp=none matches requests without comp. The first rule that matches and
-            strikes decides. Example:
-              --faults 'blob:PUT:/devstoreaccount1/file-store/*:rate=0.1:kinds=500,503,reset:phase=before'
-            --faults-file FILE.json holds {"seed": N, "rules": [{"service", "method", "path", "comp", "rate",
-            "kinds", "phase", "latencyMs", "retryAfter"}]}. --faults-seed N makes a run replayable: the same seed and
-            the same sequence of requests meet the same faults. Without it a seed is drawn and printed.
-            At run time, from loopback only: GET/PUT/DELETE http://127.0.0.1:PORT/_ironviper/faults (the plan and
-            its counters as JSON / replace the plan / clear it).
+            Fault injection (beyond Azurite). --faults SPEC (repeatable) adds a rule:
+              SERVICE:METHOD:PATH:rate=R:kinds=K[,K...][:phase=before|after]
+                [:comp=OP|none][:latency=MS][:retry-after=S]
+            SERVICE is blob, queue, table or *; METHOD an HTTP method or *;
+            PATH a glob over the decoded path (* crosses slashes). Kinds:
+              500, 503 (with Retry-After), 408  Azure's error responses
+              reset           connection reset, no response
+              reset-mid-body  request body half read, then reset (a read:
+                              the head and half the body, then reset)
+              truncate        full head, part of the body, then close
+              latency         a delay, then served normally
+            phase=before: the operation is not applied. phase=after: it is
+            applied, then its response is replaced. comp=block matches
+            ?comp=block; comp=none requests without comp. The first rule that
+            matches and strikes decides. Example:
+              --faults 'blob:PUT:*/file-store/*:rate=0.1:kinds=500,503,reset'
+            --faults-file FILE.json: {"seed": N, "rules": [{"service", "method",
+            "path", "comp", "rate", "kinds", "phase", "latencyMs", "retryAfter"}]}.
+            --faults-seed N replays a run: the same seed and the same sequence
+            of requests meet the same faults (without it, a seed is drawn and
+            printed). At run time, from loopback only, on every service's port:
+              GET / PUT / DELETE http://127.0.0.1:PORT/_ironviper/faults
+            shows the plan and its counters / replaces it (JSON) / clears it.
             """)
 
     @Option(name: [.customShort("l"), .customLong("location")], help: "Directory for the emulator's data.")
@@ -52,7 +60,7 @@ struct EmulatorCommand: AsyncParsableCommand {
     @Flag(name: [.customShort("L"), .customLong("loose")], help: "Accepted for Azurite compatibility.") var loose = false
     @Flag(name: .customLong("skipApiVersionCheck"), help: "Accepted for Azurite compatibility: any x-ms-version is accepted.")
     var skipApiVersionCheck = false
-    @Option(name: .customLong("faults"), help: ArgumentHelp("Inject faults by a rule (repeatable; see below).", valueName: "spec"))
+    @Option(name: .customLong("faults"), help: ArgumentHelp("Inject faults by a rule (repeatable; syntax above).", valueName: "spec"))
     var faults: [String] = []
     @Option(name: .customLong("faults-file"), help: ArgumentHelp("Inject the faults of a JSON plan.", valueName: "file"))
     var faultsFile: String?
