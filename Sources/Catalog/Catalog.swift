@@ -155,6 +155,7 @@ public final class Catalog: Sendable {
                 else { continue }
                 file.state = "missing"
                 try file.update(db)
+                try db.execute(sql: "DELETE FROM errors WHERE library_id = ? AND path = ?", arguments: [libraryId, path])
                 try OutboxWriter.fileVanished(file: file, db: db)  // same transaction as the fact
             }
         }

@@ -17,12 +17,27 @@ extension LibraryScanner {
         var summary = ScanSummary()
         var seen: [String: WalkedFile] = [:]
         var gonePrefixes: [String] = []
-        for path in Set(paths) {
+        var scopes: [String] = []
+        var unread: [ScanFailure] = []
+        var hidden: [String] = []  // …unless it lies under what could not be read: unknown, not gone
+        var work = Array(Set(paths))
+        while let path = work.popLast() {
             guard let relative = Self.relative(path, under: absoluteRoot, original: root) else { continue }
+            scopes.append(relative)
             var info = stat()
             guard lstat(path, &info) == 0 else {
-                if errno == ENOENT { gonePrefixes.append(relative) } else {
-                    summary.failures.append(ScanFailure(path: path, code: "io", message: "stat: \(String(cString: strerror(errno)))"))
+                let code = errno
+                if code == ENOENT, path.contains("\u{FFFD}"), !relative.isEmpty {
+                    // Likely a name that is not UTF-8, reported by the watcher in a repaired spelling
+                    // that does not open: the walk of its folder names the real one as a problem.
+                    let parent = (path as NSString).deletingLastPathComponent
+                    if !work.contains(parent), !scopes.contains(Self.relative(parent, under: absoluteRoot, original: root) ?? "") {
+                        work.append(parent)
+                    }
+                }
+                if code == ENOENT { gonePrefixes.append(relative) } else {
+                    unread.append(ScanFailure(path: path, code: "io", message: "stat: \(String(cString: strerror(code)))"))
+                    hidden.append(relative)
                 }
                 continue
             }
@@ -31,8 +46,9 @@ extension LibraryScanner {
                 let walk = FolderWalker(
                     root: path, includeHidden: configuration.includeHidden, ignoredNames: configuration.ignoredNames
                 ).walk()
-                summary.failures += walk.failures
-                gonePrefixes.append(relative)  // what the walk does not find under it is gone
+                unread += walk.failures
+                gonePrefixes.append(relative)  // what the walk does not find under it is gone…
+                hidden += walk.unreadable.map { $0.isEmpty ? relative : relative.isEmpty ? $0 : relative + "/" + $0 }
                 for var entry in walk.files {
                     entry.relativePath = relative.isEmpty ? entry.relativePath : relative + "/" + entry.relativePath
                     seen[entry.relativePath] = entry
@@ -52,13 +68,29 @@ extension LibraryScanner {
         try catalog.markSeen(fileIds: unchanged, at: Timestamp.now())
         let gone = known.values.filter { file in
             file.state == "present" && seen[file.path] == nil
-                && gonePrefixes.contains { $0.isEmpty || file.path == $0 || file.path.hasPrefix($0 + "/") }
+                && gonePrefixes.contains { Self.covers($0, file.path) } && !hidden.contains { Self.covers($0, file.path) }
         }.map(\.path)
         summary.missing = gone.count
         try catalog.markMissing(libraryId: library.id!, paths: gone)
-        Self.tally(runWorkers(jobs, progress: progress), into: &summary)
+        let results = runWorkers(jobs, progress: progress)
+        Self.tally(results, into: &summary)
+        summary.failures += unread
+        unread += Self.readFailures(jobs: jobs, results: results)[library.id!] ?? []
+        unread = unread.map { failure in  // spelled with the resolved root, as the catalog stores paths
+            var failure = failure
+            if let relative = Self.relative(failure.path, under: absoluteRoot, original: root) {
+                failure.path = relative.isEmpty ? absoluteRoot : absoluteRoot + "/" + relative
+            }
+            return failure
+        }
+        try catalog.replaceReadProblems(libraryId: library.id!, root: absoluteRoot, scopes: scopes, failures: unread)
         summary.seconds = MonotonicClock.seconds() - start
         return summary
+    }
+
+    /// Whether relative `path` is `prefix` or lies under it ("" covers everything).
+    static func covers(_ prefix: String, _ path: String) -> Bool {
+        prefix.isEmpty || path == prefix || path.hasPrefix(prefix + "/")
     }
 
     /// `path` relative to the library root ("" for the root), accepting paths spelled with the root

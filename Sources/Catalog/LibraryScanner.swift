@@ -30,6 +30,7 @@ public final class LibraryScanner: Sendable {
         let start = MonotonicClock.seconds()
         var summary = ScanSummary()
         var jobs: [IngestJob] = []
+        var listed: [(library: LibraryRecord, root: String, failures: [ScanFailure])] = []
         for root in roots {
             let absolute = try Self.resolve(root)
             let library = try catalog.library(root: absolute)
@@ -39,17 +40,24 @@ public final class LibraryScanner: Sendable {
             ).walk()
             summary.filesSeen += walk.files.count
             summary.failures += walk.failures
+            listed.append((library, absolute, walk.failures))
             let (changed, unchanged) = Self.partition(walk.files, known: known, library: library)
             jobs += changed
             summary.unchanged += unchanged.count
             try catalog.markSeen(fileIds: unchanged, at: Timestamp.now())
             let seen = Set(walk.files.map(\.relativePath))
-            let gone = known.values.filter { $0.state == "present" && !seen.contains($0.path) }.map(\.path)
+            let gone = known.values.filter { $0.state == "present" && !seen.contains($0.path) && !walk.hides($0.path) }
+                .map(\.path)
             summary.missing += gone.count
             try catalog.markMissing(libraryId: library.id!, paths: gone)
         }
         let results = runWorkers(jobs, progress: progress)
         Self.tally(results, into: &summary)
+        let unread = Self.readFailures(jobs: jobs, results: results)
+        for (library, root, failures) in listed {
+            try catalog.replaceReadProblems(
+                libraryId: library.id!, root: root, scopes: [""], failures: failures + (unread[library.id!] ?? []))
+        }
         summary.seconds = MonotonicClock.seconds() - start
         return summary
     }
@@ -85,6 +93,15 @@ public final class LibraryScanner: Sendable {
                 summary.failures.append(failure)
             }
         }
+    }
+
+    /// The failures of jobs that recorded nothing (the file could not be read), per library id.
+    static func readFailures(jobs: [IngestJob], results: [IngestResult]) -> [Int64: [ScanFailure]] {
+        var failures: [Int64: [ScanFailure]] = [:]
+        for (job, result) in zip(jobs, results) {
+            if case .failed(let failure) = result { failures[job.library.id!, default: []].append(failure) }
+        }
+        return failures
     }
 
     static func resolve(_ root: String) throws -> String {

@@ -19,6 +19,7 @@ enum InotifyMask {
     static let movedFrom = UInt32(IN_MOVED_FROM)
     static let movedTo = UInt32(IN_MOVED_TO)
     static let create = UInt32(IN_CREATE)
+    static let attrib = UInt32(IN_ATTRIB)
     static let delete = UInt32(IN_DELETE)
     static let deleteSelf = UInt32(IN_DELETE_SELF)
     static let moveSelf = UInt32(IN_MOVE_SELF)
@@ -27,7 +28,7 @@ enum InotifyMask {
     static let isDirectory = UInt32(IN_ISDIR)
     /// What every directory watch asks for. `IN_EXCL_UNLINK`: no events from files already unlinked.
     static let directoryWatch =
-        modify | closeWrite | movedFrom | movedTo | create | delete | deleteSelf | moveSelf
+        modify | closeWrite | movedFrom | movedTo | create | delete | deleteSelf | moveSelf | attrib
         | UInt32(IN_ONLYDIR) | UInt32(IN_DONT_FOLLOW) | UInt32(IN_EXCL_UNLINK)
 }
 

@@ -72,6 +72,20 @@ final class WatchEngine {
             pending.markSettling(path, at: now + configuration.settleDelay)
         } else if event.mask & InotifyMask.delete != 0 {
             removed(path, isDirectory: isDirectory, wasEmpty: true)
+        } else if event.mask & InotifyMask.attrib != 0 {
+            permissionsMayHaveChanged(path, isDirectory: isDirectory, now: now)
+        }
+    }
+
+    /// `IN_ATTRIB`: mode, owner, times or links changed. A directory is watched (if it could not be
+    /// before) and rescanned; a file not already in flight settles again, so one that could not be
+    /// read is read now (the daemon's refresh skips it when size, mtime and inode are unchanged).
+    private func permissionsMayHaveChanged(_ path: [UInt8], isDirectory: Bool, now: ContinuousClock.Instant) {
+        if isDirectory {
+            watchTree(path, reportFilesAt: nil)
+            emit(.rescan(WatchPath(bytes: path), reason: .permissionsChanged))
+        } else if !pending.contains(path) {
+            pending.markSettling(path, at: now + configuration.settleDelay)
         }
     }
 

@@ -19,4 +19,7 @@ public enum RescanReason: String, Sendable, Hashable {
     /// The directory could not be watched (`max_user_watches` or the `maxWatches` cap reached); sent
     /// periodically, every `unwatchedRescanInterval`, until a watch can be added.
     case unwatched
+    /// A directory's permissions or owner changed: what could not be read may be readable now (and
+    /// the reverse), so it is looked at again. Sent once per change.
+    case permissionsChanged
 }

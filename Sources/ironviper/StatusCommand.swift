@@ -38,6 +38,13 @@ struct StatusCommand: ParsableCommand {
                 print("  \(row.kind) \(row.path ?? row.target): \(row.lastError ?? "no error recorded") (\(row.attempts) attempts)")
             }
         }
+        if report.problemCount > 0 {
+            print("problems (\(report.problemCount)\(report.problemCount > report.problems.count ? ", newest \(report.problems.count) shown" : "")):")
+            for problem in report.problems {
+                let what = problem.stage == "imaging" ? "backed up without previews" : "not backed up"
+                print("  \(problem.library)/\(problem.path): \(what): \(problem.code): \(problem.message)")
+            }
+        }
         if let error = report.lastError { print("last error: \(error)") }
     }
 }

@@ -36,6 +36,22 @@ struct FolderWatcherTests {
         #expect(events.filter { $0 == .settled(WatchPath(scratch.at("big.raw"))) }.count == 1)
     }
 
+    /// A folder whose permissions change is looked at again (a user who fixes an unreadable folder
+    /// expects its photos backed up), and a file whose mode changes settles again.
+    @Test func aChangeOfPermissionsAsksForARescan() async throws {
+        let scratch = try Scratch()
+        try scratch.makeDirectory("locked")
+        try scratch.write("locked/a.jpg")
+        let watcher = try await FolderWatcher(roots: [scratch.path], configuration: fastConfiguration(), logger: logger)
+        defer { watcher.stop() }
+        var reader = EventReader(watcher)
+        #expect(chmod(scratch.at("locked"), 0o700) == 0)
+        #expect(chmod(scratch.at("locked/a.jpg"), 0o600) == 0)
+        let events = try await reader.drain(scratch)
+        #expect(events.contains(.rescan(WatchPath(scratch.at("locked")), reason: .permissionsChanged)), "\(events)")
+        #expect(events.filter { $0 == .settled(WatchPath(scratch.at("locked/a.jpg"))) }.count == 1, "\(events)")
+    }
+
     @Test func filesInNewDirectoriesAreFoundAndWatched() async throws {
         let scratch = try Scratch()
         let watcher = try await FolderWatcher(roots: [scratch.path], configuration: fastConfiguration(), logger: logger)

@@ -3,7 +3,8 @@ import Crypto
 extension BlobClient {
     /// Uploads a file as a block blob. Up to `singleUploadLimit` it is one Put Blob; above, blocks
     /// are read one after another and sent several at a time, each with its MD5, then committed with
-    /// the whole file's MD5. An upload interrupted by a crash or a cancellation resumes: blocks Azure
+    /// the whole file's MD5 (when the caller declares one, the bytes read must match it, or nothing is
+    /// committed). An upload interrupted by a crash or a cancellation resumes: blocks Azure
     /// already holds (Get Block List) are not sent again. Memory use stays at a few blocks.
     @discardableResult
     public func uploadFile(
@@ -66,7 +67,7 @@ extension BlobClient {
                 let bytes = try await transport.runBlocking {
                     try file.read(offset: offset, count: length, operation: operation)
                 }
-                if options.contentMD5 == nil { whole.update(data: bytes) }
+                whole.update(data: bytes)
                 group.addTask {
                     let md5 = Array(Insecure.MD5.hash(data: bytes))
                     let id = BlockID.make(index: index, md5: md5)
@@ -78,7 +79,14 @@ extension BlobClient {
             }
             for try await finished in group { record(finished) }
         }
-        let md5 = options.contentMD5 ?? Array(whole.finalize())
+        // Azure stores a block list's Content-MD5 without checking it: a file that changed while its
+        // blocks were read must not be committed under the hash (and the name) of its old content.
+        let md5 = Array(whole.finalize())
+        if let declared = options.contentMD5, declared != md5 {
+            throw AzureStorageError(
+                .integrity, operation: operation,
+                detail: "the file's bytes no longer match the Content-MD5 given (\(Base64.encode(declared)), read \(Base64.encode(md5))): it changed during the upload; nothing was committed")
+        }
         var result = try await putBlockList(
             container: container, name: name, blockIDs: ids, contentMD5: md5, options: options)
         result.blocksUploaded = uploaded

@@ -139,7 +139,10 @@ final class DaemonSession: Sendable {
             case .removed(let path, _): paths.append(usable(path))
             case .moved(let from, let to, _): paths += [usable(from), usable(to)]
             case .rescan(let directory, let reason):
-                logger.warning("rescanning", metadata: ["folder": "\(directory)", "reason": "\(reason.rawValue)"])
+                // Lost events are worth a warning; a folder whose permissions changed is routine.
+                logger.log(
+                    level: reason == .permissionsChanged ? .info : .warning, "rescanning",
+                    metadata: ["folder": "\(directory)", "reason": "\(reason.rawValue)"])
                 if reason == .unwatched, let library = configuration.libraries.first(where: { $0.contains(directory.string) }) {
                     update { snapshot in
                         guard let index = snapshot.libraries.firstIndex(where: { $0.name == library.name }),

@@ -4,7 +4,8 @@ import Sync
 
 /// What `ironviper status` shows, gathered by a second process while the daemon runs: the daemon's
 /// own status file (its state, storage, watch fallbacks), and the catalog read directly (files per
-/// library, the outbox: depth, bytes pending, last success, parked operations with their errors).
+/// library, the outbox: depth, bytes pending, last success, parked operations with their errors;
+/// files that could not be read or converted, with the reason).
 public struct StatusReport: Codable, Sendable {
     public struct Library: Codable, Sendable {
         public var name: String
@@ -24,6 +25,10 @@ public struct StatusReport: Codable, Sendable {
     public var outbox: SyncStatus
     public var lastScanAt: Date?
     public var lastError: String?
+    /// Files and folders that could not be backed up as they are, newest first (at most 50), and
+    /// how many there are in all.
+    public var problems: [FileProblem]
+    public var problemCount: Int
 
     public static func gather(configuration: DaemonConfiguration, stateDirectory: String) throws -> StatusReport {
         let holder = DaemonLock.holder(stateDirectory: stateDirectory)
@@ -35,6 +40,7 @@ public struct StatusReport: Codable, Sendable {
         let catalog = try Catalog(path: catalogPath)
         let counts = try catalog.libraryCounts()
         let outbox = try SyncStatus.read(from: catalog)
+        let problems = try catalog.problems(limit: 50)
         let libraries = configuration.libraries.map { library in
             Library(
                 name: library.name, path: library.path, files: counts[library.name] ?? LibraryCounts(),
@@ -44,6 +50,6 @@ public struct StatusReport: Codable, Sendable {
             running: holder != nil, pid: holder, state: holder != nil ? snapshot?.state : "not running",
             startedAt: holder != nil ? snapshot?.startedAt : nil, storage: snapshot?.storage,
             stateDirectory: stateDirectory, libraries: libraries, outbox: outbox, lastScanAt: snapshot?.lastScanAt,
-            lastError: snapshot?.lastError)
+            lastError: snapshot?.lastError, problems: problems.list, problemCount: problems.total)
     }
 }

@@ -124,6 +124,33 @@ import Testing
         }
     }
 
+    /// A master is hashed at ingest and uploaded later: if the file changed in between (or while its
+    /// blocks were being read), committing it would store other bytes under the old content's MD5.
+    @Test func refusesToCommitBlocksThatDoNotMatchTheDeclaredMD5() async throws {
+        let directory = try TestClients.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let source = directory.appendingPathComponent("changed.bin")
+        let hashed = TestClients.bytes(count: 3 * 1024 * 1024 + 5, seed: 8)
+        var changed = hashed
+        changed[2 * 1024 * 1024] ^= 0xFF  // one byte of the last block rewritten after hashing
+        try Data(changed).write(to: source)
+        try await EmulatorFixture.with(configure: {
+            $0.blobTransfers.singleUploadLimit = 1 << 20
+            $0.blobTransfers.blockSize = 1 << 20
+        }) { _, client in
+            let container = EmulatorFixture.containerName()
+            try await client.blobs.createContainer(container)
+            var options = BlobUploadOptions()
+            options.contentMD5 = Array(Insecure.MD5.hash(data: hashed))
+            let error = await #expect(throws: AzureStorageError.self) {
+                try await client.blobs.uploadFile(path: source.path, container: container, name: "master", options: options)
+            }
+            #expect(error?.code == .integrity)
+            #expect(error?.description.contains("changed during the upload") == true)
+            #expect(try await client.blobs.propertiesIfExists(container: container, name: "master") == nil)
+        }
+    }
+
     @Test func resumesAfterACancelledUpload() async throws {
         let directory = try TestClients.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }

@@ -1,0 +1,70 @@
+import GRDB
+
+/// A file or folder the catalog could not take as it is, and why: unreadable, a name the cloud cannot
+/// hold, an image that does not decode. `ironviper status` lists these so nothing is missed silently.
+public struct FileProblem: Sendable, Codable, Equatable {
+    public var library: String
+    /// Relative to the library root ("" for the root itself).
+    public var path: String
+    /// `read` (listing, stat or reading the bytes failed) or `imaging` (the bytes were read and
+    /// backed up, but no previews could be made).
+    public var stage: String
+    public var code: String
+    public var message: String
+    public var occurredAt: String
+}
+
+extension Catalog {
+    /// Replaces the `read` problems of a library at or under `scopes` (relative paths; "" is the whole
+    /// library) with `failures` (absolute paths under `root`). A scan or a refresh calls it once with
+    /// what it covered, so a problem that went away (permission fixed, file deleted) disappears.
+    public func replaceReadProblems(libraryId: Int64, root: String, scopes: [String], failures: [ScanFailure]) throws {
+        guard !scopes.isEmpty || !failures.isEmpty else { return }
+        try write { db in
+            for scope in scopes {
+                if scope.isEmpty {
+                    try db.execute(
+                        sql: "DELETE FROM errors WHERE library_id = ? AND stage = 'read'", arguments: [libraryId])
+                } else {
+                    try db.execute(
+                        sql: """
+                            DELETE FROM errors WHERE library_id = ? AND stage = 'read'
+                            AND (path = ? OR substr(path, 1, ?) = ?)
+                            """,
+                        arguments: [libraryId, scope, scope.utf8.count + 1, scope + "/"])
+                }
+            }
+            let now = Timestamp.now()
+            for failure in failures {
+                var record = ErrorRecord(
+                    id: nil, libraryId: libraryId, path: Self.relative(failure.path, root: root), sha256: nil,
+                    stage: "read", code: failure.code, message: failure.message, occurredAt: now)
+                try record.insert(db)
+            }
+        }
+    }
+
+    /// The problems recorded now, newest first, at most `limit`, with the total count.
+    public func problems(limit: Int = 100) throws -> (total: Int, list: [FileProblem]) {
+        try read { db in
+            let total = try Int.fetchOne(db, sql: "SELECT count(*) FROM errors WHERE library_id IS NOT NULL") ?? 0
+            let list = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT l.name, e.path, e.stage, e.code, e.message, e.occurred_at FROM errors e
+                    JOIN libraries l ON l.id = e.library_id ORDER BY e.occurred_at DESC, e.id DESC LIMIT ?
+                    """,
+                arguments: [limit]
+            ).map { row in
+                FileProblem(
+                    library: row[0], path: row[1], stage: row[2], code: row[3], message: row[4], occurredAt: row[5])
+            }
+            return (total, list)
+        }
+    }
+
+    private static func relative(_ path: String, root: String) -> String {
+        if path == root { return "" }
+        return path.hasPrefix(root + "/") ? String(path.dropFirst(root.count + 1)) : path
+    }
+}

@@ -1,0 +1,181 @@
+"""The running daemon, for the suites that drive `ironviper run` end to end.
+
+`Daemon` writes a configuration with the bundled emulator on free ports, starts the real binary
+(optionally as an unprivileged user, so permissions mean something when the tests run as root),
+reads `ironviper status --json`, and waits for conditions; `check_cloud` verifies a backup with
+Microsoft's SDKs against DESIGN.md's contracts.
+"""
+import hashlib
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import tempfile
+import time
+
+import pytest
+from azure.data.tables import TableServiceClient
+from azure.core.exceptions import ResourceNotFoundError
+from azure.storage.blob import BlobServiceClient
+
+from conftest import ACCOUNT, KEY, ROOT
+
+RENDITIONS = ["hd", "1600", "800", "600", "400", "h400", "w400", "200", "100", "sq100"]
+
+
+def ironviper_binary() -> str:
+    path = os.environ.get("IRONVIPER_BIN") or os.path.join(ROOT, ".build", "debug", "ironviper")
+    if not os.path.exists(path):
+        raise RuntimeError(f"ironviper binary not found at {path}: run `swift build --product ironviper`")
+    return path
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def make_jpeg(path, seed):
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    subprocess.run(["convert", "-size", "320x240", f"plasma:fractal", "-seed", str(seed), path], check=True)
+
+
+def encode_key(text):
+    """CloudKeys.encodeKey: %, /, \\, #, ? and control characters percent-encoded."""
+    out = []
+    for ch in text:
+        if ord(ch) < 0x20 or 0x7F <= ord(ch) <= 0x9F or ch in "%/\\#?":
+            out.append("".join(f"%{b:02X}" for b in ch.encode()))
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
+# The uid and gid `Daemon(unprivileged=True)` runs as when the tests run as root (nobody/nogroup).
+NOBODY = 65534
+
+
+class Daemon:
+    def __init__(self, work, unprivileged=False):
+        self.work = work
+        # As root, a folder without read permission is still readable: run the daemon (and the
+        # commands that share its state) as nobody so that permissions are what a user has.
+        self.prefix = []
+        if unprivileged and os.geteuid() == 0:
+            self.prefix = ["setpriv", f"--reuid={NOBODY}", f"--regid={NOBODY}", "--clear-groups"]
+        self.library = os.path.join(work, "photos")
+        self.state = os.path.join(work, "state")
+        os.makedirs(self.library, exist_ok=True)
+        self.ports = {"blob": free_port(), "queue": free_port(), "table": free_port()}
+        self.config = os.path.join(work, "config.toml")
+        with open(self.config, "w") as f:
+            f.write(
+                f'state_directory = "{self.state}"\n[[library]]\nname = "photos"\npath = "{self.library}"\n'
+                f"[watch]\nsettle_seconds = 0.3\n"
+                f'[emulator]\nblob_port = {self.ports["blob"]}\nqueue_port = {self.ports["queue"]}\n'
+                f'table_port = {self.ports["table"]}\n'
+            )
+        self.process = None
+        if self.prefix:
+            os.chmod(work, 0o755)
+            os.makedirs(self.state, exist_ok=True)
+            os.chown(self.state, NOBODY, NOBODY)
+
+    def start(self):
+        env = dict(os.environ, IRONVIPER_LOG_LEVEL="info")
+        self.log = open(os.path.join(self.work, "daemon.log"), "a")
+        self.process = subprocess.Popen(self.prefix + [ironviper_binary(), "run", "--config", self.config], stdout=self.log,
+                                        stderr=subprocess.STDOUT, env=env)
+        self.wait_for(lambda s: s["running"] and s.get("state") == "running", "the daemon to start")
+
+    def stop(self):
+        self.process.send_signal(signal.SIGTERM)
+        assert self.process.wait(timeout=30) == 0, self.logtail()
+        self.log.close()
+
+    def status(self):
+        out = subprocess.run(self.prefix + [ironviper_binary(), "status", "--json", "--config", self.config],
+                             capture_output=True, text=True)
+        return json.loads(out.stdout) if out.returncode == 0 else None
+
+    def logtail(self):
+        with open(os.path.join(self.work, "daemon.log")) as f:
+            return f.read()[-4000:]
+
+    def wait_for(self, predicate, what, timeout=90):
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            assert self.process.poll() is None, f"the daemon exited while waiting for {what}:\n{self.logtail()}"
+            status = self.status()
+            if status is not None and predicate(status):
+                return status
+            time.sleep(0.2)
+        raise AssertionError(f"timed out waiting for {what}; status {self.status()}\n{self.logtail()}")
+
+    @property
+    def connection_string(self):
+        return (f"DefaultEndpointsProtocol=http;AccountName={ACCOUNT};AccountKey={KEY};"
+                f"BlobEndpoint=http://127.0.0.1:{self.ports['blob']}/{ACCOUNT};"
+                f"TableEndpoint=http://127.0.0.1:{self.ports['table']}/{ACCOUNT};")
+
+
+@pytest.fixture
+def daemon():
+    work = tempfile.mkdtemp(prefix="ironviper-daemon-")
+    d = Daemon(work)
+    yield d
+    if d.process and d.process.poll() is None:
+        d.process.kill()
+        d.process.wait()
+    shutil.rmtree(work, ignore_errors=True)
+
+
+def sha256(path):
+    with open(path, "rb") as f:
+        return hashlib.sha256(f.read()).hexdigest()
+
+
+def md5(path):
+    with open(path, "rb") as f:
+        return hashlib.md5(f.read()).digest()
+
+
+def eventually(d, check, what, timeout=60):
+    """Runs `check` until it passes: the daemon settles, batches and syncs on its own time."""
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            d.wait_for(lambda s: s["outbox"]["pending"] == {}, "an empty outbox")
+            return check()
+        except (AssertionError, ResourceNotFoundError):  # a container or table not created yet
+            if time.monotonic() > deadline:
+                print(d.logtail())
+                raise
+            time.sleep(0.3)
+
+
+def check_cloud(d, expected):
+    """`expected`: relative path -> local file with its content. Masters, renditions and rows must match."""
+    blobs = BlobServiceClient.from_connection_string(d.connection_string)
+    tables = TableServiceClient.from_connection_string(d.connection_string)
+    masters = {b.name: b for b in blobs.get_container_client("file-store").list_blobs()}
+    previews = {b.name for b in blobs.get_container_client("pv-store").list_blobs()}
+    files = {e["RowKey"]: e for e in tables.get_table_client("files").query_entities("PartitionKey eq 'photos'")}
+    for relative, local in expected.items():
+        digest = sha256(local)
+        assert digest in masters, f"no master for {relative}"
+        props = blobs.get_blob_client("file-store", digest).get_blob_properties()
+        assert props.size == os.path.getsize(local)
+        assert bytes(props.content_settings.content_md5) == md5(local), f"Content-MD5 of {relative}"
+        body = blobs.get_blob_client("file-store", digest).download_blob().readall()
+        assert hashlib.sha256(body).hexdigest() == digest, f"the bytes of {relative}'s master"
+        if relative.endswith(".jpg"):
+            for name in RENDITIONS:
+                assert f"{digest}/{name}.jpg" in previews, f"rendition {name} of {relative}"
+        row = files.get(encode_key(relative))
+        assert row is not None, f"no files row for {relative}: {sorted(files)}"
+        assert row["sha256"] == digest and row["deleted"] is False
+    return masters, files, tables
