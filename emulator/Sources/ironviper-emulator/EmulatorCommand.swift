@@ -16,6 +16,30 @@ struct EmulatorCommand: AsyncParsableCommand {
             well-known development account (connection string: UseDevelopmentStorage=true). Extra accounts come
             from AZURITE_ACCOUNTS="name:key1[:key2];...". Port 0 picks a free port; each service prints a line
             "<Service> service is successfully listening at http://HOST:PORT" once it accepts requests.
+
+            Fault injection (beyond Azurite). --faults SPEC (repeatable) adds a rule:
+              SERVICE:METHOD:PATH:rate=R:kinds=K[,K...][:phase=before|after]
+                [:comp=OP|none][:latency=MS][:retry-after=S]
+            SERVICE is blob, queue, table or *; METHOD an HTTP method or *;
+            PATH a glob over the decoded path (* crosses slashes). Kinds:
+              500, 503 (with Retry-After), 408  Azure's error responses
+              reset           connection reset, no response
+              reset-mid-body  request body half read, then reset (a read:
+                              the head and half the body, then reset)
+              truncate        full head, part of the body, then close
+              latency         a delay, then served normally
+            phase=before: the operation is not applied. phase=after: it is
+            applied, then its response is replaced. comp=block matches
+            ?comp=block; comp=none requests without comp. The first rule that
+            matches and strikes decides. Example:
+              --faults 'blob:PUT:*/file-store/*:rate=0.1:kinds=500,503,reset'
+            --faults-file FILE.json: {"seed": N, "rules": [{"service", "method",
+            "path", "comp", "rate", "kinds", "phase", "latencyMs", "retryAfter"}]}.
+            --faults-seed N replays a run: the same seed and the same sequence
+            of requests meet the same faults (without it, a seed is drawn and
+            printed). At run time, from loopback only, on every service's port:
+              GET / PUT / DELETE http://127.0.0.1:PORT/_ironviper/faults
+            shows the plan and its counters / replaces it (JSON) / clears it.
             """)
 
     @Option(name: [.customShort("l"), .customLong("location")], help: "Directory for the emulator's data.")
@@ -36,6 +60,12 @@ struct EmulatorCommand: AsyncParsableCommand {
     @Flag(name: [.customShort("L"), .customLong("loose")], help: "Accepted for Azurite compatibility.") var loose = false
     @Flag(name: .customLong("skipApiVersionCheck"), help: "Accepted for Azurite compatibility: any x-ms-version is accepted.")
     var skipApiVersionCheck = false
+    @Option(name: .customLong("faults"), help: ArgumentHelp("Inject faults by a rule (repeatable; syntax above).", valueName: "spec"))
+    var faults: [String] = []
+    @Option(name: .customLong("faults-file"), help: ArgumentHelp("Inject the faults of a JSON plan.", valueName: "file"))
+    var faultsFile: String?
+    @Option(name: .customLong("faults-seed"), help: "Seed of the fault decisions, to replay a run exactly.")
+    var faultsSeed: UInt64?
 
     func run() async throws {
         var configuration = EmulatorConfiguration()
@@ -54,6 +84,7 @@ struct EmulatorCommand: AsyncParsableCommand {
                 }
                 return kind
             })
+        configuration.faults = try faultPlan()
         if let extra = ProcessInfo.processInfo.environment["AZURITE_ACCOUNTS"] {
             configuration.accounts = try StorageAccount.parseAccounts(extra)
             if !configuration.accounts.contains(where: { $0.name == StorageAccount.developmentAccountName }) {
@@ -82,9 +113,37 @@ struct EmulatorCommand: AsyncParsableCommand {
             FileHandle.standardOutput.write(Data(lines.utf8))
         }
         guard let emulator else { return }
+        if !configuration.faults.rules.isEmpty {
+            FileHandle.standardOutput.write(Data(
+                "fault injection: \(configuration.faults.rules.count) rule(s), seed \(configuration.faults.seed) (replay with --faults-seed \(configuration.faults.seed))\n".utf8))
+        }
         pending.withLockedValue { $0 = emulator.serviceCount }
         let group = ServiceGroup(
             configuration: .init(services: [emulator], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         try await group.run()
+    }
+
+    /// The plan from `--faults-file` and `--faults` (file rules first), seeded by `--faults-seed` or at random.
+    func faultPlan() throws -> FaultPlan {
+        var plan = FaultPlan(seed: faultsSeed ?? UInt64.random(in: 0...UInt64(UInt32.max)))
+        if let faultsFile {
+            guard let data = FileManager.default.contents(atPath: faultsFile) else {
+                throw ValidationError("--faults-file \(faultsFile): cannot be read")
+            }
+            do {
+                plan = try FaultPlan(json: data, defaultSeed: plan.seed)
+            } catch {
+                throw ValidationError("--faults-file \(faultsFile): \(error.description)")
+            }
+            if let faultsSeed { plan.seed = faultsSeed }
+        }
+        for spec in faults {
+            do {
+                plan.rules.append(try FaultRule(spec: spec))
+            } catch {
+                throw ValidationError("--faults: \(error.description)")
+            }
+        }
+        return plan
     }
 }

@@ -31,6 +31,9 @@ public struct EmulatorConfiguration: Sendable {
     /// How long the file of a deleted or overwritten blob stays on disk, so that a download which looked
     /// it up just before can still open it. Tests set it to zero to watch space being given back.
     public var unlinkGracePeriod: Duration = .seconds(30)
+    /// The faults to inject from the start (none by default); replaceable at run time through
+    /// `StorageEmulator.faults` or the loopback-only admin endpoint `/_ironviper/faults`.
+    public var faults: FaultPlan = .none
 
     public init() {}
 

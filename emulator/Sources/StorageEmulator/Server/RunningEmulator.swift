@@ -16,6 +16,8 @@ public final class RunningEmulator: Sendable {
     public let ports: [ServiceKind: Int]
     public let host: String
     public let store: EmulatorStore
+    /// The fault plan in force: tests replace it between steps.
+    public let faults: FaultInjector
     private let group: ServiceGroup
     private let task: Task<Void, any Error>
 
@@ -56,13 +58,18 @@ public final class RunningEmulator: Sendable {
             throw EmulatorConfigurationError("the emulator did not start: bound \(ports), expected \(running) services")
         }
         return RunningEmulator(
-            ports: ports, host: configuration.blob.host, store: emulator.store, group: group, task: task)
+            ports: ports, host: configuration.blob.host, store: emulator.store, faults: emulator.faults, group: group,
+            task: task)
     }
 
-    private init(ports: [ServiceKind: Int], host: String, store: EmulatorStore, group: ServiceGroup, task: Task<Void, any Error>) {
+    private init(
+        ports: [ServiceKind: Int], host: String, store: EmulatorStore, faults: FaultInjector, group: ServiceGroup,
+        task: Task<Void, any Error>
+    ) {
         self.ports = ports
         self.host = host
         self.store = store
+        self.faults = faults
         self.group = group
         self.task = task
     }

@@ -10,6 +10,8 @@ import ServiceLifecycle
 public struct StorageEmulator: Service {
     public let configuration: EmulatorConfiguration
     public let store: EmulatorStore
+    /// The fault plan in force, shared by every service; starts as `configuration.faults`.
+    public let faults: FaultInjector
     let handlers: [any StorageServiceHandler]
     let logger: Logger
     /// Called once per service when its socket is bound, with the actual host and port.
@@ -23,6 +25,7 @@ public struct StorageEmulator: Service {
         self.configuration = configuration
         self.logger = logger
         self.onListening = onListening
+        faults = FaultInjector(plan: configuration.faults)
         store = try EmulatorStore(
             location: configuration.location, migrations: EmulatorServices.migrations,
             unlinkGracePeriod: configuration.unlinkGracePeriod)
@@ -42,7 +45,7 @@ public struct StorageEmulator: Service {
             for handler in handlers {
                 let endpoint = configuration.endpoint(handler.kind)
                 let responder = StorageResponder(
-                    handler: handler, authenticator: authenticator, store: store, accessLog: accessLog)
+                    handler: handler, authenticator: authenticator, store: store, accessLog: accessLog, faults: faults)
                 var appLogger = logger
                 // Hummingbird's own start-up lines would duplicate the emulator's ready line.
                 appLogger.logLevel = max(logger.logLevel, .warning)

@@ -4,16 +4,35 @@ import Hummingbird
 import Logging
 
 /// The HTTP entry point of one service's port: parse, authenticate, hand to the service, and turn
-/// any failure into the service's own error response. Nothing escapes as a bare 500.
+/// any failure into the service's own error response. Nothing escapes as a bare 500. Fault injection and its
+/// admin endpoint sit in front of the services (`StorageResponder+Faults.swift`).
 struct StorageResponder: HTTPResponder {
-    typealias Context = BasicRequestContext
+    typealias Context = EmulatorRequestContext
 
     let handler: any StorageServiceHandler
     let authenticator: Authenticator
     let store: EmulatorStore
     let accessLog: AccessLog?
+    let faults: FaultInjector
 
     func respond(to request: Request, context: Context) async throws -> Response {
+        if FaultAdmin.handles(request.head.path) {
+            return await FaultAdmin(injector: faults).respond(to: request, context: context)
+        }
+        if let fault = decideFault(for: request) {
+            context.logger.debug(
+                "fault injected",
+                metadata: [
+                    "kind": "\(fault.kind)", "phase": "\(fault.phase)", "request": "\(fault.request)",
+                    "rule": "\(fault.ruleIndex)", "path": "\(request.head.path ?? "")",
+                ])
+            return try await respond(to: request, context: context, fault: fault)
+        }
+        return await serve(request, context: context)
+    }
+
+    /// Parses, authenticates and performs the operation; every failure becomes the service's own error response.
+    func serve(_ request: Request, context: Context) async -> Response {
         let requestID = UUIDString.make()
         var parsed: StorageRequest?
         var response: Response
@@ -29,12 +48,17 @@ struct StorageResponder: HTTPResponder {
             context.logger.error("request failed", metadata: ["path": "\(request.head.path ?? "")", "error": "\(error)"])
             response = handler.errorResponse(.internalError(String(describing: error)), for: parsed)
         }
+        finish(&response, parsed: parsed, requestID: requestID)
+        accessLog?.record(request: request, status: response.status, service: handler.kind)
+        return response
+    }
+
+    /// Adds the headers every response carries, as Azure sends them.
+    func finish(_ response: inout Response, parsed: StorageRequest?, requestID: String) {
         for field in type(of: handler).standardHeaders(parsed) where response.headers[field.name] == nil {
             response.headers.append(field)
         }
         response.headers[.xMsRequestID] = requestID
-        accessLog?.record(request: request, status: response.status, service: handler.kind)
-        return response
     }
 }
 
@@ -55,8 +79,8 @@ final class AccessLog: Sendable {
         }
     }
 
-    func record(request: Request, status: HTTPResponse.Status, service: ServiceKind) {
-        let line = "\(HTTPDate.iso8601(Date(), fractionDigits: 3)) \(service) \(request.method) \(request.head.path ?? "") \(status.code)\n"
+    func record(request: Request, status: HTTPResponse.Status, service: ServiceKind, note: String = "") {
+        let line = "\(HTTPDate.iso8601(Date(), fractionDigits: 3)) \(service) \(request.method) \(request.head.path ?? "") \(status.code)\(note)\n"
         if toStandardOutput { FileHandle.standardOutput.write(Data(line.utf8)) }
         debugFile?.write(Data(line.utf8))
     }

@@ -27,6 +27,19 @@ struct JSONWriter {
         needsComma.append(false)
     }
 
+    /// Starts an array as the value of the member `key` just named, or as an element of an enclosing array.
+    mutating func beginArrayValue() {
+        separator()
+        bytes.append(UInt8(ascii: "["))
+        needsComma.append(false)
+    }
+
+    /// A string element of the enclosing array.
+    mutating func element(_ value: String) {
+        separator()
+        Self.appendString(value, to: &bytes)
+    }
+
     mutating func endArray() {
         bytes.append(UInt8(ascii: "]"))
         needsComma.removeLast()
