@@ -101,7 +101,8 @@ public final class Catalog: Sendable {
         }
     }
 
-    private static func record(_ ingest: IngestRecord, db: Database) throws -> (file: FileRecord, newAsset: Bool) {
+    /// The body of `record`, inside the caller's transaction (a move records its new path with it).
+    static func record(_ ingest: IngestRecord, db: Database) throws -> (file: FileRecord, newAsset: Bool) {
         var assetId: Int64?
         var newAsset = false
         if var asset = ingest.asset {
@@ -153,12 +154,19 @@ public final class Catalog: Sendable {
                         Column("library_id") == libraryId && Column("path") == path && Column("state") == "present"
                     ).fetchOne(db)
                 else { continue }
-                file.state = "missing"
-                try file.update(db)
-                try db.execute(sql: "DELETE FROM errors WHERE library_id = ? AND path = ?", arguments: [libraryId, path])
-                try OutboxWriter.fileVanished(file: file, db: db)  // same transaction as the fact
+                try Self.vanish(&file, db: db)
             }
         }
+    }
+
+    /// Marks one present file row missing, drops its problems and queues its delete, inside the
+    /// caller's transaction (a move vanishes its old path with it).
+    static func vanish(_ file: inout FileRecord, db: Database) throws {
+        file.state = "missing"
+        try file.update(db)
+        try db.execute(
+            sql: "DELETE FROM errors WHERE library_id = ? AND path = ?", arguments: [file.libraryId, file.path])
+        try OutboxWriter.fileVanished(file: file, db: db)  // same transaction as the fact
     }
 
     /// Touches `last_seen` of unchanged files in one transaction (queuing the cloud update of those

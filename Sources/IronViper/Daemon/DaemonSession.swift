@@ -124,13 +124,54 @@ final class DaemonSession: Sendable {
                 return events
             }
             guard !events.isEmpty else { continue }
-            await reconcile(paths: paths(for: events), scanner: scanner, engine: engine, reason: "changes")
+            // Renames first, so the refresh finds the moved files already cataloged where they are now.
+            let batch = WatchBatch(events, libraries: configuration.libraries)
+            let leftovers = await applyMoves(batch.moves, scanner: scanner)
+            let paths = paths(for: batch.others) + batch.passedThrough + leftovers
+            if !paths.isEmpty {
+                await reconcile(paths: paths, scanner: scanner, engine: engine, reason: "changes")
+            }
             engine.notify()
+            writeSnapshot()  // `status` shows what this batch did without waiting for the next tick
         }
     }
 
-    /// The paths to bring up to date for a batch of events (a move is its two ends: the content is
-    /// recognised by its hash, so nothing is uploaded again).
+    /// Applies a batch's renames and moves inside libraries to the catalog without reading the files
+    /// (on a thread of its own: `lstat` and SQLite block) and returns the paths still to refresh: the
+    /// files that changed or are not where the move says, and both ends of a move that failed.
+    private func applyMoves(_ moves: [WatchBatch.Move], scanner: LibraryScanner) async -> [String] {
+        guard !moves.isEmpty else { return [] }
+        let outcomes =
+            (try? await BlockingWork.run("ironviper-move") {
+                moves.map { move in
+                    Result { try scanner.move(root: move.root, from: move.from, to: move.to) }
+                }
+            }) ?? moves.map { _ in .failure(DaemonError("the move did not run")) }
+        var leftovers: [String] = []
+        var moved = 0
+        for (move, outcome) in zip(moves, outcomes) {
+            switch outcome {
+            case .success(let summary):
+                moved += summary.moved
+                leftovers += summary.leftovers
+            case .failure(let error):
+                logger.error(
+                    "cannot apply a move to the catalog; both ends are read again",
+                    metadata: ["from": "\(move.from)", "to": "\(move.to)", "error": "\(error)"])
+                leftovers += [move.from, move.to]
+            }
+        }
+        if moved > 0 {
+            logger.info(
+                "moved \(moved) files without reading",
+                metadata: ["moves": "\(moves.count)", "refreshed": "\(leftovers.count)"])
+        }
+        update { $0.filesMovedWithoutReading += moved }
+        return leftovers
+    }
+
+    /// The paths to bring up to date for a batch of events (a move not applied to the catalog is its
+    /// two ends: the content is recognised by its hash, so nothing is uploaded again, but it is read).
     private func paths(for events: [WatchEvent]) -> [String] {
         var paths: [String] = []
         for event in events {

@@ -33,6 +33,9 @@ public struct DaemonSnapshot: Codable, Sendable, Equatable {
     public var lastScanAt: Date?
     /// Files the watcher reported and the daemon ingested since it started.
     public var filesIngested: Int = 0
+    /// Files renamed or moved inside a library since start whose catalog rows followed them without a
+    /// read (a folder rename is one `lstat` per file, not a re-hash).
+    public var filesMovedWithoutReading: Int = 0
     /// Files that could not be read or converted since start (each also in the catalog's errors).
     public var filesFailed: Int = 0
     /// When a cloud operation last succeeded.

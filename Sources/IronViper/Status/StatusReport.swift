@@ -24,6 +24,10 @@ public struct StatusReport: Codable, Sendable {
     public var libraries: [Library]
     public var outbox: SyncStatus
     public var lastScanAt: Date?
+    /// Files the running daemon read and hashed since it started, and files it renamed or moved in
+    /// the catalog without reading them (a folder rename): the second shows renames cost no reads.
+    public var filesIngested: Int?
+    public var filesMovedWithoutReading: Int?
     public var lastError: String?
     /// Files and folders that could not be backed up as they are, newest first (at most 50), and
     /// how many there are in all.
@@ -50,6 +54,8 @@ public struct StatusReport: Codable, Sendable {
             running: holder != nil, pid: holder, state: holder != nil ? snapshot?.state : "not running",
             startedAt: holder != nil ? snapshot?.startedAt : nil, storage: snapshot?.storage,
             stateDirectory: stateDirectory, libraries: libraries, outbox: outbox, lastScanAt: snapshot?.lastScanAt,
+            filesIngested: holder != nil ? snapshot?.filesIngested : nil,
+            filesMovedWithoutReading: holder != nil ? snapshot?.filesMovedWithoutReading : nil,
             lastError: snapshot?.lastError, problems: problems.list, problemCount: problems.total)
     }
 }
