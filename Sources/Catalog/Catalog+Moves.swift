@@ -36,7 +36,10 @@ extension Catalog {
             var moved = 0
             var leftovers: Set<String> = []
             var written: Set<String> = []
-            for var old in try Self.rows(libraryId: libraryId, at: from, db: db) where old.state == "present" {
+            let rows = try Self.rows(libraryId: libraryId, at: from, db: db).filter { $0.state == "present" }
+            // Nothing known there (a file that could not be read, a folder of such): the refresh reads it.
+            if rows.isEmpty { return CatalogMove(leftovers: [from, to].sorted()) }
+            for var old in rows {
                 let path = Self.rebase(old.path, from: from, to: to)
                 guard old.sha256 != nil, let disk = Self.fileStat(root + "/" + path),
                     disk.size == old.size, disk.mtimeNs == old.mtimeNs, disk.inode == old.inode
@@ -70,12 +73,14 @@ extension Catalog {
                 }
             }
             // Problems of what is not a file row (an unreadable folder or file under a moved folder)
-            // follow the folder; those of leftovers are the refresh's to replace.
+            // follow the folder, and what could not be read is tried again at its new path, as a
+            // refresh of the destination would; those of leftovers are the refresh's to replace.
             for var problem in try ErrorRecord.filter(Column("library_id") == libraryId).filter(
                 Self.pathFilter(at: from)
             ).fetchAll(db) where !leftovers.contains(problem.path) {
                 problem.path = Self.rebase(problem.path, from: from, to: to)
                 try problem.update(db)
+                if problem.stage == "read" { leftovers.insert(problem.path) }
             }
             return CatalogMove(moved: moved, leftovers: leftovers.sorted())
         }

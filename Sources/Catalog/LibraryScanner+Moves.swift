@@ -7,6 +7,12 @@ public struct MoveSummary: Sendable, Equatable {
     /// Absolute paths still to refresh (files that did not match, or the whole move when it could not
     /// be applied): the caller hands them to `refresh`.
     public var leftovers: [String]
+
+    /// Makes a summary.
+    public init(moved: Int, leftovers: [String]) {
+        self.moved = moved
+        self.leftovers = leftovers
+    }
 }
 
 extension LibraryScanner {
