@@ -36,6 +36,7 @@ def test_daemon_backs_up_renames_versions_deletes_and_reconciles(daemon):
 
     # A renamed folder uploads nothing: same masters, same blob versions.
     before = {name: b.etag for name, b in masters.items()}
+    ingested = d.wait_for(lambda s: (s.get("filesIngested") or 0) >= 4, "the first ingest counted")["filesIngested"]
     os.rename(f"{lib}/2024/rome", f"{lib}/2024/roma")
     expected = {p.replace("2024/rome/", "2024/roma/"): v.replace("/2024/rome/", "/2024/roma/") for p, v in expected.items()}
     def renamed():
@@ -44,6 +45,10 @@ def test_daemon_backs_up_renames_versions_deletes_and_reconciles(daemon):
         return masters, files
     masters, files = eventually(d, renamed, "the rename")
     assert {name: b.etag for name, b in masters.items()} == before, "a rename uploaded a master"
+    # …and reads nothing: the catalog's rows follow the folder (an lstat per file, no re-hash).
+    status = d.wait_for(lambda s: (s.get("filesMovedWithoutReading") or 0) >= 2, "the rename applied without reading")
+    assert status["filesMovedWithoutReading"] == 2, status
+    assert status["filesIngested"] == ingested, "a rename read files again"
 
     # A modified file is a new version: a new master and a history row for each version.
     make_jpeg(f"{lib}/2024/été/plage à midi.jpg", 3)
