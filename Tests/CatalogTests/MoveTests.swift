@@ -59,12 +59,14 @@ struct MoveTests {
     /// The outbox rows written after `id`: kind, target and payload without its wall-clock time.
     private func outbox(after id: Int64, in catalog: Catalog) throws -> [String] {
         try catalog.read { db in
-            try Row.fetchAll(db, sql: "SELECT kind, target, payload FROM outbox WHERE id > ? ORDER BY id", arguments: [id])
-                .map { row in
-                    var payload = OutboxPayload.decoded(row["payload"])
-                    payload.recordedNs = nil
-                    return "\(row["kind"] as String) \(row["target"] as String) \(payload.encoded())"
-                }
+            try Row.fetchAll(
+                db, sql: "SELECT kind, target, payload FROM outbox WHERE id > ? ORDER BY id", arguments: [id]
+            )
+            .map { row in
+                var payload = OutboxPayload.decoded(row["payload"])
+                payload.recordedNs = nil
+                return "\(row["kind"] as String) \(row["target"] as String) \(payload.encoded())"
+            }
         }
     }
 
@@ -96,7 +98,9 @@ struct MoveTests {
         try scratch.catalog.write { db in  // what a walk records for a folder it cannot list
             try db.execute(
                 sql: "INSERT INTO errors (library_id, path, stage, code, message, occurred_at) VALUES (?,?,?,?,?,?)",
-                arguments: [libraryId, "trip/day2/locked", "read", "io", "opendir: Permission denied", "2026-01-01T00:00:00Z"])
+                arguments: [
+                    libraryId, "trip/day2/locked", "read", "io", "opendir: Permission denied", "2026-01-01T00:00:00Z",
+                ])
         }
         try rename("trip", "voyage")
 
@@ -188,7 +192,8 @@ struct MoveTests {
         #expect(summary == MoveSummary(moved: 0, leftovers: [photos + "/loose.txt", photos + "/nowhere.txt"]))
         #expect(try row("loose.txt")?.state == "present")
         // A move out of the library is not the catalog's to apply.
-        let out = try scanner(scratch.catalog).move(root: photos, from: photos + "/other.txt", to: scratch.folder + "/x")
+        let out = try scanner(scratch.catalog).move(
+            root: photos, from: photos + "/other.txt", to: scratch.folder + "/x")
         #expect(out == MoveSummary(moved: 0, leftovers: [photos + "/other.txt", scratch.folder + "/x"]))
     }
 }

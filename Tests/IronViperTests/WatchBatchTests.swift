@@ -52,7 +52,8 @@ import Watcher
             libraries: libraries)
         #expect(
             batch.moves == [
-                .init(root: "/p", from: "/p/a.jpg", to: "/p/c.jpg"), .init(root: "/p", from: "/p/x.jpg", to: "/p/y.jpg"),
+                .init(root: "/p", from: "/p/a.jpg", to: "/p/c.jpg"),
+                .init(root: "/p", from: "/p/x.jpg", to: "/p/y.jpg"),
             ])
         #expect(batch.passedThrough == ["/p/b.jpg"])
     }
