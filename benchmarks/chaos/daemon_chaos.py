@@ -7,7 +7,8 @@ tools that are not the daemon:
 
 - `ironviper verify --deep` is clean (every master hashed, renditions, rows, no orphan blob);
 - Microsoft's `azure-storage-blob` / `azure-data-tables` find every local file's master with its MD5 and
-  SHA-256, its `files` row, and every deleted path marked deleted; every blob in `file-store` is referenced;
+  SHA-256, its `files` and `history` rows, its folders' rows, an image's ten renditions, and every deleted
+  path marked deleted; every blob in `file-store` is referenced;
 - the emulator's request log shows no master uploaded again once committed (a restart after a kill finds
   it there and sends nothing);
 - `ironviper restore` into an empty folder gives back the library byte for byte.
@@ -39,7 +40,7 @@ from azure.data.tables import TableServiceClient  # noqa: E402
 from azure.storage.blob import BlobServiceClient  # noqa: E402
 
 from conftest import start_emulator  # noqa: E402
-from daemon_harness import Daemon, encode_key, md5, sha256  # noqa: E402
+from daemon_harness import RENDITIONS, Daemon, encode_key, md5, sha256  # noqa: E402
 
 # Every way a request can fail, about 10 % in all: half fail before the operation, half after it was applied.
 EVERY_FAULT = [
@@ -58,6 +59,7 @@ class Report:
     kills_during_sync: int = 0
     files_written: int = 0
     files_verified: int = 0
+    renditions_verified: int = 0
     deleted_verified: int = 0
     masters: int = 0
     uploads_after_commit: int = 0
@@ -177,7 +179,11 @@ def check(daemon, library, emulator, report, work):
 
     masters = {b.name: b for b in blobs.get_container_client("file-store").list_blobs()}
     rows = {e["RowKey"]: e for e in tables.get_table_client("files").query_entities("PartitionKey eq 'photos'")}
-    history = {e["sha256"] for e in tables.get_table_client("history").list_entities() if "sha256" in e}
+    history_rows = list(tables.get_table_client("history").list_entities())
+    history = {e["sha256"] for e in history_rows if "sha256" in e}
+    versions = {(e["PartitionKey"], e.get("sha256")) for e in history_rows}
+    folders = {(e["PartitionKey"], e["RowKey"]) for e in tables.get_table_client("folders").list_entities()}
+    previews = {b.name for b in blobs.get_container_client("pv-store").list_blobs()}
     report.masters = len(masters)
     for relative in library.files():
         local = os.path.join(library.root, relative)
@@ -191,6 +197,15 @@ def check(daemon, library, emulator, report, work):
         assert hashlib.sha256(body).hexdigest() == digest, f"the bytes of {relative}'s master"
         row = rows.get(encode_key(relative))
         assert row is not None and row["sha256"] == digest and row["deleted"] is False, f"files row of {relative}"
+        assert (encode_key(f"photos/{relative}"), digest) in versions, f"no history row for this version of {relative}"
+        parent, name = os.path.split(os.path.dirname(relative))
+        if name:
+            partition = "photos" if not parent else encode_key(f"photos/{parent}")
+            assert (partition, name) in folders, f"no folders row for {os.path.dirname(relative)}"
+        if relative.endswith(".jpg"):
+            missing = [r for r in RENDITIONS if f"{digest}/{r}.jpg" not in previews]
+            assert not missing, f"renditions {missing} of {relative}"
+            report.renditions_verified += len(RENDITIONS)
         report.files_verified += 1
     for relative in library.deleted:
         if os.path.exists(os.path.join(library.root, relative)):
