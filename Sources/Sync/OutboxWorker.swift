@@ -57,9 +57,23 @@ struct OutboxWorker: Sendable {
                 detail: "blob exists with length \(existing.contentLength) and another MD5 than the content's",
                 permanent: true)
         }
-        guard let local = try localCopy(sha256: sha, size: asset.size, preferring: row.fileId) else {
+        let local: String
+        switch try localCopy(sha256: sha, size: asset.size, preferring: row.fileId) {
+        case .found(let path):
+            local = path
+        case .changedSinceRead:
+            // The watcher re-ingests the changed files; by the next attempt they hold their new content.
             throw SyncError(
-                .noLocalCopy, subject(row), detail: "no present file still holds this content", permanent: true)
+                .noLocalCopy, subject(row),
+                detail: "every file holding this content changed on disk since it was read; waiting for its re-ingest",
+                permanent: false)
+        case .superseded:
+            // Edited or deleted before its upload: these bytes exist nowhere any more, so there is nothing to
+            // send (parking the row would show an error no one can fix). The newer content has rows of its own.
+            logger.warning(
+                "content replaced before its upload; this version was never backed up",
+                metadata: ["sha256": "\(sha)", "path": "\(row.payload.path ?? "")"])
+            return
         }
         try await limiter?.acquire(bytes: asset.size)
         var upload = BlobUploadOptions()
@@ -112,10 +126,20 @@ struct OutboxWorker: Sendable {
         try await storage.queues.put(queue: row.target, text: message.json())
     }
 
-    /// An absolute path of a present file holding `sha256` whose size and mtime on disk still match
-    /// the catalog (the preferred file first); nil when none is left. A file changed since its
-    /// ingest is not sent under the old content's name: the watcher re-ingests it as new content.
-    func localCopy(sha256: String, size: Int64, preferring fileId: Int64?) throws -> String? {
+    /// Where a master's bytes can be read from.
+    enum LocalCopy {
+        /// A present file holding the content, unchanged on disk since it was read.
+        case found(String)
+        /// Files hold it in the catalog, but each changed on disk since (a re-ingest is coming).
+        case changedSinceRead
+        /// No present file holds it any more: edited or deleted before it was uploaded.
+        case superseded
+    }
+
+    /// A present file holding `sha256` whose size and mtime on disk still match the catalog (the
+    /// preferred file first). A file changed since its ingest is not sent under the old content's
+    /// name: the watcher re-ingests it as new content.
+    func localCopy(sha256: String, size: Int64, preferring fileId: Int64?) throws -> LocalCopy {
         let candidates = try catalog.read { db in
             try Row.fetchAll(
                 db,
@@ -134,9 +158,9 @@ struct OutboxWorker: Sendable {
             var info = stat()
             guard stat(path, &info) == 0 else { continue }
             let onDisk = Int64(info.st_mtim.tv_sec) * 1_000_000_000 + Int64(info.st_mtim.tv_nsec)
-            if Int64(info.st_size) == size, onDisk == mtime { return path }
+            if Int64(info.st_size) == size, onDisk == mtime { return .found(path) }
         }
-        return nil
+        return candidates.isEmpty ? .superseded : .changedSinceRead
     }
 
     static func bytes(hex: String) -> [UInt8]? {

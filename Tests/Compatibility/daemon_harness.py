@@ -59,8 +59,11 @@ NOBODY = 65534
 
 
 class Daemon:
-    def __init__(self, work, unprivileged=False):
+    def __init__(self, work, unprivileged=False, storage=None, settle_seconds=0.3):
+        """`storage`: a connection string (an emulator process of the test's own, say); without one
+        the daemon runs its bundled emulator on free ports."""
         self.work = work
+        self.storage = storage
         # As root, a folder without read permission is still readable: run the daemon (and the
         # commands that share its state) as nobody so that permissions are what a user has.
         self.prefix = []
@@ -74,22 +77,26 @@ class Daemon:
         with open(self.config, "w") as f:
             f.write(
                 f'state_directory = "{self.state}"\n[[library]]\nname = "photos"\npath = "{self.library}"\n'
-                f"[watch]\nsettle_seconds = 0.3\n"
-                f'[emulator]\nblob_port = {self.ports["blob"]}\nqueue_port = {self.ports["queue"]}\n'
-                f'table_port = {self.ports["table"]}\n'
+                f"[watch]\nsettle_seconds = {settle_seconds}\n"
             )
+            if storage:
+                f.write(f'[storage]\nconnection_string = "{storage}"\n')
+            else:
+                f.write(f'[emulator]\nblob_port = {self.ports["blob"]}\nqueue_port = {self.ports["queue"]}\n'
+                        f'table_port = {self.ports["table"]}\n')
         self.process = None
         if self.prefix:
             os.chmod(work, 0o755)
             os.makedirs(self.state, exist_ok=True)
             os.chown(self.state, NOBODY, NOBODY)
 
-    def start(self):
+    def start(self, wait=True):
         env = dict(os.environ, IRONVIPER_LOG_LEVEL="info")
         self.log = open(os.path.join(self.work, "daemon.log"), "a")
         self.process = subprocess.Popen(self.prefix + [ironviper_binary(), "run", "--config", self.config], stdout=self.log,
                                         stderr=subprocess.STDOUT, env=env)
-        self.wait_for(lambda s: s["running"] and s.get("state") == "running", "the daemon to start")
+        if wait:
+            self.wait_for(lambda s: s["running"] and s.get("state") == "running", "the daemon to start")
 
     def stop(self):
         self.process.send_signal(signal.SIGTERM)
@@ -115,8 +122,21 @@ class Daemon:
             time.sleep(0.2)
         raise AssertionError(f"timed out waiting for {what}; status {self.status()}\n{self.logtail()}")
 
+    def kill(self):
+        """SIGKILL: no goodbye, whatever was in flight."""
+        self.process.kill()
+        self.process.wait()
+        self.log.close()
+
+    def ironviper(self, *args, timeout=600):
+        """Runs another `ironviper` command with this daemon's configuration."""
+        return subprocess.run(self.prefix + [ironviper_binary(), *args, "--config", self.config],
+                              capture_output=True, text=True, timeout=timeout)
+
     @property
     def connection_string(self):
+        if self.storage:
+            return self.storage
         return (f"DefaultEndpointsProtocol=http;AccountName={ACCOUNT};AccountKey={KEY};"
                 f"BlobEndpoint=http://127.0.0.1:{self.ports['blob']}/{ACCOUNT};"
                 f"TableEndpoint=http://127.0.0.1:{self.ports['table']}/{ACCOUNT};")

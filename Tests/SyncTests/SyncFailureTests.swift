@@ -56,21 +56,39 @@ struct SyncFailureTests {
         }
     }
 
-    @Test func aMasterWithoutLocalCopyIsParkedAndDoesNotBlockTheRest() async throws {
+    @Test func aFileChangedButNotReadAgainIsRetriedThenParkedAndDoesNotBlockTheRest() async throws {
         try await SyncBed.with { bed in
             try bed.write("kept.jpg", try SyncBed.jpeg(50))
             try bed.write("lost.jpg", try SyncBed.jpeg(51))
             try bed.scan()
-            // The file changes on disk before the sync runs: its recorded content has no copy left.
+            // The file changes on disk and nothing re-ingests it: its recorded content has no copy left.
             try bed.write("lost.jpg", Array("overwritten".utf8))
-            let report = try await bed.engine().drain()
+            let report = try await bed.engine { $0.maxAttempts = 3 }.drain()
             let parked = try #require(report.parked.first)
             #expect(report.parked.count == 1)
             #expect(parked.kind == "master")
-            #expect(parked.lastError?.contains("noLocalCopy") == true)
-            #expect(parked.attempts == 1)
+            #expect(parked.lastError?.contains("changed on disk since it was read") == true, "\(parked)")
+            #expect(parked.attempts == 3)  // retried: a re-ingest was expected
             let kept = try bed.asset("kept.jpg").sha256
             #expect(try await bed.storage.blobs.propertiesIfExists(container: "file-store", name: kept) != nil)
+        }
+    }
+
+    /// Edited before its upload: the old bytes exist nowhere, so their row completes without an
+    /// upload (nothing to park, nothing anyone could fix) and the new content is backed up.
+    @Test func contentReplacedBeforeItsUploadIsSupersededNotParked() async throws {
+        try await SyncBed.with { bed in
+            try bed.write("edited.jpg", try SyncBed.jpeg(52))
+            try bed.scan()
+            let old = try bed.asset("edited.jpg").sha256
+            try bed.write("edited.jpg", try SyncBed.jpeg(53))
+            try bed.scan()
+            let new = try bed.asset("edited.jpg").sha256
+            #expect(old != new)
+            let report = try await bed.engine().drain()
+            #expect(report.parked.isEmpty && report.depth == 0, "\(report)")
+            #expect(try await bed.storage.blobs.propertiesIfExists(container: "file-store", name: old) == nil)
+            #expect(try await bed.storage.blobs.propertiesIfExists(container: "file-store", name: new) != nil)
         }
     }
 
