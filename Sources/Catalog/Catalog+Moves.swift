@@ -28,7 +28,7 @@ extension Catalog {
     /// is taken over, so the path's history continues with this content) with its entity, history and
     /// folder rows, its search entry, and the problems recorded against the old paths.
     public func move(library: LibraryRecord, from: String, to: String) throws -> CatalogMove {
-        guard let libraryId = library.id, !from.isEmpty, !to.isEmpty, !Self.covers(from, to), !Self.covers(to, from)
+        guard let libraryId = library.id, !from.isEmpty, !to.isEmpty, !RelativePath.covers(from, to), !RelativePath.covers(to, from)
         else { return CatalogMove(leftovers: [from, to].sorted()) }  // the root, or a path into itself: refresh
         let root = library.root
         return try write { db in
@@ -76,7 +76,7 @@ extension Catalog {
             // follow the folder, and what could not be read is tried again at its new path, as a
             // refresh of the destination would; those of leftovers are the refresh's to replace.
             for var problem in try ErrorRecord.filter(Column("library_id") == libraryId).filter(
-                Self.pathFilter(at: from)
+                RelativePath.subtree(at: from)
             ).fetchAll(db) where !leftovers.contains(problem.path) {
                 problem.path = Self.rebase(problem.path, from: from, to: to)
                 try problem.update(db)
@@ -88,20 +88,11 @@ extension Catalog {
 
     /// The file rows at `path` or under it, in path order.
     private static func rows(libraryId: Int64, at path: String, db: Database) throws -> [FileRecord] {
-        try FileRecord.filter(Column("library_id") == libraryId).filter(pathFilter(at: path))
+        try FileRecord.filter(Column("library_id") == libraryId).filter(RelativePath.subtree(at: path))
             .order(Column("path")).fetchAll(db)
     }
 
-    /// `path` itself or anything under it. A range on the (library_id, path) index rather than a
-    /// LIKE or substr: SQLite compares TEXT as UTF-8 bytes, and '0' is the byte after '/'.
-    private static func pathFilter(at path: String) -> SQLExpression {
-        Column("path") == path || (Column("path") > path + "/" && Column("path") < path + "0")
-    }
 
-    /// Whether relative `path` is `prefix` or lies under it.
-    private static func covers(_ prefix: String, _ path: String) -> Bool {
-        path == prefix || path.utf8.starts(with: (prefix + "/").utf8)
-    }
 
     /// `path` (at or under `from`) spelled under `to`; bytes, not characters, so that no Unicode
     /// normalisation can shift the cut.

@@ -26,12 +26,8 @@ extension Catalog {
                     try db.execute(
                         sql: "DELETE FROM errors WHERE library_id = ? AND stage = 'read'", arguments: [libraryId])
                 } else {
-                    try db.execute(
-                        sql: """
-                            DELETE FROM errors WHERE library_id = ? AND stage = 'read'
-                            AND (path = ? OR substr(path, 1, ?) = ?)
-                            """,
-                        arguments: [libraryId, scope, scope.utf8.count + 1, scope + "/"])
+                    try ErrorRecord.filter(Column("library_id") == libraryId && Column("stage") == "read")
+                        .filter(RelativePath.subtree(at: scope)).deleteAll(db)
                 }
             }
             let now = Timestamp.now()

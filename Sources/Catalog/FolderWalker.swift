@@ -37,7 +37,7 @@ struct FolderWalker {
 
         /// Whether `path` (relative) lies at or under something the walk could not look at.
         func hides(_ path: String) -> Bool {
-            unreadable.contains { LibraryScanner.covers($0, path) }
+            unreadable.contains { RelativePath.covers($0, path) }
         }
     }
 

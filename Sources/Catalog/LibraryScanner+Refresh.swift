@@ -68,7 +68,8 @@ extension LibraryScanner {
         try catalog.markSeen(fileIds: unchanged, at: Timestamp.now())
         let gone = known.values.filter { file in
             file.state == "present" && seen[file.path] == nil
-                && gonePrefixes.contains { Self.covers($0, file.path) } && !hidden.contains { Self.covers($0, file.path) }
+                && gonePrefixes.contains { RelativePath.covers($0, file.path) }
+                && !hidden.contains { RelativePath.covers($0, file.path) }
         }.map(\.path)
         summary.missing = gone.count
         try catalog.markMissing(libraryId: library.id!, paths: gone)
@@ -88,10 +89,6 @@ extension LibraryScanner {
         return summary
     }
 
-    /// Whether relative `path` is `prefix` or lies under it ("" covers everything).
-    static func covers(_ prefix: String, _ path: String) -> Bool {
-        prefix.isEmpty || path == prefix || path.hasPrefix(prefix + "/")
-    }
 
     /// `path` relative to the library root ("" for the root), accepting paths spelled with the root
     /// as configured or as resolved (symlinked roots); nil for a path outside the library.

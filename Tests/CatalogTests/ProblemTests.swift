@@ -23,9 +23,9 @@ struct ProblemTests {
         LibraryScanner(catalog: scratch.catalog, previews: scratch.previews, logger: Logger(label: "test.problems"))
     }
 
-    /// Creates `album/bad<0xff>name.jpg`, a name that is not UTF-8 (Foundation cannot spell it).
-    private func createBadlyNamedFile() throws -> [UInt8] {
-        let name = Array((photos + "/album/bad").utf8) + [0xFF] + Array("name.jpg".utf8)
+    /// Creates `<folder>/bad<0xff>name.jpg`, a name that is not UTF-8 (Foundation cannot spell it).
+    private func createBadlyNamedFile(in folder: String = "album") throws -> [UInt8] {
+        let name = Array((photos + "/" + folder + "/bad").utf8) + [0xFF] + Array("name.jpg".utf8)
         let fd = (name + [0]).withUnsafeBufferPointer { buffer in
             buffer.withMemoryRebound(to: CChar.self) { open($0.baseAddress!, O_CREAT | O_WRONLY, 0o644) }
         }
@@ -81,5 +81,17 @@ struct ProblemTests {
         let gone = try scanner.refresh(root: photos, paths: [photos + "/album/text.jpg"])
         #expect(gone.missing == 1)
         #expect(try scratch.catalog.problems().total == 0)
+    }
+
+    /// Folders are compared as bytes: a refresh of `été` clears the problems under it (a character
+    /// count, as SQLite's substr makes, would miss them).
+    @Test func aRefreshOfANonASCIIFolderClearsItsProblems() throws {
+        try FileManager.default.createDirectory(atPath: photos + "/été", withIntermediateDirectories: true)
+        let bad = try createBadlyNamedFile(in: "été")
+        _ = try scanner.scan(roots: [photos])
+        #expect(try scratch.catalog.problems().list.contains { $0.code == "badName" && $0.path.hasPrefix("été/") })
+        removeBadlyNamedFile(bad)
+        _ = try scanner.refresh(root: photos, paths: [photos + "/été"])
+        #expect(try !scratch.catalog.problems().list.contains { $0.code == "badName" })
     }
 }
