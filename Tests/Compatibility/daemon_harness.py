@@ -85,15 +85,22 @@ class Daemon:
                 f.write(f'[emulator]\nblob_port = {self.ports["blob"]}\nqueue_port = {self.ports["queue"]}\n'
                         f'table_port = {self.ports["table"]}\n')
         self.process = None
+        self.binary = ironviper_binary()
         if self.prefix:
             os.chmod(work, 0o755)
             os.makedirs(self.state, exist_ok=True)
             os.chown(self.state, NOBODY, NOBODY)
+            # A checkout under a private home folder is out of nobody's reach: run a copy.
+            if subprocess.run(self.prefix + ["test", "-x", self.binary]).returncode != 0:
+                copy = os.path.join(work, "ironviper")
+                shutil.copy2(self.binary, copy)
+                os.chmod(copy, 0o755)
+                self.binary = copy
 
     def start(self, wait=True):
         env = dict(os.environ, IRONVIPER_LOG_LEVEL="info")
         self.log = open(os.path.join(self.work, "daemon.log"), "a")
-        self.process = subprocess.Popen(self.prefix + [ironviper_binary(), "run", "--config", self.config], stdout=self.log,
+        self.process = subprocess.Popen(self.prefix + [self.binary, "run", "--config", self.config], stdout=self.log,
                                         stderr=subprocess.STDOUT, env=env)
         if wait:
             self.wait_for(lambda s: s["running"] and s.get("state") == "running", "the daemon to start")
@@ -104,7 +111,7 @@ class Daemon:
         self.log.close()
 
     def status(self):
-        out = subprocess.run(self.prefix + [ironviper_binary(), "status", "--json", "--config", self.config],
+        out = subprocess.run(self.prefix + [self.binary, "status", "--json", "--config", self.config],
                              capture_output=True, text=True)
         return json.loads(out.stdout) if out.returncode == 0 else None
 
@@ -130,7 +137,7 @@ class Daemon:
 
     def ironviper(self, *args, timeout=600):
         """Runs another `ironviper` command with this daemon's configuration."""
-        return subprocess.run(self.prefix + [ironviper_binary(), *args, "--config", self.config],
+        return subprocess.run(self.prefix + [self.binary, *args, "--config", self.config],
                               capture_output=True, text=True, timeout=timeout)
 
     @property
