@@ -132,7 +132,7 @@ public final class Catalog: Sendable {
         } else {
             try file.insert(db)
         }
-        try OutboxWriter.fileRecorded(previous: existing, file: file, db: db)
+        try OutboxWriter.fileRecorded(previous: existing, file: file, describing: ingest.describing, db: db)
         try db.execute(
             sql: "DELETE FROM errors WHERE library_id = ? AND path = ?", arguments: [file.libraryId, file.path])
         for var error in ingest.errors {
@@ -211,13 +211,20 @@ public struct IngestRecord: Sendable {
     public var renditions: [RenditionRecord]
     /// Failures and damage to record against the path.
     public var errors: [ErrorRecord]
+    /// The asset is a placeholder whose description (metadata, previews) follows in `describe`: its
+    /// master is queued now, and no extract event is (its previews are on their way).
+    public var describing: Bool
 
     /// Makes a record.
-    public init(file: FileRecord, asset: AssetRecord?, renditions: [RenditionRecord], errors: [ErrorRecord]) {
+    public init(
+        file: FileRecord, asset: AssetRecord?, renditions: [RenditionRecord], errors: [ErrorRecord],
+        describing: Bool = false
+    ) {
         self.file = file
         self.asset = asset
         self.renditions = renditions
         self.errors = errors
+        self.describing = describing
     }
 }
 

@@ -2,8 +2,9 @@ import Foundation
 import Imaging
 import Logging
 
-/// Ingests one file: one read pass for SHA-256 + MD5 (keeping the bytes of images to decode),
-/// conversion of new image content, previews written, then one catalog transaction.
+/// Ingests one file: one read pass for SHA-256 + MD5 (keeping the bytes of images to decode), the
+/// file recorded (so its master is queued at once), then for new image content the conversion, the
+/// previews written and the description recorded: a master never waits for its previews.
 struct FileIngest: Sendable {
     let catalog: Catalog
     let previews: PreviewStore
@@ -11,6 +12,8 @@ struct FileIngest: Sendable {
     let maxDecodeBytes: Int
     let logger: Logger
     let claims = ContentClaims()
+    /// Called when new content's master was queued and its previews are about to be made.
+    var queued: @Sendable () -> Void = {}
 
     func run(_ job: IngestJob) -> IngestResult {
         let entry = job.entry
@@ -40,20 +43,54 @@ struct FileIngest: Sendable {
         do {
             let owner = claims.claim(digest.sha256)
             defer { if owner { claims.release(digest.sha256) } }
+            // New image content is recorded as a placeholder first, which queues its master; the claim
+            // keeps any other path with the same bytes from describing it twice.
+            var describing = false
             if owner, try catalog.asset(sha256: digest.sha256) == nil {
-                (asset, renditions, errors) = describe(
-                    bytes: bytes ?? [], digest: digest, path: entry.absolutePath, ext: ext, now: now)
+                if decodable {
+                    let format = ImageFormat.sniff((bytes ?? []).prefix(32), fileExtension: ext)
+                    asset = AssetRecord.generic(digest: digest, format: format, now: now)
+                    asset?.analyzedAt = AssetRecord.describing
+                    describing = true
+                } else {
+                    (asset, renditions, errors) = describe(
+                        bytes: bytes ?? [], digest: digest, path: entry.absolutePath, ext: ext, now: now)
+                }
             }
             let recorded = try catalog.record(
-                IngestRecord(file: file, asset: asset, renditions: renditions, errors: errors))
+                IngestRecord(file: file, asset: asset, renditions: renditions, errors: errors, describing: describing))
             file = recorded.file
             newAsset = recorded.newAsset
+            if describing && newAsset {
+                queued()
+                (asset, renditions, errors) = describe(
+                    bytes: bytes ?? [], digest: digest, path: entry.absolutePath, ext: ext, now: now)
+                try catalog.describe(
+                    asset!, renditions: renditions, errors: errors, libraryId: file.libraryId, path: file.path)
+            }
         } catch {
             logger.error("ingest failed", metadata: ["path": "\(entry.absolutePath)", "error": "\(error)"])
             return .failed(ScanFailure(path: entry.absolutePath, code: "database", message: "\(error)"))
         }
         let failures = errors.map { ScanFailure(path: entry.absolutePath, code: $0.code, message: $0.message) }
         return .recorded(.init(bytes: Int64(digest.size), newAsset: newAsset, failures: failures))
+    }
+
+    /// Describes a placeholder a crash left, reading a file that should hold its content; a file that
+    /// changed meanwhile is left to the scan, which re-ingests it.
+    func finishDescription(sha256: String, libraryId: Int64, absolutePath: String, relativePath: String) {
+        guard claims.claim(sha256) else { return }
+        defer { claims.release(sha256) }
+        do {
+            let (digest, bytes) = try ContentHasher.digest(ofFileAt: absolutePath, keepBytes: true)
+            guard digest.sha256 == sha256 else { return }
+            let ext = (relativePath as NSString).pathExtension.lowercased()
+            let (asset, renditions, errors) = describe(
+                bytes: bytes ?? [], digest: digest, path: absolutePath, ext: ext, now: Timestamp.now())
+            try catalog.describe(asset, renditions: renditions, errors: errors, libraryId: libraryId, path: relativePath)
+        } catch {
+            logger.warning("cannot finish a description", metadata: ["path": "\(absolutePath)", "error": "\(error)"])
+        }
     }
 
     /// The first bytes of a file, enough to sniff its format (empty if unreadable: the hash reports why).

@@ -8,10 +8,14 @@ extension LibraryScanner {
     /// `progress` is called from worker threads after each file is recorded (the daemon wakes its sync
     /// engine there, so a master starts uploading while the rest of the batch is still being read).
     public func refresh(
-        root: String, paths: [String], progress: @escaping @Sendable (ScanProgress) -> Void = { _ in }
+        root: String, paths: [String], progress: @escaping @Sendable (ScanProgress) -> Void = { _ in },
+        queued: @escaping @Sendable () -> Void = {}
     ) throws -> ScanSummary {
         let start = MonotonicClock.seconds()
         let absoluteRoot = try Self.resolve(root)
+        if paths.contains(where: { Self.relative($0, under: absoluteRoot, original: root) == "" }) {
+            try finishDescriptions()  // a whole-library reconcile (the daemon's start) finishes a crash's leftovers
+        }
         let library = try catalog.library(root: absoluteRoot)
         let known = try catalog.files(libraryId: library.id!)
         var summary = ScanSummary()
@@ -73,7 +77,7 @@ extension LibraryScanner {
         }.map(\.path)
         summary.missing = gone.count
         try catalog.markMissing(libraryId: library.id!, paths: gone)
-        let results = runWorkers(jobs, progress: progress)
+        let results = runWorkers(jobs, progress: progress, queued: queued)
         Self.tally(results, into: &summary)
         summary.failures += unread
         unread += Self.readFailures(jobs: jobs, results: results)[library.id!] ?? []

@@ -23,12 +23,15 @@ public final class LibraryScanner: Sendable {
         self.logger = logger
     }
 
-    /// Scans `roots` (folders) and returns what happened; `progress` is called from worker threads.
-    public func scan(roots: [String], progress: @escaping @Sendable (ScanProgress) -> Void = { _ in }) throws
-        -> ScanSummary
-    {
+    /// Scans `roots` (folders) and returns what happened; `progress` is called from worker threads
+    /// after each file, `queued` when new content's master was queued (before its previews are made).
+    public func scan(
+        roots: [String], progress: @escaping @Sendable (ScanProgress) -> Void = { _ in },
+        queued: @escaping @Sendable () -> Void = {}
+    ) throws -> ScanSummary {
         let start = MonotonicClock.seconds()
         var summary = ScanSummary()
+        try finishDescriptions()
         var jobs: [IngestJob] = []
         var listed: [(library: LibraryRecord, root: String, failures: [ScanFailure])] = []
         for root in roots {
@@ -51,7 +54,7 @@ public final class LibraryScanner: Sendable {
             summary.missing += gone.count
             try catalog.markMissing(libraryId: library.id!, paths: gone)
         }
-        let results = runWorkers(jobs, progress: progress)
+        let results = runWorkers(jobs, progress: progress, queued: queued)
         Self.tally(results, into: &summary)
         let unread = Self.readFailures(jobs: jobs, results: results)
         for (library, root, failures) in listed {
@@ -104,6 +107,27 @@ public final class LibraryScanner: Sendable {
         return failures
     }
 
+    /// A fresh ingest for one run of workers (they share its content claims).
+    var ingest: FileIngest {
+        FileIngest(
+            catalog: catalog, previews: previews, converter: converter, maxDecodeBytes: configuration.maxDecodeBytes,
+            logger: logger)
+    }
+
+    /// Describes the placeholders a crash left (master queued, previews never made), from a present
+    /// file that still holds their content; one that changed meanwhile is re-ingested by the scan.
+    func finishDescriptions() throws {
+        let pending = try catalog.undescribed()
+        guard !pending.isEmpty else { return }
+        logger.notice("finishing descriptions cut short", metadata: ["contents": "\(pending.count)"])
+        let ingest = ingest
+        for item in pending {
+            ingest.finishDescription(
+                sha256: item.sha256, libraryId: item.libraryId, absolutePath: item.root + "/" + item.path,
+                relativePath: item.path)
+        }
+    }
+
     static func resolve(_ root: String) throws -> String {
         guard let resolved = realpath(root, nil) else {
             throw CatalogError(.io, root, detail: "cannot resolve folder: \(String(cString: strerror(errno)))")
@@ -118,14 +142,15 @@ public final class LibraryScanner: Sendable {
     }
 
     /// Runs `jobs` on `configuration.workers` threads and returns their results in job order.
-    func runWorkers(_ jobs: [IngestJob], progress: @escaping @Sendable (ScanProgress) -> Void)
-        -> [IngestResult]
-    {
+    func runWorkers(
+        _ jobs: [IngestJob], progress: @escaping @Sendable (ScanProgress) -> Void,
+        queued: @escaping @Sendable () -> Void = {}
+    ) -> [IngestResult] {
         let state = WorkQueue(jobs: jobs, bytesTotal: jobs.reduce(0) { $0 + $1.entry.size })
         let group = DispatchGroup()
-        let ingest = FileIngest(
-            catalog: catalog, previews: previews, converter: converter,
-            maxDecodeBytes: configuration.maxDecodeBytes, logger: logger)
+        var configured = ingest
+        configured.queued = queued
+        let ingest = configured
         for _ in 0..<min(max(1, configuration.workers), max(1, jobs.count)) {
             group.enter()
             let thread = Thread {

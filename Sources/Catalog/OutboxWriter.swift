@@ -20,7 +20,7 @@ enum OutboxWriter {
     /// The rows for a file row just written over `previous` (nil for a new path): its entity when
     /// anything users see changed, a history row and the content's upload for new content, and
     /// folder rows for folders the library did not have yet.
-    static func fileRecorded(previous: FileRecord?, file: FileRecord, db: Database) throws {
+    static func fileRecorded(previous: FileRecord?, file: FileRecord, describing: Bool = false, db: Database) throws {
         guard let sha = file.sha256, let fileId = file.id else { return }
         let library = try String.fetchOne(
             db, sql: "SELECT name FROM libraries WHERE id = ?", arguments: [file.libraryId]) ?? ""
@@ -33,7 +33,8 @@ enum OutboxWriter {
             || previous?.size != file.size
         // Content back after a vanish may have been purged (mirror) meanwhile: `contentSeen` checks.
         if newContent || previous?.state != "present", let assetId = file.assetId {
-            try contentSeen(sha256: sha, assetId: assetId, payload: payload, fileId: fileId, db: db)
+            try contentSeen(
+                sha256: sha, assetId: assetId, payload: payload, fileId: fileId, describing: describing, db: db)
         }
         if changed {
             try insert(
@@ -65,7 +66,8 @@ enum OutboxWriter {
     /// Content a path now holds: its master, renditions and (without renditions) an extract event,
     /// unless the cloud already has it, that is a master row exists and no purge ran after it.
     private static func contentSeen(
-        sha256: String, assetId: Int64, payload: OutboxPayload, fileId: Int64, db: Database
+        sha256: String, assetId: Int64, payload: OutboxPayload, fileId: Int64, describing: Bool = false,
+        db: Database
     ) throws {
         let lastMaster = try Int64.fetchOne(
             db, sql: "SELECT max(id) FROM outbox WHERE kind = 'master' AND target = ?", arguments: [sha256])
@@ -74,6 +76,35 @@ enum OutboxWriter {
             arguments: [sha256])
         if let lastMaster, (lastPurge ?? 0) < lastMaster { return }
         try insert(.master, target: sha256, payload: payload, fileId: fileId, assetId: assetId, db: db)
+        if describing { return }  // `contentDescribed` queues its previews (or its event) once they exist
+        try previewsSeen(sha256: sha256, assetId: assetId, payload: payload, fileId: fileId, db: db)
+    }
+
+    /// The previews of a content just described: one upload per rendition, and entities of every
+    /// present path holding it (their metadata changed from the placeholder's).
+    static func contentDescribed(assetId: Int64, db: Database) throws {
+        let holders = try FileRecord.filter(Column("asset_id") == assetId && Column("state") == "present")
+            .order(Column("id")).fetchAll(db)
+        guard let first = holders.first, let sha = first.sha256, let firstId = first.id else { return }
+        let library = try String.fetchOne(
+            db, sql: "SELECT name FROM libraries WHERE id = ?", arguments: [first.libraryId]) ?? ""
+        let payload = OutboxPayload(
+            library: library, path: first.path, sha256: sha, size: first.size, mtimeNs: first.mtimeNs,
+            recordedNs: WallClock.nanoseconds())
+        try previewsSeen(sha256: sha, assetId: assetId, payload: payload, fileId: firstId, db: db)
+        for file in holders {
+            var details = payload
+            (details.path, details.size, details.mtimeNs) = (file.path, file.size, file.mtimeNs)
+            try insert(
+                .entity, target: CloudKeys.fileRowKey(path: file.path), payload: details, fileId: file.id,
+                assetId: assetId, db: db)
+        }
+    }
+
+    /// Rendition uploads of a content, or the extract event when it has none (and is an image).
+    private static func previewsSeen(
+        sha256: String, assetId: Int64, payload: OutboxPayload, fileId: Int64, db: Database
+    ) throws {
         let renditions = try RenditionRecord.filter(Column("asset_id") == assetId).fetchAll(db)
         for rendition in renditions {
             var details = payload

@@ -213,7 +213,9 @@ final class DaemonSession: Sendable {
             let root = library.path
             do {
                 let summary = try await BlockingWork.run("ironviper-ingest") {
-                    try scanner.refresh(root: root, paths: mine) { _ in engine.notify() }
+                    // Woken when a master is queued (before its previews are made) and after each file.
+                    try scanner.refresh(
+                        root: root, paths: mine, progress: { _ in engine.notify() }, queued: { engine.notify() })
                 }
                 for failure in summary.failures {
                     logger.warning("cannot ingest", metadata: ["path": "\(failure.path)", "code": "\(failure.code)", "error": "\(failure.message)"])
