@@ -57,6 +57,7 @@ class Report:
     cycles: int = 0
     kills: int = 0
     kills_during_sync: int = 0
+    descriptions_finished_after_kill: int = 0
     files_written: int = 0
     files_verified: int = 0
     renditions_verified: int = 0
@@ -324,6 +325,9 @@ def run(mode, seed, cycles=20, files=40, work=None, log=print):
             storage.clear_faults()  # the checks below are the independent reader's, not the daemon's
         daemon.stop()
         report.files_written = len(library.files())
+        with open(os.path.join(work, "daemon.log"), errors="replace") as f:
+            report.descriptions_finished_after_kill = sum(
+                int(m.group(1)) for m in re.finditer(r"finishing descriptions cut short contents=(\d+)", f.read()))
         check(daemon, library, storage, report, work)
         report.seconds = round(time.monotonic() - started, 1)
         passed = True
