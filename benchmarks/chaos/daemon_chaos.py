@@ -64,6 +64,7 @@ class Report:
     deleted_verified: int = 0
     masters: int = 0
     uploads_after_commit: int = 0
+    masters_committed_twice: int = 0
     faults_injected: dict = field(default_factory=dict)
     requests_seen: int = 0
     restored_identical: int = 0
@@ -234,7 +235,10 @@ def check(daemon, library, emulator, report, work):
                 commits[name] = commits.get(name, 0) + 1
     assert set(commits) == set(masters), "the request log does not account for every master"
     report.uploads_after_commit = sum(after_commit.values())
-    # With faults, a commit whose success was hidden (phase=after) is rightly tried again (and refused: 409).
+    report.masters_committed_twice = sum(1 for n in commits.values() if n > 1)
+    assert report.masters_committed_twice == 0, {k: n for k, n in commits.items() if n > 1}
+    # With faults, a commit whose success was hidden (phase=after) is rightly tried again, and refused
+    # (If-None-Match: *): never committed twice.
     if report.mode == "kill":
         assert not after_commit, f"masters uploaded again after their commit: {after_commit}"
 
