@@ -147,6 +147,22 @@ struct RestoreTests {
         }
     }
 
+    /// A version that never got its master (edited before its upload, or the blob deleted) is one
+    /// failure that says so; the rest comes back.
+    @Test func aVersionWithoutAMasterIsNamedAndTheRestComesBack() async throws {
+        try await SyncBed.with { bed in
+            try await Self.synced(bed)
+            let sha = try bed.asset("2024/trip/b.jpg").sha256
+            #expect(try await bed.storage.blobs.delete(container: "file-store", name: sha))
+            let target = bed.folder + "/gap"
+            let (report, _) = try await Self.restore(bed, into: target, RestoreSelection(library: bed.library))
+            let failure = try #require(report.failures.first)
+            #expect(report.failures.count == 1 && failure.path == "2024/trip/b.jpg")
+            #expect(failure.message.contains("never backed up"), "\(failure.message)")
+            #expect(report.restored == Self.corpus.count - 1)
+        }
+    }
+
     @Test func theTablesAreRebuiltFromTheMastersMetadata() async throws {
         try await SyncBed.with { bed in
             try await Self.synced(bed)

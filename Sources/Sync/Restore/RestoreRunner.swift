@@ -106,6 +106,13 @@ public struct RestoreRunner: Sendable {
             }
         } catch is CancellationError {
             throw CancellationError()
+        } catch let error as AzureStorageError where error.status == 404 {
+            // A version edited or deleted before its upload finished has rows but never had a master.
+            let reason =
+                "no master \(CloudKeys.masterContainer)/\(sha256): this version was never backed up (replaced "
+                + "before its upload) or its blob was deleted (`ironviper verify` tells which)"
+            for item in needed { tally.failed(item, reason) }
+            return
         } catch {
             for item in needed { tally.failed(item, "\(error)") }
             return
