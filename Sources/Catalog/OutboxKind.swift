@@ -20,6 +20,13 @@ public enum OutboxKind: String, Sendable, Codable, CaseIterable {
     case purge
 }
 
+/// What a done row's `last_error` says when it finished without doing its work.
+public enum OutboxNote {
+    /// A master whose content no file held any more when its turn came (edited or deleted before its
+    /// upload): nothing was uploaded, so the content seen again must be queued again.
+    public static let superseded = "superseded: the content was replaced before its upload"
+}
+
 /// The JSON details of an outbox row: what the worker needs beyond the row's target and ids,
 /// captured when the local fact was recorded (a later change to the file must not alter it).
 public struct OutboxPayload: Codable, Sendable, Equatable {

@@ -70,7 +70,8 @@ enum OutboxWriter {
         db: Database
     ) throws {
         let lastMaster = try Int64.fetchOne(
-            db, sql: "SELECT max(id) FROM outbox WHERE kind = 'master' AND target = ?", arguments: [sha256])
+            db, sql: "SELECT max(id) FROM outbox WHERE kind = 'master' AND target = ? AND last_error IS NOT ?",
+            arguments: [sha256, OutboxNote.superseded])
         let lastPurge = try Int64.fetchOne(
             db, sql: "SELECT max(id) FROM outbox WHERE kind = 'purge' AND target = ? AND done_at IS NOT NULL",
             arguments: [sha256])

@@ -25,7 +25,7 @@ struct OutboxWorker: Sendable {
 
     func run(_ row: OutboxRow) async throws -> Outcome {
         switch row.kind {
-        case .master: try await master(row)
+        case .master: return try await master(row)
         case .rendition: try await rendition(row)
         case .entity: try await entity(row)
         case .folder: try await folder(row)
@@ -44,14 +44,14 @@ struct OutboxWorker: Sendable {
     /// Uploads a master unless the same bytes are already there: Get Properties first (length and
     /// MD5), then Put with Content-MD5, `If-None-Match: *`, the tier, and metadata naming the first
     /// known path so a catalog can be rebuilt from the blobs alone.
-    func master(_ row: OutboxRow) async throws {
+    func master(_ row: OutboxRow) async throws -> Outcome {
         let sha = row.target
         guard let asset = try catalog.asset(sha256: sha), let md5 = Self.bytes(hex: asset.md5) else {
             throw SyncError(.badRow, subject(row), detail: "no asset with this content in the catalog", permanent: true)
         }
         try await resources.ensure(container: CloudKeys.masterContainer)
         if let existing = try await storage.blobs.propertiesIfExists(container: CloudKeys.masterContainer, name: sha) {
-            if existing.contentLength == asset.size, existing.contentMD5 == md5 { return }
+            if existing.contentLength == asset.size, existing.contentMD5 == md5 { return .done(follow: nil) }
             throw SyncError(
                 .conflict, subject(row),
                 detail: "blob exists with length \(existing.contentLength) and another MD5 than the content's",
@@ -73,7 +73,19 @@ struct OutboxWorker: Sendable {
             logger.warning(
                 "content replaced before its upload; this version was never backed up",
                 metadata: ["sha256": "\(sha)", "path": "\(row.payload.path ?? "")"])
-            return
+            // Marked, so that this content seen again is queued again; its previews and extract event
+            // (of a version no one can restore) are dropped with it.
+            let (id, assetId) = (row.id, row.assetId)
+            return .done(follow: { db in
+                try db.execute(
+                    sql: "UPDATE outbox SET last_error = ? WHERE id = ?", arguments: [OutboxNote.superseded, id])
+                try db.execute(
+                    sql: """
+                        UPDATE outbox SET done_at = (SELECT done_at FROM outbox WHERE id = ?), last_error = ?
+                        WHERE asset_id = ? AND kind IN ('rendition', 'event') AND done_at IS NULL
+                        """,
+                    arguments: [id, OutboxNote.superseded, assetId])
+            })
         }
         try await limiter?.acquire(bytes: asset.size)
         var upload = BlobUploadOptions()
@@ -91,6 +103,7 @@ struct OutboxWorker: Sendable {
         upload.metadata = metadata
         try await storage.blobs.uploadFile(
             path: local, container: CloudKeys.masterContainer, name: sha, options: upload)
+        return .done(follow: nil)
     }
 
     /// Uploads one rendition from the local previews folder unless it is already there.

@@ -89,6 +89,13 @@ struct SyncFailureTests {
             #expect(report.parked.isEmpty && report.depth == 0, "\(report)")
             #expect(try await bed.storage.blobs.propertiesIfExists(container: "file-store", name: old) == nil)
             #expect(try await bed.storage.blobs.propertiesIfExists(container: "file-store", name: new) != nil)
+
+            // The old content back on disk (an undo, a copy from elsewhere) is queued and uploaded anew.
+            try bed.write("restored.jpg", try SyncBed.jpeg(52))
+            try bed.scan()
+            let again = try await bed.engine().drain()
+            #expect(again.parked.isEmpty && again.depth == 0, "\(again)")
+            #expect(try await bed.storage.blobs.propertiesIfExists(container: "file-store", name: old) != nil)
         }
     }
 
