@@ -8,7 +8,7 @@ extension LibraryScanner {
     /// `progress` is called from worker threads after each file is recorded (the daemon wakes its sync
     /// engine there, so a master starts uploading while the rest of the batch is still being read).
     public func refresh(
-        root: String, paths: [String], progress: @escaping @Sendable (ScanProgress) -> Void = { _ in },
+        root: String, paths: [String], progress: @escaping @Sendable (JobProgress) -> Void = { _ in },
         queued: @escaping @Sendable () -> Void = {}
     ) throws -> ScanSummary {
         let start = MonotonicClock.seconds()

@@ -26,7 +26,7 @@ public final class LibraryScanner: Sendable {
     /// Scans `roots` (folders) and returns what happened; `progress` is called from worker threads
     /// after each file, `queued` when new content's master was queued (before its previews are made).
     public func scan(
-        roots: [String], progress: @escaping @Sendable (ScanProgress) -> Void = { _ in },
+        roots: [String], progress: @escaping @Sendable (JobProgress) -> Void = { _ in },
         queued: @escaping @Sendable () -> Void = {}
     ) throws -> ScanSummary {
         let start = MonotonicClock.seconds()
@@ -143,7 +143,7 @@ public final class LibraryScanner: Sendable {
 
     /// Runs `jobs` on `configuration.workers` threads and returns their results in job order.
     func runWorkers(
-        _ jobs: [IngestJob], progress: @escaping @Sendable (ScanProgress) -> Void,
+        _ jobs: [IngestJob], progress: @escaping @Sendable (JobProgress) -> Void,
         queued: @escaping @Sendable () -> Void = {}
     ) -> [IngestResult] {
         let state = WorkQueue(jobs: jobs, bytesTotal: jobs.reduce(0) { $0 + $1.entry.size })

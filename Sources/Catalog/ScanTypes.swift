@@ -19,20 +19,37 @@ public struct ScanConfiguration: Sendable {
     public init() {}
 }
 
-/// Where a scan stands, reported after every file.
-public struct ScanProgress: Sendable {
-    /// Files to ingest (changed or new) and done so far.
+/// Where a job counted in files and bytes stands (a scan, a restore), reported after every file.
+public struct JobProgress: Sendable, Equatable {
+    /// Files to do (a scan: changed or new; a restore: selected) and done so far.
     public var filesTotal: Int
     public var filesDone: Int
     /// Their bytes, total and done.
     public var bytesTotal: Int64
     public var bytesDone: Int64
-    /// Files whose ingest recorded an error.
+    /// Files that failed (an ingest that recorded an error, a file not restored).
     public var failed: Int
-    /// Seconds since the ingest started.
+    /// Seconds since the job started.
     public var elapsed: Double
     /// The file just finished.
     public var lastPath: String
+
+    /// Makes a progress report.
+    public init(
+        filesTotal: Int, filesDone: Int, bytesTotal: Int64, bytesDone: Int64, failed: Int, elapsed: Double,
+        lastPath: String
+    ) {
+        (self.filesTotal, self.filesDone, self.bytesTotal, self.bytesDone) = (filesTotal, filesDone, bytesTotal, bytesDone)
+        (self.failed, self.elapsed, self.lastPath) = (failed, elapsed, lastPath)
+    }
+
+    /// Bytes per second so far.
+    public var rate: Double { elapsed > 0 ? Double(bytesDone) / elapsed : 0 }
+
+    /// Seconds left at the rate so far (infinite before the first byte).
+    public var remaining: Double {
+        rate > 0 ? Double(bytesTotal - bytesDone) / rate : (bytesDone >= bytesTotal ? 0 : .infinity)
+    }
 }
 
 /// A failure reported by a scan.

@@ -23,13 +23,13 @@ final class WorkQueue: @unchecked Sendable {
     private let jobs: [IngestJob]
     private var nextIndex = 0
     private var collected: [IngestResult?]
-    private var progress: ScanProgress
+    private var progress: JobProgress
     private let start = MonotonicClock.seconds()
 
     init(jobs: [IngestJob], bytesTotal: Int64) {
         self.jobs = jobs
         collected = Array(repeating: nil, count: jobs.count)
-        progress = ScanProgress(
+        progress = JobProgress(
             filesTotal: jobs.count, filesDone: 0, bytesTotal: bytesTotal, bytesDone: 0, failed: 0, elapsed: 0,
             lastPath: "")
     }
@@ -42,7 +42,7 @@ final class WorkQueue: @unchecked Sendable {
         }
     }
 
-    func finish(_ index: Int, _ result: IngestResult) -> ScanProgress {
+    func finish(_ index: Int, _ result: IngestResult) -> JobProgress {
         lock.withLock {
             collected[index] = result
             progress.filesDone += 1

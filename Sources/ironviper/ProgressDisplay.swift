@@ -1,7 +1,7 @@
 import Catalog
 import Foundation
 
-/// Shows a scan's progress: a redrawn bar with files, bytes, rate and ETA on a terminal, plain lines
+/// Shows a job's progress (a scan, a restore): a redrawn bar with files, bytes, rate and ETA on a terminal, plain lines
 /// (at most one every few seconds) when stderr is a file or a journal.
 final class ProgressDisplay: @unchecked Sendable {
     private let lock = NSLock()
@@ -18,22 +18,19 @@ final class ProgressDisplay: @unchecked Sendable {
     /// True when stderr is a terminal (a bar can be redrawn in place).
     static var onTerminal: Bool { isatty(STDERR_FILENO) == 1 }
 
-    func update(_ progress: ScanProgress) {
-        update(
-            filesDone: progress.filesDone, filesTotal: progress.filesTotal, bytesDone: progress.bytesDone,
-            bytesTotal: progress.bytesTotal, failed: progress.failed, elapsed: progress.elapsed)
-    }
-
-    /// The same bar for any job counted in files and bytes (a scan, a restore).
-    func update(filesDone: Int, filesTotal: Int, bytesDone: Int64, bytesTotal: Int64, failed: Int, elapsed: Double) {
+    /// Draws `progress` (a scan, a restore), at most ten times a second on a terminal.
+    func update(_ progress: JobProgress) {
+        let (filesDone, filesTotal, bytesDone, bytesTotal) =
+            (progress.filesDone, progress.filesTotal, progress.bytesDone, progress.bytesTotal)
+        let (failed, elapsed) = (progress.failed, progress.elapsed)
         lock.withLock {
             let now = ProcessInfo.processInfo.systemUptime
             let finished = filesDone == filesTotal
             guard finished || now - lastDraw >= (terminal ? 0.1 : 5) else { return }
             lastDraw = now
-            let rate = elapsed > 0 ? Double(bytesDone) / elapsed : 0
+            let rate = progress.rate
             let filesRate = elapsed > 0 ? Double(filesDone) / elapsed : 0
-            let remaining = rate > 0 ? Double(bytesTotal - bytesDone) / rate : .infinity
+            let remaining = rate > 0 ? progress.remaining : .infinity
             let counts =
                 "\(filesDone)/\(filesTotal) files  "
                 + "\(Format.bytes(bytesDone))/\(Format.bytes(bytesTotal))  "

@@ -73,9 +73,7 @@ struct RestoreCommand: AsyncParsableCommand {
         options.concurrency = max(1, concurrency)
         let display = ProgressDisplay.onTerminal && !json ? ProgressDisplay(label: "restore") : nil
         let report = try await RestoreRunner(storage: storage, options: options).run(items) { progress in
-            display?.update(
-                filesDone: progress.filesDone, filesTotal: progress.filesTotal, bytesDone: progress.bytesDone,
-                bytesTotal: progress.bytesTotal, failed: progress.failed, elapsed: progress.elapsed)
+            display?.update(progress)
         }
         display?.finish()
         if json {

@@ -121,7 +121,7 @@ struct ScannerTests {
 
 final class ProgressLog: @unchecked Sendable {
     private let lock = NSLock()
-    private var stored: [ScanProgress] = []
-    func append(_ progress: ScanProgress) { lock.withLock { stored.append(progress) } }
-    var values: [ScanProgress] { lock.withLock { stored } }
+    private var stored: [JobProgress] = []
+    func append(_ progress: JobProgress) { lock.withLock { stored.append(progress) } }
+    var values: [JobProgress] { lock.withLock { stored } }
 }

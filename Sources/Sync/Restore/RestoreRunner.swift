@@ -46,7 +46,7 @@ public struct RestoreRunner: Sendable {
     }
 
     /// Restores `items`; a file that fails is reported and the others go on.
-    public func run(_ items: [RestoreItem], progress: (@Sendable (RestoreProgress) -> Void)? = nil) async throws
+    public func run(_ items: [RestoreItem], progress: (@Sendable (JobProgress) -> Void)? = nil) async throws
         -> RestoreReport
     {
         let scratch = options.scratch
@@ -164,14 +164,14 @@ public struct RestoreRunner: Sendable {
 
 /// The report and progress of a run, updated from its concurrent tasks.
 final class RestoreTally: Sendable {
-    private let state: Mutex<(report: RestoreReport, progress: RestoreProgress)>
+    private let state: Mutex<(report: RestoreReport, progress: JobProgress)>
     private let started = ContinuousClock.now
-    private let callback: (@Sendable (RestoreProgress) -> Void)?
+    private let callback: (@Sendable (JobProgress) -> Void)?
 
-    init(items: [RestoreItem], progress: (@Sendable (RestoreProgress) -> Void)?) {
+    init(items: [RestoreItem], progress: (@Sendable (JobProgress) -> Void)?) {
         var report = RestoreReport()
         report.selected = items.count
-        let progress0 = RestoreProgress(
+        let progress0 = JobProgress(
             filesTotal: items.count, filesDone: 0, bytesTotal: items.reduce(0) { $0 + $1.size }, bytesDone: 0,
             failed: 0, elapsed: 0, lastPath: "")
         state = Mutex((report, progress0))
@@ -206,7 +206,7 @@ final class RestoreTally: Sendable {
 
     private func finished(_ item: RestoreItem, failed: Bool = false, _ change: (inout RestoreReport) -> Void) {
         let elapsed = seconds
-        let snapshot = state.withLock { state -> RestoreProgress in
+        let snapshot = state.withLock { state -> JobProgress in
             change(&state.report)
             state.progress.filesDone += 1
             state.progress.bytesDone += item.size

@@ -1,29 +1,5 @@
 import Foundation
 
-/// Where a restore stands, sent after every file so the CLI can draw files, bytes, rate and ETA.
-public struct RestoreProgress: Sendable, Equatable {
-    /// Files selected and finished so far (restored, already in place, or failed).
-    public var filesTotal: Int
-    public var filesDone: Int
-    /// Their bytes, selected and finished.
-    public var bytesTotal: Int64
-    public var bytesDone: Int64
-    /// Files that could not be restored.
-    public var failed: Int
-    /// Seconds since the restore started.
-    public var elapsed: Double
-    /// The file just finished.
-    public var lastPath: String
-
-    /// Bytes per second so far.
-    public var rate: Double { elapsed > 0 ? Double(bytesDone) / elapsed : 0 }
-
-    /// Seconds left at the rate so far (infinite before the first byte).
-    public var remaining: Double {
-        rate > 0 ? Double(bytesTotal - bytesDone) / rate : (bytesDone >= bytesTotal ? 0 : .infinity)
-    }
-}
-
 /// One file a restore could not put in place, and why.
 public struct RestoreFailure: Sendable, Equatable, Codable {
     /// Library and relative path.
