@@ -99,18 +99,28 @@ import Testing
         }
     }
 
+    /// The emulator, a client that sends anything above 1 MiB in 1 MiB blocks, and a fresh container.
+    private static func withMebibyteBlocks(
+        blocksInFlight: Int? = nil, _ body: (StorageClient, String) async throws -> Void
+    ) async throws {
+        try await EmulatorFixture.with(configure: {
+            $0.blobTransfers.singleUploadLimit = 1 << 20
+            $0.blobTransfers.blockSize = 1 << 20
+            if let blocksInFlight { $0.blobTransfers.maxConcurrentBlocks = blocksInFlight }
+        }) { _, client in
+            let container = EmulatorFixture.containerName()
+            try await client.blobs.createContainer(container)
+            try await body(client, container)
+        }
+    }
+
     @Test func resumesAnUploadFromStagedBlocks() async throws {
         let directory = try TestClients.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
         let source = directory.appendingPathComponent("big.bin")
         let content = TestClients.bytes(count: 5 * 1024 * 1024 + 17, seed: 3)
         try Data(content).write(to: source)
-        try await EmulatorFixture.with(configure: {
-            $0.blobTransfers.singleUploadLimit = 1 << 20
-            $0.blobTransfers.blockSize = 1 << 20
-        }) { _, client in
-            let container = EmulatorFixture.containerName()
-            try await client.blobs.createContainer(container)
+        try await Self.withMebibyteBlocks { client, container async throws in
             // An earlier run staged blocks 0…2 before it crashed.
             for index in 0..<3 {
                 let block = Array(content[(index << 20)..<((index + 1) << 20)])
@@ -134,12 +144,7 @@ import Testing
         var changed = hashed
         changed[2 * 1024 * 1024] ^= 0xFF  // one byte of the last block rewritten after hashing
         try Data(changed).write(to: source)
-        try await EmulatorFixture.with(configure: {
-            $0.blobTransfers.singleUploadLimit = 1 << 20
-            $0.blobTransfers.blockSize = 1 << 20
-        }) { _, client in
-            let container = EmulatorFixture.containerName()
-            try await client.blobs.createContainer(container)
+        try await Self.withMebibyteBlocks { client, container async throws in
             var options = BlobUploadOptions()
             options.contentMD5 = Array(Insecure.MD5.hash(data: hashed))
             let error = await #expect(throws: AzureStorageError.self) {
@@ -157,13 +162,7 @@ import Testing
         let source = directory.appendingPathComponent("big.bin")
         let content = TestClients.bytes(count: 12 * 1024 * 1024, seed: 11)
         try Data(content).write(to: source)
-        try await EmulatorFixture.with(configure: {
-            $0.blobTransfers.singleUploadLimit = 1 << 20
-            $0.blobTransfers.blockSize = 1 << 20
-            $0.blobTransfers.maxConcurrentBlocks = 2
-        }) { _, client in
-            let container = EmulatorFixture.containerName()
-            try await client.blobs.createContainer(container)
+        try await Self.withMebibyteBlocks(blocksInFlight: 2) { client, container async throws in
             let (progress, progressContinuation) = AsyncStream<Int>.makeStream()
             var options = BlobUploadOptions()
             options.progress = { done, _ in progressContinuation.yield(done) }
