@@ -41,10 +41,7 @@ import Testing
 
     @Test func resetSendsNothing() async throws {
         try await FaultTestBed.with { bed in
-            _ = try await bed.putBlob("b", FaultTestBed.pattern(Self.size))
-            bed.emulator.faults.replace(with: FaultTestBed.always(.reset, "GET", blob: "b"))
-
-            let reply = try await bed.getBlob("b")
+            let (_, reply) = try await bed.readStruck(by: .reset, size: Self.size)
             #expect(reply.ending == .reset)
             #expect(reply.received.isEmpty)
             #expect(bed.emulator.faults.counters.injected[.reset] == 1)
@@ -54,11 +51,7 @@ import Testing
     /// A GET gets its full head and the real Content-Length, then about half the body, then a reset.
     @Test func resetMidBodyOfADownload() async throws {
         try await FaultTestBed.with { bed in
-            let content = FaultTestBed.pattern(Self.size)
-            _ = try await bed.putBlob("b", content)
-            bed.emulator.faults.replace(with: FaultTestBed.always(.resetMidBody, "GET", blob: "b"))
-
-            let reply = try await bed.getBlob("b")
+            let (content, reply) = try await bed.readStruck(by: .resetMidBody, size: Self.size)
             #expect(reply.ending == .reset)
             #expect(reply.status == 200)
             #expect(reply.contentLength == Self.size)
@@ -71,11 +64,7 @@ import Testing
     /// A truncated GET: full head with the real Content-Length, part of the body, then an orderly close.
     @Test func truncateEndsTheBodyEarly() async throws {
         try await FaultTestBed.with { bed in
-            let content = FaultTestBed.pattern(Self.size)
-            _ = try await bed.putBlob("b", content)
-            bed.emulator.faults.replace(with: FaultTestBed.always(.truncate, "GET", blob: "b"))
-
-            let reply = try await bed.getBlob("b")
+            let (content, reply) = try await bed.readStruck(by: .truncate, size: Self.size)
             #expect(reply.ending == .closed)
             #expect(reply.status == 200)
             #expect(reply.contentLength == Self.size)
@@ -89,11 +78,7 @@ import Testing
     /// Latency delays, then serves the request in full (no timing is asserted: the counter shows it struck).
     @Test func latencyServesNormally() async throws {
         try await FaultTestBed.with { bed in
-            let content = FaultTestBed.pattern(Self.size)
-            _ = try await bed.putBlob("b", content)
-            bed.emulator.faults.replace(with: FaultTestBed.always(.latency, "GET", blob: "b"))
-
-            let reply = try await bed.getBlob("b")
+            let (content, reply) = try await bed.readStruck(by: .latency, size: Self.size)
             #expect(reply.status == 200)
             let intact = reply.body == content  // compared outside #expect, which would print every byte
             #expect(intact)

@@ -53,6 +53,15 @@ struct FaultTestBed: Sendable {
         try await send("GET", "/\(container)/\(name)")
     }
 
+    /// Stores `size` bytes as blob `b`, strikes its GETs with `kind`, and reads it once: the bytes
+    /// stored and what came back.
+    func readStruck(by kind: FaultKind, size: Int) async throws -> (content: [UInt8], reply: RawHTTPClient.Exchange) {
+        let content = Self.pattern(size)
+        _ = try await putBlob("b", content)
+        emulator.faults.replace(with: Self.always(kind, "GET", blob: "b"))
+        return (content, try await getBlob("b"))
+    }
+
     /// A rule that strikes every request of `method` to one blob.
     static func always(
         _ kind: FaultKind, _ method: String, blob name: String, phase: FaultPhase = .before, seed: UInt64 = 1
