@@ -6,17 +6,8 @@ import Foundation
 #endif
 
 /// The local file work of a restore: hashing, copying, timing and moving files into place. Every
-/// call blocks, so the runner goes through `run`, which keeps it off the cooperative pool.
+/// call blocks, so the runner goes through `BlockingWork`, which keeps it off the cooperative pool.
 enum RestoreFiles {
-    /// Runs blocking work on a global dispatch queue and awaits it.
-    static func run<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
-        try await withCheckedThrowingContinuation { continuation in
-            DispatchQueue.global(qos: .utility).async {
-                continuation.resume(with: Result { try body() })
-            }
-        }
-    }
-
     /// The file's size, or nil when there is no regular file at `path`.
     static func size(_ path: String) -> Int64? {
         var info = stat()

@@ -50,7 +50,7 @@ public struct RestoreRunner: Sendable {
         -> RestoreReport
     {
         let scratch = options.scratch
-        let removed = try await RestoreFiles.run { try RestoreFiles.prepareScratch(scratch) }
+        let removed = try await BlockingWork.run("ironviper-restore") { try RestoreFiles.prepareScratch(scratch) }
         let tally = RestoreTally(items: items, progress: progress)
         tally.update { $0.temporariesRemoved = removed }
         var groups: [String: [RestoreItem]] = [:]
@@ -87,7 +87,7 @@ public struct RestoreRunner: Sendable {
                 tally.failed(item, "the path leaves the target folder; not restored")
                 continue
             }
-            if try await RestoreFiles.run({ RestoreFiles.holds(path, sha256: sha256, size: item.size) }) {
+            if try await BlockingWork.run("ironviper-restore", { RestoreFiles.holds(path, sha256: sha256, size: item.size) }) {
                 inPlace = inPlace ?? path
                 tally.present(item)
             } else {
@@ -124,7 +124,7 @@ public struct RestoreRunner: Sendable {
             let move = downloaded && index == needed.count - 1
             let temporary = move ? source : options.scratch + "/\(sha256).\(index)"
             do {
-                try await RestoreFiles.run {
+                try await BlockingWork.run("ironviper-restore") {
                     if !move { try RestoreFiles.copy(source, to: temporary) }
                     if let mtime = item.mtimeNs { try RestoreFiles.setModificationTime(temporary, nanoseconds: mtime) }
                     try RestoreFiles.moveIntoPlace(temporary, path)
@@ -146,7 +146,7 @@ public struct RestoreRunner: Sendable {
             container: CloudKeys.masterContainer, name: sha256, to: temporary)
         let actual: String
         do {
-            actual = try await RestoreFiles.run { try RestoreFiles.sha256(temporary) }
+            actual = try await BlockingWork.run("ironviper-restore") { try RestoreFiles.sha256(temporary) }
         } catch {
             unlink(temporary)
             throw error

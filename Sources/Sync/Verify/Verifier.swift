@@ -157,7 +157,7 @@ public struct Verifier: Sendable {
         } catch let error as AzureStorageError where error.code == .integrity {
             return VerifyFinding(.masterCorrupt, content.sha256, detail: "\(error)")
         }
-        let actual = try await RestoreFiles.run { try RestoreFiles.sha256(path) }
+        let actual = try await BlockingWork.run("ironviper-verify") { try RestoreFiles.sha256(path) }
         guard actual != content.sha256 else { return nil }
         return VerifyFinding(.masterCorrupt, content.sha256, detail: "the master's bytes hash to \(actual)")
     }
