@@ -15,10 +15,10 @@ public struct FileProblem: Sendable, Codable, Equatable {
 }
 
 extension Catalog {
-    /// Replaces the `read` problems of a library at or under `scopes` (relative paths; "" is the whole
-    /// library) with `failures` (absolute paths under `root`). A scan or a refresh calls it once with
-    /// what it covered, so a problem that went away (permission fixed, file deleted) disappears.
-    public func replaceReadProblems(libraryId: Int64, root: String, scopes: [String], failures: [ScanFailure]) throws {
+    /// Replaces the `read` problems of a library at or under `scopes` with `failures`, all relative to
+    /// the library root ("" is the whole library). A scan or a refresh calls it once with what it
+    /// covered, so a problem that went away (permission fixed, file deleted) disappears.
+    public func replaceReadProblems(libraryId: Int64, scopes: [String], failures: [ScanFailure]) throws {
         guard !scopes.isEmpty || !failures.isEmpty else { return }
         try write { db in
             for scope in scopes {
@@ -33,7 +33,7 @@ extension Catalog {
             let now = Timestamp.now()
             for failure in failures {
                 var record = ErrorRecord(
-                    id: nil, libraryId: libraryId, path: Self.relative(failure.path, root: root), sha256: nil,
+                    id: nil, libraryId: libraryId, path: failure.path, sha256: nil,
                     stage: "read", code: failure.code, message: failure.message, occurredAt: now)
                 try record.insert(db)
             }
@@ -59,8 +59,4 @@ extension Catalog {
         }
     }
 
-    private static func relative(_ path: String, root: String) -> String {
-        if path == root { return "" }
-        return path.hasPrefix(root + "/") ? String(path.dropFirst(root.count + 1)) : path
-    }
 }

@@ -81,18 +81,21 @@ extension LibraryScanner {
         Self.tally(results, into: &summary)
         summary.failures += unread
         unread += Self.readFailures(jobs: jobs, results: results)[library.id!] ?? []
-        unread = unread.map { failure in  // spelled with the resolved root, as the catalog stores paths
-            var failure = failure
-            if let relative = Self.relative(failure.path, under: absoluteRoot, original: root) {
-                failure.path = relative.isEmpty ? absoluteRoot : absoluteRoot + "/" + relative
-            }
-            return failure
-        }
-        try catalog.replaceReadProblems(libraryId: library.id!, root: absoluteRoot, scopes: scopes, failures: unread)
+        try catalog.replaceReadProblems(
+            libraryId: library.id!, scopes: scopes, failures: Self.relative(unread, under: absoluteRoot, original: root))
         summary.seconds = MonotonicClock.seconds() - start
         return summary
     }
 
+
+    /// `failures` with their paths relative to the library root (the catalog's spelling).
+    static func relative(_ failures: [ScanFailure], under resolvedRoot: String, original: String) -> [ScanFailure] {
+        failures.map { failure in
+            var failure = failure
+            failure.path = relative(failure.path, under: resolvedRoot, original: original) ?? failure.path
+            return failure
+        }
+    }
 
     /// `path` relative to the library root ("" for the root), accepting paths spelled with the root
     /// as configured or as resolved (symlinked roots); nil for a path outside the library.

@@ -59,7 +59,8 @@ public final class LibraryScanner: Sendable {
         let unread = Self.readFailures(jobs: jobs, results: results)
         for (library, root, failures) in listed {
             try catalog.replaceReadProblems(
-                libraryId: library.id!, root: root, scopes: [""], failures: failures + (unread[library.id!] ?? []))
+                libraryId: library.id!, scopes: [""],
+                failures: Self.relative(failures + (unread[library.id!] ?? []), under: root, original: root))
         }
         summary.seconds = MonotonicClock.seconds() - start
         return summary
