@@ -192,17 +192,25 @@ def check_cloud(d, expected):
     previews = {b.name for b in blobs.get_container_client("pv-store").list_blobs()}
     files = {e["RowKey"]: e for e in tables.get_table_client("files").query_entities("PartitionKey eq 'photos'")}
     for relative, local in expected.items():
-        digest = sha256(local)
-        assert digest in masters, f"no master for {relative}"
-        props = blobs.get_blob_client("file-store", digest).get_blob_properties()
-        assert props.size == os.path.getsize(local)
-        assert bytes(props.content_settings.content_md5) == md5(local), f"Content-MD5 of {relative}"
-        body = blobs.get_blob_client("file-store", digest).download_blob().readall()
-        assert hashlib.sha256(body).hexdigest() == digest, f"the bytes of {relative}'s master"
-        if relative.endswith(".jpg"):
-            for name in RENDITIONS:
-                assert f"{digest}/{name}.jpg" in previews, f"rendition {name} of {relative}"
-        row = files.get(encode_key(relative))
-        assert row is not None, f"no files row for {relative}: {sorted(files)}"
-        assert row["sha256"] == digest and row["deleted"] is False
+        check_file(blobs, masters, files, relative, local, previews if relative.endswith(".jpg") else None)
     return masters, files, tables
+
+
+def check_file(blobs, masters, rows, relative, local, previews=None):
+    """One file's backup, as DESIGN.md's contracts say: its master under its SHA-256 with the file's
+    size, Content-MD5 and bytes, and its present `files` row naming that content; with `previews` (the
+    names in pv-store), its ten renditions. Returns the content's SHA-256."""
+    digest = sha256(local)
+    assert digest in masters, f"no master for {relative!r}"
+    props = blobs.get_blob_client("file-store", digest).get_blob_properties()
+    assert props.size == os.path.getsize(local), f"size of {relative!r}'s master"
+    assert bytes(props.content_settings.content_md5) == md5(local), f"Content-MD5 of {relative!r}"
+    body = blobs.get_blob_client("file-store", digest).download_blob().readall()
+    assert hashlib.sha256(body).hexdigest() == digest, f"the bytes of {relative!r}'s master"
+    if previews is not None:
+        for name in RENDITIONS:
+            assert f"{digest}/{name}.jpg" in previews, f"rendition {name} of {relative!r}"
+    row = rows.get(encode_key(relative))
+    assert row is not None, f"no files row for {relative!r}: {sorted(rows)}"
+    assert row["sha256"] == digest and row["deleted"] is False, f"files row of {relative!r}"
+    return digest

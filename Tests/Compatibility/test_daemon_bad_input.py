@@ -16,7 +16,7 @@ import zlib
 from azure.data.tables import TableServiceClient
 from azure.storage.blob import BlobServiceClient
 
-from daemon_harness import Daemon, encode_key, eventually, make_jpeg, md5, sha256
+from daemon_harness import Daemon, check_file, encode_key, eventually, make_jpeg
 
 
 def png_bomb(path, width=200_000, height=200_000):
@@ -90,13 +90,7 @@ def run(d):
         masters = {b.name: b for b in blobs.get_container_client("file-store").list_blobs()}
         rows = {e["RowKey"]: e for e in tables.get_table_client("files").query_entities("PartitionKey eq 'photos'")}
         for relative in readable:
-            local = os.path.join(lib, relative)
-            digest = sha256(local)
-            assert digest in masters, f"no master for {relative!r}"
-            props = blobs.get_blob_client("file-store", digest).get_blob_properties()
-            assert bytes(props.content_settings.content_md5) == md5(local), relative
-            row = rows.get(encode_key(relative))
-            assert row is not None and row["sha256"] == digest and row["deleted"] is False, relative
+            check_file(blobs, masters, rows, relative, os.path.join(lib, relative))
         return masters, rows
 
     masters, rows = eventually(d, backed_up, "every readable file backed up", timeout=120)
