@@ -24,7 +24,7 @@ extension LibraryScanner {
         var scopes: [String] = []
         var unread: [ScanFailure] = []
         var hidden: [String] = []  // …unless it lies under what could not be read: unknown, not gone
-        var work = Array(Set(paths))
+        var work = Self.outermost(Set(paths))
         while let path = work.popLast() {
             guard let relative = Self.relative(path, under: absoluteRoot, original: root) else { continue }
             scopes.append(relative)
@@ -87,6 +87,19 @@ extension LibraryScanner {
         return summary
     }
 
+
+    /// The paths not under another one of the set: a folder's walk covers everything below it (a
+    /// `chmod -R` reports every folder of a tree, and each would otherwise be walked again).
+    static func outermost(_ paths: Set<String>) -> [String] {
+        paths.filter { path in
+            var parent = (path as NSString).deletingLastPathComponent
+            while parent.count > 1 {
+                if paths.contains(parent) { return false }
+                parent = (parent as NSString).deletingLastPathComponent
+            }
+            return true
+        }
+    }
 
     /// `failures` with their paths relative to the library root (the catalog's spelling).
     static func relative(_ failures: [ScanFailure], under resolvedRoot: String, original: String) -> [ScanFailure] {

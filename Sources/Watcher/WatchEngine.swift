@@ -82,7 +82,7 @@ final class WatchEngine {
     /// read is read now (the daemon's refresh skips it when size, mtime and inode are unchanged).
     private func permissionsMayHaveChanged(_ path: [UInt8], isDirectory: Bool, now: ContinuousClock.Instant) {
         if isDirectory {
-            watchTree(path, reportFilesAt: nil)
+            if tree.watch(of: path) == nil { watchTree(path, reportFilesAt: nil) }  // it could not be watched
             emit(.rescan(WatchPath(bytes: path), reason: .permissionsChanged))
         } else if !pending.contains(path) {
             pending.markSettling(path, at: now + configuration.settleDelay)
