@@ -29,8 +29,10 @@ extension Catalog {
                 error.path = path
                 try error.insert(db)
             }
-            try OutboxWriter.contentDescribed(assetId: assetId, db: db)
-            for file in try FileRecord.filter(Column("asset_id") == assetId && Column("state") == "present").fetchAll(db) {
+            let holders = try FileRecord.filter(Column("asset_id") == assetId && Column("state") == "present")
+                .order(Column("id")).fetchAll(db)
+            try OutboxWriter.contentDescribed(assetId: assetId, holders: holders, db: db)
+            for file in holders {
                 try SearchIndex.update(fileId: file.id!, path: file.path, db: db)
             }
         }

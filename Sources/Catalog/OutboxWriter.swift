@@ -81,11 +81,9 @@ enum OutboxWriter {
         try previewsSeen(sha256: sha256, assetId: assetId, payload: payload, fileId: fileId, db: db)
     }
 
-    /// The previews of a content just described: one upload per rendition, and entities of every
-    /// present path holding it (their metadata changed from the placeholder's).
-    static func contentDescribed(assetId: Int64, db: Database) throws {
-        let holders = try FileRecord.filter(Column("asset_id") == assetId && Column("state") == "present")
-            .order(Column("id")).fetchAll(db)
+    /// The previews of a content just described: one upload per rendition, and entities of `holders`,
+    /// the present paths holding it (their metadata changed from the placeholder's).
+    static func contentDescribed(assetId: Int64, holders: [FileRecord], db: Database) throws {
         guard let first = holders.first, let sha = first.sha256, let firstId = first.id else { return }
         let library = try String.fetchOne(
             db, sql: "SELECT name FROM libraries WHERE id = ?", arguments: [first.libraryId]) ?? ""
