@@ -74,4 +74,9 @@ public enum CloudKeys {
         }
         return result
     }
+
+    /// The text a `metadataValue` encodes (nil for a value it cannot have written).
+    public static func metadataText(_ value: String) -> String? {
+        value.removingPercentEncoding
+    }
 }

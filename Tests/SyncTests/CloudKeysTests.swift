@@ -26,6 +26,9 @@ struct CloudKeysTests {
 
     @Test func metadataValuesArePrintableASCII() {
         #expect(CloudKeys.metadataValue("2024/été/a b%.jpg") == "2024/%C3%A9t%C3%A9/a%20b%25.jpg")
+        for text in ["2024/été/a b%.jpg", "line\nbreak #1?.jpg", "%41 stays %41", "日本/写真.heic"] {
+            #expect(CloudKeys.metadataText(CloudKeys.metadataValue(text)) == text)
+        }
     }
 
     @Test func bandwidthBooksUploadsAtTheRate() async {

@@ -40,8 +40,8 @@ public struct TableRebuilder: Sendable {
         for master in masters {
             report.masters += 1
             let metadata = master.properties.metadata
-            guard let library = metadata["library"].flatMap(Self.decode),
-                let path = metadata["path"].flatMap(Self.decode),
+            guard let library = metadata["library"].flatMap(CloudKeys.metadataText),
+                let path = metadata["path"].flatMap(CloudKeys.metadataText),
                 !library.isEmpty, !path.isEmpty
             else {
                 report.unnamed.append(master.name)
@@ -95,10 +95,5 @@ public struct TableRebuilder: Sendable {
         } catch let error as AzureStorageError where error.isAlreadyExists || error.status == 409 {
             return false
         }
-    }
-
-    /// Undoes `CloudKeys.metadataValue` (UTF-8 percent-encoding).
-    static func decode(_ value: String) -> String? {
-        value.removingPercentEncoding
     }
 }
