@@ -105,29 +105,13 @@ struct RestoreCommand: AsyncParsableCommand {
 }
 
 /// Where the cloud is, for commands that talk to it: `--connection-string`, else the daemon's own
-/// resolution (systemd credential, `IRONVIPER_CONNECTION_STRING`, the configuration, or the bundled
-/// emulator of the configuration's state directory — reached on the running daemon's ports when it
-/// holds them, started in this process otherwise).
+/// resolution (`StorageBackend`: systemd credential, `IRONVIPER_CONNECTION_STRING`, the configuration,
+/// or the bundled emulator of the configuration's state directory).
 struct CloudOptions: ParsableArguments {
     @Option(help: "Azure Storage connection string (default: $IRONVIPER_CONNECTION_STRING or the configuration).")
     var connectionString: String?
 
     @OptionGroup var daemon: DaemonOptions
-
-    /// A storage client and what to stop when done with it.
-    struct Access {
-        let client: StorageClient
-        private let backend: StorageBackend?
-
-        init(client: StorageClient, backend: StorageBackend?) {
-            self.client = client
-            self.backend = backend
-        }
-
-        func shutdown() async {
-            if let backend { await backend.shutdown() } else { await client.shutdown() }
-        }
-    }
 
     /// The configuration, or an empty one when the file does not exist (a fresh machine).
     func configuration() throws -> DaemonConfiguration {
@@ -137,7 +121,7 @@ struct CloudOptions: ParsableArguments {
 
     /// Starts the storage client. With `requireExplicit`, a missing configuration and no connection
     /// string is an error rather than an empty emulator of a state directory that was never used.
-    func start(requireExplicit: Bool) async throws -> Access {
+    func start(requireExplicit: Bool) async throws -> StorageBackend {
         let configuration = try configuration()
         var environment = ProcessInfo.processInfo.environment
         if let connectionString {
@@ -150,22 +134,9 @@ struct CloudOptions: ParsableArguments {
             throw ValidationError(
                 "no storage: pass --connection-string, set \(StorageSecret.environmentVariable), or give a --config")
         }
-        let stateDirectory = daemon.stateDirectory(configuration)
-        // The running daemon owns its bundled emulator's ports and data: talk to it there.
-        if configured == nil, hasConfiguration, DaemonLock.holder(stateDirectory: stateDirectory) != nil {
-            let emulator = configuration.emulator
-            let host = emulator.host == "0.0.0.0" ? "127.0.0.1" : emulator.host
-            var connection = StorageConnection.development
-            let account = connection.accountName ?? "devstoreaccount1"
-            connection.blobEndpoint = "http://\(host):\(emulator.blobPort)/\(account)"
-            connection.queueEndpoint = "http://\(host):\(emulator.queuePort)/\(account)"
-            connection.tableEndpoint = "http://\(host):\(emulator.tablePort)/\(account)"
-            return Access(client: try StorageClient(connection: connection, logger: Self.logger), backend: nil)
-        }
-        let backend = try await StorageBackend.start(
-            configuration: configuration, stateDirectory: stateDirectory, environment: environment,
-            logger: Self.logger)
-        return Access(client: backend.client, backend: backend)
+        return try await StorageBackend.start(
+            configuration: configuration, stateDirectory: daemon.stateDirectory(configuration),
+            environment: environment, logger: Self.logger)
     }
 
     static var logger: Logger { Logger(label: "ironviper.cloud") }

@@ -6,6 +6,8 @@ import StorageEmulator
 /// Where the daemon's cloud copy lives: Azure (or any endpoint) through a connection string, or,
 /// when none is configured, the bundled emulator started in this process with its data in the state
 /// directory — backup works out of the box and offline, and a connection string later moves it to Azure.
+/// Another process (`restore`, `verify`) finding the daemon running reaches that emulator on its ports:
+/// the daemon owns them and the data.
 public final class StorageBackend: Sendable {
     public let client: StorageClient
     /// For logs and `status`: the account and endpoint, never the key.
@@ -36,6 +38,19 @@ public final class StorageBackend: Sendable {
             let account = connection.accountName ?? "(SAS only)"
             return StorageBackend(
                 client: client, summary: "account \(account) at \(endpoint) (connection string from the \(source.rawValue))",
+                emulator: nil)
+        }
+        if let pid = DaemonLock.holder(stateDirectory: stateDirectory), pid != getpid() {
+            let emulator = configuration.emulator
+            let host = emulator.host == "0.0.0.0" ? "127.0.0.1" : emulator.host
+            var connection = StorageConnection.development
+            let account = connection.accountName ?? "devstoreaccount1"
+            connection.blobEndpoint = "http://\(host):\(emulator.blobPort)/\(account)"
+            connection.queueEndpoint = "http://\(host):\(emulator.queuePort)/\(account)"
+            connection.tableEndpoint = "http://\(host):\(emulator.tablePort)/\(account)"
+            let client = try StorageClient(connection: connection, configuration: clientConfiguration, logger: logger)
+            return StorageBackend(
+                client: client, summary: "the bundled emulator of the running daemon (pid \(pid)) at \(connection.blobEndpoint ?? "")",
                 emulator: nil)
         }
         var emulatorConfiguration = EmulatorConfiguration()
