@@ -12,6 +12,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1", traits: []),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.3"),
+        .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
         .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
         .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.2"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
@@ -34,6 +35,8 @@ let package = Package(
             name: "StorageEmulator",
             dependencies: [
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "_NIOFileSystem", package: "swift-nio"),
@@ -58,22 +61,29 @@ let package = Package(
             dependencies: [
                 "StorageEmulator",
                 .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
             ],
-            path: "emulator/Tests/StorageEmulatorTests"),
-        // ironviper itself.
+            path: "emulator/Tests/StorageEmulatorTests",
+            // The vectors are read from the source tree (`AuthVectors.directory`); the script made them.
+            exclude: ["Fixtures/auth"]),
+        // ironviper itself: Catalog + Imaging → Ingest → Sync → BackupDaemon → the `ironviper` command.
         .target(
             name: "Imaging",
             dependencies: ["CMagickWand", .product(name: "Logging", package: "swift-log")]),
         .target(
             name: "Watcher",
             dependencies: ["CInotifyTools", .product(name: "Logging", package: "swift-log")]),
+        // The local catalog (SQLite) and its outbox of cloud work: the one place that talks to SQLite.
         .target(
             name: "Catalog",
+            dependencies: [.product(name: "GRDB", package: "GRDB.swift")]),
+        // Reading files into the catalog: walking, hashing, describing and rendering previews.
+        .target(
+            name: "Ingest",
             dependencies: [
-                "Imaging",
-                .product(name: "GRDB", package: "GRDB.swift"),
+                "Catalog", "Imaging",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
             ]),
@@ -85,39 +95,41 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOPosix", package: "swift-nio"),
             ]),
+        // Works the outbox against Azure; restore and verify.
         .target(
             name: "Sync",
-            dependencies: [
-                "Catalog", "AzureStorage",
-                .product(name: "GRDB", package: "GRDB.swift"),
-                .product(name: "Logging", package: "swift-log"),
-            ]),
-        .executableTarget(
-            name: "ironviper",
-            dependencies: [
-                "Imaging", "Catalog", "AzureStorage", "StorageEmulator", "IronViper",
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
-                .product(name: "Logging", package: "swift-log"),
-                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-            ]),
+            dependencies: ["Catalog", "Ingest", "AzureStorage", .product(name: "Logging", package: "swift-log")]),
         // The daemon: configuration, the services it runs and their lifecycle under systemd.
         .target(
-            name: "IronViper",
+            name: "BackupDaemon",
             dependencies: [
-                "AzureStorage", "Catalog", "StorageEmulator", "Sync", "Watcher",
+                "AzureStorage", "Catalog", "Ingest", "StorageEmulator", "Sync", "Watcher",
                 .product(name: "TOMLKit", package: "TOMLKit"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             ]),
-        .testTarget(name: "IronViperTests", dependencies: ["IronViper"]),
+        .executableTarget(
+            name: "ironviper",
+            dependencies: [
+                "AzureStorage", "BackupDaemon", "Catalog", "Imaging", "Ingest", "Sync",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]),
+        .testTarget(name: "BackupDaemonTests", dependencies: ["BackupDaemon", "Watcher"]),
         .testTarget(name: "ImagingTests", dependencies: ["Imaging"]),
         .testTarget(name: "WatcherTests", dependencies: ["Watcher", .product(name: "Logging", package: "swift-log")]),
-        .testTarget(name: "CatalogTests", dependencies: ["Catalog", "Imaging"]),
+        .testTarget(
+            name: "CatalogTests",
+            dependencies: [
+                "Catalog", "Imaging", "Ingest", .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+            ]),
         .testTarget(
             name: "SyncTests",
             dependencies: [
-                "Sync", "Catalog", "Imaging", "AzureStorage", "StorageEmulator",
+                "Sync", "Catalog", "Imaging", "Ingest", "AzureStorage", "StorageEmulator",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
             ]),

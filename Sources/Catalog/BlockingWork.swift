@@ -2,9 +2,9 @@ import Foundation
 
 /// Runs blocking work (a scan: file reads, MagickWand, SQLite writes; a restore's hashing and
 /// copying) on a thread of its own and awaits it, so Swift's cooperative pool is never held by it.
-public enum BlockingWork {
+package enum BlockingWork {
     /// Runs `body` on a new thread named `name` (8 MiB of stack, enough for MagickWand).
-    public static func run<T: Sendable>(_ name: String, _ body: @escaping @Sendable () throws -> T) async throws -> T {
+    package static func run<T: Sendable>(_ name: String, _ body: @escaping @Sendable () throws -> T) async throws -> T {
         try await withCheckedThrowingContinuation { continuation in
             let thread = Thread {
                 continuation.resume(with: Result { try body() })

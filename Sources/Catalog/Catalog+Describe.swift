@@ -3,14 +3,14 @@ import GRDB
 extension AssetRecord {
     /// `analyzedAt` of a placeholder: the content is recorded (its master queued) and its description
     /// (metadata, previews) is still being made, or was cut short by a crash.
-    static let describing = ""
+    package static let describing = ""
 }
 
 extension Catalog {
     /// Completes a placeholder recorded with `IngestRecord.describing`: the asset's metadata, its
     /// previews and their uploads (or the extract event), fresh entities and search entries for every
     /// path holding it, and the imaging errors of the path that was read. One transaction.
-    public func describe(
+    package func describe(
         _ described: AssetRecord, renditions: [RenditionRecord], errors: [ErrorRecord], libraryId: Int64, path: String
     ) throws {
         try write { db in
@@ -29,7 +29,7 @@ extension Catalog {
                 error.path = path
                 try error.insert(db)
             }
-            let holders = try FileRecord.filter(Column("asset_id") == assetId && Column("state") == "present")
+            let holders = try FileRecord.filter(Column("asset_id") == assetId && Column("state") == FileState.present)
                 .order(Column("id")).fetchAll(db)
             try OutboxWriter.contentDescribed(assetId: assetId, holders: holders, db: db)
             for file in holders {
@@ -40,7 +40,7 @@ extension Catalog {
 
     /// Placeholders a crash left undescribed, each with a present file holding its content (library
     /// id, root and relative path), so the next scan can finish them.
-    public func undescribed() throws -> [(sha256: String, libraryId: Int64, root: String, path: String)] {
+    package func undescribed() throws -> [(sha256: String, libraryId: Int64, root: String, path: String)] {
         try read { db in
             try Row.fetchAll(
                 db,

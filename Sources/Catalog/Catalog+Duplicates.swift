@@ -1,20 +1,20 @@
 import GRDB
 
 /// A member of a duplicate group.
-public struct DuplicateMember: Sendable, Codable, Equatable {
+package struct DuplicateMember: Sendable, Codable, Equatable {
     /// The asset (content) id.
-    public var assetId: Int64
+    package var assetId: Int64
     /// Content hash.
-    public var sha256: String
+    package var sha256: String
     /// Bits differing from the group's first member (0 for exact duplicates).
-    public var distance: Int
+    package var distance: Int
     /// Every present path with this content, `library/relative/path`.
-    public var paths: [String]
+    package var paths: [String]
 }
 
 extension Catalog {
     /// Contents present under more than one path: each group is one asset and its paths.
-    public func exactDuplicateGroups() throws -> [[DuplicateMember]] {
+    package func exactDuplicateGroups() throws -> [[DuplicateMember]] {
         try read { db in
             let rows = try Row.fetchAll(
                 db,
@@ -42,7 +42,7 @@ extension Catalog {
 
     /// Different contents whose perceptual hashes differ in at most `maxDistance` bits, grouped
     /// transitively. Compares every pair: 50 M pairs (10 000 photos) take well under a second.
-    public func nearDuplicateGroups(maxDistance: Int = 10) throws -> [[DuplicateMember]] {
+    package func nearDuplicateGroups(maxDistance: Int = 10) throws -> [[DuplicateMember]] {
         let (hashes, paths) = try read { db in
             let hashes = try Row.fetchAll(
                 db,

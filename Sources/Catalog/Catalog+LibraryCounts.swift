@@ -1,19 +1,19 @@
 import GRDB
 
 /// How many files a library holds, for `ironviper status`.
-public struct LibraryCounts: Sendable, Codable, Equatable {
-    public var present = 0
-    public var missing = 0
-    public var bytes: Int64 = 0
+package struct LibraryCounts: Sendable, Codable, Equatable {
+    package var present = 0
+    package var missing = 0
+    package var bytes: Int64 = 0
     /// Files whose last ingest recorded an error (unreadable, corrupt, refused).
-    public var errors = 0
+    package var errors = 0
 
-    public init() {}
+    package init() {}
 }
 
 extension Catalog {
     /// Counts per library name.
-    public func libraryCounts() throws -> [String: LibraryCounts] {
+    package func libraryCounts() throws -> [String: LibraryCounts] {
         try read { db in
             var counts: [String: LibraryCounts] = [:]
             for row in try Row.fetchAll(
@@ -24,8 +24,8 @@ extension Catalog {
                     """)
             {
                 let name: String = row[0]
-                let state: String = row[1]
-                if state == "present" {
+                let state: FileState? = row[1]
+                if state == .present {
                     counts[name, default: .init()].present += row[2]
                     counts[name, default: .init()].bytes += row[3]
                 } else {

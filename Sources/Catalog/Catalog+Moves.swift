@@ -3,15 +3,15 @@ import GRDB
 
 /// What a catalog move did: how many files took their new path without being read, and the paths
 /// that must be refreshed the usual way instead (both ends of every file that did not match).
-public struct CatalogMove: Sendable, Equatable {
+package struct CatalogMove: Sendable, Equatable {
     /// Files whose rows now stand at the new path.
-    public var moved: Int
+    package var moved: Int
     /// Relative paths to refresh, sorted: a file changed since it was cataloged, never hashed, or
     /// not where the move says it went; a row already at the destination that is no longer on disk.
-    public var leftovers: [String]
+    package var leftovers: [String]
 
     /// Makes an outcome.
-    public init(moved: Int = 0, leftovers: [String] = []) {
+    package init(moved: Int = 0, leftovers: [String] = []) {
         self.moved = moved
         self.leftovers = leftovers
     }
@@ -27,7 +27,7 @@ extension Catalog {
     /// marked missing with its `delete`, the new path's row (a row already there, present or missing,
     /// is taken over, so the path's history continues with this content) with its entity, history and
     /// folder rows, its search entry, and the problems recorded against the old paths.
-    public func move(library: LibraryRecord, from: String, to: String) throws -> CatalogMove {
+    package func move(library: LibraryRecord, from: String, to: String) throws -> CatalogMove {
         guard let libraryId = library.id, !from.isEmpty, !to.isEmpty, !RelativePath.covers(from, to), !RelativePath.covers(to, from)
         else { return CatalogMove(leftovers: [from, to].sorted()) }  // the root, or a path into itself: refresh
         let root = library.root
@@ -36,7 +36,7 @@ extension Catalog {
             var moved = 0
             var leftovers: Set<String> = []
             var written: Set<String> = []
-            let rows = try Self.rows(libraryId: libraryId, at: from, db: db).filter { $0.state == "present" }
+            let rows = try Self.rows(libraryId: libraryId, at: from, db: db).filter { $0.state == .present }
             // Nothing known there (a file that could not be read, a folder of such): the refresh reads it.
             if rows.isEmpty { return CatalogMove(leftovers: [from, to].sorted()) }
             for var old in rows {
@@ -66,7 +66,7 @@ extension Catalog {
             }
             // A destination row the move did not write and the disk does not hold (a stale catalog).
             for row in try Self.rows(libraryId: libraryId, at: to, db: db)
-            where row.state == "present" && !written.contains(row.path) {
+            where row.state == .present && !written.contains(row.path) {
                 let disk = Self.fileStat(root + "/" + row.path)
                 if disk?.size != row.size || disk?.mtimeNs != row.mtimeNs || disk?.inode != row.inode {
                     leftovers.insert(row.path)

@@ -5,7 +5,7 @@ extension Catalog {
     /// The library a daemon's configuration names, made to match it: the name is the cloud tables'
     /// PartitionKey and outlives the folder, so a library whose folder moved keeps its name and rows
     /// (its root is updated), and a folder given a new name in the configuration is renamed.
-    public func library(named name: String, root: String) throws -> LibraryRecord {
+    package func library(named name: String, root: String) throws -> LibraryRecord {
         try write { db in
             let byName = try LibraryRecord.filter(Column("name") == name).fetchOne(db)
             let byRoot = try LibraryRecord.filter(Column("root") == root).fetchOne(db)

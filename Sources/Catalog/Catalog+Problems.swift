@@ -1,24 +1,41 @@
 import GRDB
 
+/// A failure reported by a scan.
+package struct ScanFailure: Sendable, Codable, Equatable {
+    /// Absolute path.
+    package var path: String
+    /// Error code (`unreadableInput`, `resourceLimit`, `damaged`…).
+    package var code: String
+    /// The message with the library's own text.
+    package var message: String
+
+    /// Makes one.
+    package init(path: String, code: String, message: String) {
+        self.path = path
+        self.code = code
+        self.message = message
+    }
+}
+
 /// A file or folder the catalog could not take as it is, and why: unreadable, a name the cloud cannot
 /// hold, an image that does not decode. `ironviper status` lists these so nothing is missed silently.
-public struct FileProblem: Sendable, Codable, Equatable {
-    public var library: String
+package struct FileProblem: Sendable, Codable, Equatable {
+    package var library: String
     /// Relative to the library root ("" for the root itself).
-    public var path: String
+    package var path: String
     /// `read` (listing, stat or reading the bytes failed) or `imaging` (the bytes were read and
     /// backed up, but no previews could be made).
-    public var stage: String
-    public var code: String
-    public var message: String
-    public var occurredAt: String
+    package var stage: String
+    package var code: String
+    package var message: String
+    package var occurredAt: String
 }
 
 extension Catalog {
     /// Replaces the `read` problems of a library at or under `scopes` with `failures`, all relative to
     /// the library root ("" is the whole library). A scan or a refresh calls it once with what it
     /// covered, so a problem that went away (permission fixed, file deleted) disappears.
-    public func replaceReadProblems(libraryId: Int64, scopes: [String], failures: [ScanFailure]) throws {
+    package func replaceReadProblems(libraryId: Int64, scopes: [String], failures: [ScanFailure]) throws {
         guard !scopes.isEmpty || !failures.isEmpty else { return }
         try write { db in
             for scope in scopes {
@@ -41,7 +58,7 @@ extension Catalog {
     }
 
     /// The problems recorded now, newest first, at most `limit`, with the total count.
-    public func problems(limit: Int = 100) throws -> (total: Int, list: [FileProblem]) {
+    package func problems(limit: Int = 100) throws -> (total: Int, list: [FileProblem]) {
         try read { db in
             let total = try Int.fetchOne(db, sql: "SELECT count(*) FROM errors WHERE library_id IS NOT NULL") ?? 0
             let list = try Row.fetchAll(

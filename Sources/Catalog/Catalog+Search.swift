@@ -1,33 +1,32 @@
 import GRDB
-import Imaging
 
 /// One file found by a search.
-public struct SearchHit: Sendable, Codable, Equatable {
+package struct SearchHit: Sendable, Codable, Equatable {
     /// The file's row id.
-    public var fileId: Int64
+    package var fileId: Int64
     /// Its library's name.
-    public var library: String
+    package var library: String
     /// Path relative to the library root.
-    public var path: String
+    package var path: String
     /// Absolute path on this machine.
-    public var absolutePath: String
+    package var absolutePath: String
     /// Content hash.
-    public var sha256: String?
+    package var sha256: String?
     /// `jpeg`, `raw`, `other`…
-    public var kind: String?
+    package var kind: String?
     /// Oriented size.
-    public var width: Int?
-    public var height: Int?
+    package var width: Int?
+    package var height: Int?
     /// Camera-local capture time.
-    public var takenAt: String?
+    package var takenAt: String?
     /// `make model`.
-    public var camera: String?
+    package var camera: String?
 }
 
 extension Catalog {
     /// Files matching `query`, best full-text match first (or newest first without words).
     /// `nearDistance` is the Hamming distance that counts as a near duplicate for `dup:near`.
-    public func search(_ query: SearchQuery, limit: Int = 100, nearDistance: Int = 10) throws -> [SearchHit] {
+    package func search(_ query: SearchQuery, limit: Int = 100, nearDistance: Int = 10) throws -> [SearchHit] {
         let nearAssets: [Int64]? =
             query.facets.contains(.duplicateNear)
             ? Array(try nearDuplicateGroups(maxDistance: nearDistance).flatMap { $0.map(\.assetId) }) : nil
@@ -124,11 +123,15 @@ extension Catalog {
     }
 
     /// `make model`, without repeating the make when the model starts with it (`Canon Canon EOS R5`).
-    public static func cameraName(make: String?, model: String?) -> String? {
-        var metadata = ImageMetadata()
-        metadata.cameraMake = make
-        metadata.cameraModel = model
-        return metadata.camera
+    package static func cameraName(make: String?, model: String?) -> String? {
+        switch (make, model) {
+        case (nil, nil): return nil
+        case (let make?, nil): return make
+        case (nil, let model?): return model
+        case (let make?, let model?):
+            return model.lowercased().hasPrefix(make.lowercased().split(separator: " ").first.map(String.init) ?? "")
+                ? model : "\(make) \(model)"
+        }
     }
 
     /// An FTS5 expression: every term must match; bare words match as prefixes, phrases exactly.

@@ -2,23 +2,23 @@ import Foundation
 import GRDB
 
 /// Everything the catalog knows about one content and the paths that hold it.
-public struct AssetDetail: Sendable {
+package struct AssetDetail: Sendable {
     /// The description, nil for a file not (yet) analysed.
-    public var asset: AssetRecord?
+    package var asset: AssetRecord?
     /// The paths (in any library) holding this content.
-    public var files: [FileRecord]
+    package var files: [FileRecord]
     /// Library names by id, to print paths.
-    public var libraries: [Int64: LibraryRecord]
+    package var libraries: [Int64: LibraryRecord]
     /// The previews.
-    public var renditions: [RenditionRecord]
+    package var renditions: [RenditionRecord]
     /// Failures recorded against those paths.
-    public var errors: [ErrorRecord]
+    package var errors: [ErrorRecord]
 }
 
 extension Catalog {
     /// Finds a file by absolute path, `library/relative` path or relative path, or an asset by its
     /// SHA-256 (or a unique prefix of at least 8 hex digits).
-    public func detail(for reference: String) throws -> AssetDetail {
+    package func detail(for reference: String) throws -> AssetDetail {
         try read { db in
             let libraries = Dictionary(
                 uniqueKeysWithValues: try LibraryRecord.fetchAll(db).map { ($0.id!, $0) })

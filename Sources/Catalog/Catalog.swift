@@ -3,14 +3,14 @@ import GRDB
 
 /// The local catalog: one SQLite file in WAL mode (readers never block the writer), migrated on open.
 /// All writes of one fact (a file, its asset, previews, search entry, errors) happen in one transaction.
-public final class Catalog: Sendable {
+package final class Catalog: Sendable {
     /// The pool; exposed for the daemon's own queries and for tests.
-    public let database: DatabasePool
+    package let database: DatabasePool
     /// Where the database lives.
-    public let path: String
+    package let path: String
 
     /// Opens (creating and migrating as needed) the catalog at `path`.
-    public init(path: String) throws {
+    package init(path: String) throws {
         self.path = path
         var configuration = Configuration()
         configuration.foreignKeysEnabled = true
@@ -29,19 +29,19 @@ public final class Catalog: Sendable {
     }
 
     /// Names of the migrations applied, oldest first.
-    public func appliedMigrations() throws -> [String] {
+    package func appliedMigrations() throws -> [String] {
         try read { db in try CatalogMigrations.migrator.appliedMigrations(db) }
     }
 
     /// Runs a read, mapping GRDB's errors (which carry the SQL) to `CatalogError`.
-    public func read<T: Sendable>(_ body: @Sendable (Database) throws -> T) throws -> T {
+    package func read<T: Sendable>(_ body: @Sendable (Database) throws -> T) throws -> T {
         do { return try database.read(body) } catch let error as CatalogError { throw error } catch {
             throw CatalogError(.database, path, detail: "\(error)")
         }
     }
 
     /// Runs a write transaction, mapping errors like `read`.
-    public func write<T: Sendable>(_ body: @Sendable (Database) throws -> T) throws -> T {
+    package func write<T: Sendable>(_ body: @Sendable (Database) throws -> T) throws -> T {
         do { return try database.write(body) } catch let error as CatalogError { throw error } catch {
             throw CatalogError(.database, path, detail: "\(error)")
         }
@@ -50,7 +50,7 @@ public final class Catalog: Sendable {
     // MARK: libraries
 
     /// The library rooted at `root` (an absolute path), created on first use with a unique name.
-    public func library(root: String) throws -> LibraryRecord {
+    package func library(root: String) throws -> LibraryRecord {
         try write { db in
             if let existing = try LibraryRecord.filter(Column("root") == root).fetchOne(db) { return existing }
             let base = (root as NSString).lastPathComponent.isEmpty ? "root" : (root as NSString).lastPathComponent
@@ -67,14 +67,14 @@ public final class Catalog: Sendable {
     }
 
     /// Every library.
-    public func libraries() throws -> [LibraryRecord] {
+    package func libraries() throws -> [LibraryRecord] {
         try read { db in try LibraryRecord.order(Column("name")).fetchAll(db) }
     }
 
     // MARK: files and assets
 
     /// The files of a library by relative path, for comparing with a walk of the folder.
-    public func files(libraryId: Int64) throws -> [String: FileRecord] {
+    package func files(libraryId: Int64) throws -> [String: FileRecord] {
         try read { db in
             let rows = try FileRecord.filter(Column("library_id") == libraryId).fetchAll(db)
             return Dictionary(rows.map { ($0.path, $0) }, uniquingKeysWith: { first, _ in first })
@@ -82,7 +82,7 @@ public final class Catalog: Sendable {
     }
 
     /// The asset with this content hash, if already described.
-    public func asset(sha256: String) throws -> AssetRecord? {
+    package func asset(sha256: String) throws -> AssetRecord? {
         try read { db in try AssetRecord.filter(Column("sha256") == sha256).fetchOne(db) }
     }
 
@@ -90,12 +90,12 @@ public final class Catalog: Sendable {
     /// content only) with its previews, the search entry, and errors (old ones for the path cleared).
     /// Returns the stored file row and whether this call created the asset.
     @discardableResult
-    public func record(_ ingest: IngestRecord) throws -> (file: FileRecord, newAsset: Bool) {
+    package func record(_ ingest: IngestRecord) throws -> (file: FileRecord, newAsset: Bool) {
         try write { db in try Self.record(ingest, db: db) }
     }
 
     /// Records many ingests in one transaction (bulk imports, tests with thousands of rows).
-    public func recordAll(_ ingests: [IngestRecord]) throws {
+    package func recordAll(_ ingests: [IngestRecord]) throws {
         try write { db in
             for ingest in ingests { _ = try Self.record(ingest, db: db) }
         }
@@ -146,13 +146,13 @@ public final class Catalog: Sendable {
 
     /// Marks files no longer on disk as missing (their assets and previews stay) and queues the delete
     /// the sync applies with its policy.
-    public func markMissing(libraryId: Int64, paths: [String]) throws {
+    package func markMissing(libraryId: Int64, paths: [String]) throws {
         guard !paths.isEmpty else { return }
         try write { db in
             for path in paths {
                 guard
                     var file = try FileRecord.filter(
-                        Column("library_id") == libraryId && Column("path") == path && Column("state") == "present"
+                        Column("library_id") == libraryId && Column("path") == path && Column("state") == FileState.present
                     ).fetchOne(db)
                 else { continue }
                 try Self.vanish(&file, db: db)
@@ -163,7 +163,7 @@ public final class Catalog: Sendable {
     /// Marks one present file row missing, drops its problems and queues its delete, inside the
     /// caller's transaction (a move vanishes its old path with it).
     static func vanish(_ file: inout FileRecord, db: Database) throws {
-        file.state = "missing"
+        file.state = .missing
         try file.update(db)
         try db.execute(
             sql: "DELETE FROM errors WHERE library_id = ? AND path = ?", arguments: [file.libraryId, file.path])
@@ -172,7 +172,7 @@ public final class Catalog: Sendable {
 
     /// Touches `last_seen` of unchanged files in one transaction (queuing the cloud update of those
     /// that were missing).
-    public func markSeen(fileIds: [Int64], at time: String) throws {
+    package func markSeen(fileIds: [Int64], at time: String) throws {
         guard !fileIds.isEmpty else { return }
         try write { db in
             for id in fileIds {
@@ -180,8 +180,8 @@ public final class Catalog: Sendable {
                 try db.execute(
                     sql: "UPDATE files SET last_seen = ?, state = 'present' WHERE id = ?", arguments: [time, id])
                 // A file back on disk unchanged (moved away and back) must be undeleted in the cloud too.
-                if var file = previous, file.state != "present" {
-                    file.state = "present"
+                if var file = previous, file.state != .present {
+                    file.state = .present
                     try OutboxWriter.fileRecorded(previous: previous, file: file, db: db)
                 }
             }
@@ -189,7 +189,7 @@ public final class Catalog: Sendable {
     }
 
     /// Counts of what the catalog holds, for summaries.
-    public func counts() throws -> (files: Int, assets: Int, renditions: Int, errors: Int) {
+    package func counts() throws -> (files: Int, assets: Int, renditions: Int, errors: Int) {
         try read { db in
             (
                 try Int.fetchOne(db, sql: "SELECT count(*) FROM files WHERE state = 'present'") ?? 0,
@@ -202,21 +202,21 @@ public final class Catalog: Sendable {
 }
 
 /// What one ingest writes: the file row, and for new content its asset and previews; errors found.
-public struct IngestRecord: Sendable {
+package struct IngestRecord: Sendable {
     /// The file as seen on disk.
-    public var file: FileRecord
+    package var file: FileRecord
     /// The content's description, when this ingest analysed it.
-    public var asset: AssetRecord?
+    package var asset: AssetRecord?
     /// The previews written for a new asset (asset id filled on insert).
-    public var renditions: [RenditionRecord]
+    package var renditions: [RenditionRecord]
     /// Failures and damage to record against the path.
-    public var errors: [ErrorRecord]
+    package var errors: [ErrorRecord]
     /// The asset is a placeholder whose description (metadata, previews) follows in `describe`: its
     /// master is queued now, and no extract event is (its previews are on their way).
-    public var describing: Bool
+    package var describing: Bool
 
     /// Makes a record.
-    public init(
+    package init(
         file: FileRecord, asset: AssetRecord?, renditions: [RenditionRecord], errors: [ErrorRecord],
         describing: Bool = false
     ) {
@@ -229,10 +229,10 @@ public struct IngestRecord: Sendable {
 }
 
 /// ISO 8601 UTC timestamps, the catalog's one time format.
-public enum Timestamp {
+package enum Timestamp {
     /// Now, to the second (`2026-11-25T14:55:39Z`, what `ISO8601DateFormatter` writes). Formatted by
     /// hand: a formatter made per call cost more than the rest of a catalog move's row.
-    public static func now() -> String {
+    package static func now() -> String {
         var seconds = time(nil)
         var parts = tm()
         gmtime_r(&seconds, &parts)

@@ -1,8 +1,8 @@
 /// The one error type of the Catalog module: a code, the path or query concerned, and the
 /// underlying text (SQLite's message with the failing SQL, errno's text).
-public struct CatalogError: Error, CustomStringConvertible, Sendable {
+package struct CatalogError: Error, CustomStringConvertible, Sendable {
     /// What went wrong.
-    public enum Code: String, Sendable {
+    package enum Code: String, Sendable {
         /// The database could not be opened, migrated or written.
         case database
         /// A file could not be read or stat'ed, a preview not written.
@@ -14,19 +14,19 @@ public struct CatalogError: Error, CustomStringConvertible, Sendable {
     }
 
     /// The failure class.
-    public var code: Code
+    package var code: Code
     /// The file, folder or query concerned.
-    public var subject: String
+    package var subject: String
     /// The underlying error text.
-    public var detail: String?
+    package var detail: String?
 
     /// Makes an error.
-    public init(_ code: Code, _ subject: String, detail: String? = nil) {
+    package init(_ code: Code, _ subject: String, detail: String? = nil) {
         self.code = code
         self.subject = subject
         self.detail = detail
     }
 
     /// One line for logs and the command line.
-    public var description: String { "\(code.rawValue) \(subject): \(detail ?? "no detail")" }
+    package var description: String { "\(code.rawValue) \(subject): \(detail ?? "no detail")" }
 }

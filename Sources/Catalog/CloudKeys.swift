@@ -3,26 +3,33 @@ import Foundation
 /// How catalog facts are named in the cloud (DESIGN.md "Contracts in the cloud"): container, table
 /// and queue names, blob names and Table keys. Both the outbox writer and the sync workers use
 /// these, so the names other programs depend on are spelled in one place.
-public enum CloudKeys {
+package enum CloudKeys {
     /// Container of the masters, named by SHA-256.
-    public static let masterContainer = "file-store"
+    package static let masterContainer = "file-store"
     /// Container of the renditions, `<sha256>/<name>.jpg`.
-    public static let previewContainer = "pv-store"
+    package static let previewContainer = "pv-store"
     /// Table of the current state of every path.
-    public static let filesTable = "files"
+    package static let filesTable = "files"
     /// Table of the folder tree.
-    public static let foldersTable = "folders"
+    package static let foldersTable = "folders"
     /// Table of every version of every path.
-    public static let historyTable = "history"
+    package static let historyTable = "history"
     /// Queue of masters that still need renditions.
-    public static let extractQueue = "extract-queue"
+    package static let extractQueue = "extract-queue"
 
     /// The blob name of a rendition.
-    public static func renditionBlob(sha256: String, name: String) -> String { "\(sha256)/\(name).jpg" }
+    package static func renditionBlob(sha256: String, name: String) -> String { "\(sha256)/\(name).jpg" }
+
+    /// The content and rendition name a `renditionBlob` names (nil for a name it cannot have written).
+    package static func renditionParts(blob: String) -> (sha256: String, name: String)? {
+        let parts = blob.split(separator: "/", maxSplits: 1)
+        guard parts.count == 2, parts[1].hasSuffix(".jpg") else { return nil }
+        return (String(parts[0]), String(parts[1].dropLast(".jpg".count)))
+    }
 
     /// Percent-encodes what a Table key cannot hold (`/`, `\`, `#`, `?`, control characters) and `%`
     /// itself, so decoding is exact; everything else (unicode included) is kept as is.
-    public static func encodeKey(_ text: String) -> String {
+    package static func encodeKey(_ text: String) -> String {
         var result = ""
         result.reserveCapacity(text.utf8.count)
         for scalar in text.unicodeScalars {
@@ -37,24 +44,24 @@ public enum CloudKeys {
     }
 
     /// The `files` RowKey of a relative path.
-    public static func fileRowKey(path: String) -> String { encodeKey(path) }
+    package static func fileRowKey(path: String) -> String { encodeKey(path) }
 
     /// The `folders` PartitionKey of the folder holding `parent` (a relative path, "" for the root):
     /// the library name and the parent path joined by `/`, encoded. A library name holds no `/`, so
     /// the key is unambiguous; the root's children are under the bare library name.
-    public static func folderPartition(library: String, parent: String) -> String {
+    package static func folderPartition(library: String, parent: String) -> String {
         encodeKey(parent.isEmpty ? library : library + "/" + parent)
     }
 
     /// The `history` PartitionKey of a path: library and path joined by `/`, encoded, so one
     /// partition query lists every version of one path.
-    public static func historyPartition(library: String, path: String) -> String {
+    package static func historyPartition(library: String, path: String) -> String {
         encodeKey(library + "/" + path)
     }
 
     /// The `history` RowKey of a version recorded at `nanoseconds` since 1970: .NET ticks counted down
     /// from `DateTime.MaxValue`, 19 digits, so the newest version sorts first (Azure's usual pattern).
-    public static func invertedTicks(nanoseconds: Int64) -> String {
+    package static func invertedTicks(nanoseconds: Int64) -> String {
         let maxTicks: Int64 = 3_155_378_975_999_999_999  // DateTime.MaxValue.Ticks
         let unixEpochTicks: Int64 = 621_355_968_000_000_000
         let ticks = unixEpochTicks + nanoseconds / 100
@@ -63,7 +70,7 @@ public enum CloudKeys {
 
     /// A blob metadata value: UTF-8 percent-encoded outside printable ASCII (and `%` itself), since a
     /// header can carry nothing else and the service trims spaces.
-    public static func metadataValue(_ text: String) -> String {
+    package static func metadataValue(_ text: String) -> String {
         var result = ""
         for byte in text.utf8 {
             if byte > 0x20 && byte < 0x7F && byte != 0x25 {
@@ -76,7 +83,7 @@ public enum CloudKeys {
     }
 
     /// The text a `metadataValue` encodes (nil for a value it cannot have written).
-    public static func metadataText(_ value: String) -> String? {
+    package static func metadataText(_ value: String) -> String? {
         value.removingPercentEncoding
     }
 }

@@ -3,18 +3,18 @@ import Foundation
 /// Where the catalog and the previews live, following XDG: `$XDG_DATA_HOME/ironviper`
 /// (`~/.local/share/ironviper`) for a user, `/var/lib/ironviper` for the system service, or a
 /// folder given explicitly (`--data-dir`, `IRONVIPER_DATA_DIR`).
-public struct DataLocation: Sendable, Equatable {
+package struct DataLocation: Sendable, Equatable {
     /// The data folder.
-    public var directory: String
+    package var directory: String
 
     /// Uses `directory` as is.
-    public init(directory: String) {
+    package init(directory: String) {
         self.directory = directory
     }
 
     /// Resolves the folder: an explicit override first, then `IRONVIPER_DATA_DIR`, then the system
     /// folder when `system` is set, then XDG.
-    public static func resolve(
+    package static func resolve(
         override: String? = nil, system: Bool = false,
         environment: [String: String] = ProcessInfo.processInfo.environment
     ) -> DataLocation {
@@ -31,7 +31,7 @@ public struct DataLocation: Sendable, Equatable {
     }
 
     /// The SQLite catalog.
-    public var catalogPath: String { directory + "/catalog.sqlite" }
+    package var catalogPath: String { directory + "/catalog.sqlite" }
     /// The previews folder.
-    public var previewsPath: String { directory + "/previews" }
+    package var previewsPath: String { directory + "/previews" }
 }

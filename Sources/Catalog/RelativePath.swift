@@ -3,9 +3,9 @@ import GRDB
 /// Paths relative to a library root, compared as bytes (as the kernel and SQLite do): Swift's
 /// `String ==` and `hasPrefix` treat canonically equivalent spellings (a composed and a decomposed
 /// "é") as equal, and two such files can sit side by side on disk.
-enum RelativePath {
+package enum RelativePath {
     /// Whether `path` is `prefix` or lies under it ("" covers everything).
-    static func covers(_ prefix: String, _ path: String) -> Bool {
+    package static func covers(_ prefix: String, _ path: String) -> Bool {
         prefix.isEmpty || path.utf8.elementsEqual(prefix.utf8) || path.utf8.starts(with: (prefix + "/").utf8)
     }
 

@@ -3,9 +3,9 @@
 /// Syntax: words (prefix-matched), `"quoted phrases"`, `-word` to exclude, and facets
 /// `camera:fuji`, `lens:35mm`, `taken:2019`, `taken:2019-07..2019-08`, `type:raw`, `has:gps`,
 /// `folder:2019/rome`, `library:photos`, `dup:exact`, `dup:near`, `rating:4`, `is:damaged`.
-public struct SearchQuery: Sendable, Equatable {
+package struct SearchQuery: Sendable, Equatable {
     /// A facet filter.
-    public enum Facet: Sendable, Equatable {
+    package enum Facet: Sendable, Equatable {
         case camera(String)
         case lens(String)
         /// Half-open range of camera-local date-times `[from, to)`, as `YYYY-MM-DD…` strings.
@@ -21,19 +21,19 @@ public struct SearchQuery: Sendable, Equatable {
     }
 
     /// Words and phrases that must all match (prefix match for words).
-    public var terms: [String] = []
+    package var terms: [String] = []
     /// Words and phrases that must not match.
-    public var excluded: [String] = []
+    package var excluded: [String] = []
     /// Facet filters, all of which must hold.
-    public var facets: [Facet] = []
+    package var facets: [Facet] = []
 
     /// The facet names understood, for help texts and error messages.
-    public static let facetNames = [
+    package static let facetNames = [
         "camera", "lens", "taken", "type", "has", "folder", "library", "dup", "rating", "is",
     ]
 
     /// Parses `text`; throws `CatalogError.badQuery` naming the part it could not understand.
-    public init(_ text: String) throws {
+    package init(_ text: String) throws {
         for token in Self.tokens(text) {
             if token.quoted {
                 add(token)

@@ -1,35 +1,35 @@
 /// Builds an EXIF block (`Exif\0\0` + a little-endian TIFF structure) from typed fields, to attach
 /// to a generated image as its `exif` profile. Tests and benchmark fixtures use it to make photos
 /// that carry camera, time, exposure, GPS and orientation like a camera's would.
-public struct ExifBlob: Sendable, Equatable {
+package struct ExifBlob: Sendable, Equatable {
     /// Camera maker, model and lens (IFD0 Make/Model, Exif LensModel).
-    public var make: String?
-    public var model: String?
-    public var lens: String?
+    package var make: String?
+    package var model: String?
+    package var lens: String?
     /// `YYYY:MM:DD HH:MM:SS`, as EXIF writes it.
-    public var dateTimeOriginal: String?
+    package var dateTimeOriginal: String?
     /// `+02:00`.
-    public var offsetTimeOriginal: String?
+    package var offsetTimeOriginal: String?
     /// Seconds as numerator/denominator (1/250 s = (1, 250)).
-    public var exposureTime: (UInt32, UInt32)?
+    package var exposureTime: (UInt32, UInt32)?
     /// Aperture, ISO and focal length (mm), as EXIF stores them.
-    public var fNumber: (UInt32, UInt32)?
-    public var iso: UInt16?
-    public var focalLength: (UInt32, UInt32)?
+    package var fNumber: (UInt32, UInt32)?
+    package var iso: UInt16?
+    package var focalLength: (UInt32, UInt32)?
     /// 1…8.
-    public var orientation: UInt16?
+    package var orientation: UInt16?
     /// Decimal degrees, north/east positive.
-    public var latitude: Double?
+    package var latitude: Double?
     /// Decimal degrees, east positive.
-    public var longitude: Double?
+    package var longitude: Double?
     /// Metres.
-    public var altitude: Double?
+    package var altitude: Double?
 
     /// An empty block; set the fields wanted.
-    public init() {}
+    package init() {}
 
     /// Equal when they encode to the same bytes (tuples are not Equatable).
-    public static func == (a: ExifBlob, b: ExifBlob) -> Bool { a.bytes == b.bytes }
+    package static func == (a: ExifBlob, b: ExifBlob) -> Bool { a.bytes == b.bytes }
 
     private enum Value {
         case ascii(String)
@@ -40,7 +40,7 @@ public struct ExifBlob: Sendable, Equatable {
     }
 
     /// The encoded block, ready for `SyntheticImage.exif`.
-    public var bytes: [UInt8] {
+    package var bytes: [UInt8] {
         var primary: [(UInt16, Value)] = []
         var exif: [(UInt16, Value)] = []
         var gps: [(UInt16, Value)] = []

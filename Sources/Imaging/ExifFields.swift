@@ -81,7 +81,7 @@ enum ExifFields {
 extension ImageMetadata {
     /// Fills the typed fields from ImageMagick-style `exif:*` properties (`"41/1, 12/1, 3456/100"`)
     /// and keeps them raw; also used for metadata that arrives from other readers in that form.
-    public mutating func apply(exifProperties: [String: String]) {
+    package mutating func apply(exifProperties: [String: String]) {
         ExifFields.apply(exifProperties, to: &self)
     }
 }

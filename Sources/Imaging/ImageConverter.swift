@@ -11,13 +11,13 @@ import Foundation
 ///
 /// Thread-safe: each call builds its own wands. Calls block (decoding is CPU work), so run them on a
 /// worker thread, one per core, not on Swift's cooperative pool.
-public struct ImageConverter: Sendable {
+package struct ImageConverter: Sendable {
     /// The configuration in force.
-    public let configuration: ImagingConfiguration
+    package let configuration: ImagingConfiguration
     private let srgbProfile: [UInt8]?
 
     /// Starts ImageMagick (once per process) with the configured limits.
-    public init(configuration: ImagingConfiguration = .init()) {
+    package init(configuration: ImagingConfiguration = .init()) {
         self.configuration = configuration
         MagickRuntime.start(limits: configuration.limits)
         srgbProfile = configuration.srgbProfilePaths.lazy.compactMap { FileManager.default.contents(atPath: $0) }
@@ -25,10 +25,10 @@ public struct ImageConverter: Sendable {
     }
 
     /// The linked ImageMagick's version line.
-    public static var imageMagickVersion: String { MagickRuntime.version }
+    package static var imageMagickVersion: String { MagickRuntime.version }
 
     /// Reads the file at `path` and analyses it.
-    public func analyze(fileAt path: String) throws -> ImageAnalysis {
+    package func analyze(fileAt path: String) throws -> ImageAnalysis {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw ImagingError(
                 .unreadableInput, path: path, detail: "cannot read file: \(String(cString: strerror(errno)))")
@@ -38,7 +38,7 @@ public struct ImageConverter: Sendable {
 
     /// Analyses bytes already in memory (the ingest reads each file once, for hashing and decoding).
     /// `path` names the file in errors and decides RAW by its extension.
-    public func analyze(bytes: [UInt8], path: String) throws -> ImageAnalysis {
+    package func analyze(bytes: [UInt8], path: String) throws -> ImageAnalysis {
         let ext = (path as NSString).pathExtension
         let format = ImageFormat.sniff(bytes.prefix(32), fileExtension: ext)
         if bytes.isEmpty {

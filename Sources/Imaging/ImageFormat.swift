@@ -1,6 +1,6 @@
 /// What a file's content is, decided from its first bytes (and, for camera RAW, its extension,
 /// since most RAW formats are TIFF containers).
-public enum ImageFormat: String, Sendable, Codable, CaseIterable {
+package enum ImageFormat: String, Sendable, Codable, CaseIterable {
     case jpeg, png, tiff, gif, webp, heic, avif, raw
     /// Anything else: cataloged and backed up, no previews.
     case other
@@ -20,7 +20,7 @@ public enum ImageFormat: String, Sendable, Codable, CaseIterable {
     }
 
     /// The MIME type stored in the catalog and used as the blob's content type.
-    public var mimeType: String {
+    package var mimeType: String {
         switch self {
         case .jpeg: "image/jpeg"
         case .png: "image/png"
@@ -35,19 +35,19 @@ public enum ImageFormat: String, Sendable, Codable, CaseIterable {
     }
 
     /// Extensions of camera RAW formats that dcraw/libraw decode.
-    public static let rawExtensions: Set<String> = [
+    package static let rawExtensions: Set<String> = [
         "dng", "cr2", "cr3", "crw", "nef", "nrw", "arw", "srf", "sr2", "raf", "orf", "rw2", "pef", "srw",
         "x3f", "3fr", "erf", "kdc", "dcr", "mef", "mrw", "iiq", "rwl",
     ]
 
     /// Extensions people give to images; a file with one of these whose content is not an image is
     /// mislabeled and gets a recorded error.
-    public static let imageExtensions: Set<String> = rawExtensions.union([
+    package static let imageExtensions: Set<String> = rawExtensions.union([
         "jpg", "jpeg", "jpe", "png", "tif", "tiff", "gif", "webp", "heic", "heif", "avif",
     ])
 
     /// Sniffs the format from the leading bytes, using the extension only to tell RAW from TIFF.
-    public static func sniff(_ head: some Collection<UInt8>, fileExtension: String) -> ImageFormat {
+    package static func sniff(_ head: some Collection<UInt8>, fileExtension: String) -> ImageFormat {
         let bytes = Array(head.prefix(32))
         let ext = fileExtension.lowercased()
         func starts(_ magic: [UInt8], at offset: Int = 0) -> Bool {

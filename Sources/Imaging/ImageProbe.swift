@@ -2,25 +2,25 @@ import CMagickWand
 
 /// Reads back encoded images (previews, fixtures) without the conversion pipeline: what a viewer
 /// would see. Tests check renditions with it; the web page can use it to describe a preview.
-public enum ImageProbe {
+package enum ImageProbe {
     /// What an encoded image declares.
-    public struct Info: Sendable, Equatable {
+    package struct Info: Sendable, Equatable {
         /// ImageMagick's format name (`JPEG`).
-        public var format: String
+        package var format: String
         /// Stored size.
-        public var size: PixelSize
+        package var size: PixelSize
         /// Progressive (interlaced) encoding.
-        public var progressive: Bool
+        package var progressive: Bool
         /// Embedded profiles (`exif`, `icc`, `xmp`…); empty for a stripped preview.
-        public var profiles: [String]
+        package var profiles: [String]
         /// EXIF orientation 1…8.
-        public var orientation: Int
+        package var orientation: Int
         /// True for CMYK pixels.
-        public var cmyk: Bool
+        package var cmyk: Bool
     }
 
     /// Decodes the header and pixels of `bytes` (any format ImageMagick reads).
-    public static func info(_ bytes: [UInt8]) throws -> Info {
+    package static func info(_ bytes: [UInt8]) throws -> Info {
         let image = try decode(bytes)
         let format =
             MagickGetImageFormat(image.wand).map { text in
@@ -34,7 +34,7 @@ public enum ImageProbe {
     }
 
     /// The stored pixels as 8-bit RGB, row by row (no orientation applied).
-    public static func rgb(_ bytes: [UInt8]) throws -> (width: Int, height: Int, rgb: [UInt8]) {
+    package static func rgb(_ bytes: [UInt8]) throws -> (width: Int, height: Int, rgb: [UInt8]) {
         let image = try decode(bytes)
         var pixels = [UInt8](repeating: 0, count: image.width * image.height * 3)
         let ok = pixels.withUnsafeMutableBytes {

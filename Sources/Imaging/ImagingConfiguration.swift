@@ -1,24 +1,24 @@
 /// How images are converted; every field has the seed-compatible default.
-public struct ImagingConfiguration: Sendable, Equatable {
+package struct ImagingConfiguration: Sendable, Equatable {
     /// Preview sizes to make (DESIGN.md's set by default).
-    public var renditions: [RenditionSpec] = RenditionSpec.seedSet
+    package var renditions: [RenditionSpec] = RenditionSpec.seedSet
     /// JPEG quality of the previews.
-    public var quality: Int = 80
+    package var quality: Int = 80
     /// Progressive JPEG previews: they show early on slow links and are a little smaller.
-    public var progressive: Bool = true
+    package var progressive: Bool = true
     /// Bounds that keep hostile input from hurting the process.
-    public var limits = ResourceLimits()
+    package var limits = ResourceLimits()
     /// Where to find an sRGB ICC profile for converting photos tagged with another profile
     /// (Adobe RGB, Display P3); the first readable one is used.
-    public var srgbProfilePaths: [String] = [
+    package var srgbProfilePaths: [String] = [
         "/usr/share/color/icc/sRGB.icc",
         "/usr/share/color/icc/colord/sRGB.icc",
         "/usr/share/color/icc/ghostscript/srgb.icc",
     ]
     /// The RAW decoder (Debian's `dcraw`); ImageMagick's own RAW delegate needs `ufraw-batch`,
     /// which Debian 12 does not ship.
-    public var dcrawPath: String = "/usr/bin/dcraw"
+    package var dcrawPath: String = "/usr/bin/dcraw"
 
     /// The defaults.
-    public init() {}
+    package init() {}
 }

@@ -1,8 +1,8 @@
 /// The one error type of the Imaging module: a code a caller can act on, the file it concerns and
 /// the text ImageMagick (or the RAW decoder) gave, so a catalog can keep the reason next to the file.
-public struct ImagingError: Error, CustomStringConvertible, Sendable, Equatable {
+package struct ImagingError: Error, CustomStringConvertible, Sendable, Equatable {
     /// What went wrong, coarse enough for a caller to decide (skip, retry, report).
-    public enum Code: String, Sendable, Codable {
+    package enum Code: String, Sendable, Codable {
         /// The bytes could not be decoded: empty, truncated beyond repair, or not what they claim to be.
         case unreadableInput
         /// A format this build cannot decode (or one we refuse to hand to ImageMagick).
@@ -16,19 +16,19 @@ public struct ImagingError: Error, CustomStringConvertible, Sendable, Equatable 
     }
 
     /// The failure class.
-    public var code: Code
+    package var code: Code
     /// The file (or rendition) the failure concerns.
-    public var path: String
+    package var path: String
     /// ImageMagick's exception text or the decoder's message, kept verbatim.
-    public var detail: String?
+    package var detail: String?
 
     /// Makes an error; `detail` should carry the library's own words.
-    public init(_ code: Code, path: String, detail: String? = nil) {
+    package init(_ code: Code, path: String, detail: String? = nil) {
         self.code = code
         self.path = path
         self.detail = detail
     }
 
     /// One line for logs and the catalog's error table.
-    public var description: String { "\(code.rawValue) \(path): \(detail ?? "no detail")" }
+    package var description: String { "\(code.rawValue) \(path): \(detail ?? "no detail")" }
 }

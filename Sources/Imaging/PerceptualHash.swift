@@ -1,17 +1,17 @@
 /// A 64-bit difference hash (dHash) of an image: each bit says whether a pixel of a 9×8 grey
 /// thumbnail is brighter than its right neighbour. Resizing, recompression and small colour changes
 /// keep most bits; different pictures differ in about half of them.
-public struct PerceptualHash: Sendable, Hashable, Codable, CustomStringConvertible {
+package struct PerceptualHash: Sendable, Hashable, Codable, CustomStringConvertible {
     /// The 64 bits, first row in the most significant byte.
-    public var value: UInt64
+    package var value: UInt64
 
     /// Wraps stored bits.
-    public init(_ value: UInt64) {
+    package init(_ value: UInt64) {
         self.value = value
     }
 
     /// The hash of a 9×8 grey thumbnail given row by row (72 bytes).
-    public init(gray9x8 pixels: [UInt8]) {
+    package init(gray9x8 pixels: [UInt8]) {
         precondition(pixels.count == 72, "dHash needs a 9x8 thumbnail")
         var bits: UInt64 = 0
         for row in 0..<8 {
@@ -24,18 +24,18 @@ public struct PerceptualHash: Sendable, Hashable, Codable, CustomStringConvertib
     }
 
     /// Number of differing bits: 0 for the same picture, ≲ 10 for a resized or recompressed copy.
-    public func distance(to other: PerceptualHash) -> Int {
+    package func distance(to other: PerceptualHash) -> Int {
         (value ^ other.value).nonzeroBitCount
     }
 
     /// 16 hex digits.
-    public var description: String {
+    package var description: String {
         let hex = String(value, radix: 16)
         return String(repeating: "0", count: 16 - hex.count) + hex
     }
 
     /// Parses 16 hex digits.
-    public init?(hex: String) {
+    package init?(hex: String) {
         guard hex.count == 16, let value = UInt64(hex, radix: 16) else { return nil }
         self.value = value
     }

@@ -1,7 +1,7 @@
 /// One preview size: a name (the blob name's last part) and how the source is fitted to it.
-public struct RenditionSpec: Sendable, Hashable, Codable {
+package struct RenditionSpec: Sendable, Hashable, Codable {
     /// How the source is fitted.
-    public enum Fit: Sendable, Hashable, Codable {
+    package enum Fit: Sendable, Hashable, Codable {
         /// Fits inside a box, keeping the aspect ratio (`hd` is 1920×1080, `800` is 800×800).
         case box(width: Int, height: Int)
         /// A fixed width, height follows the aspect ratio.
@@ -13,18 +13,18 @@ public struct RenditionSpec: Sendable, Hashable, Codable {
     }
 
     /// The rendition's name: `hd`, `1600`, `sq100`…
-    public var name: String
+    package var name: String
     /// How the oriented source is fitted.
-    public var fit: Fit
+    package var fit: Fit
 
     /// Makes a rendition; names must be unique in a set.
-    public init(_ name: String, _ fit: Fit) {
+    package init(_ name: String, _ fit: Fit) {
         self.name = name
         self.fit = fit
     }
 
     /// The seed's renditions (DESIGN.md): the cloud layout depends on these names.
-    public static let seedSet: [RenditionSpec] = [
+    package static let seedSet: [RenditionSpec] = [
         .init("hd", .box(width: 1920, height: 1080)),
         .init("1600", .box(width: 1600, height: 1600)),
         .init("800", .box(width: 800, height: 800)),
@@ -39,7 +39,7 @@ public struct RenditionSpec: Sendable, Hashable, Codable {
 
     /// The size of this rendition for an (oriented) source, never larger than the source: the scaled
     /// size before any crop, and the final size.
-    public func size(forSourceWidth width: Int, height: Int) -> (scaled: PixelSize, final: PixelSize) {
+    package func size(forSourceWidth width: Int, height: Int) -> (scaled: PixelSize, final: PixelSize) {
         let w = Double(width)
         let h = Double(height)
         var ratio: Double
@@ -61,20 +61,20 @@ public struct RenditionSpec: Sendable, Hashable, Codable {
 }
 
 /// A width and height in pixels.
-public struct PixelSize: Sendable, Hashable, Codable, CustomStringConvertible {
+package struct PixelSize: Sendable, Hashable, Codable, CustomStringConvertible {
     /// Pixels across.
-    public var width: Int
+    package var width: Int
     /// Pixels down.
-    public var height: Int
+    package var height: Int
 
     /// Makes a size.
-    public init(width: Int, height: Int) {
+    package init(width: Int, height: Int) {
         self.width = width
         self.height = height
     }
 
     /// `WxH`, as ImageMagick and people write it.
-    public var description: String { "\(width)x\(height)" }
+    package var description: String { "\(width)x\(height)" }
     /// Total pixels.
-    public var area: Int { width * height }
+    package var area: Int { width * height }
 }

@@ -5,24 +5,24 @@
 /// pixel is decoded, and by ImageMagick itself during the read. The time bound is enforced per image
 /// through a progress monitor: ImageMagick's own `time` resource counts from the first pixel cache of
 /// the *process* and then exits the process, which a daemon cannot accept.
-public struct ResourceLimits: Sendable, Equatable {
+package struct ResourceLimits: Sendable, Equatable {
     /// Widest image accepted, in pixels.
-    public var maxWidth: Int = 16_384
+    package var maxWidth: Int = 16_384
     /// Tallest image accepted, in pixels.
-    public var maxHeight: Int = 16_384
+    package var maxHeight: Int = 16_384
     /// Largest pixel count accepted (width × height as declared by the file).
-    public var maxArea: Int = 128_000_000
+    package var maxArea: Int = 128_000_000
     /// Pixel cache memory per process before ImageMagick falls back to memory maps.
-    public var memoryBytes: Int = 256 << 20
+    package var memoryBytes: Int = 256 << 20
     /// Memory-mapped pixel cache per process before ImageMagick falls back to disk.
-    public var mapBytes: Int = 512 << 20
+    package var mapBytes: Int = 512 << 20
     /// Disk pixel cache per process; small, because a photo that needs disk is not a photo.
-    public var diskBytes: Int = 64 << 20
+    package var diskBytes: Int = 64 << 20
     /// Images in one file (animated GIF, multi-page TIFF); only the first is used.
-    public var maxFrames: Int = 1_000
+    package var maxFrames: Int = 1_000
     /// Wall-clock seconds one image may take to decode and convert.
-    public var secondsPerImage: Double = 60
+    package var secondsPerImage: Double = 60
 
     /// The defaults: room for 100 MP photos, nothing near a bomb.
-    public init() {}
+    package init() {}
 }

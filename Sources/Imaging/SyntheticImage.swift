@@ -7,30 +7,30 @@ import Foundation
 ///
 /// The upright scene has a yellow bar in the top-left corner and a blue dot below it; `orientation`
 /// stores the pixels turned so that applying that EXIF orientation shows the upright scene again.
-public struct SyntheticImage: Sendable {
+package struct SyntheticImage: Sendable {
     /// Upright width.
-    public var width: Int
+    package var width: Int
     /// Upright height.
-    public var height: Int
+    package var height: Int
     /// Varies the pattern: different seeds give unrelated pictures.
-    public var seed: UInt32
+    package var seed: UInt32
     /// EXIF orientation 1…8 the pixels are stored for.
-    public var orientation: Int = 1
+    package var orientation: Int = 1
     /// EXIF block (its orientation is set from `orientation`).
-    public var exif: ExifBlob?
+    package var exif: ExifBlob?
     /// XMP packet.
-    public var xmp: String?
+    package var xmp: String?
     /// IPTC-IIM records (see `SyntheticImage.iptc(keywords:title:caption:)`).
-    public var iptc: [UInt8]?
+    package var iptc: [UInt8]?
     /// ICC profile to embed (pixels are left as they are: the profile says how to read them).
-    public var iccProfile: [UInt8]?
+    package var iccProfile: [UInt8]?
     /// Store as CMYK (JPEG/TIFF only).
-    public var cmyk = false
+    package var cmyk = false
     /// Frames appended after the picture (negated copies), for animated GIF and multi-page TIFF.
-    public var extraFrames = 0
+    package var extraFrames = 0
 
     /// A picture of `width` × `height` upright pixels.
-    public init(width: Int, height: Int, seed: UInt32 = 1) {
+    package init(width: Int, height: Int, seed: UInt32 = 1) {
         self.width = width
         self.height = height
         self.seed = seed
@@ -38,7 +38,7 @@ public struct SyntheticImage: Sendable {
 
     /// The upright scene's pixels, RGB, row by row: smooth colour waves (a cheap stand-in for a
     /// photo's low frequencies) plus fine texture, and the orientation markers.
-    public func uprightPixels() -> [UInt8] {
+    package func uprightPixels() -> [UInt8] {
         var pixels = [UInt8](repeating: 0, count: width * height * 3)
         var random = seed &* 2_654_435_761 | 1
         func next() -> UInt32 {
@@ -86,7 +86,7 @@ public struct SyntheticImage: Sendable {
     }
 
     /// Encodes as `format` (`JPEG`, `PNG`, `TIFF`, `GIF`, `WEBP`) at `quality`.
-    public func encode(format: String, quality: Int = 90) throws -> [UInt8] {
+    package func encode(format: String, quality: Int = 90) throws -> [UInt8] {
         MagickRuntime.ensureStarted()
         let image = MagickImage()
         var pixels = uprightPixels()
@@ -115,10 +115,10 @@ public struct SyntheticImage: Sendable {
         for _ in 0..<extraFrames {
             let frame = image.clone()
             _ = MagickNegateImage(frame.wand, MagickFalse)
-            _ = MagickSetLastIterator(image.wand)
+            MagickSetLastIterator(image.wand)
             _ = MagickAddImage(image.wand, frame.wand)
         }
-        _ = MagickSetFirstIterator(image.wand)
+        MagickSetFirstIterator(image.wand)
         _ = MagickSetImageCompressionQuality(image.wand, quality)
         _ = MagickSetCompressionQuality(image.wand, quality)
         return try image.blob(format: format, path: "synthetic.\(format.lowercased())")
@@ -134,7 +134,7 @@ public struct SyntheticImage: Sendable {
     }
 
     /// IPTC-IIM records: keywords (2:25), object name/title (2:05) and caption (2:120), UTF-8.
-    public static func iptc(keywords: [String] = [], title: String? = nil, caption: String? = nil) -> [UInt8] {
+    package static func iptc(keywords: [String] = [], title: String? = nil, caption: String? = nil) -> [UInt8] {
         var out: [UInt8] = [0x1C, 0x01, 0x5A, 0x00, 0x03, 0x1B, 0x25, 0x47]  // 1:90 coded character set = UTF-8
         func record(_ dataset: UInt8, _ text: String) {
             let bytes = Array(text.utf8)

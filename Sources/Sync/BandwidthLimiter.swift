@@ -3,24 +3,24 @@
 /// uploads: each upload books its bytes on a timeline at the configured rate and starts only when
 /// the uploads before it have "paid" for theirs. The average holds; one large file still goes at
 /// full speed and the uploads after it wait accordingly.
-public actor BandwidthLimiter {
+package actor BandwidthLimiter {
     private let bytesPerSecond: Double
     private var nextFree: ContinuousClock.Instant?
 
     /// A limiter at `bytesPerSecond` (at least 1).
-    public init(bytesPerSecond: Int) {
+    package init(bytesPerSecond: Int) {
         self.bytesPerSecond = Double(max(1, bytesPerSecond))
     }
 
     /// When an upload of `bytes` booked at `now` may start, given the timeline so far; books it.
-    public func book(bytes: Int64, now: ContinuousClock.Instant) -> ContinuousClock.Instant {
+    package func book(bytes: Int64, now: ContinuousClock.Instant) -> ContinuousClock.Instant {
         let start = max(now, nextFree ?? now)
         nextFree = start + .seconds(Double(max(0, bytes)) / bytesPerSecond)
         return start
     }
 
     /// Waits until an upload of `bytes` may start.
-    public func acquire(bytes: Int64) async throws {
+    package func acquire(bytes: Int64) async throws {
         let clock = ContinuousClock()
         let start = book(bytes: bytes, now: clock.now)
         if start > clock.now { try await clock.sleep(until: start) }

@@ -1,46 +1,34 @@
 import AzureStorage
 import Catalog
 import Foundation
-import GRDB
 
-/// The `files` entity of a path, built from the catalog's current state (so a late or repeated row
+/// The `files` entity of a path, built from the catalog's current facts (so a late or repeated row
 /// writes the newest facts): content, size, times, image facts and the list of renditions.
 enum FileEntity {
-    /// The entity of file row `fileId`, nil when the row is gone.
-    static func make(fileId: Int64, catalog: Catalog) throws -> (entity: TableEntity, present: Bool)? {
-        try catalog.read { db in
-            guard let file = try FileRecord.fetchOne(db, key: fileId) else { return nil }
-            let library = try String.fetchOne(
-                db, sql: "SELECT name FROM libraries WHERE id = ?", arguments: [file.libraryId]) ?? ""
-            var entity = TableEntity(partitionKey: library, rowKey: CloudKeys.fileRowKey(path: file.path))
-            entity["path"] = .string(file.path)
-            entity["size"] = .int64(file.size)
-            entity["mtime"] = .date(Date(timeIntervalSince1970: Double(file.mtimeNs) / 1e9))
-            entity["mtimeNs"] = .int64(file.mtimeNs)
-            entity["deleted"] = .bool(file.state != "present")
-            if file.state != "present",
-                let payload = try String.fetchOne(
-                    db, sql: "SELECT payload FROM outbox WHERE kind = 'delete' AND file_id = ? ORDER BY id DESC LIMIT 1",
-                    arguments: [fileId]),
-                let deleted = OutboxPayload.decoded(payload).recordedNs
-            {
-                entity["deletedAt"] = .date(Date(timeIntervalSince1970: Double(deleted) / 1e9))
-            }
-            if let sha = file.sha256 { entity["sha256"] = .string(sha) }
-            if let assetId = file.assetId, let asset = try AssetRecord.fetchOne(db, key: assetId) {
-                describe(&entity, asset)
-                let names = try String.fetchAll(
-                    db, sql: "SELECT name FROM renditions WHERE asset_id = ? ORDER BY width DESC, name",
-                    arguments: [assetId])
-                entity["renditions"] = .string(names.joined(separator: ","))
-            }
-            return (entity, file.state == "present")
+    /// The entity of a file row, and whether the file is present.
+    static func make(_ facts: FileFacts) -> (entity: TableEntity, present: Bool) {
+        let file = facts.file
+        let present = file.state == .present
+        var entity = TableEntity(partitionKey: facts.library, rowKey: CloudKeys.fileRowKey(path: file.path))
+        entity["path"] = .string(file.path)
+        entity["size"] = .int64(file.size)
+        entity["mtime"] = .date(OutboxTime.date(nanoseconds: file.mtimeNs))
+        entity["mtimeNs"] = .int64(file.mtimeNs)
+        entity["deleted"] = .bool(!present)
+        if !present, let deleted = facts.deletedNs {
+            entity["deletedAt"] = .date(OutboxTime.date(nanoseconds: deleted))
         }
+        if let sha = file.sha256 { entity["sha256"] = .string(sha) }
+        if let asset = facts.asset {
+            describe(&entity, asset)
+            entity["renditions"] = .string(facts.renditions.joined(separator: ","))
+        }
+        return (entity, present)
     }
 
     private static func describe(_ entity: inout TableEntity, _ asset: AssetRecord) {
         entity["contentType"] = .string(asset.mime)
-        entity["kind"] = .string(asset.kind)
+        entity["kind"] = .string(asset.kind.rawValue)
         entity["md5"] = .string(asset.md5)
         if let width = asset.width { entity["width"] = .int32(Int32(clamping: width)) }
         if let height = asset.height { entity["height"] = .int32(Int32(clamping: height)) }

@@ -1,7 +1,6 @@
 import AzureStorage
 import Catalog
 import Foundation
-import GRDB
 import Logging
 
 /// Carries out one outbox row against the cloud. Every step is idempotent: a row run twice (a crash
@@ -10,31 +9,30 @@ struct OutboxWorker: Sendable {
     let catalog: Catalog
     let storage: StorageClient
     let options: SyncOptions
-    let store: OutboxStore
     let resources: CloudResources
     let limiter: BandwidthLimiter?
     let logger: Logger
 
     /// What running a row came to.
     enum Outcome: Sendable {
-        /// Done; `follow` writes follow-up rows in the same transaction that marks it done.
-        case done(follow: (@Sendable (Database) throws -> Void)?)
+        /// Done; `followUps` are written in the same transaction that marks it done.
+        case done(followUps: [OutboxFollowUp])
         /// Not yet: run again at this time, no failure counted.
         case postponed(Date)
     }
 
     func run(_ row: OutboxRow) async throws -> Outcome {
-        switch row.kind {
-        case .master: return try await master(row)
-        case .rendition: try await rendition(row)
+        switch row.work {
+        case .master(let version): return try await master(row, version)
+        case .rendition(let file): try await rendition(row, file)
         case .entity: try await entity(row)
-        case .folder: try await folder(row)
-        case .history: try await history(row)
-        case .event: try await event(row)
-        case .delete: return try await delete(row)
-        case .purge: return try await purge(row)
+        case .folder(let entry): try await folder(row, entry)
+        case .history(let version): try await history(row, version)
+        case .event(let version): try await event(row, version)
+        case .delete(let version): return try await delete(row, version)
+        case .purge(let version): return try await purge(row, version)
         }
-        return .done(follow: nil)
+        return .done(followUps: [])
     }
 
     func subject(_ row: OutboxRow) -> String { "\(row.kind.rawValue) \(row.target)" }
@@ -44,14 +42,14 @@ struct OutboxWorker: Sendable {
     /// Uploads a master unless the same bytes are already there: Get Properties first (length and
     /// MD5), then Put with Content-MD5, `If-None-Match: *`, the tier, and metadata naming the first
     /// known path so a catalog can be rebuilt from the blobs alone.
-    func master(_ row: OutboxRow) async throws -> Outcome {
+    func master(_ row: OutboxRow, _ version: PathVersion) async throws -> Outcome {
         let sha = row.target
         guard let asset = try catalog.asset(sha256: sha), let md5 = Self.bytes(hex: asset.md5) else {
             throw SyncError(.badRow, subject(row), detail: "no asset with this content in the catalog", permanent: true)
         }
         try await resources.ensure(container: CloudKeys.masterContainer)
         if let existing = try await storage.blobs.propertiesIfExists(container: CloudKeys.masterContainer, name: sha) {
-            if existing.contentLength == asset.size, existing.contentMD5 == md5 { return .done(follow: nil) }
+            if existing.contentLength == asset.size, existing.contentMD5 == md5 { return .done(followUps: []) }
             throw SyncError(
                 .conflict, subject(row),
                 detail: "blob exists with length \(existing.contentLength) and another MD5 than the content's",
@@ -72,20 +70,8 @@ struct OutboxWorker: Sendable {
             // send (parking the row would show an error no one can fix). The newer content has rows of its own.
             logger.warning(
                 "content replaced before its upload; this version was never backed up",
-                metadata: ["sha256": "\(sha)", "path": "\(row.payload.path ?? "")"])
-            // Marked, so that this content seen again is queued again; its previews and extract event
-            // (of a version no one can restore) are dropped with it.
-            let (id, assetId) = (row.id, row.assetId)
-            return .done(follow: { db in
-                try db.execute(
-                    sql: "UPDATE outbox SET last_error = ? WHERE id = ?", arguments: [OutboxNote.superseded, id])
-                try db.execute(
-                    sql: """
-                        UPDATE outbox SET done_at = (SELECT done_at FROM outbox WHERE id = ?), last_error = ?
-                        WHERE asset_id = ? AND kind IN ('rendition', 'event') AND done_at IS NULL
-                        """,
-                    arguments: [id, OutboxNote.superseded, assetId])
-            })
+                metadata: ["sha256": "\(sha)", "path": "\(version.path)"])
+            return .done(followUps: [.superseded])
         }
         try await limiter?.acquire(bytes: asset.size)
         var upload = BlobUploadOptions()
@@ -93,25 +79,20 @@ struct OutboxWorker: Sendable {
         upload.contentMD5 = md5
         upload.tier = options.masterTier
         upload.contentType = asset.mime
-        var metadata = ["sha256": sha]
-        if let library = row.payload.library { metadata["library"] = CloudKeys.metadataValue(library) }
-        if let path = row.payload.path { metadata["path"] = CloudKeys.metadataValue(path) }
-        if let mtime = row.payload.mtimeNs {
-            metadata["mtime"] = OutboxStore.format(Date(timeIntervalSince1970: Double(mtime) / 1e9))
-            metadata["mtimens"] = String(mtime)
-        }
-        upload.metadata = metadata
+        upload.metadata = [
+            "sha256": sha, "library": CloudKeys.metadataValue(version.library),
+            "path": CloudKeys.metadataValue(version.path),
+            "mtime": OutboxTime.format(OutboxTime.date(nanoseconds: version.mtimeNs)),
+            "mtimens": String(version.mtimeNs),
+        ]
         try await storage.blobs.uploadFile(
             path: local, container: CloudKeys.masterContainer, name: sha, options: upload)
-        return .done(follow: nil)
+        return .done(followUps: [])
     }
 
     /// Uploads one rendition from the local previews folder unless it is already there.
-    func rendition(_ row: OutboxRow) async throws {
-        guard let relative = row.payload.localPath else {
-            throw SyncError(.badRow, subject(row), detail: "payload names no preview file", permanent: true)
-        }
-        let local = options.previewsRoot + "/" + relative
+    func rendition(_ row: OutboxRow, _ file: RenditionFile) async throws {
+        let local = options.previewsRoot + "/" + file.localPath
         guard FileManager.default.isReadableFile(atPath: local) else {
             throw SyncError(.noLocalCopy, subject(row), detail: "preview file \(local) is missing", permanent: true)
         }
@@ -119,7 +100,7 @@ struct OutboxWorker: Sendable {
         if try await storage.blobs.propertiesIfExists(container: CloudKeys.previewContainer, name: row.target) != nil {
             return  // renditions of one content never change: present means done
         }
-        try await limiter?.acquire(bytes: row.payload.size ?? 0)
+        try await limiter?.acquire(bytes: file.size)
         var upload = BlobUploadOptions()
         upload.ifNotExists = true
         upload.contentType = "image/jpeg"
@@ -128,14 +109,14 @@ struct OutboxWorker: Sendable {
     }
 
     /// Puts the extract message for a master without renditions: JSON naming the content and where its master is.
-    func event(_ row: OutboxRow) async throws {
-        guard let sha = row.payload.sha256 else {
+    func event(_ row: OutboxRow, _ version: PathVersion) async throws {
+        guard let sha = version.sha256 else {
             throw SyncError(.badRow, subject(row), detail: "payload names no content", permanent: true)
         }
         try await resources.ensure(queue: row.target)
         let message = ExtractMessage(
-            sha256: sha, container: CloudKeys.masterContainer, blob: sha, library: row.payload.library,
-            path: row.payload.path)
+            sha256: sha, container: CloudKeys.masterContainer, blob: sha, library: version.library,
+            path: version.path)
         try await storage.queues.put(queue: row.target, text: message.json())
     }
 
@@ -153,25 +134,12 @@ struct OutboxWorker: Sendable {
     /// preferred file first). A file changed since its ingest is not sent under the old content's
     /// name: the watcher re-ingests it as new content.
     func localCopy(sha256: String, size: Int64, preferring fileId: Int64?) throws -> LocalCopy {
-        let candidates = try catalog.read { db in
-            try Row.fetchAll(
-                db,
-                sql: """
-                    SELECT libraries.root AS root, files.path AS path, files.mtime_ns AS mtime FROM files
-                    JOIN libraries ON libraries.id = files.library_id
-                    WHERE files.sha256 = ? AND files.state = 'present'
-                    ORDER BY files.id = ? DESC, files.id
-                    """,
-                arguments: [sha256, fileId]
-            ).map { row -> (String, Int64) in
-                ((String(row["root"]) ?? "") + "/" + (String(row["path"]) ?? ""), row["mtime"] as Int64? ?? 0)
-            }
-        }
-        for (path, mtime) in candidates {
+        let candidates = try catalog.presentCopies(sha256: sha256, preferring: fileId)
+        for candidate in candidates {
             var info = stat()
-            guard stat(path, &info) == 0 else { continue }
+            guard stat(candidate.path, &info) == 0 else { continue }
             let onDisk = Int64(info.st_mtim.tv_sec) * 1_000_000_000 + Int64(info.st_mtim.tv_nsec)
-            if Int64(info.st_size) == size, onDisk == mtime { return .found(path) }
+            if Int64(info.st_size) == size, onDisk == candidate.mtimeNs { return .found(candidate.path) }
         }
         return candidates.isEmpty ? .superseded : .changedSinceRead
     }
@@ -191,18 +159,18 @@ struct OutboxWorker: Sendable {
 }
 
 /// The `extract-queue` message: which master needs renditions, and the path it came from (for logs).
-public struct ExtractMessage: Codable, Sendable, Equatable {
+package struct ExtractMessage: Codable, Sendable, Equatable {
     /// Content hash, the master's blob name.
-    public var sha256: String
+    package var sha256: String
     /// Where the master is.
-    public var container: String
-    public var blob: String
+    package var container: String
+    package var blob: String
     /// The first known path of the content.
-    public var library: String?
-    public var path: String?
+    package var library: String?
+    package var path: String?
 
     /// The message text (JSON, sorted keys).
-    public func json() -> String {
+    package func json() -> String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         return (try? encoder.encode(self)).flatMap { String(data: $0, encoding: .utf8) } ?? "{}"

@@ -14,12 +14,12 @@ import Synchronization
 /// engine.notify()                               // after an ingest: look now, not at the next poll
 /// let report = try await engine.drain()         // `ironviper sync --wait`
 /// ```
-public final class SyncEngine: Sendable {
+package final class SyncEngine: Sendable {
     /// The catalog whose outbox is drained.
-    public let catalog: Catalog
+    package let catalog: Catalog
     /// The options it runs with.
-    public let options: SyncOptions
-    private let store: OutboxStore
+    package let options: SyncOptions
+    private let outbox: Outbox
     private let worker: OutboxWorker
     private let logger: Logger
     private let busy = Mutex<Set<Int64>>([])
@@ -27,13 +27,13 @@ public final class SyncEngine: Sendable {
 
     /// An engine over `catalog`'s outbox, talking to Azure (or the emulator) through `storage`.
     /// The caller keeps ownership of `storage` and shuts it down after the engine stops.
-    public init(catalog: Catalog, storage: StorageClient, options: SyncOptions, logger: Logger) {
+    package init(catalog: Catalog, storage: StorageClient, options: SyncOptions, logger: Logger) {
         self.catalog = catalog
         self.options = options
         self.logger = logger
-        store = OutboxStore(catalog: catalog, clock: options.clock)
+        outbox = Outbox(catalog: catalog, clock: options.clock)
         worker = OutboxWorker(
-            catalog: catalog, storage: storage, options: options, store: store,
+            catalog: catalog, storage: storage, options: options,
             resources: CloudResources(storage: storage),
             limiter: options.bandwidthLimit.map { BandwidthLimiter(bytesPerSecond: $0) }, logger: logger)
     }
@@ -41,7 +41,7 @@ public final class SyncEngine: Sendable {
     /// Runs until the task is cancelled: a pass whenever rows are due, otherwise a sleep until
     /// `notify()` or the poll interval. In-flight rows finish before it returns; rows not started
     /// stay in the outbox for the next start.
-    public func run() async throws {
+    package func run() async throws {
         while !Task.isCancelled {
             let processed: Int
             do {
@@ -56,18 +56,18 @@ public final class SyncEngine: Sendable {
     }
 
     /// Wakes `run()` now: call it after recording new facts.
-    public func notify() {
+    package func notify() {
         wakeup.signal()
     }
 
     /// Works until the outbox holds nothing but parked rows (and purges waiting for their retention),
     /// then reports. Rows failing with back-off are waited for until done or parked.
     @discardableResult
-    public func drain() async throws -> SyncStatus {
+    package func drain() async throws -> OutboxStatus {
         while true {
             try Task.checkCancellation()
             if try await pass() > 0 { continue }
-            let (count, nextDue) = try store.outstanding()
+            let (count, nextDue) = try outbox.outstanding()
             if count == 0 { break }
             // Only rows in back-off remain: sleep until the first is due (at most a poll interval).
             let wait = nextDue.map { max(0.005, $0.timeIntervalSince(options.clock())) } ?? 0.05
@@ -78,15 +78,15 @@ public final class SyncEngine: Sendable {
 
     /// Makes parked rows due again (after fixing what parked them); returns how many.
     @discardableResult
-    public func retryParked() throws -> Int {
-        let count = try store.retryParked()
+    package func retryParked() throws -> Int {
+        let count = try outbox.retryParked()
         if count > 0 { notify() }
         return count
     }
 
     /// The outbox as `status` shows it.
-    public func status() throws -> SyncStatus {
-        try SyncStatus.read(from: catalog, now: options.clock())
+    package func status() throws -> OutboxStatus {
+        try outbox.status()
     }
 
     /// One pass: rows due now, `concurrency` at a time, until none is due. A slot that frees up takes
@@ -98,7 +98,7 @@ public final class SyncEngine: Sendable {
         var total = 0
         /// More due rows, not already running; false when there are none.
         func refill() throws -> Bool {
-            let rows = try store.due(limit: limit * 4, excluding: busy.withLock { $0 })
+            let rows = try outbox.due(limit: limit * 4, excluding: busy.withLock { $0 })
             busy.withLock { $0.formUnion(rows.map(\.id)) }
             queued += rows
             total += rows.count
@@ -149,10 +149,10 @@ public final class SyncEngine: Sendable {
         defer { _ = busy.withLock { $0.remove(row.id) } }
         do {
             switch try await worker.run(row) {
-            case .done(let follow):
-                try store.done(row, then: follow)
+            case .done(let followUps):
+                try outbox.done(row, followUps: followUps)
             case .postponed(let date):
-                try store.postpone(row, until: date)
+                try outbox.postpone(row, until: date)
             }
         } catch is CancellationError {
             return  // shutting down: the row stays due for the next start
@@ -161,7 +161,9 @@ public final class SyncEngine: Sendable {
         } catch {
             let permanent = (error as? SyncError)?.permanent ?? false
             do {
-                let parked = try store.failed(row, error: "\(error)", permanent: permanent, options: options)
+                let (parked, retryAt) = options.retry(
+                    attempt: row.attempts + 1, permanent: permanent, now: options.clock())
+                try outbox.failed(row, error: "\(error)", park: parked, retryAt: retryAt)
                 logger.log(
                     level: parked ? .error : .warning, parked ? "outbox row parked" : "outbox row failed, will retry",
                     metadata: [

@@ -1,7 +1,7 @@
 /// The one error type of the Sync module: what failed, for which outbox row, and why.
-public struct SyncError: Error, CustomStringConvertible, Sendable {
+package struct SyncError: Error, CustomStringConvertible, Sendable {
     /// The failure class.
-    public enum Code: String, Sendable {
+    package enum Code: String, Sendable {
         /// The content has no readable local copy left (every path changed or vanished).
         case noLocalCopy
         /// The cloud holds something else under a content-addressed name.
@@ -19,16 +19,16 @@ public struct SyncError: Error, CustomStringConvertible, Sendable {
     }
 
     /// The failure class.
-    public var code: Code
+    package var code: Code
     /// The outbox row's kind and target.
-    public var subject: String
+    package var subject: String
     /// The underlying text.
-    public var detail: String
+    package var detail: String
     /// True when retrying soon cannot help: the row is parked at once.
-    public var permanent: Bool
+    package var permanent: Bool
 
     /// Makes an error.
-    public init(_ code: Code, _ subject: String, detail: String, permanent: Bool = false) {
+    package init(_ code: Code, _ subject: String, detail: String, permanent: Bool = false) {
         self.code = code
         self.subject = subject
         self.detail = detail
@@ -36,5 +36,5 @@ public struct SyncError: Error, CustomStringConvertible, Sendable {
     }
 
     /// One line for logs and `status`.
-    public var description: String { "\(code.rawValue) \(subject): \(detail)" }
+    package var description: String { "\(code.rawValue) \(subject): \(detail)" }
 }

@@ -2,7 +2,7 @@ import AzureStorage
 import Foundation
 
 /// What happens in the cloud when a local file disappears.
-public enum DeletePolicy: String, Sendable, Codable {
+package enum DeletePolicy: String, Sendable, Codable, CaseIterable {
     /// Mark the `files` entity deleted (with the time) and keep the master: the default.
     case keep
     /// Follow the local folder: after the retention period, delete content no other file or
@@ -11,40 +11,43 @@ public enum DeletePolicy: String, Sendable, Codable {
 }
 
 /// How the sync engine behaves; the defaults suit the daemon.
-public struct SyncOptions: Sendable {
+package struct SyncOptions: Sendable {
     /// Outbox rows worked on at once (each is one or a few storage calls).
-    public var concurrency = 8
+    package var concurrency = 4
     /// Access tier of uploaded masters.
-    public var masterTier: AccessTier = .cool
+    package var masterTier: AccessTier = .cool
     /// What a local delete does in the cloud.
-    public var deletes: DeletePolicy = .keep
+    package var deletes: DeletePolicy = .keep
     /// With `mirror`: how long content stays after its last path vanished. The tier's minimum
     /// retention (Cool 30 days, Cold 90, Archive 180) is always respected on top of this.
-    public var mirrorRetention: Duration = .seconds(30 * 86_400)
+    package var mirrorRetention: Duration = .seconds(30 * 86_400)
     /// Failed attempts after which a row is parked (visible in status, retried only rarely).
-    public var maxAttempts = 8
+    package var maxAttempts = 8
     /// First retry delay; doubled per attempt up to `maxRetryDelay`, with up to 50 % jitter.
-    public var retryDelay: Duration = .seconds(2)
+    package var retryDelay: Duration = .seconds(2)
     /// Ceiling of one retry delay.
-    public var maxRetryDelay: Duration = .seconds(600)
+    package var maxRetryDelay: Duration = .seconds(600)
     /// A parked row is tried again after this long (a service down for a day recovers by itself).
-    public var parkedRetryInterval: Duration = .seconds(6 * 3600)
+    package var parkedRetryInterval: Duration = .seconds(6 * 3600)
     /// Upload bandwidth in bytes per second, nil for no limit. Enforced between uploads (see `BandwidthLimiter`).
-    public var bandwidthLimit: Int?
+    package var bandwidthLimit: Int?
     /// How often the long-running loop looks for due rows when nobody calls `notify()`.
-    public var pollInterval: Duration = .seconds(2)
+    package var pollInterval: Duration = .seconds(2)
     /// The local previews folder (the catalog's `PreviewStore.root`), where rendition files are read.
-    public var previewsRoot: String
+    package var previewsRoot: String
     /// The time source for back-offs and retention; tests move it forward to pass retention periods.
-    public var clock: @Sendable () -> Date = { Date() }
+    package var clock: @Sendable () -> Date = { Date() }
+
+    /// The defaults, where the daemon's configuration takes its own from.
+    package static let defaults = SyncOptions(previewsRoot: "")
 
     /// Options with defaults for everything but the previews folder.
-    public init(previewsRoot: String) {
+    package init(previewsRoot: String) {
         self.previewsRoot = previewsRoot
     }
 
     /// Azure's minimum retention of a tier: deleting earlier is billed as if kept that long.
-    public static func minimumRetention(of tier: AccessTier) -> Duration {
+    package static func minimumRetention(of tier: AccessTier) -> Duration {
         switch tier {
         case .hot: .zero
         case .cool: .seconds(30 * 86_400)
@@ -53,6 +56,26 @@ public struct SyncOptions: Sendable {
         }
     }
 
+    /// When a row that failed its `attempts`-th time (1 for the first) is tried again, and whether it is
+    /// parked: after `maxAttempts`, or at once for a permanent error. Back-offs double from
+    /// `retryDelay` up to `maxRetryDelay`, less up to 50 % jitter so retries of many rows spread out.
+    package func retry(attempt attempts: Int, permanent: Bool, now: Date) -> (park: Bool, at: Date) {
+        let park = permanent || attempts >= maxAttempts
+        if park { return (true, now.addingTimeInterval(parkedRetryInterval.seconds)) }
+        var base = retryDelay
+        for _ in 1..<max(1, attempts) where base < maxRetryDelay { base = base * 2 }
+        let delay = min(base, maxRetryDelay) * (1 - 0.5 * Double.random(in: 0...1))
+        return (false, now.addingTimeInterval(delay.seconds))
+    }
+
     /// The retention a mirror delete waits: the configured one, never less than the tier's minimum.
-    public var effectiveRetention: Duration { max(mirrorRetention, Self.minimumRetention(of: masterTier)) }
+    package var effectiveRetention: Duration { max(mirrorRetention, Self.minimumRetention(of: masterTier)) }
+}
+
+extension Duration {
+    /// The duration in seconds, for `Date` arithmetic.
+    var seconds: Double {
+        let parts = components
+        return Double(parts.seconds) + Double(parts.attoseconds) / 1e18
+    }
 }

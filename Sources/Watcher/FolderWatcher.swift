@@ -6,16 +6,16 @@ import Logging
 /// Watches are in place when `init` returns (the moment to send systemd `READY=1`). The stream ends after
 /// `stop()`, or when the task iterating it is cancelled; keep iterating `events` (or call `stop()`),
 /// otherwise the thread keeps watching.
-public final class FolderWatcher: Sendable {
+package final class FolderWatcher: Sendable {
     /// What happens under the roots, in the order it was understood.
-    public let events: AsyncStream<WatchEvent>
+    package let events: AsyncStream<WatchEvent>
     /// The roots, as given without trailing slashes: every event path starts with one of them.
-    public let roots: [String]
+    package let roots: [String]
     private let control: WatcherControl
 
     /// Watches `roots` (absolute directory paths) and everything below them; returns once every watch is
     /// in place. The directories are walked on the watcher's thread, not on the caller's.
-    public init(roots: [String], configuration: WatcherConfiguration = .init(), logger: Logger)
+    package init(roots: [String], configuration: WatcherConfiguration = .init(), logger: Logger)
         async throws(WatcherError)
     {
         for root in roots
@@ -48,7 +48,7 @@ public final class FolderWatcher: Sendable {
     }
 
     /// Stops watching: wakes the thread, which closes the inotify descriptor and ends `events`.
-    public func stop() { control.stop() }
+    package func stop() { control.stop() }
 
     /// Feeds a synthetic kernel event through the watcher's thread, as if read from the kernel (tests).
     func inject(_ event: RawInotifyEvent) { control.inject(event) }

@@ -1,5 +1,5 @@
 /// What the watcher tells the daemon. Paths are absolute and lie under one of the watched roots.
-public enum WatchEvent: Sendable, Hashable {
+package enum WatchEvent: Sendable, Hashable {
     /// A file was closed after writing (or moved in, or found in a new directory) and then stayed quiet for
     /// `settleDelay`: ingest it now. A file may settle more than once (written again later).
     case settled(WatchPath)
@@ -13,7 +13,7 @@ public enum WatchEvent: Sendable, Hashable {
 }
 
 /// Why a rescan is asked for.
-public enum RescanReason: String, Sendable, Hashable {
+package enum RescanReason: String, Sendable, Hashable {
     /// The kernel's event queue overflowed (`IN_Q_OVERFLOW`); sent once for every root.
     case queueOverflow
     /// The directory could not be watched (`max_user_watches` or the `maxWatches` cap reached); sent

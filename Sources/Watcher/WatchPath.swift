@@ -1,32 +1,32 @@
 /// An absolute path as the kernel spells it. Linux names are bytes, not text: `bytes` is exact (use it to
 /// open the file), `string` is the same path decoded as UTF-8 with invalid sequences replaced by U+FFFD
 /// (use it to log and display). A name that is not valid UTF-8 is therefore never dropped or fatal.
-public struct WatchPath: Sendable, Hashable, CustomStringConvertible {
+package struct WatchPath: Sendable, Hashable, CustomStringConvertible {
     /// The exact bytes of the path, without a terminating NUL.
-    public let bytes: [UInt8]
+    package let bytes: [UInt8]
     /// The path decoded as UTF-8, invalid sequences repaired to U+FFFD.
-    public let string: String
+    package let string: String
 
     /// A path from its raw bytes.
-    public init(bytes: [UInt8]) {
+    package init(bytes: [UInt8]) {
         self.bytes = bytes
         self.string = String(decoding: bytes, as: UTF8.self)
     }
 
     /// A path from text (always valid UTF-8).
-    public init(_ string: String) {
+    package init(_ string: String) {
         self.bytes = Array(string.utf8)
         self.string = string
     }
 
     /// Whether `string` is exactly `bytes` (false when a name had to be repaired).
-    public var isValidUTF8: Bool { Array(string.utf8) == bytes }
+    package var isValidUTF8: Bool { Array(string.utf8) == bytes }
 
     /// The path as text.
-    public var description: String { string }
+    package var description: String { string }
 
-    public static func == (lhs: WatchPath, rhs: WatchPath) -> Bool { lhs.bytes == rhs.bytes }
-    public func hash(into hasher: inout Hasher) { hasher.combine(bytes) }
+    package static func == (lhs: WatchPath, rhs: WatchPath) -> Bool { lhs.bytes == rhs.bytes }
+    package func hash(into hasher: inout Hasher) { hasher.combine(bytes) }
 }
 
 /// Byte-path helpers shared by the watch tree and the engine.

@@ -1,27 +1,27 @@
 /// How a `FolderWatcher` behaves; every field has a default fit for the daemon.
-public struct WatcherConfiguration: Sendable {
+package struct WatcherConfiguration: Sendable {
     /// How long a file must stay quiet after its last close-after-write (or arrival) before it is settled.
-    public var settleDelay: Duration = .seconds(1)
+    package var settleDelay: Duration = .seconds(1)
     /// How long a `IN_MOVED_FROM` waits for its `IN_MOVED_TO`; unpaired, it becomes a removal. The kernel
     /// queues the pair together, so this only covers a pair split across two reads.
-    public var movePairingWindow: Duration = .milliseconds(250)
+    package var movePairingWindow: Duration = .milliseconds(250)
     /// Name globs (`fnmatch`, matched against the last path component) of files and directories that
     /// produce no events and are not watched.
-    public var ignoredNames: [String] = WatcherConfiguration.defaultIgnoredNames
+    package var ignoredNames: [String] = WatcherConfiguration.defaultIgnoredNames
     /// Whether names starting with `.` (hidden files and directories) are watched; off by default, like
     /// the catalog's scan (`ScanConfiguration.includeHidden`).
-    public var includeHidden = false
+    package var includeHidden = false
     /// A cap on the inotify watches this watcher adds, below the kernel's `max_user_watches`; reaching it
     /// is handled exactly like `ENOSPC` (nil: only the kernel's limit applies).
-    public var maxWatches: Int? = nil
+    package var maxWatches: Int? = nil
     /// How often directories that could not be watched are retried and reported for a rescan.
-    public var unwatchedRescanInterval: Duration = .seconds(300)
+    package var unwatchedRescanInterval: Duration = .seconds(600)
 
     /// Temporary files of editors, browsers, office suites and ironviper itself.
-    public static let defaultIgnoredNames = [
+    package static let defaultIgnoredNames = [
         "*.tmp", ".~*", "*.part", "*.partial", "*.crdownload", "*.swp", "~$*", ".DS_Store", ".ironviper*",
     ]
 
     /// The defaults.
-    public init() {}
+    package init() {}
 }

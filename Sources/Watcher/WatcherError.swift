@@ -1,7 +1,7 @@
 /// The one error type of the Watcher module: a code, the path concerned and the system's own text.
-public struct WatcherError: Error, CustomStringConvertible, Sendable {
+package struct WatcherError: Error, CustomStringConvertible, Sendable {
     /// What went wrong.
-    public enum Code: String, Sendable {
+    package enum Code: String, Sendable {
         /// The inotify instance or the wake-up pipe could not be created (`max_user_instances`, file limits).
         case cannotStart
         /// A root to watch does not exist or is not a directory.
@@ -11,19 +11,19 @@ public struct WatcherError: Error, CustomStringConvertible, Sendable {
     }
 
     /// The failure class.
-    public var code: Code
+    package var code: Code
     /// The root or directory concerned (empty when none).
-    public var path: String
+    package var path: String
     /// errno's text or another explanation.
-    public var detail: String?
+    package var detail: String?
 
     /// Makes an error.
-    public init(_ code: Code, _ path: String, detail: String? = nil) {
+    package init(_ code: Code, _ path: String, detail: String? = nil) {
         self.code = code
         self.path = path
         self.detail = detail
     }
 
     /// One line for logs and the command line.
-    public var description: String { "\(code.rawValue) \(path): \(detail ?? "no detail")" }
+    package var description: String { "\(code.rawValue) \(path): \(detail ?? "no detail")" }
 }

@@ -1,5 +1,5 @@
 import ArgumentParser
-import IronViper
+import BackupDaemon
 
 /// Which configuration (and so which state directory) a daemon command works with.
 struct DaemonOptions: ParsableArguments {

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Catalog
+import Ingest
 
 /// `ironviper hash FILE…`: SHA-256 and MD5 of files in one read pass, printed like `sha256sum`.
 /// Hidden; the benchmarks compare it with `sha256sum`.

@@ -1,6 +1,6 @@
 import ArgumentParser
 import Foundation
-import IronViper
+import BackupDaemon
 
 /// `ironviper init`: writes a starting configuration that documents every key with its default.
 struct InitCommand: ParsableCommand {

@@ -1,5 +1,5 @@
 import Foundation
-import IronViper
+import BackupDaemon
 import Logging
 
 /// Only the executable bootstraps logging; every library takes a Logger. The daemon logs its

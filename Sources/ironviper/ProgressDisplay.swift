@@ -1,4 +1,4 @@
-import Catalog
+import Ingest
 import Foundation
 
 /// Shows a job's progress (a scan, a restore): a redrawn bar with files, bytes, rate and ETA on a terminal, plain lines

@@ -2,6 +2,7 @@ import ArgumentParser
 import Catalog
 import Foundation
 import Imaging
+import Ingest
 
 /// `ironviper render`: converts files to renditions without a catalog. Hidden; the benchmarks use it
 /// to time the imaging pipeline alone, one worker per core like `scan`.

@@ -1,7 +1,7 @@
 import ArgumentParser
 import AzureStorage
 import Foundation
-import IronViper
+import BackupDaemon
 import Logging
 import Sync
 

@@ -1,5 +1,5 @@
 import ArgumentParser
-import IronViper
+import BackupDaemon
 import Logging
 import ServiceLifecycle
 

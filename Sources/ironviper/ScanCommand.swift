@@ -1,5 +1,6 @@
 import ArgumentParser
 import Catalog
+import Ingest
 import Foundation
 import Logging
 

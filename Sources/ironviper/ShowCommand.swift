@@ -51,7 +51,7 @@ struct ShowView: Encodable {
     var md5: String?
     var size: Int64?
     var paths: [String]
-    var state: [String]
+    var state: [FileState]
     var asset: AssetRecord?
     var keywords: [String]
     var perceptualHash: String?
@@ -80,7 +80,7 @@ struct ShowView: Encodable {
 
     func printText() {
         for (path, state) in zip(paths, state) {
-            print("path        \(Printable.path(path))\(state == "present" ? "" : "  (\(state))")")
+            print("path        \(Printable.path(path))\(state == .present ? "" : "  (\(state.rawValue))")")
         }
         if let sha256 { print("sha256      \(sha256)") }
         if let md5 { print("md5         \(md5)") }

@@ -1,6 +1,6 @@
 import ArgumentParser
 import Foundation
-import IronViper
+import BackupDaemon
 
 /// `ironviper status`: what the daemon is doing, from a second process.
 struct StatusCommand: ParsableCommand {
@@ -19,7 +19,7 @@ struct StatusCommand: ParsableCommand {
             try JSONOutput.print(report)
             return
         }
-        print(report.running ? "ironviper: \(report.state ?? "running") (pid \(report.pid ?? 0))" : "ironviper: not running")
+        print(report.running ? "ironviper: \(report.state?.rawValue ?? "running") (pid \(report.pid ?? 0))" : "ironviper: not running")
         if let storage = report.storage { print("storage:   \(storage)") }
         print("state:     \(report.stateDirectory)")
         for library in report.libraries {

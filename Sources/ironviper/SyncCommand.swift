@@ -1,7 +1,7 @@
 import ArgumentParser
 import Catalog
 import Foundation
-import IronViper
+import BackupDaemon
 import Logging
 import Sync
 
@@ -34,7 +34,7 @@ struct SyncCommand: AsyncParsableCommand {
             // The signal reaches the daemon asynchronously: give it a moment before the first look.
             try await Task.sleep(for: .milliseconds(500))
             while true {
-                let status = try SyncStatus.read(from: catalog)
+                let status = try OutboxStatus.read(from: catalog)
                 if status.depth == 0 { return report(status) }
                 guard Date() < deadline else {
                     report(status)
@@ -49,7 +49,7 @@ struct SyncCommand: AsyncParsableCommand {
         let storage = try await StorageBackend.start(configuration: configuration, stateDirectory: stateDirectory, logger: logger)
         let options = configuration.syncOptions(previewsRoot: DataLocation(directory: stateDirectory).previewsPath)
         let engine = SyncEngine(catalog: catalog, storage: storage.client, options: options, logger: logger)
-        let status: SyncStatus
+        let status: OutboxStatus
         do {
             try engine.retryParked()
             status = try await engine.drain()
@@ -62,7 +62,7 @@ struct SyncCommand: AsyncParsableCommand {
         if !status.parked.isEmpty { throw ExitCode(2) }
     }
 
-    private func report(_ status: SyncStatus) {
+    private func report(_ status: OutboxStatus) {
         print("outbox: \(status.depth) pending, \(status.done) done, \(status.parked.count) parked; last success \(status.lastSuccess ?? "never")")
         for row in status.parked {
             print("  parked \(row.kind) \(row.path ?? row.target): \(row.lastError ?? "")")

@@ -1,7 +1,7 @@
 import ArgumentParser
 import Catalog
 import Foundation
-import IronViper
+import BackupDaemon
 import Sync
 
 /// `ironviper verify [--deep] [--repair]`: compares the local catalog with the cloud, prints counts

@@ -1,4 +1,5 @@
 import Catalog
+import Ingest
 import Foundation
 
 /// A catalog in a scratch folder, removed when the test ends.

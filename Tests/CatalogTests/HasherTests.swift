@@ -1,4 +1,5 @@
 import Catalog
+import Ingest
 import Foundation
 import Testing
 

@@ -1,4 +1,5 @@
 import Catalog
+import Ingest
 import Foundation
 import GRDB
 import Logging
@@ -63,9 +64,9 @@ struct MoveTests {
                 db, sql: "SELECT kind, target, payload FROM outbox WHERE id > ? ORDER BY id", arguments: [id]
             )
             .map { row in
-                var payload = OutboxPayload.decoded(row["payload"])
-                payload.recordedNs = nil
-                return "\(row["kind"] as String) \(row["target"] as String) \(payload.encoded())"
+                let work = try OutboxWork.decode(kind: row["kind"], payload: row["payload"])
+                    .updatingVersion { $0.recordedNs = 0 }  // without the wall-clock time of the fact
+                return "\(row["kind"] as String) \(row["target"] as String) \(work.payload())"
             }
         }
     }
@@ -79,8 +80,8 @@ struct MoveTests {
         let summary = try move("loose.txt", "kept/found.txt")
         #expect(summary == MoveSummary(moved: 1, leftovers: []))
         let moved = try #require(try row("kept/found.txt"))
-        #expect(moved.sha256 == before.sha256 && moved.inode == before.inode && moved.state == "present")
-        #expect(try row("loose.txt")?.state == "missing")
+        #expect(moved.sha256 == before.sha256 && moved.inode == before.inode && moved.state == .present)
+        #expect(try row("loose.txt")?.state == .missing)
         let kinds = try outbox(after: since, in: scratch.catalog).map { $0.split(separator: " ")[0] }
         #expect(kinds == ["delete", "entity", "history", "folder"])  // no master: the content is known
 
@@ -108,8 +109,8 @@ struct MoveTests {
         // The unreadable folder's problem follows it, and it is tried again at its new path.
         #expect(summary == MoveSummary(moved: 3, leftovers: [photos + "/voyage/day2/locked"]))
         for path in ["day1/a.txt", "day1/b.txt", "day2/c.txt"] {
-            #expect(try row("voyage/" + path)?.state == "present")
-            #expect(try row("trip/" + path)?.state == "missing")
+            #expect(try row("voyage/" + path)?.state == .present)
+            #expect(try row("trip/" + path)?.state == .missing)
         }
         #expect(try scratch.catalog.problems().list.map(\.path) == ["voyage/day2/locked"])
         let folders = try scratch.catalog.read { db in
@@ -149,13 +150,13 @@ struct MoveTests {
         let summary = try move("trip", "voyage")
         #expect(summary.moved == 2)
         #expect(summary.leftovers == [photos + "/trip/day1/b.txt", photos + "/voyage/day1/b.txt"])
-        #expect(try row("trip/day1/b.txt")?.state == "present")  // untouched: the refresh decides
+        #expect(try row("trip/day1/b.txt")?.state == .present)  // untouched: the refresh decides
         #expect(try row("voyage/day1/b.txt") == nil)
 
         let refresh = try scanner(scratch.catalog).refresh(root: photos, paths: summary.leftovers)
         #expect(refresh.ingested == 1 && refresh.missing == 1)
         #expect(try row("voyage/day1/b.txt")?.sha256 != nil)
-        #expect(try row("trip/day1/b.txt")?.state == "missing")
+        #expect(try row("trip/day1/b.txt")?.state == .missing)
     }
 
     @Test func aMoveOntoACatalogedPathContinuesThatPathsHistory() throws {
@@ -167,7 +168,7 @@ struct MoveTests {
         #expect(try move("other.txt", "loose.txt") == MoveSummary(moved: 1, leftovers: []))
         let after = try #require(try row("loose.txt"))
         #expect(after.id == target.id && after.sha256 == source.sha256 && after.inode == source.inode)
-        #expect(try row("other.txt")?.state == "missing")
+        #expect(try row("other.txt")?.state == .missing)
         let rows = try outbox(after: since, in: scratch.catalog)
         #expect(rows.map { $0.split(separator: " ")[0] } == ["delete", "entity", "history"])
         #expect(rows[2].contains(CloudKeys.historyPartition(library: "Photos", path: "loose.txt")))
@@ -176,8 +177,8 @@ struct MoveTests {
         try rename("loose.txt", "other.txt")
         #expect(try move("loose.txt", "other.txt") == MoveSummary(moved: 1, leftovers: []))
         let back = try #require(try row("other.txt"))
-        #expect(back.id == source.id && back.state == "present" && back.sha256 == source.sha256)
-        #expect(try row("loose.txt")?.state == "missing")
+        #expect(back.id == source.id && back.state == .present && back.sha256 == source.sha256)
+        #expect(try row("loose.txt")?.state == .missing)
     }
 
     @Test func whatTheCatalogDoesNotKnowOrCannotFindIsLeftOver() throws {
@@ -190,7 +191,7 @@ struct MoveTests {
         // A move whose destination holds nothing: both ends too.
         let summary = try move("loose.txt", "nowhere.txt")
         #expect(summary == MoveSummary(moved: 0, leftovers: [photos + "/loose.txt", photos + "/nowhere.txt"]))
-        #expect(try row("loose.txt")?.state == "present")
+        #expect(try row("loose.txt")?.state == .present)
         // A move out of the library is not the catalog's to apply.
         let out = try scanner(scratch.catalog).move(
             root: photos, from: photos + "/other.txt", to: scratch.folder + "/x")

@@ -1,4 +1,5 @@
 import Catalog
+import Ingest
 import Foundation
 import Imaging
 import Logging
@@ -72,7 +73,7 @@ struct ScannerTests {
         }
         // Generic files are cataloged too (backed up, no previews).
         let notes = try catalog.detail(for: photos + "/notes.txt")
-        #expect(notes.asset?.kind == "other")
+        #expect(notes.asset?.kind == .other)
         #expect(notes.renditions.isEmpty && notes.errors.isEmpty)
         // Facets work on scanned data.
         #expect(try catalog.search(SearchQuery("camera:x-t3")).count == 1)
@@ -102,7 +103,7 @@ struct ScannerTests {
         #expect(third.newAssets == 0)
         #expect(third.missing == 2)  // the old name of img_2 and notes.txt
         let renamed = try scratch.catalog.detail(for: photos + "/img_2-renamed.jpg")
-        #expect(renamed.files.map(\.state).sorted() == ["missing", "present"])
+        #expect(renamed.files.map(\.state.rawValue).sorted() == ["missing", "present"])
     }
 
     @Test func progressIsReportedForEveryFile() throws {

@@ -1,4 +1,5 @@
 import Catalog
+import Ingest
 import Foundation
 import Testing
 
@@ -72,7 +73,7 @@ struct SearchTests {
             let keywords =
                 row.keywords.isEmpty ? nil : "[" + row.keywords.map { "\"\($0)\"" }.joined(separator: ",") + "]"
             let asset = AssetRecord(
-                id: nil, sha256: row.sha, md5: String(repeating: "0", count: 32), size: 1000, kind: row.kind,
+                id: nil, sha256: row.sha, md5: String(repeating: "0", count: 32), size: 1000, kind: AssetKind(rawValue: row.kind) ?? .other,
                 mime: "image/jpeg", width: 6000, height: 4000, orientation: 1, takenAt: row.takenAt, takenOffset: nil,
                 cameraMake: row.make, cameraModel: row.model, lens: i % 2 == 0 ? "XF35mmF1.4 R" : nil,
                 exposureTime: nil, fNumber: nil, iso: nil, focalLength: nil, latitude: row.gps ? 41.9 : nil,
@@ -95,7 +96,7 @@ struct SearchTests {
 
     static func file(_ library: Int64, _ path: String, _ sha: String) -> FileRecord {
         FileRecord(
-            id: nil, libraryId: library, path: path, size: 1000, mtimeNs: 0, inode: 0, sha256: sha, state: "present",
+            id: nil, libraryId: library, path: path, size: 1000, mtimeNs: 0, inode: 0, sha256: sha, state: .present,
             assetId: nil, firstSeen: "now", lastSeen: "now")
     }
 
@@ -180,5 +181,13 @@ struct SearchTests {
         #expect(try catalog.detail(for: "photos/" + rows[500].path).asset?.sha256 == rows[500].sha)
         let missing = try #require(throws: CatalogError.self) { try catalog.detail(for: "/nowhere.jpg") }
         #expect(missing.code == .notFound)
+    }
+
+    @Test func cameraNameDoesNotRepeatTheMake() {
+        #expect(Catalog.cameraName(make: "FUJIFILM", model: "X-T3") == "FUJIFILM X-T3")
+        #expect(Catalog.cameraName(make: "Canon", model: "Canon EOS R5") == "Canon EOS R5")
+        #expect(Catalog.cameraName(make: "NIKON CORPORATION", model: "NIKON Z 6") == "NIKON Z 6")
+        #expect(Catalog.cameraName(make: nil, model: "X100V") == "X100V")
+        #expect(Catalog.cameraName(make: nil, model: nil) == nil)
     }
 }

@@ -41,7 +41,6 @@ struct MetadataTests {
         #expect(m.format == .jpeg)
         #expect(m.cameraMake == "FUJIFILM")
         #expect(m.cameraModel == "X-T3")
-        #expect(m.camera == "FUJIFILM X-T3")
         #expect(m.lens == "XF35mmF1.4 R")
         #expect(m.takenAt == "2019-07-14T18:30:05")
         #expect(m.takenOffset == "+02:00")

@@ -1,5 +1,6 @@
 import AzureStorage
 import Catalog
+import Ingest
 import Foundation
 import Sync
 import Testing

@@ -43,7 +43,7 @@ struct SyncFailureTests {
             #expect(report.parked.contains { $0.kind == "master" && $0.path == "\(bed.library)/a.jpg" })
             #expect(report.lastSuccess == nil)
             // Status from the catalog file, as a second process reads it.
-            let fromFile = try SyncStatus.read(catalogPath: bed.catalog.path, now: bed.clock.now())
+            let fromFile = try OutboxStatus.read(catalogPath: bed.catalog.path, now: bed.clock.now())
             #expect(fromFile.parked.count == report.parked.count)
 
             let engine = bed.engine()

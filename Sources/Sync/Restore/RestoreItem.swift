@@ -2,20 +2,20 @@ import Foundation
 
 /// One file a restore puts back: where it goes and the content it must hold, as the cloud's tables
 /// recorded it (a restore needs nothing local).
-public struct RestoreItem: Sendable, Equatable, Codable {
+package struct RestoreItem: Sendable, Equatable, Codable {
     /// Library name (the tables' PartitionKey).
-    public var library: String
+    package var library: String
     /// Path relative to the library root, exactly as recorded (unicode, spaces, `%`, `#` kept).
-    public var path: String
+    package var path: String
     /// Content hash: the master's blob name and what the restored bytes must hash to.
-    public var sha256: String
+    package var sha256: String
     /// Expected size in bytes.
-    public var size: Int64
+    package var size: Int64
     /// Modification time to restore, nanoseconds since 1970 (nil when the row had none).
-    public var mtimeNs: Int64?
+    package var mtimeNs: Int64?
 
     /// Makes an item.
-    public init(library: String, path: String, sha256: String, size: Int64, mtimeNs: Int64?) {
+    package init(library: String, path: String, sha256: String, size: Int64, mtimeNs: Int64?) {
         self.library = library
         self.path = path
         self.sha256 = sha256
@@ -25,23 +25,23 @@ public struct RestoreItem: Sendable, Equatable, Codable {
 }
 
 /// Which files a restore takes: a library, a folder inside it, and a point in time.
-public struct RestoreSelection: Sendable, Equatable {
+package struct RestoreSelection: Sendable, Equatable {
     /// Only this library (nil: every library, each into its own sub-folder of the target).
-    public var library: String?
+    package var library: String?
     /// Only paths in this folder (or this exact file), compared on whole path segments.
-    public var prefix: String?
+    package var prefix: String?
     /// The state as it was at this time, from the `history` table (nil: the current `files` rows).
-    public var at: Date?
+    package var at: Date?
 
     /// Makes a selection; every part is optional.
-    public init(library: String? = nil, prefix: String? = nil, at: Date? = nil) {
+    package init(library: String? = nil, prefix: String? = nil, at: Date? = nil) {
         self.library = library
         self.prefix = prefix
         self.at = at
     }
 
     /// True when `path` of `library` is selected (the time is applied by the planner).
-    public func includes(library name: String, path: String) -> Bool {
+    package func includes(library name: String, path: String) -> Bool {
         if let library, library != name { return false }
         guard let prefix = normalizedPrefix else { return true }
         return path == prefix || path.hasPrefix(prefix + "/")

@@ -5,16 +5,16 @@ import Foundation
 /// Decides what a restore puts back from the cloud alone: the `files` table for the current state,
 /// or the `history` table for a point in time. No local catalog is read, so a fresh machine with
 /// only a connection string can restore.
-public struct RestorePlanner: Sendable {
+package struct RestorePlanner: Sendable {
     let storage: StorageClient
 
     /// A planner reading the tables through `storage`.
-    public init(storage: StorageClient) {
+    package init(storage: StorageClient) {
         self.storage = storage
     }
 
     /// The selected files, sorted by library and path.
-    public func plan(_ selection: RestoreSelection) async throws -> [RestoreItem] {
+    package func plan(_ selection: RestoreSelection) async throws -> [RestoreItem] {
         let items: [RestoreItem]
         if let time = selection.at {
             items = try await fromHistory(selection, at: time)

@@ -1,52 +1,53 @@
 import AzureStorage
 import Catalog
+import Ingest
 import Foundation
 import Synchronization
 
 /// How a restore writes: where, and how many masters download at once.
-public struct RestoreOptions: Sendable {
+package struct RestoreOptions: Sendable {
     /// The folder the files are restored into (created if needed).
-    public var target: String
+    package var target: String
     /// Each library into its own sub-folder (`TARGET/<library>/<path>`); off when one library is
     /// restored, whose paths then go straight under the target.
-    public var libraryFolders = true
+    package var libraryFolders = true
     /// Masters downloading at once.
-    public var concurrency = 4
+    package var concurrency = 4
 
     /// Options restoring into `target`.
-    public init(target: String) {
+    package init(target: String) {
         self.target = target
     }
 
     /// The scratch folder inside the target: temporaries live here until renamed into place, so a
     /// killed run leaves nothing half-written among the restored files, and the next run empties it.
-    public var scratch: String { target + "/" + Self.scratchName }
+    package var scratch: String { target + "/" + Self.scratchName }
 
     /// The scratch folder's name.
-    public static let scratchName = ".ironviper-restore"
+    package static let scratchName = ".ironviper-restore"
 }
 
 /// Puts planned files back: each content downloaded once from `file-store/<sha256>` into the
 /// scratch folder, its SHA-256 checked, then copied to every other path holding it and renamed into
 /// place with its mtime. A rerun skips files already in place with the right size and hash, and
 /// takes a content from such a file rather than downloading it again.
-public struct RestoreRunner: Sendable {
+package struct RestoreRunner: Sendable {
     let storage: StorageClient
     let options: RestoreOptions
 
     /// A runner downloading through `storage`.
-    public init(storage: StorageClient, options: RestoreOptions) {
+    package init(storage: StorageClient, options: RestoreOptions) {
         self.storage = storage
         self.options = options
     }
 
     /// Where `item` is restored to.
-    public func destination(of item: RestoreItem) -> String {
+    package func destination(of item: RestoreItem) -> String {
         options.target + "/" + (options.libraryFolders ? item.library + "/" : "") + item.path
     }
 
     /// Restores `items`; a file that fails is reported and the others go on.
-    public func run(_ items: [RestoreItem], progress: (@Sendable (JobProgress) -> Void)? = nil) async throws
+    package func run(_ items: [RestoreItem], progress: (@Sendable (JobProgress) -> Void)? = nil) async throws
         -> RestoreReport
     {
         let scratch = options.scratch

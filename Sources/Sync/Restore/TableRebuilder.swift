@@ -6,28 +6,28 @@ import Foundation
 /// master's metadata names the first known library, path and mtime of its content (DESIGN.md), so
 /// each content comes back under that one path. Other paths that held the same content, later
 /// renames and older versions are not in the metadata and do not come back.
-public struct TableRebuilder: Sendable {
+package struct TableRebuilder: Sendable {
     let storage: StorageClient
 
     /// What a rebuild wrote.
-    public struct Report: Sendable, Equatable, Codable {
+    package struct Report: Sendable, Equatable, Codable {
         /// Masters listed.
-        public var masters = 0
+        package var masters = 0
         /// `files` rows written (paths that had none).
-        public var rowsWritten = 0
+        package var rowsWritten = 0
         /// Paths that already had a `files` row, left as they were.
-        public var rowsKept = 0
+        package var rowsKept = 0
         /// Masters whose metadata names no library or path (uploaded by something else).
-        public var unnamed: [String] = []
+        package var unnamed: [String] = []
     }
 
     /// A rebuilder working through `storage`.
-    public init(storage: StorageClient) {
+    package init(storage: StorageClient) {
         self.storage = storage
     }
 
     /// Lists `file-store` with metadata and writes the rows it implies; rows that exist are kept.
-    public func rebuild() async throws -> Report {
+    package func rebuild() async throws -> Report {
         var report = Report()
         let masters: [BlobItem]
         do {

@@ -17,10 +17,8 @@ extension Verifier {
             try await storage.blobs.delete(container: CloudKeys.masterContainer, name: finding.subject)
             finding.repair = try catalog.requeueMaster(sha256: finding.subject) ? "deleted, upload queued" : "deleted"
         case .renditionMissing:
-            let parts = finding.subject.split(separator: "/", maxSplits: 1)
-            guard parts.count == 2 else { break }
-            let name = String(parts[1].dropLast(".jpg".count))
-            finding.repair = try catalog.requeueRendition(sha256: String(parts[0]), name: name) ? "upload queued" : nil
+            guard let (sha, name) = CloudKeys.renditionParts(blob: finding.subject) else { break }
+            finding.repair = try catalog.requeueRendition(sha256: sha, name: name) ? "upload queued" : nil
         case .rowMissing, .rowStale:
             guard let fileId else { break }
             finding.repair = try catalog.requeueEntity(fileId: fileId) ? "row queued" : nil

@@ -11,21 +11,21 @@ import Foundation
 /// let report = try await Verifier(catalog: catalog, storage: storage, options: VerifyOptions()).run()
 /// if !report.isClean { … }
 /// ```
-public struct Verifier: Sendable {
+package struct Verifier: Sendable {
     let catalog: Catalog
     let storage: StorageClient
     let options: VerifyOptions
 
     /// A verifier of `catalog` against the cloud behind `storage`.
-    public init(catalog: Catalog, storage: StorageClient, options: VerifyOptions) {
+    package init(catalog: Catalog, storage: StorageClient, options: VerifyOptions) {
         self.catalog = catalog
         self.storage = storage
         self.options = options
     }
 
     /// Checks everything once; with `repair`, also acts on what it found.
-    public func run() async throws -> VerifyReport {
-        let local = try CatalogInventory.read(catalog)
+    package func run() async throws -> VerifyReport {
+        let local = try catalog.inventory()
         let cloud = try await CloudInventory.read(storage)
         var report = VerifyReport()
         report.blobsListed = cloud.masters.count + cloud.renditions.count
@@ -38,7 +38,7 @@ public struct Verifier: Sendable {
         for content in local.contents.values.sorted(by: { $0.sha256 < $1.sha256 }) where content.live {
             report.mastersChecked += 1
             let sha = content.sha256
-            let uploading = local.pendingTargets.contains(CatalogInventory.key(.master, sha))
+            let uploading = local.pending.contains(OutboxTarget(.master, sha))
             if let blob = cloud.masters[sha] {
                 let md5 = blob.contentMD5.map { $0.map { String(format: "%02x", $0) }.joined() }
                 if blob.contentLength != content.size || md5 != content.md5 {
@@ -58,7 +58,7 @@ public struct Verifier: Sendable {
                 report.renditionsChecked += 1
                 let blob = CloudKeys.renditionBlob(sha256: sha, name: name)
                 if !cloud.renditions.contains(blob) {
-                    let queued = uploading || local.pendingTargets.contains(CatalogInventory.key(.rendition, blob))
+                    let queued = uploading || local.pending.contains(OutboxTarget(.rendition, blob))
                     note(
                         VerifyFinding(.renditionMissing, blob, detail: "no blob \(CloudKeys.previewContainer)/\(blob)"),
                         pending: queued)
@@ -102,7 +102,7 @@ public struct Verifier: Sendable {
 
         var referenced = Set(local.files.map(\.sha256)).union(local.contents.keys).union(cloud.historyContents)
         referenced.formUnion(cloud.rows.values.compactMap { $0["sha256"]?.string })
-        referenced.formUnion(local.pendingTargets.filter { $0.hasPrefix("master ") }.map { String($0.dropFirst(7)) })
+        referenced.formUnion(local.pending.filter { $0.kind == .master }.map(\.target))
         for name in cloud.masters.keys.sorted() where !referenced.contains(name) {
             note(
                 VerifyFinding(

@@ -1,9 +1,9 @@
 import Foundation
 
 /// One thing a verify found wrong between the local catalog and the cloud.
-public struct VerifyFinding: Sendable, Equatable, Codable {
+package struct VerifyFinding: Sendable, Equatable, Codable {
     /// The named kinds of damage, in the order a summary lists them.
-    public enum Kind: String, Sendable, Codable, CaseIterable {
+    package enum Kind: String, Sendable, Codable, CaseIterable {
         /// A present file's content has no master in `file-store`.
         case masterMissing
         /// The master's size or Content-MD5 differs from the catalog's.
@@ -23,16 +23,16 @@ public struct VerifyFinding: Sendable, Equatable, Codable {
     }
 
     /// What is wrong.
-    public var kind: Kind
+    package var kind: Kind
     /// The blob name, or `library/path` for a row.
-    public var subject: String
+    package var subject: String
     /// What was expected and what was found.
-    public var detail: String
+    package var detail: String
     /// With `--repair`: what was done about it (nil when nothing could be).
-    public var repair: String?
+    package var repair: String?
 
     /// Makes a finding.
-    public init(_ kind: Kind, _ subject: String, detail: String) {
+    package init(_ kind: Kind, _ subject: String, detail: String) {
         self.kind = kind
         self.subject = subject
         self.detail = detail
@@ -40,26 +40,26 @@ public struct VerifyFinding: Sendable, Equatable, Codable {
 }
 
 /// What a verify checked and found.
-public struct VerifyReport: Sendable, Equatable, Codable {
+package struct VerifyReport: Sendable, Equatable, Codable {
     /// Masters, renditions and `files` rows the catalog expects, and blobs listed in the cloud.
-    public var mastersChecked = 0
-    public var mastersHashed = 0
-    public var renditionsChecked = 0
-    public var rowsChecked = 0
-    public var blobsListed = 0
+    package var mastersChecked = 0
+    package var mastersHashed = 0
+    package var renditionsChecked = 0
+    package var rowsChecked = 0
+    package var blobsListed = 0
     /// What is wrong.
-    public var findings: [VerifyFinding] = []
+    package var findings: [VerifyFinding] = []
     /// What would be a finding but has outbox work still queued for it (not wrong, just not done yet).
-    public var pending: [VerifyFinding] = []
+    package var pending: [VerifyFinding] = []
 
     /// Makes an empty report.
-    public init() {}
+    package init() {}
 
     /// True when nothing is wrong (pending work is not wrong).
-    public var isClean: Bool { findings.isEmpty }
+    package var isClean: Bool { findings.isEmpty }
 
     /// Findings per kind, every kind listed.
-    public var counts: [VerifyFinding.Kind: Int] {
+    package var counts: [VerifyFinding.Kind: Int] {
         var counts = Dictionary(uniqueKeysWithValues: VerifyFinding.Kind.allCases.map { ($0, 0) })
         for finding in findings { counts[finding.kind, default: 0] += 1 }
         return counts
@@ -67,16 +67,16 @@ public struct VerifyReport: Sendable, Equatable, Codable {
 }
 
 /// What a verify does beyond looking.
-public struct VerifyOptions: Sendable {
+package struct VerifyOptions: Sendable {
     /// Download every master and hash it (slow: reads the whole library back).
-    public var deep = false
+    package var deep = false
     /// Queue missing uploads and rows in the outbox, replace damaged masters, delete orphans.
-    public var repair = false
+    package var repair = false
     /// Masters downloaded at once with `deep`.
-    public var concurrency = 4
+    package var concurrency = 4
     /// Where `deep` downloads go for hashing (removed after).
-    public var scratch = NSTemporaryDirectory()
+    package var scratch = NSTemporaryDirectory()
 
     /// The defaults: look only.
-    public init() {}
+    package init() {}
 }

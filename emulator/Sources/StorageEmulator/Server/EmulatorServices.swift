@@ -16,16 +16,16 @@ enum EmulatorServices {
         StorePolicyLookup(blobs: BlobStore(store: store), queues: QueueStore(store: store), tables: TableStore(store: store))
     }
 
-    /// Sweeps the data directory of files left by a crash (they are older than this start and no row references them).
-    static func startMaintenance(store: EmulatorStore, logger: Logger) {
-        let started = Date()
-        Task.detached(priority: .background) {
-            do {
-                let removed = try await BlobStore(store: store).sweepUnreferencedFiles(olderThan: started)
-                if removed > 0 { logger.info("swept files left by an earlier crash", metadata: ["files": "\(removed)"]) }
-            } catch {
-                logger.warning("sweep of unreferenced data files failed", metadata: ["error": "\(error)"])
-            }
+    /// Sweeps the data directory of files left by a crash (older than `started` and referenced by no row).
+    /// Runs as a child of the emulator's service, so it ends with it instead of outliving a shutdown.
+    static func sweepLeftovers(store: EmulatorStore, started: Date, logger: Logger) async {
+        do {
+            let removed = try await BlobStore(store: store).sweepUnreferencedFiles(olderThan: started)
+            if removed > 0 { logger.info("swept files left by an earlier crash", metadata: ["files": "\(removed)"]) }
+        } catch is CancellationError {
+            return
+        } catch {
+            logger.warning("sweep of unreferenced data files failed", metadata: ["error": "\(error)"])
         }
     }
 }

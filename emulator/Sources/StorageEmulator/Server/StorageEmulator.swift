@@ -40,8 +40,11 @@ public struct StorageEmulator: Service {
         let authenticator = Authenticator(
             accounts: configuration.accounts, policies: EmulatorServices.policyLookup(store: store), loose: configuration.loose)
         let accessLog = AccessLog(silent: configuration.silent, debugPath: configuration.debugLogPath)
-        EmulatorServices.startMaintenance(store: store, logger: logger)
+        let started = Date()
         try await withThrowingDiscardingTaskGroup { group in
+            group.addTask(priority: .background) { [store, logger] in
+                await EmulatorServices.sweepLeftovers(store: store, started: started, logger: logger)
+            }
             for handler in handlers {
                 let endpoint = configuration.endpoint(handler.kind)
                 let responder = StorageResponder(

@@ -1,0 +1,17 @@
+import AzureStorage
+import Sync
+
+extension DaemonConfiguration {
+    /// The sync engine's options as this configuration sets them; the daemon and `ironviper sync`
+    /// (when no daemon runs) must drain the outbox the same way.
+    package func syncOptions(previewsRoot: String) -> SyncOptions {
+        var options = SyncOptions(previewsRoot: previewsRoot)
+        options.concurrency = sync.concurrency
+        options.maxAttempts = sync.maxAttempts
+        options.bandwidthLimit = sync.bandwidthLimit
+        options.masterTier = storage.accessTier
+        options.deletes = storage.deletes
+        options.mirrorRetention = .seconds(storage.retentionDays * 86_400)
+        return options
+    }
+}

@@ -1,0 +1,93 @@
+import AzureStorage
+import Foundation
+import Sync
+import Watcher
+
+/// Everything `ironviper run` needs to know, read from `config.toml` (see `DaemonConfiguration+TOML`).
+/// Every field has a default except the libraries: a configuration that names no folder is refused,
+/// because a daemon that silently watches nothing looks exactly like one that works.
+package struct DaemonConfiguration: Sendable, Equatable {
+    /// A watched folder tree. Its name is the PartitionKey of its rows in the cloud tables, so it
+    /// must stay stable when the folder moves on disk.
+    package struct Library: Sendable, Equatable {
+        package var name: String
+        package var path: String
+
+        package init(name: String, path: String) {
+            self.name = name
+            self.path = path
+        }
+
+        /// Whether `other` is this library's folder or lies under it.
+        package func contains(_ other: String) -> Bool {
+            other == path || other.hasPrefix(path.hasSuffix("/") ? path : path + "/")
+        }
+    }
+
+    package struct Storage: Sendable, Equatable {
+        /// Azure connection string; nil runs the bundled emulator in the state directory. Usually
+        /// given through the environment or a systemd credential rather than here (see `StorageSecret`).
+        package var connectionString: String?
+        /// Access tier of masters.
+        package var accessTier: AccessTier = SyncOptions.defaults.masterTier
+        package var deletes: DeletePolicy = SyncOptions.defaults.deletes
+        /// Days a deleted file's master is kept under `mirror` (never less than the tier's minimum).
+        package var retentionDays: Int = 30
+
+        package init() {}
+    }
+
+    package struct Watch: Sendable, Equatable {
+        /// How long a file must be quiet after its last write before it is ingested.
+        package var settleSeconds: Double = 1.0
+        /// Names (fnmatch globs) never ingested: partial downloads, editor and office temporaries.
+        package var ignore: [String] = WatcherConfiguration.defaultIgnoredNames
+        /// How often folders that could not be watched (inotify limit reached) are rescanned.
+        package var rescanMinutes: Double = WatcherConfiguration().unwatchedRescanInterval.minutes
+
+        package init() {}
+    }
+
+    package struct Sync: Sendable, Equatable {
+        /// Cloud operations in flight at once.
+        package var concurrency: Int = SyncOptions.defaults.concurrency
+        /// Attempts before a failing operation is parked (shown by `status`, retried on `sync`).
+        package var maxAttempts: Int = SyncOptions.defaults.maxAttempts
+        /// Upload limit in bytes per second; nil for none.
+        package var bandwidthLimit: Int?
+
+        package init() {}
+    }
+
+    /// The bundled emulator, used when no connection string is configured.
+    package struct Emulator: Sendable, Equatable {
+        package var host: String = "127.0.0.1"
+        /// Azurite's ports by default, so Storage Explorer and the SDKs find it as they find Azurite.
+        package var blobPort: Int = 10000
+        package var queuePort: Int = 10001
+        package var tablePort: Int = 10002
+
+        package init() {}
+    }
+
+    package var libraries: [Library]
+    package var storage = Storage()
+    package var watch = Watch()
+    package var sync = Sync()
+    package var emulator = Emulator()
+    /// Catalog, previews and the emulator's data; nil for the default (systemd's `$STATE_DIRECTORY`,
+    /// else XDG data home).
+    package var stateDirectory: String?
+
+    package init(libraries: [Library]) {
+        self.libraries = libraries
+    }
+}
+
+extension Duration {
+    /// The duration in minutes, as the configuration writes it.
+    fileprivate var minutes: Double {
+        let parts = components
+        return (Double(parts.seconds) + Double(parts.attoseconds) / 1e18) / 60
+    }
+}

@@ -1,0 +1,120 @@
+import Foundation
+import GRDB
+
+/// What a path's `files` entity is made from: the catalog's current facts of one file row.
+package struct FileFacts: Sendable {
+    package var file: FileRecord
+    package var library: String
+    /// Its content's description, when the content is cataloged.
+    package var asset: AssetRecord?
+    /// Rendition names, largest first.
+    package var renditions: [String]
+    /// When its latest delete was recorded (nanoseconds since 1970), for a path gone from disk.
+    package var deletedNs: Int64?
+}
+
+/// What still references a content, asked before its blobs are purged.
+package struct ContentReferences: Sendable, Equatable {
+    /// A present file holds it.
+    package var presentFile: Bool
+    /// A version of another path held it (its history row points at the master).
+    package var otherVersion: Bool
+    /// Its master upload is still queued (it would bring the blob back after a purge).
+    package var uploadQueued: Bool
+    /// The renditions the catalog made of it.
+    package var renditions: [String]
+
+    /// Referenced by something that must keep it.
+    package var referenced: Bool { presentFile || otherVersion }
+}
+
+/// A present file holding some content, as cataloged (size and mtime say whether it changed since).
+package struct CatalogedCopy: Sendable, Equatable {
+    /// Absolute path.
+    package var path: String
+    package var mtimeNs: Int64
+}
+
+/// The questions the sync workers ask of the catalog, answered here so that SQL stays in this target.
+extension Catalog {
+    /// The state of file row `id`; nil when the row is gone.
+    package func fileState(id: Int64) throws -> FileState? {
+        try read { db in try FileState.fetchOne(db, sql: "SELECT state FROM files WHERE id = ?", arguments: [id]) }
+    }
+
+    /// Present files holding `sha256`, `fileId` first, then oldest first.
+    package func presentCopies(sha256: String, preferring fileId: Int64?) throws -> [CatalogedCopy] {
+        try read { db in
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT libraries.root AS root, files.path AS path, files.mtime_ns AS mtime FROM files
+                    JOIN libraries ON libraries.id = files.library_id
+                    WHERE files.sha256 = ? AND files.state = 'present'
+                    ORDER BY files.id = ? DESC, files.id
+                    """,
+                arguments: [sha256, fileId]
+            ).map { row in
+                CatalogedCopy(path: (row["root"] as String) + "/" + (row["path"] as String), mtimeNs: row["mtime"])
+            }
+        }
+    }
+
+    /// What references `sha256` besides `version` (the deleted version whose purge asks).
+    package func references(of sha256: String, besides version: PathVersion) throws -> ContentReferences {
+        try read { db in
+            let present =
+                try Bool.fetchOne(
+                    db, sql: "SELECT EXISTS (SELECT 1 FROM files WHERE sha256 = ? AND state = 'present')",
+                    arguments: [sha256]) ?? false
+            let otherVersion =
+                try Bool.fetchOne(
+                    db,
+                    sql: """
+                        SELECT EXISTS (SELECT 1 FROM outbox WHERE kind = 'history' AND json_extract(payload, '$.sha256') = ?
+                            AND NOT (json_extract(payload, '$.library') IS ? AND json_extract(payload, '$.path') IS ?))
+                        """,
+                    arguments: [sha256, version.library, version.path]) ?? false
+            let uploading =
+                try Bool.fetchOne(
+                    db,
+                    sql: "SELECT EXISTS (SELECT 1 FROM outbox WHERE kind = 'master' AND target = ? AND done_at IS NULL)",
+                    arguments: [sha256]) ?? false
+            let renditions = try String.fetchAll(
+                db, sql: "SELECT r.name FROM renditions r JOIN assets a ON a.id = r.asset_id WHERE a.sha256 = ?",
+                arguments: [sha256])
+            return ContentReferences(
+                presentFile: present, otherVersion: otherVersion, uploadQueued: uploading, renditions: renditions)
+        }
+    }
+
+    /// The facts of file row `fileId` its `files` entity is written from; nil when the row is gone.
+    package func fileFacts(fileId: Int64) throws -> FileFacts? {
+        try read { db in
+            guard let file = try FileRecord.fetchOne(db, key: fileId) else { return nil }
+            var facts = FileFacts(
+                file: file, library: try Self.libraryName(id: file.libraryId, db: db), asset: nil, renditions: [])
+            if file.state != .present,
+                let payload = try Row.fetchOne(
+                    db,
+                    sql: "SELECT kind, payload FROM outbox WHERE kind = 'delete' AND file_id = ? ORDER BY id DESC LIMIT 1",
+                    arguments: [fileId])
+            {
+                facts.deletedNs = (try? OutboxWork.decode(kind: payload["kind"], payload: payload["payload"]))?
+                    .version?.recordedNs
+            }
+            if let assetId = file.assetId, let asset = try AssetRecord.fetchOne(db, key: assetId) {
+                facts.asset = asset
+                facts.renditions = try String.fetchAll(
+                    db, sql: "SELECT name FROM renditions WHERE asset_id = ? ORDER BY width DESC, name",
+                    arguments: [assetId])
+            }
+            return facts
+        }
+    }
+
+    /// The name of library `id` ("" when it is gone).
+    static func libraryName(id: Int64, db: Database) throws -> String {
+        try String.fetchOne(db, sql: "SELECT name FROM libraries WHERE id = ?", arguments: [id]) ?? ""
+    }
+}

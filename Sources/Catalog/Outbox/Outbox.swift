@@ -1,0 +1,184 @@
+import Foundation
+import GRDB
+
+/// One outbox row as the sync workers see it.
+package struct OutboxRow: Sendable, Equatable {
+    /// Row id.
+    package var id: Int64
+    /// What to do, with its details.
+    package var work: OutboxWork
+    /// Blob name, Table key or queue name.
+    package var target: String
+    /// The file and content it is for.
+    package var fileId: Int64?
+    package var assetId: Int64?
+    /// Failed attempts so far.
+    package var attempts: Int
+
+    /// The row's kind.
+    package var kind: OutboxKind { work.kind }
+}
+
+/// Rows a finished row adds or changes, in the transaction that marks it done.
+package enum OutboxFollowUp: Sendable, Equatable {
+    /// The master's content was replaced before its upload: marked so that the content seen again is
+    /// queued again, and its previews and extract event (of a version no one can restore) dropped.
+    case superseded
+    /// Remove the content of this deleted version at `notBefore` (the retention of `mirror`).
+    case purge(PathVersion, notBefore: Date)
+}
+
+/// A row's kind and target: what verify asks "is this queued?" of.
+package struct OutboxTarget: Hashable, Sendable {
+    package var kind: OutboxKind
+    package var target: String
+
+    /// Makes one.
+    package init(_ kind: OutboxKind, _ target: String) {
+        self.kind = kind
+        self.target = target
+    }
+}
+
+/// Every read and write of the outbox table after a row is queued (`OutboxWriter` queues them, in
+/// the transactions of the local facts): which rows are due, done, retried, parked or deferred.
+/// Times are `OutboxTime` text. The retry policy (how long to back off, when to park) is the
+/// caller's; this records its decisions.
+package struct Outbox: Sendable {
+    let catalog: Catalog
+    let clock: @Sendable () -> Date
+
+    /// The outbox of `catalog`, with `clock` as now (tests move it forward).
+    package init(catalog: Catalog, clock: @escaping @Sendable () -> Date = { Date() }) {
+        self.catalog = catalog
+        self.clock = clock
+    }
+
+    var now: String { OutboxTime.format(clock()) }
+
+    // An extract event is sent only once its master is up (the consumer downloads it).
+    static let eventBlocked = """
+        (kind = 'event' AND EXISTS (SELECT 1 FROM outbox m WHERE m.kind = 'master' AND m.asset_id = outbox.asset_id
+                                    AND m.done_at IS NULL AND m.id < outbox.id))
+        """
+
+    /// Up to `limit` rows due now, oldest first, skipping those in `busy`. A row this version cannot
+    /// read is parked on the spot with the reason, never run as something else.
+    package func due(limit: Int, excluding busy: Set<Int64>) throws -> [OutboxRow] {
+        let (rows, unreadable) = try catalog.read { [now] db in
+            var rows: [OutboxRow] = []
+            var unreadable: [(Int64, String)] = []
+            for row in try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT id, kind, target, payload, file_id, asset_id, attempts FROM outbox
+                    WHERE done_at IS NULL AND (not_before IS NULL OR not_before <= ?) AND NOT \(Self.eventBlocked)
+                    ORDER BY id LIMIT ?
+                    """,
+                arguments: [now, limit + busy.count])
+            {
+                let id: Int64 = row["id"]
+                guard !busy.contains(id), rows.count < limit else { continue }
+                do {
+                    let work = try OutboxWork.decode(kind: row["kind"], payload: row["payload"])
+                    rows.append(
+                        OutboxRow(
+                            id: id, work: work, target: row["target"], fileId: row["file_id"],
+                            assetId: row["asset_id"], attempts: row["attempts"]))
+                } catch {
+                    unreadable.append((id, "\(error)"))
+                }
+            }
+            return (rows, unreadable)
+        }
+        if !unreadable.isEmpty {
+            try catalog.write { [now] db in
+                for (id, error) in unreadable {
+                    try db.execute(
+                        sql: "UPDATE outbox SET last_error = ?, parked_at = coalesce(parked_at, ?) WHERE id = ?",
+                        arguments: [error, now, id])
+                }
+            }
+        }
+        return rows
+    }
+
+    /// Rows `drain` still waits for: not done, not parked, not a purge waiting for its retention,
+    /// not an event whose master is parked.
+    package func outstanding() throws -> (count: Int, nextDue: Date?) {
+        try catalog.read { [now] db in
+            let filter = """
+                done_at IS NULL AND parked_at IS NULL AND NOT (kind = 'purge' AND not_before > ?)
+                AND NOT (kind = 'event' AND EXISTS (SELECT 1 FROM outbox m WHERE m.kind = 'master'
+                         AND m.asset_id = outbox.asset_id AND m.done_at IS NULL AND m.parked_at IS NOT NULL))
+                """
+            let count = try Int.fetchOne(db, sql: "SELECT count(*) FROM outbox WHERE \(filter)", arguments: [now]) ?? 0
+            let next = try String.fetchOne(
+                db, sql: "SELECT min(not_before) FROM outbox WHERE \(filter) AND not_before > ?", arguments: [now, now])
+            return (count, OutboxTime.parse(next))
+        }
+    }
+
+    /// Marks a row done, with its follow-ups in the same transaction.
+    package func done(_ row: OutboxRow, followUps: [OutboxFollowUp] = []) throws {
+        try catalog.write { [now] db in
+            try db.execute(
+                sql: "UPDATE outbox SET done_at = ?, last_error = NULL, parked_at = NULL WHERE id = ?",
+                arguments: [now, row.id])
+            for followUp in followUps {
+                switch followUp {
+                case .superseded:
+                    try db.execute(
+                        sql: "UPDATE outbox SET last_error = ? WHERE id = ?", arguments: [OutboxNote.superseded, row.id])
+                    try db.execute(
+                        sql: """
+                            UPDATE outbox SET done_at = ?, last_error = ?
+                            WHERE asset_id = ? AND kind IN ('rendition', 'event') AND done_at IS NULL
+                            """,
+                        arguments: [now, OutboxNote.superseded, row.assetId])
+                case .purge(let version, let notBefore):
+                    guard let sha = version.sha256 else { continue }
+                    try OutboxWriter.insert(
+                        .purge(version), target: sha, fileId: row.fileId, assetId: row.assetId,
+                        notBefore: OutboxTime.format(notBefore), db: db)
+                }
+            }
+        }
+    }
+
+    /// Postpones a row without counting a failure (a purge waiting for its retention).
+    package func postpone(_ row: OutboxRow, until date: Date) throws {
+        try catalog.write { db in
+            try db.execute(
+                sql: "UPDATE outbox SET not_before = ? WHERE id = ?", arguments: [OutboxTime.format(date), row.id])
+        }
+    }
+
+    /// Records a failed attempt: the row is tried again at `retryAt`, and with `park` it is parked
+    /// (shown by `status`, never holding up the rest) until then or until `retryParked`.
+    package func failed(_ row: OutboxRow, error: String, park: Bool, retryAt: Date) throws {
+        try catalog.write { [now] db in
+            try db.execute(
+                sql: """
+                    UPDATE outbox SET attempts = ?, last_error = ?, not_before = ?,
+                        parked_at = CASE WHEN ? THEN coalesce(parked_at, ?) ELSE NULL END
+                    WHERE id = ?
+                    """,
+                arguments: [row.attempts + 1, error, OutboxTime.format(retryAt), park, now, row.id])
+        }
+    }
+
+    /// Makes every parked row due again with a fresh attempt count (the service is back, say).
+    package func retryParked() throws -> Int {
+        try catalog.write { db in
+            try db.execute(
+                sql: "UPDATE outbox SET parked_at = NULL, attempts = 0, not_before = NULL WHERE parked_at IS NOT NULL")
+            return db.changesCount
+        }
+    }
+
+    /// The outbox at a glance, for `status`.
+    package func status() throws -> OutboxStatus {
+        try OutboxStatus.read(from: catalog, now: clock())
+    }
+}

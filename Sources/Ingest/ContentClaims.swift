@@ -1,0 +1,32 @@
+import Catalog
+import Foundation
+
+/// Makes sure one content is analysed once per scan even when two workers meet copies of it at the
+/// same time: the first claims the hash, the second waits for it to finish and then links its file
+/// to the asset already recorded.
+final class ContentClaims: @unchecked Sendable {
+    private let condition = NSCondition()
+    private var inFlight: Set<String> = []
+
+    /// Claims `sha256`; returns false after waiting if another worker held it (it is recorded now).
+    func claim(_ sha256: String) -> Bool {
+        condition.lock()
+        defer { condition.unlock() }
+        var waited = false
+        while inFlight.contains(sha256) {
+            waited = true
+            condition.wait()
+        }
+        if waited { return false }
+        inFlight.insert(sha256)
+        return true
+    }
+
+    /// Releases a claim after the content was recorded (or failed).
+    func release(_ sha256: String) {
+        condition.lock()
+        inFlight.remove(sha256)
+        condition.broadcast()
+        condition.unlock()
+    }
+}

@@ -1,0 +1,145 @@
+import Catalog
+import Foundation
+import Imaging
+import Logging
+
+/// Ingests one file: one read pass for SHA-256 + MD5 (keeping the bytes of images to decode), the
+/// file recorded (so its master is queued at once), then for new image content the conversion, the
+/// previews written and the description recorded: a master never waits for its previews.
+struct FileIngest: Sendable {
+    let catalog: Catalog
+    let previews: PreviewStore
+    let converter: ImageConverter
+    let maxDecodeBytes: Int
+    let logger: Logger
+    let claims = ContentClaims()
+    /// Called when new content's master was queued and its previews are about to be made.
+    var queued: @Sendable () -> Void = {}
+
+    func run(_ job: IngestJob) -> IngestResult {
+        let entry = job.entry
+        let now = Timestamp.now()
+        let ext = (entry.relativePath as NSString).pathExtension.lowercased()
+        // Keep the bytes for the decoder only when the content looks like an image (a 400 MB video
+        // is streamed through the hashes, not held in memory).
+        let decodable =
+            entry.size <= maxDecodeBytes
+            && (ImageFormat.imageExtensions.contains(ext)
+                || ImageFormat.sniff(Self.head(of: entry.absolutePath), fileExtension: ext) != .other)
+        let digest: ContentDigest
+        let bytes: [UInt8]?
+        do {
+            (digest, bytes) = try ContentHasher.digest(ofFileAt: entry.absolutePath, keepBytes: decodable)
+        } catch {
+            return .failed(ScanFailure(path: entry.absolutePath, code: "io", message: "\(error)"))
+        }
+        var file = FileRecord(
+            id: nil, libraryId: job.library.id!, path: entry.relativePath, size: Int64(digest.size),
+            mtimeNs: entry.mtimeNs, inode: entry.inode, sha256: digest.sha256, state: .present, assetId: nil,
+            firstSeen: now, lastSeen: now)
+        var errors: [ErrorRecord] = []
+        var asset: AssetRecord?
+        var renditions: [RenditionRecord] = []
+        var newAsset = false
+        do {
+            let owner = claims.claim(digest.sha256)
+            defer { if owner { claims.release(digest.sha256) } }
+            // New image content is recorded as a placeholder first, which queues its master; the claim
+            // keeps any other path with the same bytes from describing it twice.
+            var describing = false
+            if owner, try catalog.asset(sha256: digest.sha256) == nil {
+                if decodable {
+                    let format = ImageFormat.sniff((bytes ?? []).prefix(32), fileExtension: ext)
+                    asset = AssetRecord.generic(digest: digest, format: format, now: now)
+                    asset?.analyzedAt = AssetRecord.describing
+                    describing = true
+                } else {
+                    (asset, renditions, errors) = describe(
+                        bytes: bytes ?? [], digest: digest, path: entry.absolutePath, ext: ext, now: now)
+                }
+            }
+            let recorded = try catalog.record(
+                IngestRecord(file: file, asset: asset, renditions: renditions, errors: errors, describing: describing))
+            file = recorded.file
+            newAsset = recorded.newAsset
+            if describing && newAsset {
+                queued()
+                (asset, renditions, errors) = describe(
+                    bytes: bytes ?? [], digest: digest, path: entry.absolutePath, ext: ext, now: now)
+                try catalog.describe(
+                    asset!, renditions: renditions, errors: errors, libraryId: file.libraryId, path: file.path)
+            }
+        } catch {
+            logger.error("ingest failed", metadata: ["path": "\(entry.absolutePath)", "error": "\(error)"])
+            return .failed(ScanFailure(path: entry.absolutePath, code: "database", message: "\(error)"))
+        }
+        let failures = errors.map { ScanFailure(path: entry.absolutePath, code: $0.code, message: $0.message) }
+        return .recorded(.init(bytes: Int64(digest.size), newAsset: newAsset, failures: failures))
+    }
+
+    /// Describes a placeholder a crash left, reading a file that should hold its content; a file that
+    /// changed meanwhile is left to the scan, which re-ingests it.
+    func finishDescription(sha256: String, libraryId: Int64, absolutePath: String, relativePath: String) {
+        guard claims.claim(sha256) else { return }
+        defer { claims.release(sha256) }
+        do {
+            let (digest, bytes) = try ContentHasher.digest(ofFileAt: absolutePath, keepBytes: true)
+            guard digest.sha256 == sha256 else { return }
+            let ext = (relativePath as NSString).pathExtension.lowercased()
+            let (asset, renditions, errors) = describe(
+                bytes: bytes ?? [], digest: digest, path: absolutePath, ext: ext, now: Timestamp.now())
+            try catalog.describe(asset, renditions: renditions, errors: errors, libraryId: libraryId, path: relativePath)
+        } catch {
+            logger.warning("cannot finish a description", metadata: ["path": "\(absolutePath)", "error": "\(error)"])
+        }
+    }
+
+    /// The first bytes of a file, enough to sniff its format (empty if unreadable: the hash reports why).
+    static func head(of path: String) -> [UInt8] {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { return [] }
+        defer { close(fd) }
+        var bytes = [UInt8](repeating: 0, count: 32)
+        let count = bytes.withUnsafeMutableBytes { read(fd, $0.baseAddress, 32) }
+        return count > 0 ? Array(bytes.prefix(count)) : []
+    }
+
+    /// Describes new content: an image gets metadata, previews and a perceptual hash; anything else
+    /// (or an image that fails) is a generic asset, with the failure recorded when it looked like an image.
+    private func describe(bytes: [UInt8], digest: ContentDigest, path: String, ext: String, now: String)
+        -> (AssetRecord, [RenditionRecord], [ErrorRecord])
+    {
+        let format = ImageFormat.sniff(bytes.prefix(32), fileExtension: ext)
+        var asset = AssetRecord.generic(digest: digest, format: format, now: now)
+        func failure(_ code: String, _ message: String) -> ErrorRecord {
+            ErrorRecord(
+                id: nil, libraryId: nil, path: path, sha256: digest.sha256, stage: "imaging", code: code,
+                message: message, occurredAt: now)
+        }
+        let looksLikeImage = format != .other || ImageFormat.imageExtensions.contains(ext)
+        guard looksLikeImage else { return (asset, [], []) }
+        guard digest.size <= maxDecodeBytes else {
+            return (asset, [], [failure("tooLarge", "\(digest.size) bytes: cataloged without previews")])
+        }
+        do {
+            let analysis = try converter.analyze(bytes: bytes, path: path)
+            asset = AssetRecord(analysis: analysis, digest: digest, now: now)
+            var renditions: [RenditionRecord] = []
+            for rendition in analysis.renditions {
+                let relative = try previews.write(rendition, sha256: digest.sha256)
+                renditions.append(
+                    RenditionRecord(
+                        assetId: 0, name: rendition.name, width: rendition.size.width, height: rendition.size.height,
+                        bytes: rendition.jpeg.count, path: relative))
+            }
+            let errors =
+                analysis.damaged
+                ? [failure("damaged", "decoded with corrupt data: " + analysis.warnings.joined(separator: "; "))] : []
+            return (asset, renditions, errors)
+        } catch let imaging as ImagingError {
+            return (asset, [], [failure(imaging.code.rawValue, imaging.description)])
+        } catch {
+            return (asset, [], [failure("io", "\(error)")])
+        }
+    }
+}
