@@ -66,6 +66,9 @@ public struct AzureStorageError: Error, CustomStringConvertible, Sendable {
     /// True when Azure said the resource is not there (404), so callers can treat it as a fact, not a failure.
     public var isNotFound: Bool { status == 404 }
 
+    /// True when a condition (`If-Match`, `If-None-Match`, …) did not hold: 412, the resource changed.
+    public var isConditionNotMet: Bool { status == 412 }
+
     /// True when Azure refused because the resource already exists (409 `*AlreadyExists`).
     public var isAlreadyExists: Bool {
         status == 409 && (errorCode?.hasSuffix("AlreadyExists") ?? false)

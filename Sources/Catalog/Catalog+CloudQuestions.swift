@@ -21,8 +21,6 @@ package struct ContentReferences: Sendable, Equatable {
     package var otherVersion: Bool
     /// Its master upload is still queued (it would bring the blob back after a purge).
     package var uploadQueued: Bool
-    /// The renditions the catalog made of it.
-    package var renditions: [String]
 
     /// Referenced by something that must keep it.
     package var referenced: Bool { presentFile || otherVersion }
@@ -80,11 +78,7 @@ extension Catalog {
                     db,
                     sql: "SELECT EXISTS (SELECT 1 FROM outbox WHERE kind = 'master' AND target = ? AND done_at IS NULL)",
                     arguments: [sha256]) ?? false
-            let renditions = try String.fetchAll(
-                db, sql: "SELECT r.name FROM renditions r JOIN assets a ON a.id = r.asset_id WHERE a.sha256 = ?",
-                arguments: [sha256])
-            return ContentReferences(
-                presentFile: present, otherVersion: otherVersion, uploadQueued: uploading, renditions: renditions)
+            return ContentReferences(presentFile: present, otherVersion: otherVersion, uploadQueued: uploading)
         }
     }
 

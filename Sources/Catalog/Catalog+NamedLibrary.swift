@@ -20,14 +20,17 @@ extension Catalog {
             case (var named?, nil):
                 named.root = root
                 try named.update(db)
+                try OutboxWriter.librarySeen(named, db: db)
                 return named
             case (nil, var rooted?):
                 rooted.name = name
                 try rooted.update(db)
+                try OutboxWriter.librarySeen(rooted, db: db)
                 return rooted
             case (nil, nil):
                 var record = LibraryRecord(id: nil, name: name, root: root, createdAt: Timestamp.now())
                 try record.insert(db)
+                try OutboxWriter.librarySeen(record, db: db)
                 return record
             }
         }

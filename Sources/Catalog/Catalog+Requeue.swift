@@ -11,9 +11,10 @@ extension Catalog {
     package func requeueMaster(sha256: String) throws -> Bool {
         try write { db in
             guard let file = try Self.presentFile(sha256: sha256, db: db) else { return false }
-            try OutboxWriter.insert(
-                .master(try OutboxWriter.version(of: file, db: db)), target: sha256, fileId: file.id,
-                assetId: file.assetId, db: db)
+            let version = try OutboxWriter.version(of: file, db: db)
+            // Its reference again first, as for a fresh file: the master waits for it.
+            try OutboxWriter.insert(.reference(version), target: sha256, fileId: file.id, assetId: file.assetId, db: db)
+            try OutboxWriter.insert(.master(version), target: sha256, fileId: file.id, assetId: file.assetId, db: db)
             return true
         }
     }

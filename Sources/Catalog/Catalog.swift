@@ -62,6 +62,7 @@ package final class Catalog: Sendable {
             }
             var record = LibraryRecord(id: nil, name: name, root: root, createdAt: Timestamp.now())
             try record.insert(db)
+            try OutboxWriter.librarySeen(record, db: db)
             return record
         }
     }

@@ -12,6 +12,10 @@ enum CatalogMigrations {
             try db.execute(sql: v2)
             try OutboxWriter.backfill(db: db)
         }
+        migrator.registerMigration("v3: settings (the device), libraries announced to the devices table") { db in
+            try db.execute(sql: v3)
+            for library in try LibraryRecord.fetchAll(db) { try OutboxWriter.librarySeen(library, db: db) }
+        }
         return migrator
     }
 
@@ -111,5 +115,14 @@ enum CatalogMigrations {
         ALTER TABLE outbox ADD COLUMN parked_at TEXT;
         CREATE INDEX outbox_target ON outbox(kind, target);
         CREATE INDEX outbox_asset ON outbox(asset_id, kind);
+        """
+
+    // Facts about the catalog itself: `device` (the name its rows in the cloud are keyed under) and
+    // `cloudKeys` (`device` once the rows an older version wrote without a device were moved).
+    private static let v3 = """
+        CREATE TABLE settings (
+            key TEXT PRIMARY KEY,
+            value TEXT NOT NULL
+        ) WITHOUT ROWID;
         """
 }

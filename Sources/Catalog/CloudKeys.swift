@@ -16,6 +16,14 @@ package enum CloudKeys {
     package static let historyTable = "history"
     /// Queue of masters that still need renditions.
     package static let extractQueue = "extract-queue"
+    /// Table of who references each master: PartitionKey = SHA-256, one row per device and path
+    /// (`DeviceKeys.referenceRowKey`), so "may this master go?" is one partition query.
+    package static let referencesTable = "refs"
+    /// The RowKey of the marker a purge writes in a master's `refs` partition while it deletes it
+    /// (encoded keys never start with `~`).
+    package static let purgeMarker = "~purge"
+    /// Table of the devices an account holds: PartitionKey = device, RowKey = library name.
+    package static let devicesTable = "devices"
 
     /// The blob name of a rendition.
     package static func renditionBlob(sha256: String, name: String) -> String { "\(sha256)/\(name).jpg" }
@@ -46,16 +54,16 @@ package enum CloudKeys {
     /// The `files` RowKey of a relative path.
     package static func fileRowKey(path: String) -> String { encodeKey(path) }
 
-    /// The `folders` PartitionKey of the folder holding `parent` (a relative path, "" for the root):
-    /// the library name and the parent path joined by `/`, encoded. A library name holds no `/`, so
-    /// the key is unambiguous; the root's children are under the bare library name.
+    /// The folder key of the folder holding `parent` (a relative path, "" for the root) within one
+    /// device: the library name and the parent path joined by `/`, encoded. A library name holds no
+    /// `/`, so the key is unambiguous; the root's children are under the bare library name.
     package static func folderPartition(library: String, parent: String) -> String {
         encodeKey(parent.isEmpty ? library : library + "/" + parent)
     }
 
-    /// The `history` PartitionKey of a path: library and path joined by `/`, encoded, so one
-    /// partition query lists every version of one path.
-    package static func historyPartition(library: String, path: String) -> String {
+    /// A path's key within one device: library and path joined by `/`, encoded (the library name holds
+    /// no `/`, so it is unambiguous). Device-scoped keys put the device in front (`DeviceKeys`).
+    package static func pathKey(library: String, path: String) -> String {
         encodeKey(library + "/" + path)
     }
 

@@ -6,10 +6,13 @@ import Foundation
 /// writes the newest facts): content, size, times, image facts and the list of renditions.
 enum FileEntity {
     /// The entity of a file row, and whether the file is present.
-    static func make(_ facts: FileFacts) -> (entity: TableEntity, present: Bool) {
+    static func make(_ facts: FileFacts, device: DeviceKeys) -> (entity: TableEntity, present: Bool) {
         let file = facts.file
         let present = file.state == .present
-        var entity = TableEntity(partitionKey: facts.library, rowKey: CloudKeys.fileRowKey(path: file.path))
+        var entity = TableEntity(
+            partitionKey: device.filesPartition(library: facts.library), rowKey: CloudKeys.fileRowKey(path: file.path))
+        entity["device"] = .string(device.device)
+        entity["library"] = .string(facts.library)
         entity["path"] = .string(file.path)
         entity["size"] = .int64(file.size)
         entity["mtime"] = .date(OutboxTime.date(nanoseconds: file.mtimeNs))

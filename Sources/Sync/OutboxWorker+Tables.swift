@@ -6,17 +6,23 @@ extension OutboxWorker {
     /// Writes the path's `files` entity from the catalog's current state: replaced whole while the
     /// file is present, merged (deleted flag and time) once it is gone.
     func entity(_ row: OutboxRow) async throws {
+        // A file row gone with its library has nothing to describe.
         guard let fileId = row.fileId, let facts = try catalog.fileFacts(fileId: fileId) else { return }
-        let (entity, present) = FileEntity.make(facts)  // the file row is gone with its library: nothing to describe
+        let (entity, present) = FileEntity.make(facts, device: options.device)
         try await resources.ensure(table: CloudKeys.filesTable)
         try await storage.tables.upsert(entity, in: CloudKeys.filesTable, mode: present ? .replace : .merge)
     }
 
-    /// Writes one `folders` row: PartitionKey = library + parent path, RowKey = the folder's name.
+    /// Writes one `folders` row: PartitionKey = device, library and parent path, RowKey = the folder's name.
     func folder(_ row: OutboxRow, _ entry: FolderEntry) async throws {
         let (folder, library) = (entry.folder, entry.library)
-        let name = folder.split(separator: "/").last.map(String.init) ?? folder
-        var entity = TableEntity(partitionKey: row.target, rowKey: CloudKeys.encodeKey(name))
+        let parts = folder.split(separator: "/", omittingEmptySubsequences: false)
+        let name = parts.last.map(String.init) ?? folder
+        let parent = parts.dropLast().joined(separator: "/")
+        var entity = TableEntity(
+            partitionKey: options.device.folderPartition(library: library, parent: parent),
+            rowKey: CloudKeys.encodeKey(name))
+        entity["device"] = .string(options.device.device)
         entity["name"] = .string(name)
         entity["path"] = .string(folder)
         entity["library"] = .string(library)
@@ -30,7 +36,10 @@ extension OutboxWorker {
         guard let sha = version.sha256 else {
             throw SyncError(.badRow, subject(row), detail: "the version names no content", permanent: true)
         }
-        var entity = TableEntity(partitionKey: row.target, rowKey: CloudKeys.invertedTicks(nanoseconds: recorded))
+        var entity = TableEntity(
+            partitionKey: options.device.historyPartition(library: version.library, path: version.path),
+            rowKey: CloudKeys.invertedTicks(nanoseconds: recorded))
+        entity["device"] = .string(options.device.device)
         entity["sha256"] = .string(sha)
         entity["library"] = .string(version.library)
         entity["path"] = .string(version.path)
@@ -49,42 +58,17 @@ extension OutboxWorker {
             return .done(followUps: [])  // back on disk since: its entity row says so
         }
         let deletedAt = OutboxTime.date(nanoseconds: version.recordedNs)
-        var entity = TableEntity(partitionKey: version.library, rowKey: row.target)
+        var entity = TableEntity(
+            partitionKey: options.device.filesPartition(library: version.library),
+            rowKey: CloudKeys.fileRowKey(path: version.path))
+        entity["device"] = .string(options.device.device)
+        entity["library"] = .string(version.library)
+        entity["path"] = .string(version.path)
         entity["deleted"] = .bool(true)
         entity["deletedAt"] = .date(deletedAt)
         try await resources.ensure(table: CloudKeys.filesTable)
         try await storage.tables.upsert(entity, in: CloudKeys.filesTable, mode: .merge)
         guard options.deletes == .mirror, version.sha256 != nil else { return .done(followUps: []) }
         return .done(followUps: [.purge(version, notBefore: deletedAt.addingTimeInterval(options.effectiveRetention.seconds))])
-    }
-
-    /// `mirror` after the retention: deletes the content's master and renditions when no present
-    /// file and no version of another path references it, never before the tier's minimum
-    /// retention since the blob was written, and the path's entity when the path is still gone.
-    func purge(_ row: OutboxRow, _ version: PathVersion) async throws -> Outcome {
-        let sha = row.target
-        let references = try catalog.references(of: sha, besides: version)
-        if references.referenced { return .done(followUps: []) }
-        let now = options.clock()
-        // A master upload still queued would bring the blob back after the purge: wait for it.
-        if references.uploadQueued { return .postponed(now.addingTimeInterval(options.pollInterval.seconds * 30)) }
-        if let blob = try await storage.blobs.propertiesIfExists(container: CloudKeys.masterContainer, name: sha),
-            let written = blob.lastModified
-        {
-            let tier = blob.accessTier ?? options.masterTier
-            let earliest = written.addingTimeInterval(SyncOptions.minimumRetention(of: tier).seconds)
-            if earliest > now { return .postponed(earliest) }
-            _ = try await storage.blobs.delete(container: CloudKeys.masterContainer, name: sha)
-        }
-        for name in references.renditions {
-            _ = try await storage.blobs.delete(
-                container: CloudKeys.previewContainer, name: CloudKeys.renditionBlob(sha256: sha, name: name))
-        }
-        if let fileId = row.fileId, try catalog.fileState(id: fileId) != .present {
-            try await storage.tables.delete(
-                partitionKey: version.library, rowKey: CloudKeys.fileRowKey(path: version.path),
-                from: CloudKeys.filesTable)
-        }
-        return .done(followUps: [])
     }
 }

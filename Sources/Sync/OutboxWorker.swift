@@ -24,13 +24,15 @@ struct OutboxWorker: Sendable {
     func run(_ row: OutboxRow) async throws -> Outcome {
         switch row.work {
         case .master(let version): return try await master(row, version)
-        case .rendition(let file): try await rendition(row, file)
+        case .rendition(let file): return try await rendition(row, file)
         case .entity: try await entity(row)
         case .folder(let entry): try await folder(row, entry)
         case .history(let version): try await history(row, version)
         case .event(let version): try await event(row, version)
         case .delete(let version): return try await delete(row, version)
         case .purge(let version): return try await purge(row, version)
+        case .reference(let version): try await reference(row, version)
+        case .library(let entry): try await library(row, entry)
         }
         return .done(followUps: [])
     }
@@ -49,7 +51,10 @@ struct OutboxWorker: Sendable {
         }
         try await resources.ensure(container: CloudKeys.masterContainer)
         if let existing = try await storage.blobs.propertiesIfExists(container: CloudKeys.masterContainer, name: sha) {
-            if existing.contentLength == asset.size, existing.contentMD5 == md5 { return .done(followUps: []) }
+            if existing.contentLength == asset.size, existing.contentMD5 == md5 {
+                // Already there (another path or device uploaded it), unless a purge is taking it away.
+                return try await waitForPurge(sha) ?? .done(followUps: [])
+            }
             throw SyncError(
                 .conflict, subject(row),
                 detail: "blob exists with length \(existing.contentLength) and another MD5 than the content's",
@@ -80,7 +85,7 @@ struct OutboxWorker: Sendable {
         upload.tier = options.masterTier
         upload.contentType = asset.mime
         upload.metadata = [
-            "sha256": sha, "library": CloudKeys.metadataValue(version.library),
+            "sha256": sha, "device": options.device.device, "library": CloudKeys.metadataValue(version.library),
             "path": CloudKeys.metadataValue(version.path),
             "mtime": OutboxTime.format(OutboxTime.date(nanoseconds: version.mtimeNs)),
             "mtimens": String(version.mtimeNs),
@@ -91,14 +96,16 @@ struct OutboxWorker: Sendable {
     }
 
     /// Uploads one rendition from the local previews folder unless it is already there.
-    func rendition(_ row: OutboxRow, _ file: RenditionFile) async throws {
+    func rendition(_ row: OutboxRow, _ file: RenditionFile) async throws -> Outcome {
         let local = options.previewsRoot + "/" + file.localPath
         guard FileManager.default.isReadableFile(atPath: local) else {
             throw SyncError(.noLocalCopy, subject(row), detail: "preview file \(local) is missing", permanent: true)
         }
         try await resources.ensure(container: CloudKeys.previewContainer)
         if try await storage.blobs.propertiesIfExists(container: CloudKeys.previewContainer, name: row.target) != nil {
-            return  // renditions of one content never change: present means done
+            // Renditions of one content never change: present means done, unless it is being purged.
+            let sha = CloudKeys.renditionParts(blob: row.target)?.sha256 ?? ""
+            return try await waitForPurge(sha) ?? .done(followUps: [])
         }
         try await limiter?.acquire(bytes: file.size)
         var upload = BlobUploadOptions()
@@ -106,6 +113,15 @@ struct OutboxWorker: Sendable {
         upload.contentType = "image/jpeg"
         try await storage.blobs.uploadFile(
             path: local, container: CloudKeys.previewContainer, name: row.target, options: upload)
+        return .done(followUps: [])
+    }
+
+    /// Not done yet when another device is purging `sha256`: its blobs may be about to go, so look
+    /// again once the purge is over (then absent blobs are uploaded again). Nil when no purge runs.
+    private func waitForPurge(_ sha256: String) async throws -> Outcome? {
+        guard let device = try await purgeInProgress(sha256) else { return nil }
+        logger.info("waiting for a purge of this content on another device", metadata: ["sha256": "\(sha256)", "device": "\(device)"])
+        return .postponed(options.clock().addingTimeInterval(options.retryDelay.seconds))
     }
 
     /// Puts the extract message for a master without renditions: JSON naming the content and where its master is.

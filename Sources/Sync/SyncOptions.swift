@@ -1,4 +1,5 @@
 import AzureStorage
+import Catalog
 import Foundation
 
 /// What happens in the cloud when a local file disappears.
@@ -12,6 +13,8 @@ package enum DeletePolicy: String, Sendable, Codable, CaseIterable {
 
 /// How the sync engine behaves; the defaults suit the daemon.
 package struct SyncOptions: Sendable {
+    /// The device whose rows this engine writes (their keys start with its name).
+    package var device: DeviceKeys
     /// Outbox rows worked on at once (each is one or a few storage calls).
     package var concurrency = 4
     /// Access tier of uploaded masters.
@@ -39,11 +42,16 @@ package struct SyncOptions: Sendable {
     package var clock: @Sendable () -> Date = { Date() }
 
     /// The defaults, where the daemon's configuration takes its own from.
-    package static let defaults = SyncOptions(previewsRoot: "")
+    package static let defaults = SyncOptions(previewsRoot: "", device: DeviceKeys(device: ""))
 
-    /// Options with defaults for everything but the previews folder.
-    package init(previewsRoot: String) {
+    /// A purge marker older than this is taken as left by a device that crashed mid-purge (a purge
+    /// takes seconds; its device redoes it from the start when it comes back).
+    package var purgeMarkerLifetime: Duration = .seconds(3600)
+
+    /// Options with defaults for everything but the previews folder and the device.
+    package init(previewsRoot: String, device: DeviceKeys) {
         self.previewsRoot = previewsRoot
+        self.device = device
     }
 
     /// Azure's minimum retention of a tier: deleting earlier is billed as if kept that long.

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import BackupDaemon
+import Catalog
 
 /// `ironviper init`: writes a starting configuration that documents every key with its default.
 struct InitCommand: ParsableCommand {
@@ -29,7 +30,7 @@ struct InitCommand: ParsableCommand {
             guard !system else { throw ValidationError("--system needs at least one --library NAME=PATH") }
             chosen = [.init(name: "pictures", path: NSHomeDirectory() + "/Pictures")]
         }
-        let text = ConfigurationFile.sample(libraries: chosen)
+        let text = ConfigurationFile.sample(device: DeviceName.fromHostName(DeviceIdentity.hostName()), libraries: chosen)
         // Written text must read back: a sample that the daemon then refuses would be a poor start.
         do {
             _ = try DaemonConfiguration.parse(text)

@@ -1,5 +1,6 @@
 import ArgumentParser
 import AzureStorage
+import Catalog
 import Foundation
 import BackupDaemon
 import Logging
@@ -12,16 +13,21 @@ struct RestoreCommand: AsyncParsableCommand {
         commandName: "restore",
         abstract: "Restore files from the cloud into a folder (needs only a connection string).",
         discussion: """
-            Without --library each library goes into its own sub-folder of --to. A rerun after an \
-            interruption skips files already in place with the right size and SHA-256. \
-            --rebuild-catalog first rebuilds the files and history tables from the masters' metadata \
-            (for when the tables are lost): only the first known path of each content comes back that way.
+            Restores one device's files: --device, else this machine's (its configuration or catalog), \
+            else the only device the account holds (`ironviper device list` shows them). Without \
+            --library each library goes into its own sub-folder of --to. A rerun after an interruption \
+            skips files already in place with the right size and SHA-256. --rebuild-catalog first \
+            rebuilds the device's files and history tables from the masters' metadata (for when the \
+            tables are lost): only the first known path of each content comes back that way.
             """)
 
     @OptionGroup var cloud: CloudOptions
 
     @Option(help: "The folder to restore into (created if needed).")
     var to: String
+
+    @Option(help: "The device whose files to restore (default: this machine's, or the account's only one).")
+    var device: String?
 
     @Option(help: "Only this library; its files go straight under --to.")
     var library: String?
@@ -58,15 +64,29 @@ struct RestoreCommand: AsyncParsableCommand {
         await storage.shutdown()
     }
 
+    /// `--device`, else this machine's device (configuration, then catalog), else the account's only one.
+    private func chosenDevice(storage: StorageClient) async throws -> DeviceKeys {
+        if let device { return DeviceKeys(device: try DeviceName.validated(device)) }
+        let configuration = try cloud.configuration()
+        if let configured = configuration.device { return DeviceKeys(device: configured) }
+        let catalogPath = DataLocation(directory: cloud.daemon.stateDirectory(configuration)).catalogPath
+        if FileManager.default.fileExists(atPath: catalogPath), let recorded = try Catalog(path: catalogPath).device() {
+            return DeviceKeys(device: recorded)
+        }
+        return DeviceKeys(device: try await DeviceDirectory(storage: storage).onlyDevice())
+    }
+
     private func restore(storage: StorageClient, at time: Date?) async throws {
+        let device = try await chosenDevice(storage: storage)
         if rebuildCatalog {
-            let rebuilt = try await TableRebuilder(storage: storage).rebuild()
+            let rebuilt = try await TableRebuilder(storage: storage, device: device).rebuild()
             let line =
                 "rebuilt tables from \(rebuilt.masters) masters: \(rebuilt.rowsWritten) rows written, "
-                + "\(rebuilt.rowsKept) kept, \(rebuilt.unnamed.count) masters name no path\n"
+                + "\(rebuilt.rowsKept) kept, \(rebuilt.unnamed.count) masters name no path, "
+                + "\(rebuilt.otherDevices) belong to other devices\n"
             FileHandle.standardError.write(Data(line.utf8))
         }
-        let items = try await RestorePlanner(storage: storage).plan(
+        let items = try await RestorePlanner(storage: storage, device: device).plan(
             RestoreSelection(library: library, prefix: prefix, at: time))
         var options = RestoreOptions(target: (to as NSString).standardizingPath)
         options.libraryFolders = library == nil

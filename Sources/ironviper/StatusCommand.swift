@@ -20,6 +20,7 @@ struct StatusCommand: ParsableCommand {
             return
         }
         print(report.running ? "ironviper: \(report.state?.rawValue ?? "running") (pid \(report.pid ?? 0))" : "ironviper: not running")
+        if let device = report.device { print("device:    \(device)") }
         if let storage = report.storage { print("storage:   \(storage)") }
         print("state:     \(report.stateDirectory)")
         for library in report.libraries {

@@ -47,10 +47,13 @@ struct SyncCommand: AsyncParsableCommand {
         let logger = Logger(label: "ironviper.sync")
         let catalog = try Catalog(path: catalogPath)
         let storage = try await StorageBackend.start(configuration: configuration, stateDirectory: stateDirectory, logger: logger)
-        let options = configuration.syncOptions(previewsRoot: DataLocation(directory: stateDirectory).previewsPath)
-        let engine = SyncEngine(catalog: catalog, storage: storage.client, options: options, logger: logger)
         let status: OutboxStatus
         do {
+            let device = try await DeviceIdentity.prepare(
+                configured: configuration.device, catalog: catalog, storage: storage.client, logger: logger)
+            let options = configuration.syncOptions(
+                previewsRoot: DataLocation(directory: stateDirectory).previewsPath, device: device)
+            let engine = SyncEngine(catalog: catalog, storage: storage.client, options: options, logger: logger)
             try engine.retryParked()
             status = try await engine.drain()
         } catch {

@@ -43,7 +43,9 @@ struct VerifyCommand: AsyncParsableCommand {
         options.repair = repair
         let report: VerifyReport
         do {
-            report = try await Verifier(catalog: catalog, storage: storage.client, options: options).run()
+            let device = try await DeviceIdentity.prepare(
+                configured: configuration.device, catalog: catalog, storage: storage.client, logger: CloudOptions.logger)
+            report = try await Verifier(catalog: catalog, storage: storage.client, device: device, options: options).run()
         } catch {
             await storage.shutdown()
             throw error

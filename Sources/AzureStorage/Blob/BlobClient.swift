@@ -73,11 +73,13 @@ public struct BlobClient: Sendable {
         }
     }
 
-    /// Deletes a blob with its snapshots; returns false when it was not there.
+    /// Deletes a blob with its snapshots; returns false when it was not there. With `ifMatch`, only
+    /// that version: a blob written again since fails with 412 (`isConditionNotMet`) and stays.
     @discardableResult
-    public func delete(container: String, name: String) async throws -> Bool {
+    public func delete(container: String, name: String, ifMatch: String? = nil) async throws -> Bool {
         var call = try call("DeleteBlob", "DELETE", container: container, blob: name)
         call.headers.set("x-ms-delete-snapshots", "include")
+        if let ifMatch { call.headers.set("if-match", ifMatch) }
         do {
             _ = try await pipeline.send(call)
             return true

@@ -21,11 +21,15 @@ package enum ConfigurationFile {
 
     /// A starting configuration: the given libraries and every other key at its default, commented,
     /// so the file documents itself.
-    package static func sample(libraries: [DaemonConfiguration.Library]) -> String {
+    package static func sample(device: String, libraries: [DaemonConfiguration.Library]) -> String {
         var text = """
             # ironviper configuration (TOML). Every key but [[library]] is optional; the values shown
             # commented out are the defaults. `systemctl reload ironviper` (or SIGHUP) re-reads this file;
             # a file with an error is refused and the running configuration kept.
+
+            # This machine's name in the storage account: its rows are keyed under it, so machines sharing
+            # an account never collide. Change it only with `ironviper device rename NEW` (it moves the rows).
+            device = \(quoted(device))
 
             """
         for library in libraries {
@@ -69,6 +73,24 @@ package enum ConfigurationFile {
 
             """
         return text
+    }
+
+    /// `text` (a configuration file) with its top-level `device` set to `name`: the existing line
+    /// replaced, or one added before the first table. Everything else, comments included, is kept.
+    package static func settingDevice(_ name: String, in text: String) -> String {
+        var lines = text.components(separatedBy: "\n")
+        let firstTable = lines.firstIndex { $0.trimmingCharacters(in: .whitespaces).hasPrefix("[") } ?? lines.count
+        let line = "device = \(quoted(name))"
+        if let existing = lines[..<firstTable].firstIndex(where: { candidate in
+            let trimmed = candidate.trimmingCharacters(in: .whitespaces)
+            return trimmed.hasPrefix("device") && trimmed.dropFirst("device".count).trimmingCharacters(in: .whitespaces)
+                .hasPrefix("=")
+        }) {
+            lines[existing] = line
+        } else {
+            lines.insert(contentsOf: [line, ""], at: firstTable)
+        }
+        return lines.joined(separator: "\n")
     }
 
     static func quoted(_ text: String) -> String {

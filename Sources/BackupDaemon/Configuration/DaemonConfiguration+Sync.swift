@@ -1,11 +1,12 @@
 import AzureStorage
+import Catalog
 import Sync
 
 extension DaemonConfiguration {
     /// The sync engine's options as this configuration sets them; the daemon and `ironviper sync`
     /// (when no daemon runs) must drain the outbox the same way.
-    package func syncOptions(previewsRoot: String) -> SyncOptions {
-        var options = SyncOptions(previewsRoot: previewsRoot)
+    package func syncOptions(previewsRoot: String, device: DeviceKeys) -> SyncOptions {
+        var options = SyncOptions(previewsRoot: previewsRoot, device: device)
         options.concurrency = sync.concurrency
         options.maxAttempts = sync.maxAttempts
         options.bandwidthLimit = sync.bandwidthLimit

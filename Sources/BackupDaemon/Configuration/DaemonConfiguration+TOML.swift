@@ -1,4 +1,5 @@
 import AzureStorage
+import Catalog
 import Foundation
 import Sync
 import TOMLKit
@@ -65,6 +66,13 @@ extension DaemonConfiguration {
             if let port = try emulator.int("queue_port", atLeast: 0) { configuration.emulator.queuePort = port }
             if let port = try emulator.int("table_port", atLeast: 0) { configuration.emulator.tablePort = port }
             try emulator.finish()
+        }
+        if let device = try reader.string("device") {
+            do {
+                configuration.device = try DeviceName.validated(device)
+            } catch {
+                throw ConfigurationError(key: "device", "\(error.detail), not \"\(device)\"")
+            }
         }
         configuration.stateDirectory = try reader.string("state_directory")
         try reader.finish()

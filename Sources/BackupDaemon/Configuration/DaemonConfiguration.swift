@@ -70,6 +70,9 @@ package struct DaemonConfiguration: Sendable, Equatable {
         package init() {}
     }
 
+    /// The name this machine's rows in the cloud are keyed under, so that several machines can share
+    /// one account; nil for the one the catalog recorded (else the host name). See `DeviceIdentity`.
+    package var device: String?
     package var libraries: [Library]
     package var storage = Storage()
     package var watch = Watch()

@@ -58,9 +58,11 @@ final class DaemonSession: Sendable {
         } catch {
             throw DaemonError("cannot watch the libraries: \(error)")
         }
+        let device = try DeviceIdentity.resolve(configured: configuration.device, catalog: catalog)
+        update { $0.device = device.device }
         let engine = SyncEngine(
-            catalog: catalog, storage: storage.client, options: configuration.syncOptions(previewsRoot: previews.root),
-            logger: logger)
+            catalog: catalog, storage: storage.client,
+            options: configuration.syncOptions(previewsRoot: previews.root, device: device), logger: logger)
         let scanner = LibraryScanner(catalog: catalog, previews: previews, configuration: scanConfiguration, logger: logger)
         update { $0.state = .running }
         notify { try $0.ready(status: "watching \(self.configuration.libraries.count) libraries; reconciling") }
@@ -70,6 +72,7 @@ final class DaemonSession: Sendable {
         return try await withTaskCancellationHandler {
             try await withThrowingTaskGroup(of: Outcome?.self) { group in
                 group.addTask {
+                    try await self.prepareCloudKeys()
                     try await engine.run()
                     return nil
                 }
@@ -96,6 +99,24 @@ final class DaemonSession: Sendable {
             }
         } onCancel: {
             watcher.stop()
+        }
+    }
+
+    /// Rows an older version wrote without a device are moved to this device's keys before any row
+    /// work; the cloud may be away, so this retries (ingest goes on meanwhile, into the outbox).
+    private func prepareCloudKeys() async throws {
+        var delay: Duration = .seconds(2)
+        while true {
+            do {
+                _ = try await DeviceIdentity.prepare(
+                    configured: configuration.device, catalog: catalog, storage: storage.client, logger: logger)
+                return
+            } catch {
+                logger.warning(
+                    "cannot move the cloud rows to device keys yet; sync waits", metadata: ["error": "\(error)"])
+                try await Task.sleep(for: delay)
+                delay = min(delay * 2, .seconds(300))
+            }
         }
     }
 

@@ -26,6 +26,8 @@ package struct DaemonSnapshot: Codable, Sendable, Equatable {
     package var startedAt: Date
     package var updatedAt: Date
     package var state: DaemonState
+    /// The device this state directory's rows are keyed under (known once the catalog is open).
+    package var device: String?
     package var storage: String
     package var libraries: [Library]
     /// When the last reconcile scan (start, overflow, rescan) finished.

@@ -18,6 +18,8 @@ package struct StatusReport: Codable, Sendable {
     package var running: Bool
     package var pid: Int32?
     package var state: DaemonState?
+    /// The device this state directory's rows in the cloud are keyed under.
+    package var device: String?
     package var startedAt: Date?
     package var storage: String?
     package var stateDirectory: String
@@ -52,6 +54,7 @@ package struct StatusReport: Codable, Sendable {
         }
         return StatusReport(
             running: holder != nil, pid: holder, state: holder != nil ? snapshot?.state : .notRunning,
+            device: try catalog.device() ?? configuration.device,
             startedAt: holder != nil ? snapshot?.startedAt : nil, storage: snapshot?.storage,
             stateDirectory: stateDirectory, libraries: libraries, outbox: outbox, lastScanAt: snapshot?.lastScanAt,
             filesIngested: holder != nil ? snapshot?.filesIngested : nil,

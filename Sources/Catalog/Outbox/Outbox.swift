@@ -56,11 +56,17 @@ package struct Outbox: Sendable {
 
     var now: String { OutboxTime.format(clock()) }
 
-    // An extract event is sent only once its master is up (the consumer downloads it).
-    static let eventBlocked = """
-        (kind = 'event' AND EXISTS (SELECT 1 FROM outbox m WHERE m.kind = 'master' AND m.asset_id = outbox.asset_id
-                                    AND m.done_at IS NULL AND m.id < outbox.id))
+    /// Rows waiting for an earlier row of the same content: an extract event for its master (the
+    /// consumer downloads it), a master or rendition for the path's reference (a purge on another
+    /// device must see the reference before this device relies on the blob being there).
+    static func blocked(by prerequisite: String = "m.done_at IS NULL") -> String {
         """
+        ((kind = 'event' AND EXISTS (SELECT 1 FROM outbox m WHERE m.kind = 'master' AND m.asset_id = outbox.asset_id
+                                     AND \(prerequisite) AND m.id < outbox.id))
+         OR (kind IN ('master', 'rendition') AND EXISTS (SELECT 1 FROM outbox m WHERE m.kind = 'reference'
+                                     AND m.asset_id = outbox.asset_id AND \(prerequisite) AND m.id < outbox.id)))
+        """
+    }
 
     /// Up to `limit` rows due now, oldest first, skipping those in `busy`. A row this version cannot
     /// read is parked on the spot with the reason, never run as something else.
@@ -72,7 +78,7 @@ package struct Outbox: Sendable {
                 db,
                 sql: """
                     SELECT id, kind, target, payload, file_id, asset_id, attempts FROM outbox
-                    WHERE done_at IS NULL AND (not_before IS NULL OR not_before <= ?) AND NOT \(Self.eventBlocked)
+                    WHERE done_at IS NULL AND (not_before IS NULL OR not_before <= ?) AND NOT \(Self.blocked())
                     ORDER BY id LIMIT ?
                     """,
                 arguments: [now, limit + busy.count])
@@ -104,13 +110,12 @@ package struct Outbox: Sendable {
     }
 
     /// Rows `drain` still waits for: not done, not parked, not a purge waiting for its retention,
-    /// not an event whose master is parked.
+    /// not one waiting for a parked prerequisite.
     package func outstanding() throws -> (count: Int, nextDue: Date?) {
         try catalog.read { [now] db in
             let filter = """
                 done_at IS NULL AND parked_at IS NULL AND NOT (kind = 'purge' AND not_before > ?)
-                AND NOT (kind = 'event' AND EXISTS (SELECT 1 FROM outbox m WHERE m.kind = 'master'
-                         AND m.asset_id = outbox.asset_id AND m.done_at IS NULL AND m.parked_at IS NOT NULL))
+                AND NOT \(Self.blocked(by: "m.done_at IS NULL AND m.parked_at IS NOT NULL"))
                 """
             let count = try Int.fetchOne(db, sql: "SELECT count(*) FROM outbox WHERE \(filter)", arguments: [now]) ?? 0
             let next = try String.fetchOne(

@@ -16,6 +16,10 @@ package enum OutboxKind: String, Sendable, Codable, CaseIterable {
     case delete
     /// `mirror` only: remove unreferenced content after its retention period.
     case purge
+    /// Write the `refs` row of a path holding a content (before its master is checked or uploaded).
+    case reference
+    /// Write the `devices` row of a library (its device, name and folder).
+    case library
 }
 
 /// What a done row's `last_error` says when it finished without doing its work.

@@ -51,6 +51,19 @@ package struct FolderEntry: Codable, Sendable, Equatable {
     }
 }
 
+/// A library of this device, for its `devices` row.
+package struct LibraryEntry: Codable, Sendable, Equatable {
+    package var library: String
+    /// Its folder on the device.
+    package var root: String
+
+    /// Makes one.
+    package init(library: String, root: String) {
+        self.library = library
+        self.root = root
+    }
+}
+
 /// What an outbox row asks for, with the details its kind needs and no others. Stored as the row's
 /// `kind` and a JSON `payload` whose keys are those of the structs above.
 package enum OutboxWork: Sendable, Equatable {
@@ -66,6 +79,9 @@ package enum OutboxWork: Sendable, Equatable {
     case delete(PathVersion)
     /// Remove the content of a deleted version once nothing references it.
     case purge(PathVersion)
+    /// Record that the version's path references its content (`refs`), before the master is checked.
+    case reference(PathVersion)
+    case library(LibraryEntry)
 
     /// The row's kind.
     package var kind: OutboxKind {
@@ -78,6 +94,8 @@ package enum OutboxWork: Sendable, Equatable {
         case .event: .event
         case .delete: .delete
         case .purge: .purge
+        case .reference: .reference
+        case .library: .library
         }
     }
 
@@ -85,9 +103,9 @@ package enum OutboxWork: Sendable, Equatable {
     package var version: PathVersion? {
         switch self {
         case .master(let version), .entity(let version), .history(let version), .event(let version),
-            .delete(let version), .purge(let version):
+            .delete(let version), .purge(let version), .reference(let version):
             version
-        case .rendition, .folder: nil
+        case .rendition, .folder, .library: nil
         }
     }
 
@@ -102,7 +120,8 @@ package enum OutboxWork: Sendable, Equatable {
         case .event: return .event(version)
         case .delete: return .delete(version)
         case .purge: return .purge(version)
-        case .rendition, .folder: return self
+        case .reference: return .reference(version)
+        case .rendition, .folder, .library: return self
         }
     }
 
@@ -110,10 +129,11 @@ package enum OutboxWork: Sendable, Equatable {
     package func payload() -> String {
         switch self {
         case .master(let value), .entity(let value), .history(let value), .event(let value), .delete(let value),
-            .purge(let value):
+            .purge(let value), .reference(let value):
             Self.encode(value)
         case .rendition(let value): Self.encode(value)
         case .folder(let value): Self.encode(value)
+        case .library(let value): Self.encode(value)
         }
     }
 
@@ -132,6 +152,8 @@ package enum OutboxWork: Sendable, Equatable {
             case .event: return .event(try decoder.decode(PathVersion.self, from: data))
             case .delete: return .delete(try decoder.decode(PathVersion.self, from: data))
             case .purge: return .purge(try decoder.decode(PathVersion.self, from: data))
+            case .reference: return .reference(try decoder.decode(PathVersion.self, from: data))
+            case .library: return .library(try decoder.decode(LibraryEntry.self, from: data))
             }
         } catch {
             throw OutboxWorkError(kind: kind.rawValue, payload: payload)

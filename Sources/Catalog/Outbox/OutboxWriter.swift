@@ -38,6 +38,10 @@ enum OutboxWriter {
             || previous?.size != file.size
         // Content back after a vanish may have been purged (mirror) meanwhile: `contentSeen` checks.
         if newContent || previous?.state != .present, let assetId = file.assetId {
+            // The path's reference first: its master and renditions wait for it (`Outbox.blocked`), so
+            // another device's purge either sees it or is seen by them.
+            try insert(
+                .reference(version), target: sha, fileId: fileId, assetId: assetId, db: db)
             try contentSeen(
                 sha256: sha, assetId: assetId, version: version, fileId: fileId, describing: describing, db: db)
         }
@@ -48,12 +52,19 @@ enum OutboxWriter {
         }
         if newContent {
             try insert(
-                .history(version), target: CloudKeys.historyPartition(library: version.library, path: file.path),
+                .history(version), target: CloudKeys.pathKey(library: version.library, path: file.path),
                 fileId: fileId, assetId: file.assetId, db: db)
         }
         if previous == nil {
             try foldersSeen(file: file, library: version.library, db: db)
         }
+    }
+
+    /// A library's `devices` row: written when the library is created, renamed or moved.
+    static func librarySeen(_ library: LibraryRecord, db: Database) throws {
+        try insert(
+            .library(LibraryEntry(library: library.name, root: library.root)), target: library.name, fileId: nil,
+            assetId: nil, db: db)
     }
 
     /// A path is gone from disk: one delete row (the worker applies the delete policy).

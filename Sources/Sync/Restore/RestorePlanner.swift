@@ -2,15 +2,17 @@ import AzureStorage
 import Catalog
 import Foundation
 
-/// Decides what a restore puts back from the cloud alone: the `files` table for the current state,
-/// or the `history` table for a point in time. No local catalog is read, so a fresh machine with
-/// only a connection string can restore.
+/// Decides what a restore puts back from the cloud alone: one device's rows of the `files` table for
+/// the current state, or of the `history` table for a point in time. No local catalog is read, so a
+/// fresh machine with only a connection string can restore any device's files.
 package struct RestorePlanner: Sendable {
     let storage: StorageClient
+    let device: DeviceKeys
 
-    /// A planner reading the tables through `storage`.
-    package init(storage: StorageClient) {
+    /// A planner reading `device`'s rows through `storage`.
+    package init(storage: StorageClient, device: DeviceKeys) {
         self.storage = storage
+        self.device = device
     }
 
     /// The selected files, sorted by library and path.
@@ -26,13 +28,13 @@ package struct RestorePlanner: Sendable {
 
     /// Present rows of the `files` table.
     func fromFiles(_ selection: RestoreSelection) async throws -> [RestoreItem] {
-        let rows = try await query(CloudKeys.filesTable, library: selection.library, property: "PartitionKey")
+        let rows = try await files(selection)
         return rows.compactMap { row -> RestoreItem? in
-            guard row["deleted"]?.bool != true, let path = row["path"]?.string, let sha = row["sha256"]?.string,
-                selection.includes(library: row.partitionKey, path: path)
+            guard row["deleted"]?.bool != true, let library = row["library"]?.string, let path = row["path"]?.string,
+                let sha = row["sha256"]?.string, selection.includes(library: library, path: path)
             else { return nil }
             return RestoreItem(
-                library: row.partitionKey, path: path, sha256: sha, size: row["size"]?.int64 ?? 0,
+                library: library, path: path, sha256: sha, size: row["size"]?.int64 ?? 0,
                 mtimeNs: row["mtimeNs"]?.int64)
         }
     }
@@ -40,7 +42,8 @@ package struct RestorePlanner: Sendable {
     /// Per path, the newest version recorded at or before `time`; a path whose `files` row says it
     /// was deleted by then is left out (its later re-creation would have a newer version).
     func fromHistory(_ selection: RestoreSelection, at time: Date) async throws -> [RestoreItem] {
-        let versions = try await query(CloudKeys.historyTable, library: selection.library, property: "library")
+        let libraryFilter = selection.library.map { " and library eq '\(Self.quoted($0))'" } ?? ""
+        let versions = try await query(CloudKeys.historyTable, filter: device.partitionFilter + libraryFilter)
         var newest: [String: (recorded: Date, item: RestoreItem)] = [:]
         for row in versions {
             guard let library = row["library"]?.string, let path = row["path"]?.string,
@@ -54,11 +57,10 @@ package struct RestorePlanner: Sendable {
             )
             newest[key] = (recorded, item)
         }
-        let files = try await query(CloudKeys.filesTable, library: selection.library, property: "PartitionKey")
         var deletedAt: [String: Date] = [:]
-        for row in files where row["deleted"]?.bool == true {
-            if let path = row["path"]?.string, let when = row["deletedAt"]?.date {
-                deletedAt[row.partitionKey + "/" + path] = when
+        for row in try await files(selection) where row["deleted"]?.bool == true {
+            if let library = row["library"]?.string, let path = row["path"]?.string, let when = row["deletedAt"]?.date {
+                deletedAt[library + "/" + path] = when
             }
         }
         return newest.compactMap { key, version in
@@ -68,9 +70,16 @@ package struct RestorePlanner: Sendable {
         }
     }
 
-    /// Every row of a table, optionally only one library's (a missing table is empty).
-    private func query(_ table: String, library: String?, property: String) async throws -> [TableEntity] {
-        let filter = library.map { "\(property) eq '\($0.replacingOccurrences(of: "'", with: "''"))'" }
+    /// The device's `files` rows, of one library when the selection names one.
+    private func files(_ selection: RestoreSelection) async throws -> [TableEntity] {
+        let filter = selection.library.map { "PartitionKey eq '\(Self.quoted(device.filesPartition(library: $0)))'" }
+        return try await query(CloudKeys.filesTable, filter: filter ?? device.partitionFilter)
+    }
+
+    private static func quoted(_ text: String) -> String { text.replacingOccurrences(of: "'", with: "''") }
+
+    /// The rows of a table matching `filter` (a missing table is empty).
+    private func query(_ table: String, filter: String) async throws -> [TableEntity] {
         do {
             return try await storage.tables.queryAll(table, filter: filter)
         } catch let error as AzureStorageError where error.isNotFound {

@@ -2,12 +2,15 @@ import AzureStorage
 import Catalog
 import Foundation
 
-/// Rebuilds `files` and `history` rows from the masters alone, for when the tables are lost: every
-/// master's metadata names the first known library, path and mtime of its content (DESIGN.md), so
-/// each content comes back under that one path. Other paths that held the same content, later
-/// renames and older versions are not in the metadata and do not come back.
+/// Rebuilds one device's `files`, `history` and `refs` rows from the masters alone, for when the
+/// tables are lost: every master's metadata names the device, library, path and mtime of the first
+/// known path of its content (docs/architecture.md), so each content comes back under that one path,
+/// on the device that first uploaded it. Other paths and devices that held the same content, later
+/// renames and older versions are not in the metadata and do not come back. Masters uploaded before
+/// devices existed name none: they are taken as this device's.
 package struct TableRebuilder: Sendable {
     let storage: StorageClient
+    let device: DeviceKeys
 
     /// What a rebuild wrote.
     package struct Report: Sendable, Equatable, Codable {
@@ -19,11 +22,14 @@ package struct TableRebuilder: Sendable {
         package var rowsKept = 0
         /// Masters whose metadata names no library or path (uploaded by something else).
         package var unnamed: [String] = []
+        /// Masters another device uploaded first (rebuilt with that device).
+        package var otherDevices = 0
     }
 
-    /// A rebuilder working through `storage`.
-    package init(storage: StorageClient) {
+    /// A rebuilder of `device`'s rows, working through `storage`.
+    package init(storage: StorageClient, device: DeviceKeys) {
         self.storage = storage
+        self.device = device
     }
 
     /// Lists `file-store` with metadata and writes the rows it implies; rows that exist are kept.
@@ -37,9 +43,14 @@ package struct TableRebuilder: Sendable {
         }
         _ = try await storage.tables.createTable(CloudKeys.filesTable)
         _ = try await storage.tables.createTable(CloudKeys.historyTable)
+        _ = try await storage.tables.createTable(CloudKeys.referencesTable)
         for master in masters {
             report.masters += 1
             let metadata = master.properties.metadata
+            if let owner = metadata["device"], owner != device.device {
+                report.otherDevices += 1
+                continue
+            }
             guard let library = metadata["library"].flatMap(CloudKeys.metadataText),
                 let path = metadata["path"].flatMap(CloudKeys.metadataText),
                 !library.isEmpty, !path.isEmpty
@@ -49,7 +60,10 @@ package struct TableRebuilder: Sendable {
             }
             let sha = metadata["sha256"] ?? master.name
             let mtimeNs = metadata["mtimens"].flatMap { Int64($0) }
-            var row = TableEntity(partitionKey: library, rowKey: CloudKeys.fileRowKey(path: path))
+            var row = TableEntity(
+                partitionKey: device.filesPartition(library: library), rowKey: CloudKeys.fileRowKey(path: path))
+            row["device"] = .string(device.device)
+            row["library"] = .string(library)
             row["path"] = .string(path)
             row["size"] = .int64(master.properties.contentLength)
             row["sha256"] = .string(sha)
@@ -71,8 +85,9 @@ package struct TableRebuilder: Sendable {
             let recorded = master.properties.lastModified ?? Date(timeIntervalSince1970: Double(mtimeNs ?? 0) / 1e9)
             let recordedNs = Int64(recorded.timeIntervalSince1970 * 1e9)
             var version = TableEntity(
-                partitionKey: CloudKeys.historyPartition(library: library, path: path),
+                partitionKey: device.historyPartition(library: library, path: path),
                 rowKey: CloudKeys.invertedTicks(nanoseconds: recordedNs))
+            version["device"] = .string(device.device)
             version["sha256"] = .string(sha)
             version["library"] = .string(library)
             version["path"] = .string(path)
@@ -83,6 +98,12 @@ package struct TableRebuilder: Sendable {
                 version["mtimeNs"] = .int64(mtimeNs)
             }
             _ = try await insertIfAbsent(version, into: CloudKeys.historyTable)
+            var reference = TableEntity(partitionKey: sha, rowKey: device.referenceRowKey(library: library, path: path))
+            reference["device"] = .string(device.device)
+            reference["library"] = .string(library)
+            reference["path"] = .string(path)
+            reference["recordedAt"] = .date(recorded)
+            _ = try await insertIfAbsent(reference, into: CloudKeys.referencesTable)
         }
         return report
     }

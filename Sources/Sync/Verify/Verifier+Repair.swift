@@ -25,6 +25,9 @@ extension Verifier {
         case .orphanMaster:
             try await storage.blobs.delete(container: CloudKeys.masterContainer, name: finding.subject)
             finding.repair = "deleted"
+        case .referenceBroken:
+            // This device can send the master again when one of its files still holds the content.
+            finding.repair = try catalog.requeueMaster(sha256: finding.subject) ? "upload queued" : nil
         case .orphanRendition:
             try await storage.blobs.delete(container: CloudKeys.previewContainer, name: finding.subject)
             finding.repair = "deleted"

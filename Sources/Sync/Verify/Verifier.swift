@@ -3,9 +3,10 @@ import Catalog
 import Foundation
 
 /// Compares the local catalog with the cloud and names what is wrong: masters missing, damaged or
-/// (deep) corrupt, renditions missing, `files` rows missing or stale, and orphan blobs. A master any
-/// version references (a catalog file in any state, a `files` row, a `history` row, a queued upload)
-/// is never an orphan. Work still queued in the outbox is reported as pending, not as damage.
+/// (deep) corrupt, renditions missing, this device's `files` rows missing or stale, references (of
+/// any device) to masters that are gone, and orphan blobs. A master anything references (a catalog
+/// file in any state, any device's `files`, `history` or `refs` row, a queued upload) is never an
+/// orphan. Work still queued in the outbox is reported as pending, not as damage.
 ///
 /// ```swift
 /// let report = try await Verifier(catalog: catalog, storage: storage, options: VerifyOptions()).run()
@@ -14,19 +15,21 @@ import Foundation
 package struct Verifier: Sendable {
     let catalog: Catalog
     let storage: StorageClient
+    let device: DeviceKeys
     let options: VerifyOptions
 
-    /// A verifier of `catalog` against the cloud behind `storage`.
-    package init(catalog: Catalog, storage: StorageClient, options: VerifyOptions) {
+    /// A verifier of `catalog`, the catalog of `device`, against the cloud behind `storage`.
+    package init(catalog: Catalog, storage: StorageClient, device: DeviceKeys, options: VerifyOptions) {
         self.catalog = catalog
         self.storage = storage
+        self.device = device
         self.options = options
     }
 
     /// Checks everything once; with `repair`, also acts on what it found.
     package func run() async throws -> VerifyReport {
         let local = try catalog.inventory()
-        let cloud = try await CloudInventory.read(storage)
+        let cloud = try await CloudInventory.read(storage, device: device)
         var report = VerifyReport()
         report.blobsListed = cloud.masters.count + cloud.renditions.count
         var found: [(VerifyFinding, pending: Bool, fileId: Int64?)] = []
@@ -72,7 +75,7 @@ package struct Verifier: Sendable {
 
         for file in local.files {
             let subject = file.library + "/" + file.path
-            let row = cloud.rows[CloudInventory.rowKey(library: file.library, path: file.path)]
+            let row = cloud.rows[CloudInventory.rowKey(device: device, library: file.library, path: file.path)]
             let queued = local.pendingFiles.contains(file.id)
             if file.present { report.rowsChecked += 1 }
             guard let row else {
@@ -100,8 +103,8 @@ package struct Verifier: Sendable {
             }
         }
 
-        var referenced = Set(local.files.map(\.sha256)).union(local.contents.keys).union(cloud.historyContents)
-        referenced.formUnion(cloud.rows.values.compactMap { $0["sha256"]?.string })
+        var referenced = Set(local.files.map(\.sha256)).union(local.contents.keys).union(cloud.rowContents)
+        referenced.formUnion(cloud.references.keys)
         referenced.formUnion(local.pending.filter { $0.kind == .master }.map(\.target))
         for name in cloud.masters.keys.sorted() where !referenced.contains(name) {
             note(
@@ -115,6 +118,20 @@ package struct Verifier: Sendable {
                 note(
                     VerifyFinding(.orphanRendition, name, detail: "rendition of content nothing references"),
                     pending: false)
+            }
+        }
+
+        // A reference, of any device, to a master that is not there. This device's own are repaired by
+        // queueing the upload again (when a present file still holds the content).
+        report.referencesChecked = cloud.references.values.reduce(0) { $0 + $1.count }
+        for (sha, references) in cloud.references.sorted(by: { $0.key < $1.key }) where cloud.masters[sha] == nil {
+            for reference in references.sorted(by: { $0.rowKey < $1.rowKey }) {
+                let holder = (reference["device"]?.string ?? "?") + ":" + (reference["library"]?.string ?? "?") + "/"
+                    + (reference["path"]?.string ?? "?")
+                let queued = local.pending.contains(OutboxTarget(.master, sha))
+                note(
+                    VerifyFinding(.referenceBroken, sha, detail: "\(holder) references it; no blob \(CloudKeys.masterContainer)/\(sha)"),
+                    pending: queued)
             }
         }
 

@@ -20,6 +20,8 @@ package struct VerifyFinding: Sendable, Equatable, Codable {
         case orphanMaster
         /// A rendition of content nothing references.
         case orphanRendition
+        /// A `refs` row (of any device) names content whose master is missing.
+        case referenceBroken
     }
 
     /// What is wrong.
@@ -46,6 +48,8 @@ package struct VerifyReport: Sendable, Equatable, Codable {
     package var mastersHashed = 0
     package var renditionsChecked = 0
     package var rowsChecked = 0
+    /// `refs` rows (of every device) whose master was looked for.
+    package var referencesChecked = 0
     package var blobsListed = 0
     /// What is wrong.
     package var findings: [VerifyFinding] = []
