@@ -77,11 +77,11 @@ public struct StorageRequest: Sendable {
     static func parseQuery(_ text: Substring) -> [QueryItem] {
         text.split(separator: "&").map { pair in
             guard let equals = pair.firstIndex(of: "=") else {
-                return QueryItem(name: PercentEncoding.decode(pair), value: "")
+                return QueryItem(name: PercentEncoding.decodeQueryComponent(pair), value: "")
             }
             return QueryItem(
-                name: PercentEncoding.decode(pair[..<equals]),
-                value: PercentEncoding.decode(pair[pair.index(after: equals)...]))
+                name: PercentEncoding.decodeQueryComponent(pair[..<equals]),
+                value: PercentEncoding.decodeQueryComponent(pair[pair.index(after: equals)...]))
         }
     }
 }
