@@ -30,10 +30,17 @@ let package = Package(
         .systemLibrary(
             name: "CCurl", path: "Sources/CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
 
-        // The bundled Azure Storage emulator. It shares no code with the client: the wire format is the contract.
+        // The wire format's primitives (JSON, XML, dates, percent-encoding, header collation), written once for
+        // the client and the emulator. Foundation only.
+        .target(name: "AzureWire"),
+        .testTarget(name: "AzureWireTests", dependencies: ["AzureWire"]),
+
+        // The bundled Azure Storage emulator. It shares only AzureWire's primitives with the client: signing and
+        // verifying stay apart, so a mistake in one is caught by the other.
         .target(
             name: "StorageEmulator",
             dependencies: [
+                "AzureWire",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
@@ -59,7 +66,7 @@ let package = Package(
         .testTarget(
             name: "StorageEmulatorTests",
             dependencies: [
-                "StorageEmulator",
+                "StorageEmulator", "AzureWire",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -90,7 +97,7 @@ let package = Package(
         .target(
             name: "AzureStorage",
             dependencies: [
-                "CCurl",
+                "AzureWire", "CCurl",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -136,7 +143,7 @@ let package = Package(
         .testTarget(
             name: "AzureStorageTests",
             dependencies: [
-                "AzureStorage", "StorageEmulator",
+                "AzureStorage", "AzureWire", "StorageEmulator",
                 .product(name: "Logging", package: "swift-log"),
                 // The misbehaving HTTP server the retry tests run against.
                 .product(name: "NIOCore", package: "swift-nio"),

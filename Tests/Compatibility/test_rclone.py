@@ -39,6 +39,8 @@ def make_tree(root):
         "photos/2024/img_001.jpg": os.urandom(200_000),
         "photos/2024/img_002.jpg": os.urandom(5_000_000),
         "photos/ünïcode name.jpg": os.urandom(1234),
+        # rclone lists this folder with `prefix=sub+dir%2F`: the `+` must be read as a space.
+        "sub dir/inner file.txt": b"in a folder with a space\n",
         "notes.txt": b"hello rclone\n",
         "empty.bin": b"",
     }

@@ -1,3 +1,4 @@
+import AzureWire
 import Crypto
 
 extension BlobClient {
@@ -61,7 +62,7 @@ extension BlobClient {
         } catch let error as AzureStorageError where error.isNotFound {
             return BlockListing(committed: [], uncommitted: [])
         }
-        guard let root = XMLTree.parse(response.body), root.name == "BlockList" else {
+        guard let root = try? XMLTree.parse(response.body), root.name == "BlockList" else {
             throw AzureStorageError(
                 .invalidResponse, operation: "GetBlockList \(container)/\(name)", status: response.status,
                 requestID: response.headers["x-ms-request-id"], detail: "the body is not a <BlockList> document")

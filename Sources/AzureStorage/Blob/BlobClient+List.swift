@@ -1,3 +1,4 @@
+import AzureWire
 import Foundation
 
 extension BlobClient {
@@ -15,7 +16,7 @@ extension BlobClient {
             .adding("delimiter", delimiter).adding("marker", marker).adding("maxresults", maxResults.map(String.init))
             .adding("include", includeMetadata ? "metadata" : nil)
         let response = try await pipeline.send(call)
-        guard let root = XMLTree.parse(response.body), root.name == "EnumerationResults" else {
+        guard let root = try? XMLTree.parse(response.body), root.name == "EnumerationResults" else {
             throw AzureStorageError(
                 .invalidResponse, operation: "ListBlobs \(container)", status: response.status,
                 requestID: response.headers["x-ms-request-id"],
@@ -61,9 +62,7 @@ extension BlobProperties {
         contentType = value("Content-Type")
         contentMD5 = value("Content-MD5").flatMap(Base64.decode)
         etag = value("Etag")
-        lastModified = value("Last-Modified").flatMap(HTTPDate.parseRFC1123).map {
-            Date(timeIntervalSince1970: TimeInterval($0))
-        }
+        lastModified = value("Last-Modified").flatMap(HTTPDate.parseRFC1123)
         accessTier = value("AccessTier").flatMap(AccessTier.init(rawValue:))
         blobType = value("BlobType")
         copyID = value("CopyId")

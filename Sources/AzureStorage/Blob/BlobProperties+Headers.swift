@@ -1,3 +1,4 @@
+import AzureWire
 import Foundation
 
 extension BlobProperties {
@@ -11,9 +12,7 @@ extension BlobProperties {
         let md5 = ranged == nil ? headers["content-md5"] : headers["x-ms-blob-content-md5"]
         contentMD5 = md5.flatMap(Base64.decode)
         etag = headers["etag"]
-        lastModified = headers["last-modified"].flatMap(HTTPDate.parseRFC1123).map {
-            Date(timeIntervalSince1970: TimeInterval($0))
-        }
+        lastModified = headers["last-modified"].flatMap(HTTPDate.parseRFC1123)
         for (name, value) in headers where name.hasPrefix("x-ms-meta-") {
             metadata[String(name.dropFirst("x-ms-meta-".count))] = value
         }

@@ -1,3 +1,5 @@
+import AzureWire
+
 /// When and how often a failed request is sent again: exponential backoff with jitter, honouring
 /// `Retry-After`. Only requests that are safe to repeat are retried after they reached the server;
 /// any request is retried when it provably never left (connect or DNS failure).
@@ -42,7 +44,9 @@ public struct RetryPolicy: Sendable {
     static func parseRetryAfter(_ value: String?, now: Int) -> Duration? {
         guard let value = value?.trimmingWhitespace(), !value.isEmpty else { return nil }
         if let seconds = Int(value) { return .seconds(max(0, seconds)) }
-        if let date = HTTPDate.parseRFC1123(String(value)) { return .seconds(max(0, date - now)) }
+        if let date = HTTPDate.parseRFC1123(String(value)) {
+            return .seconds(max(0, Int(date.timeIntervalSince1970) - now))
+        }
         return nil
     }
 }

@@ -1,3 +1,4 @@
+import AzureWire
 import Foundation
 
 /// The code and message in an error response body: XML (`<Error><Code>…<Message>…`) from Blob and

@@ -1,3 +1,4 @@
+import AzureWire
 import Foundation
 import Logging
 
@@ -60,7 +61,7 @@ struct StoragePipeline: Sendable {
     func prepare(_ call: StorageCall, clientRequestID: String) -> TransportRequest {
         var headers = call.headers
         let version = call.service == .table ? Self.tableVersion : Self.blobQueueVersion
-        headers.set("x-ms-date", HTTPDate.rfc1123(Int(Date().timeIntervalSince1970)))
+        headers.set("x-ms-date", HTTPDate.rfc1123(Date()))
         headers.set("x-ms-version", version)
         headers.set("x-ms-client-request-id", clientRequestID)
         if call.method == "PUT" || call.method == "POST" || call.body.length > 0 {

@@ -1,3 +1,4 @@
+import AzureWire
 import Foundation
 
 /// The Queue service: ironviper's work queue (`extract-queue`) that spreads rendition work over
@@ -131,11 +132,11 @@ public struct QueueClient: Sendable {
     static func seconds(_ duration: Duration) -> String { String(duration.components.seconds) }
 
     static func date(_ text: String) -> Date? {
-        HTTPDate.parseRFC1123(text).map { Date(timeIntervalSince1970: TimeInterval($0)) }
+        HTTPDate.parseRFC1123(text)
     }
 
     static func messages(_ response: TransportResponse, operation: String) throws(AzureStorageError) -> [QueueMessage] {
-        guard let root = XMLTree.parse(response.body), root.name == "QueueMessagesList" else {
+        guard let root = try? XMLTree.parse(response.body), root.name == "QueueMessagesList" else {
             throw AzureStorageError(
                 .invalidResponse, operation: operation, status: response.status,
                 requestID: response.headers["x-ms-request-id"], detail: "the body is not a <QueueMessagesList> document"

@@ -1,3 +1,4 @@
+import AzureWire
 import Crypto
 import Foundation
 
@@ -94,8 +95,8 @@ public struct SharedAccessSignature: Sendable {
     /// `st`, `se`, `sp`, `sip`, `spr`, `sv` in the SDK's order, omitting what is not set.
     private func baseFields(permissions: String, expiry: Date?, options: Options) -> [(String, String)] {
         var fields: [(String, String)] = []
-        if let start = options.start { fields.append(("st", HTTPDate.iso8601(Int(start.timeIntervalSince1970)))) }
-        if let expiry { fields.append(("se", HTTPDate.iso8601(Int(expiry.timeIntervalSince1970)))) }
+        if let start = options.start { fields.append(("st", HTTPDate.iso8601(start, fractionDigits: 0))) }
+        if let expiry { fields.append(("se", HTTPDate.iso8601(expiry, fractionDigits: 0))) }
         if !permissions.isEmpty { fields.append(("sp", permissions)) }
         if let ip = options.ip, !ip.isEmpty { fields.append(("sip", ip)) }
         if let proto = options.protocol, !proto.isEmpty { fields.append(("spr", proto)) }

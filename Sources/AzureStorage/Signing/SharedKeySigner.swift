@@ -1,3 +1,4 @@
+import AzureWire
 import Crypto
 
 /// Signs requests with the account key: the `Authorization: SharedKey account:signature` header.
@@ -56,7 +57,7 @@ struct SharedKeySigner: Sendable {
                 let lower = name.lowercased()
                 if lower.hasPrefix("x-ms-") { msHeaders[lower] = value }
             }
-            for name in HeaderOrdering.sorted(Array(msHeaders.keys)) {
+            for name in HeaderCollation.sorted(Array(msHeaders.keys)) {
                 text += name + ":" + msHeaders[name]! + "\n"
             }
             text += resource

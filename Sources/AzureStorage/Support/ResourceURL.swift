@@ -1,3 +1,5 @@
+import AzureWire
+
 /// Builds request URLs from an endpoint, a path of names and query items, encoding names the way
 /// Microsoft's SDKs do (so the signed path is the one Azure's own clients would send).
 struct ResourceURL: Sendable {

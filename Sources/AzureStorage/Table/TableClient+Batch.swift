@@ -1,3 +1,4 @@
+import AzureWire
 import Foundation
 
 /// One operation inside an entity group transaction.

@@ -1,3 +1,5 @@
+import AzureWire
+
 /// Where a query left off: Azure returns at most 1,000 entities (or 5 seconds of work) per page.
 public struct TableContinuation: Sendable, Equatable {
     public var nextPartitionKey: String

@@ -1,3 +1,5 @@
+import AzureWire
+
 /// The Table service: ironviper's catalog mirror (`files`, `folders`, `history`). JSON with
 /// minimal metadata; ETags for optimistic concurrency; continuation tokens for long queries.
 public struct TableClient: Sendable {
@@ -149,7 +151,7 @@ public struct TableClient: Sendable {
                 .invalidResponse, operation: operation, status: response.status,
                 requestID: response.headers["x-ms-request-id"], detail: detail)
         }
-        guard let json = JSONValue.parse(response.body) else { throw invalid("the body is not JSON") }
+        guard let json = try? JSONValue.parse(response.body) else { throw invalid("the body is not JSON") }
         guard let objects = items(json) else { throw invalid("the body has no \"value\" array") }
         do {
             return try objects.map(TableEntity.init(json:))

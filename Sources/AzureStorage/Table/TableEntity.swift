@@ -1,3 +1,4 @@
+import AzureWire
 import Foundation
 
 /// One typed property value of a Table entity (the EDM types Azure Tables stores).
@@ -136,12 +137,12 @@ enum TableDate {
     static func format(_ date: Date) -> String {
         let seconds = date.timeIntervalSince1970.rounded(.down)
         let ticks = Int(((date.timeIntervalSince1970 - seconds) * 10_000_000).rounded())
-        let base = HTTPDate.iso8601(Int(seconds)).dropLast()  // drop the Z
+        let base = HTTPDate.iso8601(Date(timeIntervalSince1970: seconds), fractionDigits: 0).dropLast()  // drop the Z
         let fraction = String(min(ticks, 9_999_999))
         return base + "." + String(repeating: "0", count: 7 - fraction.count) + fraction + "Z"
     }
 
     static func parse(_ text: String) -> Date? {
-        HTTPDate.parseISO8601(text).map { Date(timeIntervalSince1970: $0) }
+        HTTPDate.parseISO8601(text)
     }
 }

@@ -1,3 +1,4 @@
+import AzureWire
 import Testing
 
 @testable import StorageEmulator

@@ -1,3 +1,4 @@
+import AzureWire
 import Foundation
 import Testing
 
@@ -26,7 +27,7 @@ import Testing
 
     /// The `<QueueMessage>` elements of a response, as name → text dictionaries.
     static func messages(_ reply: TableTestClient.Reply) throws -> [[String: String]] {
-        let document = try XMLNode.parse(reply.body)
+        let document = try XMLTree.parseBody(reply.body)
         return document.children("QueueMessage").map { node in
             Dictionary(node.children.map { ($0.name, $0.text) }, uniquingKeysWith: { first, _ in first })
         }

@@ -1,3 +1,4 @@
+import AzureWire
 import Foundation
 
 /// A SAS's start, expiry and permissions: from the token itself, or from the stored access policy it

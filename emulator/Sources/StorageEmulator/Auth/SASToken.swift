@@ -39,7 +39,8 @@ struct SASToken {
         for item in query {
             let value = item.value
             switch item.name.lowercased() {
-            case "sig": signature = value
+            // Base64 has no spaces: one here is a `+` a client left unencoded, which the query decoder read as a space.
+            case "sig": signature = value.replacingOccurrences(of: " ", with: "+")
             case "sv": version = value
             case "sp": permissions = value
             case "st": start = value

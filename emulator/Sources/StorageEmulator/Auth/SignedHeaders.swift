@@ -1,3 +1,4 @@
+import AzureWire
 import HTTPTypes
 
 /// The header values a SharedKey string-to-sign uses, picked out of the request in one pass over its

@@ -1,3 +1,4 @@
+import AzureWire
 import Foundation
 
 /// Azure's conditional headers (`If-Match`, `If-None-Match`, `If-Modified-Since`,

@@ -1,3 +1,4 @@
+import AzureWire
 import Foundation
 import GRDB
 import HTTPTypes
@@ -66,7 +67,7 @@ extension BlobService {
     func setServiceProperties(_ request: StorageRequest, _ context: OperationContext) async throws -> Response {
         try context.authorize(AccessRequirement("w", .service, needsAccountLevel: true))
         let body = try await Self.collectXML(request)
-        let document = try XMLNode.parse(body)
+        let document = try XMLTree.parseBody(body)
         guard document.name == "StorageServiceProperties" else {
             throw StorageError(.badRequest, "InvalidXmlDocument", "The root element must be StorageServiceProperties, not \(document.name).")
         }
@@ -119,8 +120,8 @@ extension BlobService {
     }
 
     /// Replaces the top-level sections the new document names, keeping the others from the stored one.
-    static func mergeServiceProperties(_ current: String, with update: XMLNode, raw: String) -> String {
-        guard let stored = try? XMLNode.parse(Data(current.utf8)) else { return raw }
+    static func mergeServiceProperties(_ current: String, with update: XMLTree, raw: String) -> String {
+        guard let stored = try? XMLTree.parseBody(Data(current.utf8)) else { return raw }
         return ServicePropertiesMerge.merge(update, into: stored)
     }
 

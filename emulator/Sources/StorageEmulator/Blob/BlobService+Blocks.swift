@@ -1,3 +1,4 @@
+import AzureWire
 import Crypto
 import Foundation
 import GRDB
@@ -53,7 +54,7 @@ extension BlobService {
         try Self.validateBlobName(target.blob)
         let body = try await Self.collectXML(request)
         try BlobHeaders.checkMD5(try BlobHeaders.transactionalMD5(request), computed: Array(Insecure.MD5.hash(data: body)))
-        let document = try XMLNode.parse(body)
+        let document = try XMLTree.parseBody(body)
         guard document.name == "BlockList" else {
             throw StorageError(.badRequest, "InvalidXmlDocument", "The root element must be BlockList, not \(document.name).")
         }

@@ -1,3 +1,4 @@
+import AzureWire
 import Foundation
 import GRDB
 import HTTPTypes
@@ -108,7 +109,7 @@ extension BlobService {
         let body = try await Self.collectXML(request)
         var policies: [StoredAccessPolicy] = []
         if !body.isEmpty {
-            let document = try XMLNode.parse(body)
+            let document = try XMLTree.parseBody(body)
             for identifier in document.children("SignedIdentifier") {
                 guard let id = identifier.value("Id"), !id.isEmpty, id.count <= 64 else {
                     throw StorageError(.badRequest, "InvalidXmlDocument", "Each SignedIdentifier needs an Id of at most 64 characters.")

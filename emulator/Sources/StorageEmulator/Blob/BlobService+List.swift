@@ -1,3 +1,4 @@
+import AzureWire
 import Foundation
 import GRDB
 import HTTPTypes
@@ -195,7 +196,10 @@ struct ListMarker: Sendable, Equatable {
 
     /// Decodes a client's marker; an empty or foreign one is taken as a name to start from.
     init(_ marker: String) {
-        if let data = Data(base64Encoded: marker), let text = String(data: data, encoding: .utf8) {
+        // Base64 has no spaces: one is a `+` a client left unencoded, which the query decoder read as a space.
+        if let data = Data(base64Encoded: marker.replacingOccurrences(of: " ", with: "+")),
+            let text = String(data: data, encoding: .utf8)
+        {
             // Split from the end: a blob name may itself contain a tab.
             let fields = text.split(separator: "\t", omittingEmptySubsequences: false)
             if fields.count >= 3 {

@@ -1,3 +1,5 @@
+import AzureWire
+
 /// The JSON form of a plan, shared by `--faults-file` and the admin endpoint:
 ///
 /// ```json

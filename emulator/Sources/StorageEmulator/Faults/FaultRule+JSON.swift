@@ -1,3 +1,5 @@
+import AzureWire
+
 /// One rule of a plan's JSON form (see `FaultPlan+JSON.swift`).
 extension FaultRule {
     init(json: JSONValue, index: Int) throws(EmulatorConfigurationError) {

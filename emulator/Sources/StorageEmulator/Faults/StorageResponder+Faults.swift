@@ -1,3 +1,4 @@
+import AzureWire
 import HTTPTypes
 import Hummingbird
 import NIOCore

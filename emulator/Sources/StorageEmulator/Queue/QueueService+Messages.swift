@@ -1,3 +1,4 @@
+import AzureWire
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -79,7 +80,7 @@ extension QueueService {
             }
             return nil
         }
-        let root = try XMLNode.parse(Data(body))
+        let root = try XMLTree.parseBody(Data(body))
         guard root.name == "QueueMessage", let text = root.value("MessageText") else {
             throw StorageError(
                 .badRequest, "InvalidXmlDocument",

@@ -1,3 +1,4 @@
+import AzureWire
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -60,23 +61,7 @@ struct QueueService: StorageServiceHandler {
     }
 
     func errorResponse(_ error: StorageError, for request: StorageRequest?) -> Response {
-        var xml = XMLWriter()
-        xml.open("Error")
-        xml.element("Code", error.code)
-        xml.element("Message", error.message + "\nRequestId:\(request?.requestID ?? "")\nTime:\(HTTPDate.iso8601(Date()))")
-        for (name, value) in error.details { xml.element(name, value) }
-        xml.close("Error")
-        var headers = Self.standardHeaders(request)
-        headers.append(contentsOf: error.headers)
-        headers[.xMsErrorCode] = error.code
-        headers[.contentType] = "application/xml"
-        headers[.date] = HTTPDate.rfc1123(Date())
-        let body = ByteBuffer(string: xml.text)
-        if request?.method == .head {
-            headers[.contentLength] = String(body.readableBytes)
-            return Response(status: error.status, headers: headers, body: .init())
-        }
-        return Response(status: error.status, headers: headers, body: .init(byteBuffer: body))
+        xmlErrorResponse(error, for: request)
     }
 
     static func xmlResponse(_ status: HTTPResponse.Status, _ xml: String, headers extra: HTTPFields = [:]) -> Response {

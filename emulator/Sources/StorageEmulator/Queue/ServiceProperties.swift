@@ -1,3 +1,4 @@
+import AzureWire
 import Foundation
 
 /// The `<StorageServiceProperties>` document of the Queue and Table services (logging, metrics,
@@ -42,11 +43,11 @@ enum ServiceProperties {
     /// elements left out keep Azure's semantics only loosely (the document replaces the stored one,
     /// with absent sections taken from the defaults).
     static func normalize(_ body: [UInt8], current: String? = nil) throws(StorageError) -> String {
-        let root = try XMLNode.parse(Data(body))
+        let root = try XMLTree.parseBody(Data(body))
         guard root.name == "StorageServiceProperties" else {
             throw StorageError(.badRequest, "InvalidXmlDocument", "The root element must be StorageServiceProperties, not \(root.name).")
         }
-        let base = (try? XMLNode.parse(Data((current ?? defaultXML).utf8))) ?? root
+        let base = (try? XMLTree.parseBody(Data((current ?? defaultXML).utf8))) ?? root
         return ServicePropertiesMerge.merge(root, into: base)
     }
 }

@@ -1,3 +1,4 @@
+import AzureWire
 import Foundation
 
 /// The `<SignedIdentifiers>` document of Get/Set Queue ACL and Get/Set Table ACL: up to five
@@ -7,7 +8,7 @@ enum SignedIdentifiers {
 
     static func parse(_ body: [UInt8]) throws(StorageError) -> [StoredAccessPolicy] {
         if body.allSatisfy({ $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }) { return [] }
-        let root = try XMLNode.parse(Data(body))
+        let root = try XMLTree.parseBody(Data(body))
         guard root.name == "SignedIdentifiers" else {
             throw StorageError(.badRequest, "InvalidXmlDocument", "The root element must be SignedIdentifiers, not \(root.name).")
         }

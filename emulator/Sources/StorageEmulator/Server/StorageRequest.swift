@@ -1,3 +1,4 @@
+import AzureWire
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -76,69 +77,11 @@ public struct StorageRequest: Sendable {
     static func parseQuery(_ text: Substring) -> [QueryItem] {
         text.split(separator: "&").map { pair in
             guard let equals = pair.firstIndex(of: "=") else {
-                return QueryItem(name: PercentEncoding.decode(pair), value: "")
+                return QueryItem(name: PercentEncoding.decodeQueryComponent(pair), value: "")
             }
             return QueryItem(
-                name: PercentEncoding.decode(pair[..<equals]),
-                value: PercentEncoding.decode(pair[pair.index(after: equals)...]))
-        }
-    }
-}
-
-/// RFC 3986 percent-decoding. `+` stays a plus: Azure's clients encode spaces as `%20`,
-/// and SAS signatures carry literal base64 pluses when a client forgets to encode them.
-enum PercentEncoding {
-    static func decode(_ text: some StringProtocol) -> String {
-        guard text.utf8.contains(UInt8(ascii: "%")) else { return String(text) }
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(text.utf8.count)
-        var iterator = text.utf8.makeIterator()
-        while let byte = iterator.next() {
-            guard byte == UInt8(ascii: "%") else {
-                bytes.append(byte)
-                continue
-            }
-            guard let high = iterator.next() else {
-                bytes.append(byte)
-                break
-            }
-            guard let low = iterator.next() else {
-                bytes.append(contentsOf: [byte, high])
-                break
-            }
-            if let h = hexValue(high), let l = hexValue(low) {
-                bytes.append(h << 4 | l)
-            } else {
-                bytes.append(contentsOf: [byte, high, low])
-            }
-        }
-        return String(decoding: bytes, as: UTF8.self)
-    }
-
-    /// Encodes everything but RFC 3986's unreserved characters (and `/` when asked), as Azure's clients do.
-    static func encode(_ text: String, keepingSlash: Bool = false) -> String {
-        var out = ""
-        for byte in text.utf8 {
-            switch byte {
-            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
-                UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "_"), UInt8(ascii: "."),
-                UInt8(ascii: "~"):
-                out.unicodeScalars.append(Unicode.Scalar(byte))
-            case UInt8(ascii: "/") where keepingSlash:
-                out += "/"
-            default:
-                out += "%" + (byte < 16 ? "0" : "") + String(byte, radix: 16, uppercase: true)
-            }
-        }
-        return out
-    }
-
-    private static func hexValue(_ byte: UInt8) -> UInt8? {
-        switch byte {
-        case UInt8(ascii: "0")...UInt8(ascii: "9"): byte - UInt8(ascii: "0")
-        case UInt8(ascii: "a")...UInt8(ascii: "f"): byte - UInt8(ascii: "a") + 10
-        case UInt8(ascii: "A")...UInt8(ascii: "F"): byte - UInt8(ascii: "A") + 10
-        default: nil
+                name: PercentEncoding.decodeQueryComponent(pair[..<equals]),
+                value: PercentEncoding.decodeQueryComponent(pair[pair.index(after: equals)...]))
         }
     }
 }

@@ -1,7 +1,9 @@
+import AzureWire
+
 /// Set Service Properties replaces only the top-level sections its document names (`Logging`,
 /// `Cors`, `DeleteRetentionPolicy`…) and keeps the others, for all three services.
 enum ServicePropertiesMerge {
-    static func merge(_ update: XMLNode, into stored: XMLNode) -> String {
+    static func merge(_ update: XMLTree, into stored: XMLTree) -> String {
         var sections = stored.children
         for section in update.children {
             if let index = sections.firstIndex(where: { $0.name == section.name }) {
@@ -20,7 +22,7 @@ enum ServicePropertiesMerge {
 
 extension XMLWriter {
     /// Writes a parsed element back out; leaf text is trimmed (indentation is not a value).
-    mutating func write(_ node: XMLNode) {
+    mutating func write(_ node: XMLTree) {
         if node.children.isEmpty {
             element(node.name, node.text.trimmingCharacters(in: .whitespacesAndNewlines))
             return

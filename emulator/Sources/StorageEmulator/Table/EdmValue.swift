@@ -1,3 +1,5 @@
+import AzureWire
+
 /// A typed property value of a table entity, one case per Edm type Azure Tables stores.
 ///
 /// The type is part of the value: an `Edm.Int64` 5 and an `Edm.Int32` 5 are different values

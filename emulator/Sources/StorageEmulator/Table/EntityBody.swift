@@ -1,3 +1,4 @@
+import AzureWire
 import Foundation
 
 /// Reads an entity from a request's JSON body: types come from `Name@odata.type` annotations,

@@ -1,3 +1,5 @@
+import AzureWire
+
 /// The compact binary form an entity's custom properties are stored in (one SQLite BLOB per row).
 ///
 /// A query decodes every row it scans, so this is kept simple and fast: a version byte, then per

@@ -1,3 +1,5 @@
+import AzureWire
+
 /// Splits a `$filter` string into tokens, remembering where each starts for error messages.
 struct ODataLexer {
     enum Token: Sendable, Equatable {

@@ -1,3 +1,5 @@
+import AzureWire
+
 /// One entity as stored: its two keys, the server-assigned `Timestamp`, and its custom
 /// properties in the order the client first sent them.
 struct TableEntity: Sendable, Equatable {

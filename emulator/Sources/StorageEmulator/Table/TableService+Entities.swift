@@ -1,3 +1,4 @@
+import AzureWire
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -149,7 +150,9 @@ enum ContinuationToken {
 
     static func decode(_ token: String, name: String) throws(StorageError) -> String {
         let parts = token.split(separator: "!", maxSplits: 2, omittingEmptySubsequences: false)
-        guard parts.count == 3, parts[0] == "1", let data = Data(base64Encoded: String(parts[2])) else {
+        // Base64 has no spaces: one is a `+` a client left unencoded, which the query decoder read as a space.
+        let base64 = parts.count == 3 ? parts[2].replacingOccurrences(of: " ", with: "+") : ""
+        guard parts.count == 3, parts[0] == "1", let data = Data(base64Encoded: base64) else {
             throw StorageError.invalidQueryParameter(name, token, "Not a continuation token this service issued.")
         }
         return String(decoding: data, as: UTF8.self)

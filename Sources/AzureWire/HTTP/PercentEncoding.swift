@@ -1,5 +1,6 @@
-/// Percent-encoding the way Azure's SDKs do it, so URLs (and therefore signatures) match theirs byte for byte.
-enum PercentEncoding {
+/// Percent-encoding the way Azure's SDKs do it, so URLs (and therefore signatures) match theirs byte for
+/// byte, and decoding the way the service does it.
+package enum PercentEncoding {
     /// RFC 3986 unreserved characters: never encoded.
     private static func isUnreserved(_ byte: UInt8) -> Bool {
         switch byte {
@@ -15,7 +16,7 @@ enum PercentEncoding {
 
     /// Encodes every byte of the UTF-8 form except unreserved characters and those in `safe`
     /// (Python's `urllib.parse.quote(text, safe=…)`).
-    static func encode(_ text: String, safe: String = "") -> String {
+    package static func encode(_ text: String, safe: String = "") -> String {
         let safeBytes = Set(safe.utf8)
         var out: [UInt8] = []
         out.reserveCapacity(text.utf8.count)
@@ -32,15 +33,28 @@ enum PercentEncoding {
     }
 
     /// A blob name in a URL path: `/` separates virtual folders and stays as it is.
-    static func encodePath(_ text: String) -> String { encode(text, safe: "/") }
+    package static func encodePath(_ text: String) -> String { encode(text, safe: "/") }
 
     /// A query parameter value: everything but unreserved characters is encoded.
-    static func encodeQueryValue(_ text: String) -> String { encode(text) }
+    package static func encodeQueryValue(_ text: String) -> String { encode(text) }
 
-    /// Decodes `%XX` sequences (Python's `unquote`); a malformed escape is kept as written.
-    static func decode(_ text: Substring) -> String {
+    /// Decodes `%XX` sequences (Python's `unquote`); a malformed escape is kept as written. `+` stays a
+    /// plus: in a path it is a literal character.
+    package static func decode(_ text: some StringProtocol) -> String {
+        decode(text, plusIsSpace: false)
+    }
+
+    /// Decodes a query parameter's name or value as the service does: `%XX` sequences, and `+` as a space
+    /// (form encoding; rclone, for one, lists a folder `sub dir` with `prefix=sub+dir%2F`).
+    package static func decodeQueryComponent(_ text: some StringProtocol) -> String {
+        decode(text, plusIsSpace: true)
+    }
+
+    private static func decode(_ text: some StringProtocol, plusIsSpace: Bool) -> String {
         let bytes = Array(text.utf8)
-        guard bytes.contains(UInt8(ascii: "%")) else { return String(text) }
+        guard bytes.contains(UInt8(ascii: "%")) || (plusIsSpace && bytes.contains(UInt8(ascii: "+"))) else {
+            return String(text)
+        }
         var out: [UInt8] = []
         out.reserveCapacity(bytes.count)
         var index = 0
@@ -51,7 +65,7 @@ enum PercentEncoding {
                 out.append(high << 4 | low)
                 index += 3
             } else {
-                out.append(bytes[index])
+                out.append(plusIsSpace && bytes[index] == UInt8(ascii: "+") ? UInt8(ascii: " ") : bytes[index])
                 index += 1
             }
         }

@@ -4,16 +4,17 @@
 /// most other punctuation) is ignored at the first level and only breaks ties at the second, `_` sorts
 /// before digits and digits before letters. So `x-ms-meta-ab` comes before `x-ms-meta-a-c`, and
 /// `x-ms-meta-a_1` before `x-ms-meta-a1`. Microsoft's SDKs sort the same way; a request with such
-/// metadata names only verifies if the emulator does too (see the `headerOrder` vector).
-enum HeaderCollation {
+/// metadata names only verifies if the emulator does too, and is only accepted if the client signs it in
+/// that order (see the `headerOrder` vectors, taken from the Python SDK).
+package enum HeaderCollation {
     /// True when `lhs` sorts before `rhs`. Both are lowercase ASCII header names.
-    static func precedes(_ lhs: String, _ rhs: String) -> Bool {
+    package static func precedes(_ lhs: String, _ rhs: String) -> Bool {
         compare(Array(lhs.utf8), Array(rhs.utf8)) < 0
     }
 
     /// The first-level weights of a name with ignored characters dropped. Comparing two keys
     /// lexicographically is the first level of `compare`, so a sort can build each key once.
-    static func primaryKey(_ name: [UInt8]) -> [UInt16] {
+    package static func primaryKey(_ name: [UInt8]) -> [UInt16] {
         var key = [UInt16]()
         key.reserveCapacity(name.count)
         for byte in name {
@@ -23,17 +24,26 @@ enum HeaderCollation {
         return key
     }
 
-    /// Sorts names (with their payload) in the service's order, building each first-level key once.
-    static func sort<Payload>(_ items: [(name: [UInt8], value: Payload)]) -> [(name: [UInt8], value: Payload)] {
+    /// Sorts names (with their payload) in the service's order, building each first-level key once. Names the
+    /// service deems equal keep their order.
+    package static func sort<Payload>(
+        _ items: [(name: [UInt8], value: Payload)]
+    ) -> [(name: [UInt8], value: Payload)] {
         guard items.count > 1 else { return items }
-        let keyed = items.map { (key: primaryKey($0.name), item: $0) }
+        let keyed = items.enumerated().map { (key: primaryKey($0.element.name), offset: $0.offset, item: $0.element) }
         return keyed.sorted { lhs, rhs in
             if lhs.key != rhs.key { return lhs.key.lexicographicallyPrecedes(rhs.key) }
-            return compareLevel(lhs.item.name, rhs.item.name, weight: secondaryWeight, tieBreakOnSkips: true) < 0
+            let order = compareLevel(lhs.item.name, rhs.item.name, weight: secondaryWeight, tieBreakOnSkips: true)
+            return order != 0 ? order < 0 : lhs.offset < rhs.offset
         }.map(\.item)
     }
 
-    static func compare(_ lhs: [UInt8], _ rhs: [UInt8]) -> Int {
+    /// Sorts lowercased header names the way the service does.
+    package static func sorted(_ names: [String]) -> [String] {
+        sort(names.map { (name: Array($0.utf8), value: $0) }).map(\.value)
+    }
+
+    package static func compare(_ lhs: [UInt8], _ rhs: [UInt8]) -> Int {
         let first = compareLevel(lhs, rhs, weight: primaryWeight, tieBreakOnSkips: false)
         if first != 0 { return first }
         return compareLevel(lhs, rhs, weight: secondaryWeight, tieBreakOnSkips: true)

@@ -3,23 +3,23 @@
 ///
 /// Parsing and formatting are done by hand on the civil calendar (no `Date`, no `timegm`) so a
 /// value round-trips to the tick, for every year from 0001 to 9999.
-struct EdmDateTime: Sendable, Hashable, Comparable {
+package struct EdmDateTime: Sendable, Hashable, Comparable {
     /// 100 ns units since 1970-01-01T00:00:00Z; negative before the epoch.
-    var ticks: Int64
+    package var ticks: Int64
 
-    static let ticksPerSecond: Int64 = 10_000_000
+    package static let ticksPerSecond: Int64 = 10_000_000
     static let ticksPerDay: Int64 = 86_400 * ticksPerSecond
     /// 0001-01-01T00:00:00Z and 9999-12-31T23:59:59.9999999Z, the range .NET (and so Azure) accepts.
-    static let minimum = EdmDateTime(ticks: -62_135_596_800 * ticksPerSecond)
-    static let maximum = EdmDateTime(ticks: 253_402_300_800 * ticksPerSecond - 1)
+    package static let minimum = EdmDateTime(ticks: -62_135_596_800 * ticksPerSecond)
+    package static let maximum = EdmDateTime(ticks: 253_402_300_800 * ticksPerSecond - 1)
 
-    init(ticks: Int64) { self.ticks = ticks }
+    package init(ticks: Int64) { self.ticks = ticks }
 
-    static func < (lhs: EdmDateTime, rhs: EdmDateTime) -> Bool { lhs.ticks < rhs.ticks }
+    package static func < (lhs: EdmDateTime, rhs: EdmDateTime) -> Bool { lhs.ticks < rhs.ticks }
 
     /// Parses `yyyy-MM-ddTHH:mm[:ss[.fffffff]][Z|±hh:mm]`; a value without a zone is UTC, as Azure reads it.
     /// Digits past the seventh fractional place are dropped (Azure keeps 100 ns).
-    init?(parsing text: some StringProtocol) {
+    package init?(parsing text: some StringProtocol) {
         let bytes = Array(text.utf8)
         var index = 0
         func digits(_ count: Int) -> Int64? {
@@ -77,10 +77,10 @@ struct EdmDateTime: Sendable, Hashable, Comparable {
     }
 
     /// `2026-11-25T08:00:00Z`, or with the fraction trimmed of trailing zeros (`…00.5Z`, `…00.1234567Z`).
-    var iso8601: String { format(fixedDigits: false) }
+    package var iso8601: String { format(fixedDigits: false) }
 
     /// Always seven fractional digits, as Azure writes `Timestamp`.
-    var iso8601Full: String { format(fixedDigits: true) }
+    package var iso8601Full: String { format(fixedDigits: true) }
 
     private func format(fixedDigits: Bool) -> String {
         let (days, remainder) = ticks.floorDivided(by: Self.ticksPerDay)

@@ -1,26 +1,26 @@
 /// Writes JSON text directly into a byte buffer: Table responses are flat objects written on
 /// every query row, so building them without an intermediate tree keeps large queries cheap.
-struct JSONWriter {
-    private(set) var bytes: [UInt8] = []
+package struct JSONWriter {
+    package private(set) var bytes: [UInt8] = []
     /// Per open object or array: whether a member was written (so the next needs a comma).
     private var needsComma: [Bool] = []
     /// True between a member name and its value, which must not be preceded by a comma.
     private var awaitingValue = false
 
-    init(capacity: Int = 256) { bytes.reserveCapacity(capacity) }
+    package init(capacity: Int = 256) { bytes.reserveCapacity(capacity) }
 
-    mutating func beginObject() {
+    package mutating func beginObject() {
         separator()
         bytes.append(UInt8(ascii: "{"))
         needsComma.append(false)
     }
 
-    mutating func endObject() {
+    package mutating func endObject() {
         bytes.append(UInt8(ascii: "}"))
         needsComma.removeLast()
     }
 
-    mutating func beginArray(_ name: String) {
+    package mutating func beginArray(_ name: String) {
         key(name)
         separator()
         bytes.append(UInt8(ascii: "["))
@@ -28,39 +28,39 @@ struct JSONWriter {
     }
 
     /// Starts an array as the value of the member `key` just named, or as an element of an enclosing array.
-    mutating func beginArrayValue() {
+    package mutating func beginArrayValue() {
         separator()
         bytes.append(UInt8(ascii: "["))
         needsComma.append(false)
     }
 
     /// A string element of the enclosing array.
-    mutating func element(_ value: String) {
+    package mutating func element(_ value: String) {
         separator()
         Self.appendString(value, to: &bytes)
     }
 
-    mutating func endArray() {
+    package mutating func endArray() {
         bytes.append(UInt8(ascii: "]"))
         needsComma.removeLast()
     }
 
     /// Starts a member whose value the next call writes.
-    mutating func key(_ name: String) {
+    package mutating func key(_ name: String) {
         separator()
         Self.appendString(name, to: &bytes)
         bytes.append(UInt8(ascii: ":"))
         awaitingValue = true
     }
 
-    mutating func member(_ name: String, _ value: String) {
+    package mutating func member(_ name: String, _ value: String) {
         key(name)
         awaitingValue = false
         Self.appendString(value, to: &bytes)
     }
 
     /// A member whose value is already valid JSON text (a number, `true`, `null`).
-    mutating func member(_ name: String, raw: String) {
+    package mutating func member(_ name: String, raw: String) {
         key(name)
         awaitingValue = false
         bytes.append(contentsOf: raw.utf8)
@@ -76,10 +76,10 @@ struct JSONWriter {
         needsComma[needsComma.count - 1] = true
     }
 
-    var text: String { String(decoding: bytes, as: UTF8.self) }
+    package var text: String { String(decoding: bytes, as: UTF8.self) }
 
     /// Appends a JSON string literal, escaping quotes, backslashes and control characters.
-    static func appendString(_ value: String, to bytes: inout [UInt8]) {
+    package static func appendString(_ value: String, to bytes: inout [UInt8]) {
         bytes.append(UInt8(ascii: "\""))
         for byte in value.utf8 {
             switch byte {
