@@ -34,7 +34,8 @@ extension BlobService {
         let target = url.percentEncodedPath + (url.percentEncodedQuery.map { "?" + $0 } ?? "")
         do {
             let request = try StorageRequest(service: .blob, method: .get, target: target, headers: [:])
-            let credential = try await context.authenticator.authenticate(request)
+            // Azure checks a source `sip` against its copy engine's address; the emulator has none to check.
+            let credential = try await context.authenticator.authenticate(request, clientAddress: nil)
             try context.authenticator.authorize(credential, read)
         } catch let error as StorageError {
             throw StorageError.cannotVerifyCopySource(error)

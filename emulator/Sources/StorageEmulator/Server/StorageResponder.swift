@@ -39,7 +39,8 @@ struct StorageResponder: HTTPResponder {
         do {
             let storageRequest = try StorageRequest(service: handler.kind, request: request, requestID: requestID)
             parsed = storageRequest
-            let credential = try await authenticator.authenticate(storageRequest)
+            let credential = try await authenticator.authenticate(
+                storageRequest, clientAddress: context.channel.remoteAddress?.ipAddress)
             let operationContext = OperationContext(credential: credential, authenticator: authenticator, store: store)
             response = try await handler.respond(to: storageRequest, context: operationContext)
         } catch let error as StorageError {
