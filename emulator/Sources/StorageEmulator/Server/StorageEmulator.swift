@@ -53,6 +53,7 @@ public struct StorageEmulator: Service {
                 let kind = handler.kind
                 let app = Application(
                     responder: responder,
+                    server: .http1(configuration: .init(idleTimeout: TimeAmount(configuration.idleTimeout))),
                     configuration: .init(
                         address: .hostname(endpoint.host, port: endpoint.port), serverName: nil, reuseAddress: true),
                     onServerRunning: { channel in
