@@ -16,6 +16,9 @@ struct StorageResponder: HTTPResponder {
     let faults: FaultInjector
 
     func respond(to request: Request, context: Context) async throws -> Response {
+        var request = request
+        request.body = RequestBody(asyncSequence: ClientBody(base: request.body))
+        if request.method == .connect { return refuseTunnel(request, context: context) }
         if FaultAdmin.handles(request.head.path) {
             return await FaultAdmin(injector: faults).respond(to: request, context: context)
         }
