@@ -40,7 +40,8 @@ struct StorageResponder: HTTPResponder {
         var parsed: StorageRequest?
         var response: Response
         do {
-            let storageRequest = try StorageRequest(service: handler.kind, request: request, requestID: requestID)
+            var storageRequest = try StorageRequest(service: handler.kind, request: request, requestID: requestID)
+            storageRequest.restoreHost(request.head.authority)
             parsed = storageRequest
             let credential = try await authenticator.authenticate(
                 storageRequest, clientAddress: context.channel.remoteAddress?.ipAddress)
