@@ -82,9 +82,8 @@ public struct SASIPRange: Sendable, Equatable, CustomStringConvertible {
     /// IPv4-mapped IPv6 address (`::ffff:10.1.2.3`); it is compared as the IPv4 address it is.
     public func contains(_ address: String) -> Bool {
         guard var bytes = Self.address(Substring(address)) else { return false }
-        if bytes.count == 16, low.count == 4, bytes[..<10].allSatisfy({ $0 == 0 }), bytes[10] == 0xFF, bytes[11] == 0xFF {
-            bytes = Array(bytes[12...])
-        }
+        let isV4Mapped = bytes.count == 16 && bytes[..<10].allSatisfy { $0 == 0 } && bytes[10] == 0xFF && bytes[11] == 0xFF
+        if isV4Mapped, low.count == 4 { bytes = Array(bytes[12...]) }
         guard bytes.count == low.count else { return false }
         return !bytes.lexicographicallyPrecedes(low) && !high.lexicographicallyPrecedes(bytes)
     }

@@ -45,6 +45,7 @@ extension StorageError {
     static func invalidFilter(_ error: ODataFilterError, filter: String) -> StorageError {
         let quoted = filter.count > 200 ? String(filter.prefix(200)) + "…" : filter
         return StorageError(
-            .badRequest, "InvalidInput", "One of the request inputs is not valid. The $filter '\(quoted)' is malformed: \(error).")
+            .badRequest, "InvalidInput",
+            "One of the request inputs is not valid. The $filter '\(quoted)' is malformed: \(error).")
     }
 }

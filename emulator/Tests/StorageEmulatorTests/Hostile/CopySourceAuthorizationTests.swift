@@ -65,7 +65,8 @@ import Testing
     @Test func aSourceURLWithAReadSASIsCopiedAndOneWithoutReadIsRefused() async throws {
         try await withSetup { emulator, _, raw in
             let source = emulator.endpoint(.blob) + "/vault/secret?"
-            let copy = try await copyWithContainerSAS(raw, from: source + TestSAS.blob("vault", "secret", permissions: "r"))
+            let readable = source + TestSAS.blob("vault", "secret", permissions: "r")
+            let copy = try await copyWithContainerSAS(raw, from: readable)
             #expect(copy.status == 202, "\(copy.text)")
             let read = try await raw.exchange("GET", "/devstoreaccount1/dest/copy?\(Self.destination)")
             #expect(read.status == 200 && read.text == "secret")

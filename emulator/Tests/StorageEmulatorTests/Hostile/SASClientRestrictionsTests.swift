@@ -15,7 +15,8 @@ import Testing
     }
 
     func get(_ raw: RawHTTPClient, _ extra: [(String, String)]) async throws -> RawHTTPClient.Exchange {
-        try await raw.exchange("GET", "/devstoreaccount1/box/b?" + TestSAS.container("box", permissions: "r", extra: extra))
+        let sas = TestSAS.container("box", permissions: "r", extra: extra)
+        return try await raw.exchange("GET", "/devstoreaccount1/box/b?" + sas)
     }
 
     @Test func aClientOutsideTheSASAddressRangeIsRefused() async throws {
