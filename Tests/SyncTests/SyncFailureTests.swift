@@ -9,14 +9,9 @@ import Testing
 /// attempts, show in status with their errors, and go through once the service is back.
 @Suite("Sync failures")
 struct SyncFailureTests {
-    /// A client for a port nothing listens on (the emulator's, after it stopped).
-    static func unreachableClient() async throws -> StorageClient {
-        var configuration = EmulatorConfiguration.ephemeral()
-        configuration.services = [.blob]
-        let probe = try await RunningEmulator.start(configuration: configuration)
-        let port = probe.ports[.blob] ?? 1
-        await probe.shutdown()
-        let base = "http://127.0.0.1:\(port)/devstoreaccount1"
+    /// A client for a port that refuses connections (held by `refusing`, so no parallel test's server can take it).
+    static func unreachableClient(_ refusing: RefusingPort) throws -> StorageClient {
+        let base = "http://127.0.0.1:\(refusing.port)/devstoreaccount1"
         var client = StorageClientConfiguration()
         client.retry = .none
         return try StorageClient(
@@ -31,10 +26,12 @@ struct SyncFailureTests {
             try bed.write("a.jpg", try SyncBed.jpeg(40))
             try bed.write("sub/b.jpg", try SyncBed.jpeg(41))
             try bed.scan()
-            let down = try await Self.unreachableClient()
+            let refusing = try RefusingPort()
+            let down = try Self.unreachableClient(refusing)
             let failing = bed.engine(storage: down) { $0.maxAttempts = 3 }
             let report = try await failing.drain()
             await down.shutdown()
+            withExtendedLifetime(refusing) {}
 
             #expect(report.depth == 0)
             #expect(!report.parked.isEmpty)

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import class StorageEmulator.RefusingPort
 
 @testable import AzureStorage
 
@@ -128,12 +129,10 @@ import Testing
     }
 
     @Test func connectionRefusedIsRetriedEvenForPost() async throws {
-        // Bind a server, note its port, and close it: nothing listens there any more.
-        let server = try await MisbehavingServer.start(script: [])
-        let port = server.port
-        await server.shutdown()
+        // A port held bound but not listening refuses every connection, and no parallel test can take it meanwhile.
+        let refusing = try RefusingPort()
         do {
-            _ = try await TestClients.with(try TestClients.client(port: port)) { client in
+            _ = try await TestClients.with(try TestClients.client(port: refusing.port)) { client in
                 try await client.queues.put(queue: "q", text: "never sent")
             }
             Issue.record("expected an error")
@@ -143,6 +142,7 @@ import Testing
             // Nothing left the machine, so even a POST is tried again.
             #expect(error.attempts == TestClients.quickRetries.maxAttempts)
         }
+        withExtendedLifetime(refusing) {}
     }
 
     @Test func cancellationAbortsATransferInFlight() async throws {

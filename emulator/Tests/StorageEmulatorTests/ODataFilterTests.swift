@@ -98,6 +98,34 @@ import Testing
         #expect(throws: ODataFilterError.self, "\(filter)") { try ODataFilterParser.parse(filter) }
     }
 
+    /// A fuzzer's filters: without the limits each made the parser (or the release of its tree) recurse once
+    /// per parenthesis, `not` or term, and 25,000 of them overflowed the stack.
+    static let hostile: [(String, String)] = [
+        (String(repeating: "(", count: 25_000) + "Age eq 30" + String(repeating: ")", count: 25_000), "nests"),
+        ("Age eq " + String(repeating: "(", count: 25_000) + "30" + String(repeating: ")", count: 25_000), "nests"),
+        (String(repeating: "not ", count: 25_000) + "Active", "nests"),
+        (Array(repeating: "Age eq 30", count: 50_000).joined(separator: " and "), "more than 15 comparisons"),
+        (Array(repeating: "Active", count: 50_000).joined(separator: " or "), "more than 15 comparisons"),
+    ]
+
+    @Test(arguments: hostile)
+    func refusesHostileFiltersWithoutRecursingIntoThem(_ filter: String, _ reason: String) throws {
+        let error = try #require(throws: ODataFilterError.self) { try ODataFilterParser.parse(filter) }
+        #expect(error.reason.contains(reason), "\(error.reason)")
+    }
+
+    @Test func acceptsTheNestingOfFifteenCombinedFilters() throws {
+        // What an SDK's CombineFilters builds from 15 conditions: each step wraps both sides in parentheses.
+        var filter = "(Age eq 30)"
+        for _ in 1..<ODataFilter.maximumComparisons { filter = "(\(filter)) and (Age eq 30)" }
+        #expect(try ODataFilterParser.parse(filter).matches { Self.entity.value(of: $0) })
+        let nested = String(repeating: "(", count: ODataFilter.maximumNesting) + "Age eq 30"
+            + String(repeating: ")", count: ODataFilter.maximumNesting)
+        #expect(try ODataFilterParser.parse(nested).matches { Self.entity.value(of: $0) })
+        let deeper = "(" + nested + ")"
+        #expect(throws: ODataFilterError.self) { try ODataFilterParser.parse(deeper) }
+    }
+
     @Test func errorNamesThePosition() throws {
         let error = try #require(throws: ODataFilterError.self) { try ODataFilterParser.parse("Age eq 30 and Name xx 'a'") }
         #expect(error.offset == 19)

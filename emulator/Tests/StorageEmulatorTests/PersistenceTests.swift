@@ -47,15 +47,16 @@ import Testing
         }
     }
 
-    @Test func leftoversOfACrashAreSweptAtStart() async throws {
+    // The sweep runs in the background after start: waited for until it happens, not for a fixed time (under load
+    // 2 s was not always enough); the time limit only stops a sweep that never comes.
+    @Test(.timeLimit(.minutes(1))) func leftoversOfACrashAreSweptAtStart() async throws {
         let location = try temporaryDirectory()
         try await withEmulator(location: location) { _, _ in }
         let stray = (location as NSString).appendingPathComponent("data/ab/abandoned-upload")
         _ = FileManager.default.createFile(atPath: stray, contents: Data(count: 1000))
         try FileManager.default.setAttributes([.modificationDate: Date().addingTimeInterval(-60)], ofItemAtPath: stray)
         try await withEmulator(location: location) { _, _ in
-            for _ in 0..<100 where FileManager.default.fileExists(atPath: stray) { try await Task.sleep(for: .milliseconds(20)) }
-            #expect(!FileManager.default.fileExists(atPath: stray))
+            while FileManager.default.fileExists(atPath: stray) { try await Task.sleep(for: .milliseconds(20)) }
         }
     }
 
@@ -81,9 +82,15 @@ import Testing
                     }
                 }
             }
-            try await Task.sleep(for: .milliseconds(700 + 300 * cycle))
+            // Killed once some writes of this cycle were acknowledged (more each cycle, so the kill lands at a
+            // different point), not after a fixed time that a loaded machine may spend before the first answer.
+            let watcher = Task {
+                for writer in writers { await writer.value }
+                await acked.finish()
+            }
+            await acked.wait(forCount: 20 + 40 * cycle)
             child.kill9()
-            for writer in writers { await writer.value }
+            await watcher.value
             acknowledged.merge(await acked.writes) { a, _ in a }
         }
         #expect(acknowledged.count > 0)
@@ -128,9 +135,34 @@ import Testing
     }
 }
 
+/// The writes the emulator acknowledged, and a way to wait until enough of them were.
 actor AckedWrites {
     var writes: [String: Data] = [:]
-    func add(_ name: String, _ body: Data) { writes[name] = body }
+    private var finished = false
+    private var waiters: [(count: Int, continuation: CheckedContinuation<Void, Never>)] = []
+
+    func add(_ name: String, _ body: Data) {
+        writes[name] = body
+        resumeWaiters()
+    }
+
+    /// Returns once `count` writes are acknowledged, or once `finish` says no more will come.
+    func wait(forCount count: Int) async {
+        if finished || writes.count >= count { return }
+        await withCheckedContinuation { waiters.append((count, $0)) }
+    }
+
+    /// Every writer stopped: waiters return with what there is.
+    func finish() {
+        finished = true
+        resumeWaiters()
+    }
+
+    private func resumeWaiters() {
+        let ready = waiters.filter { finished || writes.count >= $0.count }
+        waiters.removeAll { finished || writes.count >= $0.count }
+        for waiter in ready { waiter.continuation.resume() }
+    }
 }
 
 func temporaryDirectory() throws -> String {

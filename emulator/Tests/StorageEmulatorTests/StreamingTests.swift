@@ -61,9 +61,12 @@ final class RSSSampler: @unchecked Sendable {
     private var running = true
     private let lock = NSLock()
     private var thread: Thread?
+    /// Signalled by the sampling thread as it ends, so `stop` reads the peak after the last sample.
+    private let ended = DispatchSemaphore(value: 0)
 
     init(pid: Int32) {
         let thread = Thread { [self] in
+            defer { ended.signal() }
             while lock.withLock({ running }) {
                 if let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8),
                     let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmRSS:") }),
@@ -80,7 +83,7 @@ final class RSSSampler: @unchecked Sendable {
 
     func stop() -> Int {
         lock.withLock { running = false }
-        Thread.sleep(forTimeInterval: 0.05)
+        ended.wait()
         return lock.withLock { peak }
     }
 }

@@ -20,10 +20,17 @@ public struct Authenticator: Sendable {
 
     /// Verifies the request's signature, if any. A wrong or malformed one is 403 `AuthenticationFailed`
     /// with an `AuthenticationErrorDetail` saying what was wrong; an https-only SAS is 403
-    /// `AuthorizationProtocolMismatch` (the emulator serves http).
+    /// `AuthorizationProtocolMismatch` (the emulator serves http); a SAS whose `sip` leaves out the client is 403
+    /// `AuthorizationSourceIPMismatch`.
     ///
-    /// - Parameter now: the time SAS windows are checked against; tests pass a fixed one.
-    public func authenticate(_ request: StorageRequest, now: Date = Date()) async throws -> Credential {
+    /// - Parameters:
+    ///   - now: the time SAS windows are checked against; tests pass a fixed one.
+    ///   - clientAddress: the connection's peer address, which a SAS's `sip` must include. The server always
+    ///     passes it; nil (unknown) is only for requests that come from no connection: unit tests, and the
+    ///     source URL of a Copy Blob, which Azure's copy engine reads from its own address.
+    public func authenticate(
+        _ request: StorageRequest, now: Date = Date(), clientAddress: String? = nil
+    ) async throws -> Credential {
         guard let account = accounts[request.account] else {
             throw StorageError(
                 .forbidden, "AuthenticationFailed", "The account \(request.account) does not exist in this emulator.",
@@ -34,7 +41,8 @@ public struct Authenticator: Sendable {
             return .sharedKey(account: account.name)
         }
         if request.query.contains(where: { $0.name.lowercased() == "sig" }) {
-            let grant = try await SASVerifier(account: account, policies: policies).verify(request, now: now)
+            let grant = try await SASVerifier(account: account, policies: policies).verify(
+                request, now: now, clientAddress: clientAddress)
             return .sharedAccessSignature(grant)
         }
         return .anonymous

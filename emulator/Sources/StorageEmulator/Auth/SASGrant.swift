@@ -29,7 +29,7 @@ public struct SASGrant: Sendable {
     public var start: Date?
     /// The end of that window.
     public var expiry: Date?
-    /// `sip`: parsed, not enforced (the emulator does not see the client address in `StorageRequest`).
+    /// `sip`: the client addresses allowed; authentication already refused a request from outside it.
     public var ipRange: SASIPRange?
     /// `ses`: the encryption scope writes made with this token must use.
     public var encryptionScope: String?
@@ -78,9 +78,13 @@ public struct SASIPRange: Sendable, Equatable, CustomStringConvertible {
         self.high = high
     }
 
-    /// Whether a client address falls in the range (for when the server knows the peer address).
+    /// Whether a client address falls in the range. An IPv4 client on a dual-stack socket shows as an
+    /// IPv4-mapped IPv6 address (`::ffff:10.1.2.3`); it is compared as the IPv4 address it is.
     public func contains(_ address: String) -> Bool {
-        guard let bytes = Self.address(Substring(address)), bytes.count == low.count else { return false }
+        guard var bytes = Self.address(Substring(address)) else { return false }
+        let isV4Mapped = bytes.count == 16 && bytes[..<10].allSatisfy { $0 == 0 } && bytes[10] == 0xFF && bytes[11] == 0xFF
+        if isV4Mapped, low.count == 4 { bytes = Array(bytes[12...]) }
+        guard bytes.count == low.count else { return false }
         return !bytes.lexicographicallyPrecedes(low) && !high.lexicographicallyPrecedes(bytes)
     }
 

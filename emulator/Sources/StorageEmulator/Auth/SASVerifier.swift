@@ -3,7 +3,7 @@ import Foundation
 /// Verifies shared access signatures (account SAS and service SAS for Blob, Queue and Table) the way
 /// Azure does: rebuild the string-to-sign for the token's kind and version from the token and the
 /// request's URL, check the HMAC against the account keys, merge a stored access policy, then check
-/// the time window and the protocol.
+/// the time window, the protocol and the client's address.
 struct SASVerifier {
     var account: StorageAccount
     var policies: any StoredAccessPolicyLookup
@@ -11,7 +11,8 @@ struct SASVerifier {
     /// The oldest signed version whose string-to-sign is implemented (it added `sip`, `spr` and account SAS).
     static let oldestVersion = "2015-04-05"
 
-    func verify(_ request: StorageRequest, now: Date) async throws -> SASGrant {
+    /// - Parameter clientAddress: the peer the request came from, checked against `sip`; nil when unknown.
+    func verify(_ request: StorageRequest, now: Date, clientAddress: String?) async throws -> SASGrant {
         let token = SASToken(query: request.query)
         guard let version = token.version, !version.isEmpty else {
             throw StorageError.authenticationFailed("sv is mandatory. Cannot be empty")
@@ -53,6 +54,9 @@ struct SASVerifier {
                 throw StorageError.authenticationFailed("sip=\(sip) is not an IP address or address range.")
             }
             ipRange = parsed
+            if let clientAddress, !parsed.contains(clientAddress) {
+                throw StorageError.authorizationSourceIPMismatch(clientAddress, allowed: parsed)
+            }
         }
         return SASGrant(
             account: account.name, scope: scope, permissions: permissions,

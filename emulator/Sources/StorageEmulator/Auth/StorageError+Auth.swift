@@ -13,6 +13,13 @@ extension StorageError {
             "This request is not authorized to perform this operation using this resource type. \(detail)")
     }
 
+    static func authorizationSourceIPMismatch(_ address: String, allowed: SASIPRange) -> StorageError {
+        StorageError(
+            .forbidden, "AuthorizationSourceIPMismatch",
+            "This request is not authorized to perform this operation using this source IP \(address). "
+                + "The SAS allows only \(allowed).")
+    }
+
     static func authorizationProtocolMismatch() -> StorageError {
         StorageError(
             .forbidden, "AuthorizationProtocolMismatch",

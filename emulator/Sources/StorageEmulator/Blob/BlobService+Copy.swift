@@ -33,7 +33,8 @@ extension BlobService {
         try authorizeWrite(target, context)
         try Self.validateBlobName(target.blob)
         let sourceURL = request.header("x-ms-copy-source") ?? ""
-        let (source, sourceSnapshot) = try Self.parseCopySource(sourceURL, account: target.account)
+        let (source, sourceSnapshot, sourceComponents) = try Self.parseCopySource(sourceURL, account: target.account)
+        try await authorizeCopySource(source, url: sourceComponents, context)
         let metadata = try BlobHeaders.metadata(request)
         let tier = try Self.accessTier(request)
         let conditions = try BlobConditions(request)
@@ -137,7 +138,7 @@ extension BlobService {
 
     /// The blob a copy source URL names: path-style `http://host:port/ACCOUNT/CONTAINER/BLOB[?snapshot=…]`.
     /// Sources outside this emulator cannot be reached (no network), which is Azure's `CannotVerifyCopySource`.
-    static func parseCopySource(_ url: String, account: String) throws -> (BlobTarget, String) {
+    static func parseCopySource(_ url: String, account: String) throws -> (BlobTarget, String, URLComponents) {
         guard let components = URLComponents(string: url), let scheme = components.scheme, scheme.hasPrefix("http") else {
             throw StorageError.invalidHeader("x-ms-copy-source", url, "Not an absolute http(s) URL.")
         }
@@ -148,6 +149,6 @@ extension BlobService {
                 .notFound, "CannotVerifyCopySource", "The copy source \(url) is not a blob of this emulator (expected /ACCOUNT/CONTAINER/BLOB).")
         }
         let snapshot = components.queryItems?.first { $0.name == "snapshot" }?.value ?? ""
-        return (BlobTarget(account: parts[0], container: parts[1], blob: parts[2]), snapshot)
+        return (BlobTarget(account: parts[0], container: parts[1], blob: parts[2]), snapshot, components)
     }
 }

@@ -76,10 +76,7 @@ struct BlobService: StorageServiceHandler {
     }
 
     /// The `ServiceEndpoint` attribute of listings: where the client reached this service.
-    static func serviceEndpoint(_ request: StorageRequest) -> String {
-        let host = request.header("host") ?? "127.0.0.1:\(ServiceKind.blob.defaultPort)"
-        return "http://\(host)/\(request.account)/"
-    }
+    static func serviceEndpoint(_ request: StorageRequest) -> String { request.accountURL + "/" }
 
     static func xmlResponse(_ xml: XMLWriter, status: HTTPResponse.Status = .ok, headers: HTTPFields = [:], head: Bool = false) -> Response {
         var headers = headers

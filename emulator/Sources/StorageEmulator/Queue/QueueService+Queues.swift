@@ -15,9 +15,8 @@ extension QueueService {
         let includeMetadata = (request.query("include") ?? "").lowercased().split(separator: ",").contains("metadata")
         let page = try await queues.listQueues(
             account: request.account, prefix: prefix, marker: marker, maxResults: min(maxResults, 5000))
-        let host = request.header("host") ?? "127.0.0.1:\(ServiceKind.queue.defaultPort)"
         var xml = XMLWriter()
-        xml.open("EnumerationResults", attributes: [("ServiceEndpoint", "http://\(host)/\(request.account)/")])
+        xml.open("EnumerationResults", attributes: [("ServiceEndpoint", request.accountURL + "/")])
         if request.query("prefix") != nil { xml.element("Prefix", prefix) }
         if let marker { xml.element("Marker", marker) }
         if request.query("maxresults") != nil { xml.element("MaxResults", String(maxResults)) }

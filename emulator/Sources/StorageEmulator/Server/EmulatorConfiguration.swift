@@ -31,6 +31,10 @@ public struct EmulatorConfiguration: Sendable {
     /// How long the file of a deleted or overwritten blob stays on disk, so that a download which looked
     /// it up just before can still open it. Tests set it to zero to watch space being given back.
     public var unlinkGracePeriod: Duration = .seconds(30)
+    /// How long a connection may send nothing the server can use (no complete request head, no body bytes) or sit
+    /// idle between requests before the server closes it. Without it, clients that open connections and send half a
+    /// request head would hold sockets and memory forever. A response being written is never cut short by it.
+    public var idleTimeout: Duration = .seconds(30)
     /// The faults to inject from the start (none by default); replaceable at run time through
     /// `StorageEmulator.faults` or the loopback-only admin endpoint `/_ironviper/faults`.
     public var faults: FaultPlan = .none

@@ -56,6 +56,10 @@ public struct StorageEmulator: Service {
                 let kind = handler.kind
                 let app = Application(
                     responder: responder,
+                    server: .http1(
+                        configuration: .init(
+                            additionalChannelHandlers: [RequestHeadErrors()],
+                            idleTimeout: TimeAmount(configuration.idleTimeout))),
                     configuration: .init(
                         address: .hostname(endpoint.host, port: endpoint.port), serverName: nil, reuseAddress: true),
                     onServerRunning: { channel in

@@ -17,6 +17,9 @@ struct StorageResponder: HTTPResponder {
     let faults: FaultInjector
 
     func respond(to request: Request, context: Context) async throws -> Response {
+        var request = request
+        request.body = RequestBody(asyncSequence: ClientBody(base: request.body))
+        if request.method == .connect { return refuseTunnel(request, context: context) }
         if FaultAdmin.handles(request.head.path) {
             return await FaultAdmin(injector: faults).respond(to: request, context: context)
         }
@@ -38,9 +41,11 @@ struct StorageResponder: HTTPResponder {
         var parsed: StorageRequest?
         var response: Response
         do {
-            let storageRequest = try StorageRequest(service: handler.kind, request: request, requestID: requestID)
+            var storageRequest = try StorageRequest(service: handler.kind, request: request, requestID: requestID)
+            storageRequest.restoreHost(request.head.authority)
             parsed = storageRequest
-            let credential = try await authenticator.authenticate(storageRequest)
+            let credential = try await authenticator.authenticate(
+                storageRequest, clientAddress: context.channel.remoteAddress?.ipAddress)
             let operationContext = OperationContext(credential: credential, authenticator: authenticator, store: store)
             response = try await handler.respond(to: storageRequest, context: operationContext)
         } catch let error as StorageError {

@@ -10,14 +10,10 @@ indirect enum ODataFilter: Sendable, Equatable {
     /// Azure refuses filters with more than this many comparisons.
     static let maximumComparisons = 15
 
-    /// How many comparisons the expression holds.
-    var comparisonCount: Int {
-        switch self {
-        case .and(let a, let b), .or(let a, let b): a.comparisonCount + b.comparisonCount
-        case .not(let inner): inner.comparisonCount
-        case .comparison, .condition: 1
-        }
-    }
+    /// The deepest nesting of parentheses and `not` the parser accepts. Azure documents no limit but refuses
+    /// absurd filters with 400 `InvalidInput`; 15 comparisons combined by an SDK's `CombineFilters` nest about
+    /// 16 deep, so 64 leaves room for any real filter while keeping the parser's recursion shallow.
+    static let maximumNesting = 64
 
     /// Property names the expression reads, so a scan can skip decoding rows it does not need to.
     var referencedProperties: Set<String> {

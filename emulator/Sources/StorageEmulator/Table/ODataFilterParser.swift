@@ -1,8 +1,17 @@
 /// Parses `$filter` text into an `ODataFilter`, with OData's precedence: `or` binds loosest, then
 /// `and`, then `not`, then the comparison operators. Keywords are matched case-insensitively.
+///
+/// The parser recurses once per `(` and `not`, so it refuses nesting deeper than `ODataFilter.maximumNesting`
+/// and more comparisons than `ODataFilter.maximumComparisons` as soon as it meets them: a hostile filter of
+/// thousands of parentheses or terms would otherwise overflow the stack, here or in the recursive evaluation
+/// and release of the tree it built. Both limits bound the tree, so nothing after the parser recurses deeply.
 struct ODataFilterParser {
     private let tokens: [ODataLexer.Located]
     private var position = 0
+    /// How many `(` and `not` enclose the current token.
+    private var depth = 0
+    /// Comparisons and bare conditions parsed so far.
+    private var comparisons = 0
 
     private init(tokens: [ODataLexer.Located]) { self.tokens = tokens }
 
@@ -14,12 +23,28 @@ struct ODataFilterParser {
         guard parser.current.token == .end else {
             throw ODataFilterError(offset: parser.current.offset, reason: "unexpected \(parser.describe(parser.current.token)); expected 'and', 'or' or the end")
         }
-        let count = filter.comparisonCount
-        guard count <= ODataFilter.maximumComparisons else {
-            throw ODataFilterError(
-                offset: 0, reason: "the filter has \(count) comparisons; Azure allows at most \(ODataFilter.maximumComparisons)")
-        }
         return filter
+    }
+
+    /// Enters a `(` or `not`; past `maximumNesting` the filter is refused at that token.
+    private mutating func descend() throws(ODataFilterError) {
+        depth += 1
+        guard depth <= ODataFilter.maximumNesting else {
+            throw ODataFilterError(
+                offset: current.offset,
+                reason: "the filter nests parentheses and 'not' more than \(ODataFilter.maximumNesting) deep")
+        }
+    }
+
+    /// Counts one comparison or bare condition; past `maximumComparisons` the filter is refused there.
+    private mutating func countComparison(at offset: Int) throws(ODataFilterError) {
+        comparisons += 1
+        guard comparisons <= ODataFilter.maximumComparisons else {
+            throw ODataFilterError(
+                offset: offset,
+                reason: "the filter has more than \(ODataFilter.maximumComparisons) comparisons; Azure allows at most "
+                    + "\(ODataFilter.maximumComparisons)")
+        }
     }
 
     private var current: ODataLexer.Located { tokens[position] }
@@ -51,8 +76,11 @@ struct ODataFilterParser {
 
     private mutating func unary() throws(ODataFilterError) -> ODataFilter {
         if isKeyword("not") {
+            try descend()
             advance()
-            return .not(try unary())
+            let inner = try unary()
+            depth -= 1
+            return .not(inner)
         }
         return try comparison()
     }
@@ -61,17 +89,21 @@ struct ODataFilterParser {
         let start = current
         let left: ODataOperand
         if start.token == .openParen {
+            try descend()
             advance()
             let inner = try orExpression()
             guard current.token == .closeParen else {
                 throw ODataFilterError(offset: current.offset, reason: "expected ')' to close the '(' at character \(start.offset + 1), found \(describe(current.token))")
             }
             advance()
-            // `(Age) eq 5` parenthesizes an operand; anything else in parentheses is a whole condition.
+            depth -= 1
+            // `(Age) eq 5` parenthesizes an operand (already counted as a condition); anything else in
+            // parentheses is a whole condition.
             guard case .condition(let operand) = inner, comparisonOperator() != nil else { return inner }
             left = operand
         } else {
             left = try operand()
+            try countComparison(at: start.offset)
         }
         guard let op = comparisonOperator() else {
             guard case .word(let word) = current.token, !["and", "or", "not"].contains(word.lowercased()) else {
@@ -111,12 +143,14 @@ struct ODataFilterParser {
             }
             return .property(word)
         case .openParen:
+            try descend()
             advance()
             let inner = try operand()
             guard current.token == .closeParen else {
                 throw ODataFilterError(offset: current.offset, reason: "expected ')' after the value, found \(describe(current.token))")
             }
             advance()
+            depth -= 1
             return inner
         case .closeParen, .end:
             throw ODataFilterError(offset: token.offset, reason: "expected a property name or a value, found \(describe(token.token))")

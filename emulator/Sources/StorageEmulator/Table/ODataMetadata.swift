@@ -27,8 +27,7 @@ struct ODataContext: Sendable {
     var level: ODataMetadata
 
     init(request: StorageRequest) {
-        let host = request.header("host") ?? "127.0.0.1:\(ServiceKind.table.defaultPort)"
-        baseURL = "http://\(host)/\(request.account)"
+        baseURL = request.accountURL
         account = request.account
         level = ODataMetadata.requested(accept: request.header("accept"), format: request.query("$format"))
     }

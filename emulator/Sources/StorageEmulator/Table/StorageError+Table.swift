@@ -41,7 +41,11 @@ extension StorageError {
             "The specified resource name contains invalid characters. '\(name)' must be letters and digits, starting with a letter.")
     }
 
+    /// A refused `$filter`, quoting at most its first 200 characters: a hostile one can be tens of kilobytes.
     static func invalidFilter(_ error: ODataFilterError, filter: String) -> StorageError {
-        StorageError(.badRequest, "InvalidInput", "One of the request inputs is not valid. The $filter '\(filter)' is malformed: \(error).")
+        let quoted = filter.count > 200 ? String(filter.prefix(200)) + "…" : filter
+        return StorageError(
+            .badRequest, "InvalidInput",
+            "One of the request inputs is not valid. The $filter '\(quoted)' is malformed: \(error).")
     }
 }

@@ -11,6 +11,12 @@ extension TableService {
     /// An entity group transaction: every operation applies, or none does. A failure answers with
     /// the failing operation's error alone, its message prefixed with the operation's index (`2:…`).
     func batch(_ request: StorageRequest, _ context: OperationContext) async throws -> Response {
+        // Tables are never public, so an anonymous batch is refused whole, as Azure does, before its body is read
+        // and parsed: each of its operations would be refused anyway, only later and at the server's expense.
+        if case .anonymous = context.credential {
+            throw StorageError.authenticationFailed(
+                "The $batch request carries no credentials (no Authorization header, no SAS); tables are never public.")
+        }
         guard let contentType = request.header("content-type"),
             let boundary = BatchMultipart.boundary(ofContentType: contentType)
         else {

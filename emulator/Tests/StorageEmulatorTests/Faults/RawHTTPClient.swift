@@ -56,19 +56,28 @@ struct RawHTTPClient: Sendable {
         var head = "\(method) \(target) HTTP/1.1\r\nHost: \(host):\(port)\r\nConnection: close\r\n"
         for (name, value) in headers where name.lowercased() != "content-length" { head += "\(name): \(value)\r\n" }
         if !body.isEmpty || method == "PUT" || method == "POST" { head += "Content-Length: \(body.count)\r\n" }
-        let request = Array((head + "\r\n").utf8) + body
+        return try await exchange(raw: Array((head + "\r\n").utf8) + body)
+    }
+
+    /// Sends `bytes` exactly as given (malformed framing included), then reads until the server closes or resets
+    /// the connection. With `halfClose`, the sending side is shut down after the bytes, as a client that has
+    /// nothing more to say does: the server sees the end of the stream and can still answer.
+    func exchange(raw bytes: [UInt8], halfClose: Bool = false) async throws -> Exchange {
         let host = self.host, port = self.port
         // A thread of its own: blocking on the shared NIO pool (two threads on a two-core machine) could starve the
         // very emulator this client waits for.
         return try await withCheckedThrowingContinuation { continuation in
             let thread = Thread {
-                continuation.resume(with: Result { try Self.blockingExchange(host: host, port: port, request) })
+                continuation.resume(
+                    with: Result { try Self.blockingExchange(host: host, port: port, bytes, halfClose: halfClose) })
             }
             thread.start()
         }
     }
 
-    private static func blockingExchange(host: String, port: Int, _ request: [UInt8]) throws -> Exchange {
+    private static func blockingExchange(host: String, port: Int, _ request: [UInt8], halfClose: Bool) throws
+        -> Exchange
+    {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { throw RawHTTPError(message: "socket: errno \(errno)") }
         defer { close(fd) }
@@ -93,6 +102,7 @@ struct RawHTTPClient: Sendable {
             }
             sent += count
         }
+        if halfClose { shutdown(fd, Int32(SHUT_WR)) }
         var received: [UInt8] = []
         var buffer = [UInt8](repeating: 0, count: 65536)
         while true {
