@@ -1,5 +1,6 @@
 import Foundation
 import BackupDaemon
+import Catalog
 import Testing
 
 @Suite struct ConfigurationTests {
@@ -88,10 +89,25 @@ import Testing
 
     @Test func sampleParsesBackToTheDefaults() throws {
         let libraries = [DaemonConfiguration.Library(name: "photos \"2024\"", path: "/home/ann/Pictures")]
-        let parsed = try DaemonConfiguration.parse(ConfigurationFile.sample(libraries: libraries))
+        let parsed = try DaemonConfiguration.parse(ConfigurationFile.sample(device: "nas-1", libraries: libraries))
         var expected = DaemonConfiguration(libraries: libraries)
+        expected.device = "nas-1"
         expected.stateDirectory = nil
         #expect(parsed == expected)
+    }
+
+    @Test func aDeviceNameIsCheckedAndCanBeSetInPlace() throws {
+        let bad = #"device = "my/laptop"\#n[[library]]\#nname = "p"\#npath = "/p"\#n"#
+        #expect(throws: ConfigurationError.self) { try DaemonConfiguration.parse(bad) }
+        let without = "# mine\n[[library]]\nname = \"p\"\npath = \"/p\"\n"
+        let added = ConfigurationFile.settingDevice("laptop-2", in: without)
+        #expect(try DaemonConfiguration.parse(added).device == "laptop-2")
+        #expect(added.hasPrefix("# mine\ndevice = \"laptop-2\""))
+        let changed = ConfigurationFile.settingDevice("nas", in: added)
+        #expect(try DaemonConfiguration.parse(changed).device == "nas")
+        #expect(changed.components(separatedBy: "device =").count == 2)  // replaced, not added again
+        #expect(DeviceName.fromHostName("Ann's MacBook.local") == "Ann-s-MacBook")
+        #expect(throws: CatalogError.self) { try DeviceName.validated("-x") }
     }
 
     @Test func fileLocationFollowsSystemdThenXDG() {

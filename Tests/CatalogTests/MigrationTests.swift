@@ -9,7 +9,7 @@ struct MigrationTests {
     @Test func fromAnEmptyDatabase() throws {
         let scratch = try ScratchCatalog()
         let catalog = scratch.catalog
-        #expect(try catalog.appliedMigrations().count == 2)  // v1 schema, v2 outbox parking
+        #expect(try catalog.appliedMigrations().count == 3)  // v1 schema, v2 outbox parking, v3 settings (device)
         let tables = try catalog.read { db in
             try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type IN ('table') ORDER BY name")
         }

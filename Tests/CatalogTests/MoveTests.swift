@@ -83,7 +83,8 @@ struct MoveTests {
         #expect(moved.sha256 == before.sha256 && moved.inode == before.inode && moved.state == .present)
         #expect(try row("loose.txt")?.state == .missing)
         let kinds = try outbox(after: since, in: scratch.catalog).map { $0.split(separator: " ")[0] }
-        #expect(kinds == ["delete", "entity", "history", "folder"])  // no master: the content is known
+        // No master: the content is known; the new path's reference, so other devices keep it.
+        #expect(kinds == ["delete", "reference", "entity", "history", "folder"])
 
         // The search finds the file by its new name only.
         #expect(try scratch.catalog.search(SearchQuery("found")).map(\.path) == ["kept/found.txt"])
@@ -140,7 +141,7 @@ struct MoveTests {
         let moved = try outbox(after: since, in: scratch.catalog)
         let refreshed = try outbox(after: twinSince, in: twin)
         #expect(moved.sorted() == refreshed.sorted())
-        #expect(moved.count == 15, "\(moved)")  // 4 deletes, 4 entities, 4 histories, 3 folders
+        #expect(moved.count == 19, "\(moved)")  // 4 deletes, 4 references, 4 entities, 4 histories, 3 folders
     }
 
     @Test func aFileChangedAfterTheMoveIsLeftForTheRefresh() throws {
@@ -170,8 +171,8 @@ struct MoveTests {
         #expect(after.id == target.id && after.sha256 == source.sha256 && after.inode == source.inode)
         #expect(try row("other.txt")?.state == .missing)
         let rows = try outbox(after: since, in: scratch.catalog)
-        #expect(rows.map { $0.split(separator: " ")[0] } == ["delete", "entity", "history"])
-        #expect(rows[2].contains(CloudKeys.historyPartition(library: "Photos", path: "loose.txt")))
+        #expect(rows.map { $0.split(separator: " ")[0] } == ["delete", "reference", "entity", "history"])
+        #expect(rows[3].contains(CloudKeys.pathKey(library: "Photos", path: "loose.txt")))
 
         // Back onto a path whose file is gone (a missing row): the row comes back with this content.
         try rename("loose.txt", "other.txt")

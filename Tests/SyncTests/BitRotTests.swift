@@ -43,7 +43,8 @@ struct BitRotTests {
         let catalog = try Catalog(path: folder + "/data/catalog.sqlite")
         let previews = PreviewStore(root: folder + "/data/previews")
         _ = try LibraryScanner(catalog: catalog, previews: previews, logger: SyncBed.quietLogger).scan(roots: [photos])
-        var options = SyncOptions(previewsRoot: previews.root)
+        let device = DeviceKeys(device: "bit-rot")
+        var options = SyncOptions(previewsRoot: previews.root, device: device)
         options.retryDelay = .milliseconds(5)
         let report = try await SyncEngine(catalog: catalog, storage: storage, options: options, logger: SyncBed.quietLogger)
             .drain()
@@ -63,15 +64,15 @@ struct BitRotTests {
 
         var verify = VerifyOptions()
         verify.scratch = folder
-        let shallow = try await Verifier(catalog: catalog, storage: storage, options: verify).run()
+        let shallow = try await Verifier(catalog: catalog, storage: storage, device: device, options: verify).run()
         #expect(shallow.isClean, "size and Content-MD5 still look right: \(shallow.findings)")
         verify.deep = true
-        let deep = try await Verifier(catalog: catalog, storage: storage, options: verify).run()
+        let deep = try await Verifier(catalog: catalog, storage: storage, device: device, options: verify).run()
         let sha = bytes.withUnsafeBytes { ContentHasher.digest(of: $0).sha256 }
         #expect(deep.findings.map(\.kind) == [.masterCorrupt])
         #expect(deep.findings.first?.subject == sha)
 
-        let items = try await RestorePlanner(storage: storage).plan(RestoreSelection())
+        let items = try await RestorePlanner(storage: storage, device: device).plan(RestoreSelection())
         let restored = try await RestoreRunner(storage: storage, options: RestoreOptions(target: folder + "/out")).run(items)
         #expect(restored.failures.map(\.path) == ["rot.bin"])
         #expect(restored.restored == 0)

@@ -12,7 +12,7 @@ struct CloudKeysTests {
         #expect(CloudKeys.encodeKey("été 2024 (1).jpg") == "été 2024 (1).jpg")
         #expect(CloudKeys.folderPartition(library: "Photos", parent: "") == "Photos")
         #expect(CloudKeys.folderPartition(library: "Photos", parent: "2024/trip") == "Photos%2F2024%2Ftrip")
-        #expect(CloudKeys.historyPartition(library: "Photos", path: "a/b.jpg") == "Photos%2Fa%2Fb.jpg")
+        #expect(CloudKeys.pathKey(library: "Photos", path: "a/b.jpg") == "Photos%2Fa%2Fb.jpg")
     }
 
     @Test func invertedTicksSortNewestFirst() {
@@ -43,7 +43,7 @@ struct CloudKeysTests {
     }
 
     @Test func retentionNeverBelowTheTierMinimum() {
-        var options = SyncOptions(previewsRoot: "/tmp")
+        var options = SyncOptions(previewsRoot: "/tmp", device: DeviceKeys(device: "keys"))
         options.mirrorRetention = .seconds(60)
         #expect(options.effectiveRetention == .seconds(30 * 86_400))
         options.masterTier = .archive

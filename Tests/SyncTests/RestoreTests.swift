@@ -29,7 +29,7 @@ struct RestoreTests {
     static func restore(_ bed: SyncBed, into target: String, _ selection: RestoreSelection) async throws
         -> (RestoreReport, [RestoreItem])
     {
-        let items = try await RestorePlanner(storage: bed.storage).plan(selection)
+        let items = try await RestorePlanner(storage: bed.storage, device: bed.device).plan(selection)
         var options = RestoreOptions(target: target)
         options.libraryFolders = selection.library == nil
         let report = try await RestoreRunner(storage: bed.storage, options: options).run(items)
@@ -64,7 +64,7 @@ struct RestoreTests {
             try RestoreCheck.same(bed.photos + "/2024/trip/b.jpg", target + "/2024/trip/b.jpg")
             #expect(!FileManager.default.fileExists(atPath: target + "/2024/copy of a.jpg"))
 
-            let planner = RestorePlanner(storage: bed.storage)
+            let planner = RestorePlanner(storage: bed.storage, device: bed.device)
             #expect(try await planner.plan(RestoreSelection(prefix: "2024/tr")).isEmpty)  // whole segments only
             #expect(try await planner.plan(RestoreSelection(library: "no such library")).isEmpty)
             #expect(try await planner.plan(RestoreSelection(prefix: "2023")).map(\.path) == ["2023/x/ü y.jpg"])
@@ -83,7 +83,7 @@ struct RestoreTests {
             try bed.scan()
             #expect(try await bed.engine().drain().depth == 0)
 
-            let planner = RestorePlanner(storage: bed.storage)
+            let planner = RestorePlanner(storage: bed.storage, device: bed.device)
             let now = try await planner.plan(RestoreSelection())
             #expect(now.contains { $0.path == "2024/later.jpg" })
             let newB = try #require(now.first { $0.path == "2024/trip/b.jpg" })
@@ -169,9 +169,9 @@ struct RestoreTests {
             try await Self.synced(bed)
             #expect(try await bed.storage.tables.deleteTable("files"))
             #expect(try await bed.storage.tables.deleteTable("history"))
-            #expect(try await RestorePlanner(storage: bed.storage).plan(RestoreSelection()).isEmpty)
+            #expect(try await RestorePlanner(storage: bed.storage, device: bed.device).plan(RestoreSelection()).isEmpty)
 
-            let rebuilt = try await TableRebuilder(storage: bed.storage).rebuild()
+            let rebuilt = try await TableRebuilder(storage: bed.storage, device: bed.device).rebuild()
             #expect(rebuilt.masters == 4 && rebuilt.rowsWritten == 4 && rebuilt.unnamed.isEmpty, "\(rebuilt)")
             let target = bed.folder + "/rebuilt"
             let (report, items) = try await Self.restore(bed, into: target, RestoreSelection(library: bed.library))
@@ -183,7 +183,7 @@ struct RestoreTests {
             #expect(paths.contains("2024/trip/a.jpg") != paths.contains("2024/copy of a.jpg"))
             for path in paths { try RestoreCheck.same(bed.photos + "/" + path, target + "/" + path) }
             // A second rebuild keeps what is there.
-            let again = try await TableRebuilder(storage: bed.storage).rebuild()
+            let again = try await TableRebuilder(storage: bed.storage, device: bed.device).rebuild()
             #expect(again.rowsWritten == 0 && again.rowsKept == 4)
         }
     }
@@ -192,7 +192,8 @@ struct RestoreTests {
         try await SyncBed.with { bed in
             try await Self.synced(bed)
             let sha = try bed.asset("2024/trip/a.jpg").sha256
-            var hostile = TableEntity(partitionKey: bed.library, rowKey: CloudKeys.fileRowKey(path: "../escape.jpg"))
+            var hostile = TableEntity(partitionKey: bed.filesPartition, rowKey: CloudKeys.fileRowKey(path: "../escape.jpg"))
+            hostile["library"] = .string(bed.library)
             hostile["path"] = .string("../escape.jpg")
             hostile["sha256"] = .string(sha)
             hostile["size"] = .int64(try bed.asset("2024/trip/a.jpg").size)

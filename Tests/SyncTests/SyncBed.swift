@@ -20,6 +20,10 @@ final class SyncBed: Sendable {
     let emulator: RunningEmulator
     let storage: StorageClient
     let clock = TestClock()
+    /// The device the bed's rows are keyed under.
+    let device = DeviceKeys(device: "bed-device")
+    /// The `files` PartitionKey of the bed's library.
+    var filesPartition: String { device.filesPartition(library: library) }
 
     private init(folder: String, emulator: RunningEmulator, storage: StorageClient) throws {
         self.folder = folder
@@ -77,7 +81,7 @@ final class SyncBed: Sendable {
 
     /// Engine options with quick back-offs and the bed's clock.
     func options(_ adjust: (inout SyncOptions) -> Void = { _ in }) -> SyncOptions {
-        var options = SyncOptions(previewsRoot: previews.root)
+        var options = SyncOptions(previewsRoot: previews.root, device: device)
         options.concurrency = 4
         options.retryDelay = .milliseconds(5)
         options.maxRetryDelay = .milliseconds(20)

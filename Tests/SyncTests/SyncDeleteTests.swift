@@ -21,7 +21,7 @@ struct SyncDeleteTests {
             #expect(report.depth == 0 && report.scheduledPurges == 0, "\(report)")
 
             let entity = try #require(
-                try await bed.storage.tables.get(partitionKey: bed.library, rowKey: "a%2Fgone.jpg", from: "files"))
+                try await bed.storage.tables.get(partitionKey: bed.filesPartition, rowKey: "a%2Fgone.jpg", from: "files"))
             #expect(entity["deleted"] == .bool(true))
             #expect(entity["deletedAt"] != nil)
             #expect(entity["sha256"] == .string(sha))  // the rest of the row stays
@@ -33,7 +33,7 @@ struct SyncDeleteTests {
             try bed.scan()
             #expect(try await bed.engine().drain().depth == 0)
             let back = try #require(
-                try await bed.storage.tables.get(partitionKey: bed.library, rowKey: "a%2Fgone.jpg", from: "files"))
+                try await bed.storage.tables.get(partitionKey: bed.filesPartition, rowKey: "a%2Fgone.jpg", from: "files"))
             #expect(back["deleted"] == .bool(false))
         }
     }
@@ -71,11 +71,11 @@ struct SyncDeleteTests {
             let previews = try await bed.storage.blobs.allBlobs(container: "pv-store").map(\.name)
             #expect(!previews.contains { $0.hasPrefix(only) })
             #expect(previews.contains { $0.hasPrefix(dup) })
-            #expect(try await bed.storage.tables.get(partitionKey: bed.library, rowKey: "only.jpg", from: "files") == nil)
+            #expect(try await bed.storage.tables.get(partitionKey: bed.filesPartition, rowKey: "only.jpg", from: "files") == nil)
             // Still referenced by two/dup.jpg: kept, with its entity.
             #expect(try await bed.storage.blobs.propertiesIfExists(container: "file-store", name: dup) != nil)
             #expect(
-                try await bed.storage.tables.get(partitionKey: bed.library, rowKey: "two%2Fdup.jpg", from: "files")?[
+                try await bed.storage.tables.get(partitionKey: bed.filesPartition, rowKey: "two%2Fdup.jpg", from: "files")?[
                     "deleted"] == .bool(false))
 
             // The purged content coming back is uploaded again.

@@ -37,7 +37,9 @@ struct SyncFailureTests {
             #expect(!report.parked.isEmpty)
             #expect(report.parked.allSatisfy { $0.attempts == 3 }, "\(report.parked)")
             #expect(report.parked.allSatisfy { $0.lastError?.contains("transport") == true }, "\(report.parked)")
-            #expect(report.parked.contains { $0.kind == "master" && $0.path == "\(bed.library)/a.jpg" })
+            // A path's reference goes first (its master waits for it): that is what parks.
+            #expect(report.parked.contains { $0.kind == "reference" && $0.path == "\(bed.library)/a.jpg" })
+            #expect(report.waitingOnParked > 0)
             #expect(report.lastSuccess == nil)
             // Status from the catalog file, as a second process reads it.
             let fromFile = try OutboxStatus.read(catalogPath: bed.catalog.path, now: bed.clock.now())

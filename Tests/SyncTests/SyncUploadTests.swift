@@ -54,7 +54,8 @@ struct SyncUploadTests {
             let files = try await bed.storage.tables.queryAll("files")
             #expect(files.count == 6)
             let row = try #require(files.first { $0.rowKey == "2024%2Fété%2Fçà %231%3F.jpg" })
-            #expect(row.partitionKey == bed.library)
+            #expect(row.partitionKey == bed.filesPartition && row.partitionKey == "bed-device%2F\(bed.library)")
+            #expect(row["device"] == .string("bed-device") && row["library"] == .string(bed.library))
             #expect(row["sha256"] == .string(unicode.sha256))
             #expect(row["size"] == .int64(unicode.size))
             #expect(row["deleted"] == .bool(false))
@@ -64,7 +65,8 @@ struct SyncUploadTests {
             // Folders: the tree without listing files.
             let folders = try await bed.storage.tables.queryAll("folders")
             let tree = Set(folders.map { "\($0.partitionKey)|\($0.rowKey)" })
-            #expect(tree == ["\(bed.library)|2024", "\(bed.library)%2F2024|trip", "\(bed.library)%2F2024|été"])
+            let (root, year) = (bed.device.prefix + bed.library, bed.device.prefix + bed.library + "%2F2024")
+            #expect(tree == ["\(root)|2024", "\(year)|trip", "\(year)|été"])
 
             // One history row per path (each has one version so far).
             #expect(try await bed.storage.tables.queryAll("history").count == 6)
@@ -121,13 +123,13 @@ struct SyncUploadTests {
             let second = try bed.asset("pics/x.jpg").sha256
             #expect(first != second)
 
-            let partition = CloudKeys.historyPartition(library: bed.library, path: "pics/x.jpg")
+            let partition = bed.device.historyPartition(library: bed.library, path: "pics/x.jpg")
             let versions = try await bed.storage.tables.queryAll("history", filter: "PartitionKey eq '\(partition)'")
             #expect(versions.map { $0["sha256"] } == [.string(second), .string(first)])  // newest first
             #expect(try await bed.storage.blobs.propertiesIfExists(container: "file-store", name: first) != nil)
             #expect(try await bed.storage.blobs.propertiesIfExists(container: "file-store", name: second) != nil)
             let entity = try #require(
-                try await bed.storage.tables.get(partitionKey: bed.library, rowKey: "pics%2Fx.jpg", from: "files"))
+                try await bed.storage.tables.get(partitionKey: bed.filesPartition, rowKey: "pics%2Fx.jpg", from: "files"))
             #expect(entity["sha256"] == .string(second))
         }
     }

@@ -14,7 +14,7 @@ struct VerifyTests {
         var options = VerifyOptions()
         options.scratch = bed.folder
         adjust(&options)
-        return try await Verifier(catalog: bed.catalog, storage: bed.storage, options: options).run()
+        return try await Verifier(catalog: bed.catalog, storage: bed.storage, device: bed.device, options: options).run()
     }
 
     @Test func aSyncedLibraryIsClean() async throws {
@@ -60,10 +60,10 @@ struct VerifyTests {
             #expect(try await bed.storage.blobs.delete(container: "pv-store", name: "\(b)/sq100.jpg"))
             try await bed.storage.blobs.putBlob(container: "file-store", name: u, bytes: Array("damaged".utf8))
             try await bed.storage.tables.delete(
-                partitionKey: bed.library, rowKey: CloudKeys.fileRowKey(path: "2024/trip/b.jpg"), from: "files")
+                partitionKey: bed.filesPartition, rowKey: CloudKeys.fileRowKey(path: "2024/trip/b.jpg"), from: "files")
             var stale = try #require(
                 try await bed.storage.tables.get(
-                    partitionKey: bed.library, rowKey: CloudKeys.fileRowKey(path: "2023/x/ü y.jpg"), from: "files"))
+                    partitionKey: bed.filesPartition, rowKey: CloudKeys.fileRowKey(path: "2023/x/ü y.jpg"), from: "files"))
             stale["size"] = .int64(1)
             try await bed.storage.tables.upsert(stale, in: "files")
             let orphan = String(repeating: "ab", count: 32)

@@ -26,6 +26,9 @@ package struct OutboxStatus: Codable, Sendable, Equatable {
     package var bytesPending: Int64
     /// Mirror purges waiting for their retention period.
     package var scheduledPurges: Int
+    /// Rows that cannot run before a parked row of the same content does (a master waiting for its
+    /// parked reference, say): they go once it is retried.
+    package var waitingOnParked: Int
     /// Rows done so far, and when the last one finished (ISO 8601; nil before the first).
     package var done: Int
     package var lastSuccess: String?
@@ -41,16 +44,25 @@ package struct OutboxStatus: Codable, Sendable, Equatable {
         return try catalog.read { db in
             var pending: [String: Int] = [:]
             var scheduled = 0
+            var waiting = 0
             for row in try Row.fetchAll(
                 db,
                 sql: """
-                    SELECT kind, (kind = 'purge' AND not_before > ?) AS later, count(*) AS n FROM outbox
-                    WHERE done_at IS NULL AND parked_at IS NULL GROUP BY kind, later
+                    SELECT kind, (kind = 'purge' AND not_before > ?) AS later,
+                           \(Outbox.blocked(by: "m.done_at IS NULL AND m.parked_at IS NOT NULL")) AS stuck,
+                           count(*) AS n
+                    FROM outbox WHERE done_at IS NULL AND parked_at IS NULL GROUP BY kind, later, stuck
                     """,
                 arguments: [nowText])
             {
                 let count: Int = row["n"]
-                if row["later"] as Bool { scheduled += count } else { pending[row["kind"], default: 0] += count }
+                if row["later"] as Bool {
+                    scheduled += count
+                } else if row["stuck"] as Bool {
+                    waiting += count
+                } else {
+                    pending[row["kind"], default: 0] += count
+                }
             }
             let bytes =
                 try Int64.fetchOne(
@@ -76,8 +88,8 @@ package struct OutboxStatus: Codable, Sendable, Equatable {
                     lastError: row["last_error"], parkedAt: row["parked_at"], retryAt: row["not_before"])
             }
             return OutboxStatus(
-                pending: pending, bytesPending: bytes, scheduledPurges: scheduled, done: done, lastSuccess: last,
-                parked: parked)
+                pending: pending, bytesPending: bytes, scheduledPurges: scheduled, waitingOnParked: waiting, done: done,
+                lastSuccess: last, parked: parked)
         }
     }
 

@@ -125,7 +125,9 @@ package struct Verifier: Sendable {
         // queueing the upload again (when a present file still holds the content).
         report.referencesChecked = cloud.references.values.reduce(0) { $0 + $1.count }
         for (sha, references) in cloud.references.sorted(by: { $0.key < $1.key }) where cloud.masters[sha] == nil {
-            for reference in references.sorted(by: { $0.rowKey < $1.rowKey }) {
+            // This device's references to content a present file holds are `masterMissing` already.
+            for reference in references.sorted(by: { $0.rowKey < $1.rowKey })
+            where !(device.owns(reference.rowKey) && local.contents[sha]?.live == true) {
                 let holder = (reference["device"]?.string ?? "?") + ":" + (reference["library"]?.string ?? "?") + "/"
                     + (reference["path"]?.string ?? "?")
                 let queued = local.pending.contains(OutboxTarget(.master, sha))
