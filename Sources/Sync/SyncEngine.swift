@@ -92,7 +92,7 @@ package final class SyncEngine: Sendable {
     /// One pass: rows due now, `concurrency` at a time, until none is due. A slot that frees up takes
     /// the next due row at once (rows recorded meanwhile included), so one slow upload never holds the
     /// others idle until a whole batch is done. Returns how many were run.
-    func pass() async throws -> Int {
+    package func pass() async throws -> Int {
         let limit = max(1, options.concurrency)
         var queued: [OutboxRow] = []
         var total = 0

@@ -59,11 +59,13 @@ NOBODY = 65534
 
 
 class Daemon:
-    def __init__(self, work, unprivileged=False, storage=None, settle_seconds=0.3):
+    def __init__(self, work, unprivileged=False, storage=None, settle_seconds=0.3, device="test-device", extra=""):
         """`storage`: a connection string (an emulator process of the test's own, say); without one
-        the daemon runs its bundled emulator on free ports."""
+        the daemon runs its bundled emulator on free ports. `device`: the name its rows are keyed
+        under; `extra`: more TOML for the `[storage]` table (a delete policy, a tier)."""
         self.work = work
         self.storage = storage
+        self.device = device
         # As root, a folder without read permission is still readable: run the daemon (and the
         # commands that share its state) as nobody so that permissions are what a user has.
         self.prefix = []
@@ -76,12 +78,12 @@ class Daemon:
         self.config = os.path.join(work, "config.toml")
         with open(self.config, "w") as f:
             f.write(
-                f'state_directory = "{self.state}"\n[[library]]\nname = "photos"\npath = "{self.library}"\n'
+                f'device = "{device}"\nstate_directory = "{self.state}"\n'
+                f'[[library]]\nname = "photos"\npath = "{self.library}"\n'
                 f"[watch]\nsettle_seconds = {settle_seconds}\n"
             )
-            if storage:
-                f.write(f'[storage]\nconnection_string = "{storage}"\n')
-            else:
+            f.write("[storage]\n" + (f'connection_string = "{storage}"\n' if storage else "") + extra + "\n")
+            if not storage:
                 f.write(f'[emulator]\nblob_port = {self.ports["blob"]}\nqueue_port = {self.ports["queue"]}\n'
                         f'table_port = {self.ports["table"]}\n')
         self.process = None
@@ -140,6 +142,15 @@ class Daemon:
         return subprocess.run(self.prefix + [self.binary, *args, "--config", self.config],
                               capture_output=True, text=True, timeout=timeout)
 
+    def scoped(self, key):
+        """A device-scoped Table key: the device's name, an encoded `/`, then the single-device key."""
+        return f"{self.device}%2F{key}"
+
+    @property
+    def files_partition(self):
+        """The `files` PartitionKey of the library `photos` on this device."""
+        return self.scoped("photos")
+
     @property
     def connection_string(self):
         if self.storage:
@@ -190,7 +201,8 @@ def check_cloud(d, expected):
     tables = TableServiceClient.from_connection_string(d.connection_string)
     masters = {b.name: b for b in blobs.get_container_client("file-store").list_blobs()}
     previews = {b.name for b in blobs.get_container_client("pv-store").list_blobs()}
-    files = {e["RowKey"]: e for e in tables.get_table_client("files").query_entities("PartitionKey eq 'photos'")}
+    files = {e["RowKey"]: e for e in
+             tables.get_table_client("files").query_entities(f"PartitionKey eq '{d.files_partition}'")}
     for relative, local in expected.items():
         check_file(blobs, masters, files, relative, local, previews if relative.endswith(".jpg") else None)
     return masters, files, tables

@@ -32,7 +32,7 @@ def test_daemon_backs_up_renames_versions_deletes_and_reconciles(daemon):
     masters, files, tables = eventually(d, lambda: check_cloud(d, expected), "the first sync")
     assert len(masters) == 3, "the duplicate is stored once"
     folders = {(e["PartitionKey"], e["RowKey"]) for e in tables.get_table_client("folders").list_entities()}
-    assert ("photos", "2024") in folders and (encode_key("photos/2024"), "rome") in folders
+    assert (d.scoped("photos"), "2024") in folders and (d.scoped(encode_key("photos/2024")), "rome") in folders
 
     # A renamed folder uploads nothing: same masters, same blob versions.
     before = {name: b.etag for name, b in masters.items()}
@@ -56,7 +56,7 @@ def test_daemon_backs_up_renames_versions_deletes_and_reconciles(daemon):
     def new_version():
         _, _, tables = check_cloud(d, expected)
         history = list(tables.get_table_client("history").query_entities(
-            f"PartitionKey eq '{encode_key('photos/2024/été/plage à midi.jpg')}'"))
+            f"PartitionKey eq '{d.scoped(encode_key('photos/2024/été/plage à midi.jpg'))}'"))
         assert len(history) == 2, history
         assert {h["sha256"] for h in history} >= {sha256(f"{lib}/2024/été/plage à midi.jpg")}
     eventually(d, new_version, "the new version")

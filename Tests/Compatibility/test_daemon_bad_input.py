@@ -88,7 +88,7 @@ def run(d):
 
     def backed_up():
         masters = {b.name: b for b in blobs.get_container_client("file-store").list_blobs()}
-        rows = {e["RowKey"]: e for e in tables.get_table_client("files").query_entities("PartitionKey eq 'photos'")}
+        rows = {e["RowKey"]: e for e in tables.get_table_client("files").query_entities(f"PartitionKey eq '{d.files_partition}'")}
         for relative in readable:
             check_file(blobs, masters, rows, relative, os.path.join(lib, relative))
         return masters, rows
@@ -121,7 +121,7 @@ def run(d):
     os.chmod(f"{lib}/revoked", 0o000)
     d.wait_for(lambda s: any(p["path"].startswith("revoked") for p in s["problems"]), "the revoked folder's problem")
     d.wait_for(lambda s: s["outbox"]["pending"] == {}, "an empty outbox")
-    row = tables.get_table_client("files").get_entity("photos", encode_key("revoked/kept.jpg"))
+    row = tables.get_table_client("files").get_entity(d.files_partition, encode_key("revoked/kept.jpg"))
     assert row["deleted"] is False, "an unreadable folder's files were marked deleted"
     os.chmod(f"{lib}/revoked", 0o755)
 

@@ -21,12 +21,13 @@ final class SyncBed: Sendable {
     let storage: StorageClient
     let clock = TestClock()
     /// The device the bed's rows are keyed under.
-    let device = DeviceKeys(device: "bed-device")
+    let device: DeviceKeys
     /// The `files` PartitionKey of the bed's library.
     var filesPartition: String { device.filesPartition(library: library) }
 
-    private init(folder: String, emulator: RunningEmulator, storage: StorageClient) throws {
+    private init(folder: String, emulator: RunningEmulator, storage: StorageClient, device: String = "bed-device") throws {
         self.folder = folder
+        self.device = DeviceKeys(device: device)
         photos = folder + "/Photos"
         try FileManager.default.createDirectory(atPath: photos, withIntermediateDirectories: true)
         catalog = try Catalog(path: folder + "/data/catalog.sqlite")
@@ -63,6 +64,12 @@ final class SyncBed: Sendable {
             await emulator.shutdown()
             throw error
         }
+    }
+
+    /// Another machine backing up into the same account: its own folder, catalog and device name,
+    /// the same emulator and client (shut down with this bed).
+    func sibling(device: String) throws -> SyncBed {
+        try SyncBed(folder: folder + "/" + device, emulator: emulator, storage: storage, device: device)
     }
 
     static var quietLogger: Logger {

@@ -141,6 +141,13 @@ class Library:
                         self.deleted.discard(target + f[len(folder):])
 
 
+def wait_for_cloud_work(daemon, timeout):
+    """Returns once the daemon's outbox holds rows not done (polled every 5 ms), or after `timeout`."""
+    deadline = time.monotonic() + timeout
+    while outbox_depth(daemon) == 0 and time.monotonic() < deadline and daemon.process.poll() is None:
+        time.sleep(0.005)
+
+
 def outbox_depth(daemon):
     """Outbox rows not done, read from the catalog directly (no process to spawn just before a kill)."""
     try:
@@ -179,7 +186,8 @@ def check(daemon, library, emulator, report, work):
     assert verify.returncode == 0, f"verify --deep is not clean:\n{verify.stdout}\n{verify.stderr}"
 
     masters = {b.name: b for b in blobs.get_container_client("file-store").list_blobs()}
-    rows = {e["RowKey"]: e for e in tables.get_table_client("files").query_entities("PartitionKey eq 'photos'")}
+    rows = {e["RowKey"]: e for e in
+            tables.get_table_client("files").query_entities(f"PartitionKey eq '{daemon.files_partition}'")}
     history_rows = list(tables.get_table_client("history").list_entities())
     history = {e["sha256"] for e in history_rows if "sha256" in e}
     versions = {(e["PartitionKey"], e.get("sha256")) for e in history_rows}
@@ -191,10 +199,11 @@ def check(daemon, library, emulator, report, work):
         if sha256(local) not in masters:
             report.lost += 1
         digest = check_file(blobs, masters, rows, relative, local, previews if relative.endswith(".jpg") else None)
-        assert (encode_key(f"photos/{relative}"), digest) in versions, f"no history row for this version of {relative}"
+        assert (daemon.scoped(encode_key(f"photos/{relative}")), digest) in versions, \
+            f"no history row for this version of {relative}"
         parent, name = os.path.split(os.path.dirname(relative))
         if name:
-            partition = "photos" if not parent else encode_key(f"photos/{parent}")
+            partition = daemon.scoped("photos" if not parent else encode_key(f"photos/{parent}"))
             assert (partition, name) in folders, f"no folders row for {os.path.dirname(relative)}"
         if relative.endswith(".jpg"):
             report.renditions_verified += len(RENDITIONS)
@@ -287,11 +296,17 @@ def run(mode, seed, cycles=20, files=40, work=None, log=print):
                     library.add()
                 if cycle % 2 == 1:
                     library.change()
-                # From the process's start, not its readiness: start-up, the reconcile scan, hashing and
-                # uploads all get their share of kills.
+                # Even cycles: a random moment from the process's start, not its readiness, so start-up, the
+                # reconcile scan and hashing get their share. Odd cycles: aimed at cloud work, a random
+                # moment after the outbox first holds rows (a clock alone landed few kills there).
                 daemon.start(wait=False)
-                moment = rng.uniform(0.05, 1.5)
-                time.sleep(moment)
+                started = time.monotonic()
+                if cycle % 2 == 0:
+                    time.sleep(rng.uniform(0.05, 1.5))
+                else:
+                    wait_for_cloud_work(daemon, timeout=60)
+                    time.sleep(rng.uniform(0, 0.05))
+                moment = time.monotonic() - started
                 busy = outbox_depth(daemon)
                 daemon.kill()
                 report.kills_during_sync += busy > 0

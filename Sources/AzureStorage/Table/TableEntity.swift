@@ -96,6 +96,8 @@ extension TableEntity {
                 timestamp = value.stringValue.flatMap(TableDate.parse)
                 continue
             }
+            // A property named in $select that this entity lacks comes back as null: it is absent.
+            if case .null = value { continue }
             guard let decoded = Self.decode(value, type: types[name]) else {
                 throw DecodingError(
                     description: "property \(name) of entity (\(partitionKey), \(rowKey)) is not a valid \(types[name] ?? "JSON value")")

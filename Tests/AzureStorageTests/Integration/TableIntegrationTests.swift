@@ -157,4 +157,20 @@ import Testing
             }
         }
     }
+
+    /// Azure answers a property named in `$select` that an entity lacks with `null`: absent, not an error.
+    @Test func aSelectedPropertyAnEntityLacksIsAbsent() async throws {
+        try await EmulatorFixture.with(services: [.table]) { emulator, client in
+            guard EmulatorFixture.serves(emulator, .table) else { return }
+            let table = Self.tableName()
+            _ = try await client.tables.createTable(table)
+            var with = TableEntity(partitionKey: "p", rowKey: "with")
+            with["device"] = .string("nas")
+            _ = try await client.tables.insert(with, into: table)
+            _ = try await client.tables.insert(TableEntity(partitionKey: "p", rowKey: "without"), into: table)
+            let rows = try await client.tables.queryAll(table, select: ["device"])
+            #expect(rows.map(\.rowKey) == ["with", "without"])
+            #expect(rows.map { $0["device"] } == [.string("nas"), nil])
+        }
+    }
 }
