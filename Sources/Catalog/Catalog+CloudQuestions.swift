@@ -58,6 +58,20 @@ extension Catalog {
         }
     }
 
+    /// Whether the path `library`/`path` is present on disk holding `sha256`.
+    package func holds(library: String, path: String, sha256: String) throws -> Bool {
+        try read { db in
+            try Bool.fetchOne(
+                db,
+                sql: """
+                    SELECT EXISTS (SELECT 1 FROM files JOIN libraries ON libraries.id = files.library_id
+                                   WHERE libraries.name = ? AND files.path = ? AND files.sha256 = ?
+                                   AND files.state = 'present')
+                    """,
+                arguments: [library, path, sha256]) ?? false
+        }
+    }
+
     /// What references `sha256` besides `version` (the deleted version whose purge asks).
     package func references(of sha256: String, besides version: PathVersion) throws -> ContentReferences {
         try read { db in

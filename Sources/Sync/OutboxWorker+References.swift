@@ -39,6 +39,22 @@ extension OutboxWorker {
         try await storage.tables.upsert(entity, in: CloudKeys.referencesTable)
     }
 
+    /// Takes back this device's references to content it never uploaded (superseded before its upload):
+    /// they would point at no master. A path that holds the content again keeps its reference; a
+    /// reference queued after the master waits for it (`Outbox.blocked`), so none is taken back by mistake.
+    func withdrawReferences(_ sha256: String) async throws {
+        let mine = try await allReferences(sha256).filter { options.device.owns($0.rowKey) }
+        for reference in mine {
+            if let library = reference["library"]?.string, let path = reference["path"]?.string,
+                try catalog.holds(library: library, path: path, sha256: sha256)
+            {
+                continue
+            }
+            _ = try await storage.tables.delete(
+                partitionKey: sha256, rowKey: reference.rowKey, from: CloudKeys.referencesTable)
+        }
+    }
+
     /// Writes a library's `devices` row: which device holds it, and where.
     func library(_ row: OutboxRow, _ entry: LibraryEntry) async throws {
         var entity = TableEntity(partitionKey: options.device.device, rowKey: CloudKeys.encodeKey(entry.library))
@@ -137,10 +153,19 @@ extension OutboxWorker {
         return nil
     }
 
-    /// The references of `sha` other than `ownKey` and the marker.
+    /// The references of `sha` other than `ownKey`.
     private func otherReferences(_ sha: String, besides ownKey: String) async throws -> [TableEntity] {
+        try await allReferences(sha).filter { $0.rowKey != ownKey }
+    }
+
+    /// Every reference of `sha` (the purge marker left out; no refs table yet is none).
+    private func allReferences(_ sha: String) async throws -> [TableEntity] {
         let escaped = sha.replacingOccurrences(of: "'", with: "''")
-        return try await storage.tables.queryAll(CloudKeys.referencesTable, filter: "PartitionKey eq '\(escaped)'")
-            .filter { $0.rowKey != ownKey && $0.rowKey != CloudKeys.purgeMarker }
+        do {
+            return try await storage.tables.queryAll(CloudKeys.referencesTable, filter: "PartitionKey eq '\(escaped)'")
+                .filter { $0.rowKey != CloudKeys.purgeMarker }
+        } catch let error as AzureStorageError where error.isNotFound {
+            return []
+        }
     }
 }

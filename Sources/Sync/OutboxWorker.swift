@@ -76,6 +76,7 @@ struct OutboxWorker: Sendable {
             logger.warning(
                 "content replaced before its upload; this version was never backed up",
                 metadata: ["sha256": "\(sha)", "path": "\(version.path)"])
+            try await withdrawReferences(sha)
             return .done(followUps: [.superseded])
         }
         try await limiter?.acquire(bytes: asset.size)

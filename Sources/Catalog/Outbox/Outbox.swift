@@ -56,13 +56,15 @@ package struct Outbox: Sendable {
 
     var now: String { OutboxTime.format(clock()) }
 
-    /// Rows waiting for an earlier row of the same content: an extract event for its master (the
-    /// consumer downloads it), a master or rendition for the path's reference (a purge on another
-    /// device must see the reference before this device relies on the blob being there).
+    /// Rows waiting for an earlier row of the same content: an extract event or a reference for its
+    /// master (the consumer downloads it; a master found superseded takes back the references written
+    /// before it, and a later reference must not be among them), a master or rendition for the path's
+    /// reference (a purge on another device must see the reference before this device relies on the
+    /// blob being there). Only an earlier row ever blocks a later one, so nothing waits in a circle.
     static func blocked(by prerequisite: String = "m.done_at IS NULL") -> String {
         """
-        ((kind = 'event' AND EXISTS (SELECT 1 FROM outbox m WHERE m.kind = 'master' AND m.asset_id = outbox.asset_id
-                                     AND \(prerequisite) AND m.id < outbox.id))
+        ((kind IN ('event', 'reference') AND EXISTS (SELECT 1 FROM outbox m WHERE m.kind = 'master'
+                                     AND m.asset_id = outbox.asset_id AND \(prerequisite) AND m.id < outbox.id))
          OR (kind IN ('master', 'rendition') AND EXISTS (SELECT 1 FROM outbox m WHERE m.kind = 'reference'
                                      AND m.asset_id = outbox.asset_id AND \(prerequisite) AND m.id < outbox.id)))
         """
