@@ -1,6 +1,6 @@
 import Foundation
 
-/// How catalog facts are named in the cloud (DESIGN.md "Contracts in the cloud"): container, table
+/// How catalog facts are named in the cloud (docs/architecture.md, "Contracts in the cloud"): container, table
 /// and queue names, blob names and Table keys. Both the outbox writer and the sync workers use
 /// these, so the names other programs depend on are spelled in one place.
 package enum CloudKeys {

@@ -1,6 +1,6 @@
 /// How images are converted; every field has the seed-compatible default.
 package struct ImagingConfiguration: Sendable, Equatable {
-    /// Preview sizes to make (DESIGN.md's set by default).
+    /// Preview sizes to make (the ten of docs/architecture.md by default).
     package var renditions: [RenditionSpec] = RenditionSpec.seedSet
     /// JPEG quality of the previews.
     package var quality: Int = 80

@@ -23,7 +23,7 @@ package struct RenditionSpec: Sendable, Hashable, Codable {
         self.fit = fit
     }
 
-    /// The seed's renditions (DESIGN.md): the cloud layout depends on these names.
+    /// The seed's renditions (docs/architecture.md): the cloud layout depends on these names.
     package static let seedSet: [RenditionSpec] = [
         .init("hd", .box(width: 1920, height: 1080)),
         .init("1600", .box(width: 1600, height: 1600)),

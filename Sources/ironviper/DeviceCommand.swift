@@ -23,15 +23,9 @@ struct ListDevices: AsyncParsableCommand {
     var json = false
 
     func run() async throws {
-        let storage = try await cloud.start(requireExplicit: true)
-        let listing: DeviceDirectory.Listing
-        do {
-            listing = try await DeviceDirectory(storage: storage.client).list()
-        } catch {
-            await storage.shutdown()
-            throw error
+        let listing = try await cloud.start(requireExplicit: true).use { storage in
+            try await DeviceDirectory(storage: storage.client).list()
         }
-        await storage.shutdown()
         if json { return try JSONOutput.print(listing) }
         for device in listing.devices {
             print(device.name)
@@ -64,8 +58,7 @@ struct RenameDevice: AsyncParsableCommand {
         guard let old = try catalog.device() else {
             throw ValidationError("this catalog has no device yet: set device = \"\(name)\" in the configuration")
         }
-        let storage = try await cloud.start(requireExplicit: false)
-        do {
+        try await cloud.start(requireExplicit: false).use { storage in
             // Rows from before devices first, so that they move along.
             _ = try await DeviceIdentity.prepare(
                 configured: old, catalog: catalog, storage: storage.client, logger: CloudOptions.logger)
@@ -76,11 +69,7 @@ struct RenameDevice: AsyncParsableCommand {
                     "moved \(report.files) files, \(report.folders) folders, \(report.history) history and "
                         + "\(report.references) refs rows from \(old) to \(target.device)")
             }
-        } catch {
-            await storage.shutdown()
-            throw error
         }
-        await storage.shutdown()
         try catalog.setDevice(target.device)
         let path = cloud.daemon.configurationPath
         let text = try String(contentsOfFile: path, encoding: .utf8)
@@ -102,15 +91,9 @@ struct AdoptLegacyRows: AsyncParsableCommand {
 
     func run() async throws {
         let target = DeviceKeys(device: try DeviceName.validated(name))
-        let storage = try await cloud.start(requireExplicit: true)
-        let report: KeyMigration.Report
-        do {
-            report = try await KeyMigration(storage: storage.client).run(from: .legacy, to: target)
-        } catch {
-            await storage.shutdown()
-            throw error
+        let report = try await cloud.start(requireExplicit: true).use { storage in
+            try await KeyMigration(storage: storage.client).run(from: .legacy, to: target)
         }
-        await storage.shutdown()
         print(
             "moved \(report.files) files, \(report.folders) folders and \(report.history) history rows to \(name); "
                 + "wrote \(report.references) refs rows")

@@ -54,14 +54,7 @@ struct RestoreCommand: AsyncParsableCommand {
             }
             return date
         }
-        let storage = try await cloud.start(requireExplicit: true)
-        do {
-            try await restore(storage: storage.client, at: time)
-        } catch {
-            await storage.shutdown()
-            throw error
-        }
-        await storage.shutdown()
+        try await cloud.start(requireExplicit: true).use { storage in try await restore(storage: storage.client, at: time) }
     }
 
     /// `--device`, else this machine's device (configuration, then catalog), else the account's only one.

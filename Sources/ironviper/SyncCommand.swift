@@ -46,21 +46,17 @@ struct SyncCommand: AsyncParsableCommand {
         // No daemon: drain here, with the same storage the daemon would use.
         let logger = Logger(label: "ironviper.sync")
         let catalog = try Catalog(path: catalogPath)
-        let storage = try await StorageBackend.start(configuration: configuration, stateDirectory: stateDirectory, logger: logger)
-        let status: OutboxStatus
-        do {
+        let status = try await StorageBackend.start(
+            configuration: configuration, stateDirectory: stateDirectory, logger: logger
+        ).use { storage in
             let device = try await DeviceIdentity.prepare(
                 configured: configuration.device, catalog: catalog, storage: storage.client, logger: logger)
             let options = configuration.syncOptions(
                 previewsRoot: DataLocation(directory: stateDirectory).previewsPath, device: device)
             let engine = SyncEngine(catalog: catalog, storage: storage.client, options: options, logger: logger)
             try engine.retryParked()
-            status = try await engine.drain()
-        } catch {
-            await storage.shutdown()
-            throw error
+            return try await engine.drain()
         }
-        await storage.shutdown()
         report(status)
         if !status.parked.isEmpty { throw ExitCode(2) }
     }

@@ -37,20 +37,14 @@ struct VerifyCommand: AsyncParsableCommand {
             throw ValidationError("no catalog at \(catalogPath): verify compares a local catalog with the cloud")
         }
         let catalog = try Catalog(path: catalogPath)
-        let storage = try await cloud.start(requireExplicit: false)
         var options = VerifyOptions()
         options.deep = deep
         options.repair = repair
-        let report: VerifyReport
-        do {
+        let report = try await cloud.start(requireExplicit: false).use { [options] storage in
             let device = try await DeviceIdentity.prepare(
                 configured: configuration.device, catalog: catalog, storage: storage.client, logger: CloudOptions.logger)
-            report = try await Verifier(catalog: catalog, storage: storage.client, device: device, options: options).run()
-        } catch {
-            await storage.shutdown()
-            throw error
+            return try await Verifier(catalog: catalog, storage: storage.client, device: device, options: options).run()
         }
-        await storage.shutdown()
         // A running daemon picks up the queued repairs now rather than at its next poll.
         if repair, let pid = DaemonLock.holder(stateDirectory: stateDirectory) { kill(pid, SIGUSR1) }
         if json {

@@ -3,7 +3,7 @@
 `Daemon` writes a configuration with the bundled emulator on free ports, starts the real binary
 (optionally as an unprivileged user, so permissions mean something when the tests run as root),
 reads `ironviper status --json`, and waits for conditions; `check_cloud` verifies a backup with
-Microsoft's SDKs against DESIGN.md's contracts.
+Microsoft's SDKs against docs/architecture.md's contracts.
 """
 import hashlib
 import json
@@ -209,7 +209,7 @@ def check_cloud(d, expected):
 
 
 def check_file(blobs, masters, rows, relative, local, previews=None):
-    """One file's backup, as DESIGN.md's contracts say: its master under its SHA-256 with the file's
+    """One file's backup, as docs/architecture.md's contracts say: its master under its SHA-256 with the file's
     size, Content-MD5 and bytes, and its present `files` row naming that content; with `previews` (the
     names in pv-store), its ten renditions. Returns the content's SHA-256."""
     digest = sha256(local)

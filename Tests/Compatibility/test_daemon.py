@@ -3,7 +3,7 @@
 `ironviper run` (the real binary, its bundled emulator on free ports) watches a folder; files are
 copied in, renamed, modified, deleted, and changed while the daemon is down. After each step the
 test waits for `ironviper status --json` to show an empty outbox, then checks with Microsoft's
-`azure-storage-blob` and `azure-data-tables` that the cloud holds exactly what DESIGN.md's contracts
+`azure-storage-blob` and `azure-data-tables` that the cloud holds exactly what docs/architecture.md's contracts
 say: masters under their SHA-256 with the right Content-MD5, renditions for images, `files`,
 `folders` and `history` rows.
 """

@@ -88,21 +88,27 @@ struct DevicesTests {
         }
     }
 
+    /// A content the first machine backed up, a purge marker of device `purger` on it, and the second
+    /// machine holding the same content (scanned, not synced). Returns the content's SHA-256.
+    static func markedContent(_ first: SyncBed, _ second: SyncBed, seed: UInt32, purger: String) async throws -> String {
+        try first.write("a.jpg", try SyncBed.jpeg(seed))
+        try first.scan()
+        try await first.engine().drain()
+        let sha = try first.asset("a.jpg").sha256
+        var marker = TableEntity(partitionKey: sha, rowKey: CloudKeys.purgeMarker)
+        marker["device"] = .string(purger)
+        _ = try await first.storage.tables.upsert(marker, in: "refs")
+        try second.write("b.jpg", try SyncBed.jpeg(seed))
+        try second.scan()
+        return sha
+    }
+
     /// The race: while another device's purge marker is on a content, a device that finds the master
     /// present does not count on it; once the purge is over it finds it absent and uploads it again.
     @Test func aPurgeInProgressMakesAReferencingDeviceWaitThenUploadAgain() async throws {
         try await SyncBed.with { first in
             let second = try first.sibling(device: "second")
-            try first.write("a.jpg", try SyncBed.jpeg(20))
-            try first.scan()
-            try await first.engine().drain()
-            let sha = try first.asset("a.jpg").sha256
-            var marker = TableEntity(partitionKey: sha, rowKey: CloudKeys.purgeMarker)
-            marker["device"] = .string("purger")
-            _ = try await first.storage.tables.upsert(marker, in: "refs")
-
-            try second.write("b.jpg", try SyncBed.jpeg(20))
-            try second.scan()
+            let sha = try await Self.markedContent(first, second, seed: 20, purger: "purger")
             // Rows run until none is due: the master is postponed by a minute (its retry delay), not failed.
             let engine = second.engine { $0.retryDelay = .seconds(60) }
             while try await engine.pass() > 0 {}
@@ -129,15 +135,7 @@ struct DevicesTests {
     @Test func aStaleMarkerIsIgnored() async throws {
         try await SyncBed.with { first in
             let second = try first.sibling(device: "second")
-            try first.write("a.jpg", try SyncBed.jpeg(21))
-            try first.scan()
-            try await first.engine().drain()
-            let sha = try first.asset("a.jpg").sha256
-            var marker = TableEntity(partitionKey: sha, rowKey: CloudKeys.purgeMarker)
-            marker["device"] = .string("crashed")
-            _ = try await first.storage.tables.upsert(marker, in: "refs")
-            try second.write("b.jpg", try SyncBed.jpeg(21))
-            try second.scan()
+            _ = try await Self.markedContent(first, second, seed: 21, purger: "crashed")
             second.clock.advance(days: 1)  // the marker is a day old on this device's clock
             let report = try await second.engine().drain()
             #expect(report.depth == 0 && report.parked.isEmpty, "\(report)")

@@ -80,4 +80,18 @@ package final class StorageBackend: Sendable {
         await client.shutdown()
         await emulator?.shutdown()
     }
+
+    /// Runs `body` with this backend, then shuts it down, whether `body` finished or threw (a command's
+    /// one use of the cloud).
+    package func use<T: Sendable>(_ body: (StorageBackend) async throws -> T) async throws -> T {
+        let result: T
+        do {
+            result = try await body(self)
+        } catch {
+            await shutdown()
+            throw error
+        }
+        await shutdown()
+        return result
+    }
 }
