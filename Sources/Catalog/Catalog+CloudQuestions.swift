@@ -90,7 +90,8 @@ extension Catalog {
             let uploading =
                 try Bool.fetchOne(
                     db,
-                    sql: "SELECT EXISTS (SELECT 1 FROM outbox WHERE kind = 'master' AND target = ? AND done_at IS NULL)",
+                    sql:
+                        "SELECT EXISTS (SELECT 1 FROM outbox WHERE kind = 'master' AND target = ? AND done_at IS NULL)",
                     arguments: [sha256]) ?? false
             return ContentReferences(presentFile: present, otherVersion: otherVersion, uploadQueued: uploading)
         }
@@ -105,10 +106,12 @@ extension Catalog {
             if file.state != .present,
                 let payload = try Row.fetchOne(
                     db,
-                    sql: "SELECT kind, payload FROM outbox WHERE kind = 'delete' AND file_id = ? ORDER BY id DESC LIMIT 1",
+                    sql:
+                        "SELECT kind, payload FROM outbox WHERE kind = 'delete' AND file_id = ? ORDER BY id DESC LIMIT 1",
                     arguments: [fileId])
             {
-                facts.deletedNs = (try? OutboxWork.decode(kind: payload["kind"], payload: payload["payload"]))?
+                facts.deletedNs =
+                    (try? OutboxWork.decode(kind: payload["kind"], payload: payload["payload"]))?
                     .version?.recordedNs
             }
             if let assetId = file.assetId, let asset = try AssetRecord.fetchOne(db, key: assetId) {

@@ -72,7 +72,8 @@ package enum DeviceName {
     package static func fromHostName(_ host: String) -> String {
         let cleaned = String(
             host.split(separator: ".").first.map(String.init)?.unicodeScalars.map { scalar -> Character in
-                let ok = scalar.isASCII && (CharacterSet.alphanumerics.contains(scalar) || scalar == "-" || scalar == "_")
+                let ok =
+                    scalar.isASCII && (CharacterSet.alphanumerics.contains(scalar) || scalar == "-" || scalar == "_")
                 return ok ? Character(scalar) : "-"
             } ?? [])
         let trimmed = String(cleaned.drop { $0 == "-" || $0 == "_" }.prefix(63))

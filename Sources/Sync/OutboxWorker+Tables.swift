@@ -69,6 +69,8 @@ extension OutboxWorker {
         try await resources.ensure(table: CloudKeys.filesTable)
         try await storage.tables.upsert(entity, in: CloudKeys.filesTable, mode: .merge)
         guard options.deletes == .mirror, version.sha256 != nil else { return .done(followUps: []) }
-        return .done(followUps: [.purge(version, notBefore: deletedAt.addingTimeInterval(options.effectiveRetention.seconds))])
+        return .done(followUps: [
+            .purge(version, notBefore: deletedAt.addingTimeInterval(options.effectiveRetention.seconds))
+        ])
     }
 }

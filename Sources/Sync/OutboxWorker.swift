@@ -121,7 +121,9 @@ struct OutboxWorker: Sendable {
     /// again once the purge is over (then absent blobs are uploaded again). Nil when no purge runs.
     private func waitForPurge(_ sha256: String) async throws -> Outcome? {
         guard let device = try await purgeInProgress(sha256) else { return nil }
-        logger.info("waiting for a purge of this content on another device", metadata: ["sha256": "\(sha256)", "device": "\(device)"])
+        logger.info(
+            "waiting for a purge of this content on another device",
+            metadata: ["sha256": "\(sha256)", "device": "\(device)"])
         return .postponed(options.clock().addingTimeInterval(options.retryDelay.seconds))
     }
 

@@ -156,7 +156,7 @@ package final class SyncEngine: Sendable {
             }
         } catch is CancellationError {
             return  // shutting down: the row stays due for the next start
-        } catch where Task.isCancelled {
+        } catch  where Task.isCancelled {
             return  // the client reports an aborted transfer as its own error
         } catch {
             let permanent = (error as? SyncError)?.permanent ?? false

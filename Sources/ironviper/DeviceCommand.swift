@@ -32,7 +32,9 @@ struct ListDevices: AsyncParsableCommand {
             for library in device.libraries { print("  \(library.name)  \(library.root ?? "")") }
         }
         if listing.legacyRows > 0 {
-            print("\(listing.legacyRows) files rows predate devices: `ironviper device adopt NAME` gives them to a device")
+            print(
+                "\(listing.legacyRows) files rows predate devices: `ironviper device adopt NAME` gives them to a device"
+            )
         }
     }
 }
@@ -73,7 +75,8 @@ struct RenameDevice: AsyncParsableCommand {
         try catalog.setDevice(target.device)
         let path = cloud.daemon.configurationPath
         let text = try String(contentsOfFile: path, encoding: .utf8)
-        try ConfigurationFile.settingDevice(target.device, in: text).write(toFile: path, atomically: true, encoding: .utf8)
+        try ConfigurationFile.settingDevice(target.device, in: text).write(
+            toFile: path, atomically: true, encoding: .utf8)
         print("device is now \(target.device) (\(path) updated)")
     }
 }

@@ -1,7 +1,7 @@
 import Catalog
-import Ingest
 import Foundation
 import GRDB
+import Ingest
 import Logging
 import Testing
 

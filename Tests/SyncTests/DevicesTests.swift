@@ -43,7 +43,10 @@ struct DevicesTests {
             }
             let shared = try nas.asset("shared.jpg").sha256
             let references = try await nas.storage.tables.queryAll("refs", filter: "PartitionKey eq '\(shared)'")
-            #expect(Set(references.map(\.rowKey)) == ["bed-device%2FPhotos%2Fshared.jpg", "laptop%2FPhotos%2Fcopy%2Fshared.jpg"])
+            #expect(
+                Set(references.map(\.rowKey)) == [
+                    "bed-device%2FPhotos%2Fshared.jpg", "laptop%2FPhotos%2Fcopy%2Fshared.jpg",
+                ])
             let listing = try await DeviceDirectory(storage: nas.storage).list()
             #expect(listing.devices.map(\.name) == ["bed-device", "laptop"])
             #expect(listing.devices.allSatisfy { $0.libraries.map(\.name) == ["Photos"] })
@@ -74,7 +77,9 @@ struct DevicesTests {
             #expect(previews.count == 10)
             var references = try await keeper.storage.tables.queryAll("refs", filter: "PartitionKey eq '\(sha)'")
             #expect(references.map { $0["device"] } == [.string(keeper.device.device)])
-            #expect(try await keeper.storage.tables.get(partitionKey: mirror.filesPartition, rowKey: "gone.jpg", from: "files") == nil)
+            #expect(
+                try await keeper.storage.tables.get(
+                    partitionKey: mirror.filesPartition, rowKey: "gone.jpg", from: "files") == nil)
 
             // Deleted on the keeper too (also mirror): no reference is left, so the content goes.
             try FileManager.default.removeItem(atPath: keeper.photos + "/kept.jpg")
@@ -90,7 +95,8 @@ struct DevicesTests {
 
     /// A content the first machine backed up, a purge marker of device `purger` on it, and the second
     /// machine holding the same content (scanned, not synced). Returns the content's SHA-256.
-    static func markedContent(_ first: SyncBed, _ second: SyncBed, seed: UInt32, purger: String) async throws -> String {
+    static func markedContent(_ first: SyncBed, _ second: SyncBed, seed: UInt32, purger: String) async throws -> String
+    {
         try first.write("a.jpg", try SyncBed.jpeg(seed))
         try first.scan()
         try await first.engine().drain()
@@ -160,11 +166,13 @@ struct DevicesTests {
                     legacy["device"] = nil
                     if table == "files" { legacy["library"] = nil }
                     _ = try await bed.storage.tables.upsert(legacy, in: table)
-                    _ = try await bed.storage.tables.delete(partitionKey: row.partitionKey, rowKey: row.rowKey, from: table)
+                    _ = try await bed.storage.tables.delete(
+                        partitionKey: row.partitionKey, rowKey: row.rowKey, from: table)
                 }
             }
             for row in try await bed.storage.tables.queryAll("refs") {
-                _ = try await bed.storage.tables.delete(partitionKey: row.partitionKey, rowKey: row.rowKey, from: "refs")
+                _ = try await bed.storage.tables.delete(
+                    partitionKey: row.partitionKey, rowKey: row.rowKey, from: "refs")
             }
             #expect(try await DeviceDirectory(storage: bed.storage).list().legacyRows == 2)
             #expect(try await RestorePlanner(storage: bed.storage, device: bed.device).plan(RestoreSelection()).isEmpty)
@@ -174,10 +182,13 @@ struct DevicesTests {
             #expect(report.files == 2 && report.folders == 1 && report.history == 2 && report.references == 4)
             report = try await migration.run(from: .legacy, to: bed.device)  // again: nothing left to move
             #expect(report == KeyMigration.Report())
-            #expect(try await RestorePlanner(storage: bed.storage, device: bed.device).plan(RestoreSelection()).count == 2)
+            #expect(
+                try await RestorePlanner(storage: bed.storage, device: bed.device).plan(RestoreSelection()).count == 2)
             var options = VerifyOptions()
             options.scratch = bed.folder
-            let verified = try await Verifier(catalog: bed.catalog, storage: bed.storage, device: bed.device, options: options).run()
+            let verified = try await Verifier(
+                catalog: bed.catalog, storage: bed.storage, device: bed.device, options: options
+            ).run()
             #expect(verified.isClean, "\(verified.findings)")
 
             let renamed = DeviceKeys(device: "renamed")
@@ -209,7 +220,9 @@ struct DevicesTests {
 
             var options = VerifyOptions()
             options.scratch = mine.folder
-            let report = try await Verifier(catalog: mine.catalog, storage: mine.storage, device: mine.device, options: options).run()
+            let report = try await Verifier(
+                catalog: mine.catalog, storage: mine.storage, device: mine.device, options: options
+            ).run()
             #expect(report.findings.map(\.kind) == [.referenceBroken], "\(report.findings)")
             #expect(report.findings.first?.subject == lost)
             #expect(report.findings.first?.detail.contains("theirs:Photos/lost.jpg") == true)

@@ -1,9 +1,9 @@
 import AzureStorage
 import Catalog
-import Ingest
 import Foundation
 import GRDB
 import Imaging
+import Ingest
 import Logging
 import StorageEmulator
 import Sync
@@ -25,7 +25,9 @@ final class SyncBed: Sendable {
     /// The `files` PartitionKey of the bed's library.
     var filesPartition: String { device.filesPartition(library: library) }
 
-    private init(folder: String, emulator: RunningEmulator, storage: StorageClient, device: String = "bed-device") throws {
+    private init(folder: String, emulator: RunningEmulator, storage: StorageClient, device: String = "bed-device")
+        throws
+    {
         self.folder = folder
         self.device = DeviceKeys(device: device)
         photos = folder + "/Photos"
@@ -100,7 +102,8 @@ final class SyncBed: Sendable {
     }
 
     func engine(storage: StorageClient? = nil, _ adjust: (inout SyncOptions) -> Void = { _ in }) -> SyncEngine {
-        SyncEngine(catalog: catalog, storage: storage ?? self.storage, options: options(adjust), logger: Self.quietLogger)
+        SyncEngine(
+            catalog: catalog, storage: storage ?? self.storage, options: options(adjust), logger: Self.quietLogger)
     }
 
     /// Scans the photo folder into the catalog (which writes the outbox rows).

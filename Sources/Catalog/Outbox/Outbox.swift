@@ -136,7 +136,8 @@ package struct Outbox: Sendable {
                 switch followUp {
                 case .superseded:
                     try db.execute(
-                        sql: "UPDATE outbox SET last_error = ? WHERE id = ?", arguments: [OutboxNote.superseded, row.id])
+                        sql: "UPDATE outbox SET last_error = ? WHERE id = ?",
+                        arguments: [OutboxNote.superseded, row.id])
                     try db.execute(
                         sql: """
                             UPDATE outbox SET done_at = ?, last_error = ?

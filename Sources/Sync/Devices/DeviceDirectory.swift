@@ -38,12 +38,15 @@ package struct DeviceDirectory: Sendable {
         var devices: [String: [Library]] = [:]
         for row in try await rows(CloudKeys.devicesTable, select: nil) {
             let library = Library(
-                name: row["library"]?.string ?? row.rowKey, root: row["root"]?.string, updatedAt: row["updatedAt"]?.date)
+                name: row["library"]?.string ?? row.rowKey, root: row["root"]?.string, updatedAt: row["updatedAt"]?.date
+            )
             devices[row.partitionKey, default: []].append(library)
         }
         let legacy = try await rows(CloudKeys.filesTable, select: ["device"]).filter { $0["device"] == nil }.count
         return Listing(
-            devices: devices.keys.sorted().map { Device(name: $0, libraries: devices[$0]!.sorted { $0.name < $1.name }) },
+            devices: devices.keys.sorted().map {
+                Device(name: $0, libraries: devices[$0]!.sorted { $0.name < $1.name })
+            },
             legacyRows: legacy)
     }
 

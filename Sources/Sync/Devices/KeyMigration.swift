@@ -52,7 +52,9 @@ package struct KeyMigration: Sendable {
         case .device(let old):
             let filter = "RowKey ge '\(old.prefix)' and RowKey lt '\(old.prefixEnd)'"
             for row in try await all(CloudKeys.referencesTable, filter: filter) {
-                try await move(row, in: CloudKeys.referencesTable, to: row.partitionKey, target.prefix + row.rowKey.dropFirst(old.prefix.count), device: target)
+                try await move(
+                    row, in: CloudKeys.referencesTable, to: row.partitionKey,
+                    target.prefix + row.rowKey.dropFirst(old.prefix.count), device: target)
                 report.references += 1
             }
             for row in try await all(CloudKeys.devicesTable, filter: "PartitionKey eq '\(old.device)'") {
@@ -62,18 +64,25 @@ package struct KeyMigration: Sendable {
         }
         for row in files {
             let library = libraryName(of: row, source: source)
-            try await move(row, in: CloudKeys.filesTable, to: target.filesPartition(library: library), row.rowKey, device: target, library: library)
+            try await move(
+                row, in: CloudKeys.filesTable, to: target.filesPartition(library: library), row.rowKey, device: target,
+                library: library)
             report.files += 1
         }
         for row in try await rows(CloudKeys.foldersTable, of: source) {
             guard let library = row["library"]?.string, let folder = row["path"]?.string else { continue }
-            let parent = folder.split(separator: "/", omittingEmptySubsequences: false).dropLast().joined(separator: "/")
-            try await move(row, in: CloudKeys.foldersTable, to: target.folderPartition(library: library, parent: parent), row.rowKey, device: target)
+            let parent = folder.split(separator: "/", omittingEmptySubsequences: false).dropLast().joined(
+                separator: "/")
+            try await move(
+                row, in: CloudKeys.foldersTable, to: target.folderPartition(library: library, parent: parent),
+                row.rowKey, device: target)
             report.folders += 1
         }
         for row in history {
             guard let library = row["library"]?.string, let path = row["path"]?.string else { continue }
-            try await move(row, in: CloudKeys.historyTable, to: target.historyPartition(library: library, path: path), row.rowKey, device: target)
+            try await move(
+                row, in: CloudKeys.historyTable, to: target.historyPartition(library: library, path: path), row.rowKey,
+                device: target)
             report.history += 1
         }
         return report

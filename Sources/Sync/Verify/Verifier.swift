@@ -128,11 +128,14 @@ package struct Verifier: Sendable {
             // This device's references to content a present file holds are `masterMissing` already.
             for reference in references.sorted(by: { $0.rowKey < $1.rowKey })
             where !(device.owns(reference.rowKey) && local.contents[sha]?.live == true) {
-                let holder = (reference["device"]?.string ?? "?") + ":" + (reference["library"]?.string ?? "?") + "/"
+                let holder =
+                    (reference["device"]?.string ?? "?") + ":" + (reference["library"]?.string ?? "?") + "/"
                     + (reference["path"]?.string ?? "?")
                 let queued = local.pending.contains(OutboxTarget(.master, sha))
                 note(
-                    VerifyFinding(.referenceBroken, sha, detail: "\(holder) references it; no blob \(CloudKeys.masterContainer)/\(sha)"),
+                    VerifyFinding(
+                        .referenceBroken, sha,
+                        detail: "\(holder) references it; no blob \(CloudKeys.masterContainer)/\(sha)"),
                     pending: queued)
             }
         }

@@ -107,7 +107,7 @@ import Glibc
             var text = [CChar](repeating: 0, count: Int(INET_ADDRSTRLEN))
             var raw = v4.sin_addr
             guard inet_ntop(AF_INET, &raw, &text, socklen_t(INET_ADDRSTRLEN)) != nil else { continue }
-            return String(cString: text)
+            return String(decoding: text.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
         }
         return nil
     }
