@@ -45,7 +45,6 @@ let package = Package(
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "_NIOFileSystem", package: "swift-nio"),
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -144,6 +143,7 @@ let package = Package(
             name: "AzureStorageTests",
             dependencies: [
                 "AzureStorage", "AzureWire", "StorageEmulator",
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
                 // The misbehaving HTTP server the retry tests run against.
                 .product(name: "NIOCore", package: "swift-nio"),

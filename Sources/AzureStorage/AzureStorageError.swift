@@ -1,9 +1,9 @@
 /// Everything that can go wrong talking to Azure Storage, with the context a reader of a log
 /// needs to act on it: which operation, what Azure answered (status, `x-ms-error-code`,
 /// request id) and what curl said. Account keys never appear here.
-public struct AzureStorageError: Error, CustomStringConvertible, Sendable {
+package struct AzureStorageError: Error, CustomStringConvertible, Sendable {
     /// What kind of failure, so callers can branch without parsing text.
-    public enum Code: String, Sendable {
+    package enum Code: String, Sendable {
         /// The connection string could not be understood; `detail` names the bad part.
         case invalidConnectionString
         /// An argument the caller passed cannot be sent (a non-ASCII metadata value, say).
@@ -22,23 +22,23 @@ public struct AzureStorageError: Error, CustomStringConvertible, Sendable {
         case fileSystem
     }
 
-    public var code: Code
+    package var code: Code
     /// The operation and its target, for example `PutBlock file-store/3f2a…`.
-    public var operation: String
+    package var operation: String
     /// The HTTP status, when Azure answered.
-    public var status: Int?
+    package var status: Int?
     /// Azure's `x-ms-error-code`, when Azure answered with one.
-    public var errorCode: String?
+    package var errorCode: String?
     /// Azure's `x-ms-request-id`, which Azure support asks for.
-    public var requestID: String?
+    package var requestID: String?
     /// curl's error text (its error buffer, or `curl_easy_strerror`), for transport failures.
-    public var curlError: String?
+    package var curlError: String?
     /// Anything else: the service's message, the bad connection-string part, errno text.
-    public var detail: String?
+    package var detail: String?
     /// How many times the request was sent before giving up.
-    public var attempts: Int
+    package var attempts: Int
 
-    public init(
+    package init(
         _ code: Code, operation: String, status: Int? = nil, errorCode: String? = nil, requestID: String? = nil,
         curlError: String? = nil, detail: String? = nil, attempts: Int = 1
     ) {
@@ -52,7 +52,7 @@ public struct AzureStorageError: Error, CustomStringConvertible, Sendable {
         self.attempts = attempts
     }
 
-    public var description: String {
+    package var description: String {
         var parts = ["\(code.rawValue) \(operation)"]
         if let status { parts.append("status \(status)") }
         if let errorCode { parts.append("x-ms-error-code \(errorCode)") }
@@ -64,13 +64,13 @@ public struct AzureStorageError: Error, CustomStringConvertible, Sendable {
     }
 
     /// True when Azure said the resource is not there (404), so callers can treat it as a fact, not a failure.
-    public var isNotFound: Bool { status == 404 }
+    package var isNotFound: Bool { status == 404 }
 
     /// True when a condition (`If-Match`, `If-None-Match`, …) did not hold: 412, the resource changed.
-    public var isConditionNotMet: Bool { status == 412 }
+    package var isConditionNotMet: Bool { status == 412 }
 
     /// True when Azure refused because the resource already exists (409 `*AlreadyExists`).
-    public var isAlreadyExists: Bool {
+    package var isAlreadyExists: Bool {
         status == 409 && (errorCode?.hasSuffix("AlreadyExists") ?? false)
     }
 }

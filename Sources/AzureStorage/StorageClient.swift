@@ -1,12 +1,12 @@
 import Logging
 
 /// Everything the client can be told; each part has defaults that suit Azure and the emulator.
-public struct StorageClientConfiguration: Sendable {
-    public var transport = TransportConfiguration()
-    public var retry = RetryPolicy()
-    public var blobTransfers = BlobTransferOptions()
+package struct StorageClientConfiguration: Sendable {
+    package var transport = TransportConfiguration()
+    package var retry = RetryPolicy()
+    package var blobTransfers = BlobTransferOptions()
 
-    public init() {}
+    package init() {}
 }
 
 /// The entry point: one connection (account, credential, endpoints), one transport (connection
@@ -17,15 +17,15 @@ public struct StorageClientConfiguration: Sendable {
 /// try await storage.blobs.uploadFile(path: photo, container: "file-store", name: sha256)
 /// await storage.shutdown()
 /// ```
-public final class StorageClient: Sendable {
-    public let connection: StorageConnection
-    public let transport: HTTPTransport
-    public let blobs: BlobClient
-    public let queues: QueueClient
-    public let tables: TableClient
+package final class StorageClient: Sendable {
+    package let connection: StorageConnection
+    package let transport: HTTPTransport
+    package let blobs: BlobClient
+    package let queues: QueueClient
+    package let tables: TableClient
 
     /// Parses the connection string and starts the transport.
-    public convenience init(
+    package convenience init(
         connectionString: String, configuration: StorageClientConfiguration = StorageClientConfiguration(),
         logger: Logger = Logger(label: "ironviper.azurestorage")
     ) throws {
@@ -35,7 +35,7 @@ public final class StorageClient: Sendable {
     }
 
     /// Starts the transport for an already parsed connection.
-    public init(
+    package init(
         connection: StorageConnection, configuration: StorageClientConfiguration = StorageClientConfiguration(),
         logger: Logger = Logger(label: "ironviper.azurestorage")
     ) throws {
@@ -49,7 +49,7 @@ public final class StorageClient: Sendable {
     }
 
     /// Waits for requests in flight and stops the transport's threads. Call it once, at the end.
-    public func shutdown() async {
+    package func shutdown() async {
         await transport.shutdown()
     }
 }

@@ -2,16 +2,16 @@ import Foundation
 
 /// A decoded storage account key. It prints as `<redacted>` wherever it ends up (logs, errors,
 /// `dump`), so the secret cannot leak through string interpolation.
-public struct AccountKey: Sendable, CustomStringConvertible, CustomDebugStringConvertible, CustomReflectable {
+package struct AccountKey: Sendable, CustomStringConvertible, CustomDebugStringConvertible, CustomReflectable {
     let bytes: [UInt8]
 
     /// Decodes the base64 key a connection string or the Azure portal gives; nil when it is not base64.
-    public init?(base64: String) {
+    package init?(base64: String) {
         guard let data = Data(base64Encoded: base64), !data.isEmpty else { return nil }
         bytes = Array(data)
     }
 
-    public var description: String { "<redacted>" }
-    public var debugDescription: String { "<redacted>" }
-    public var customMirror: Mirror { Mirror(self, children: []) }
+    package var description: String { "<redacted>" }
+    package var debugDescription: String { "<redacted>" }
+    package var customMirror: Mirror { Mirror(self, children: []) }
 }

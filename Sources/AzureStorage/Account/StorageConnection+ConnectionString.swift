@@ -5,7 +5,7 @@ extension StorageConnection {
     /// endpoints (SAS-only access, no key). Keys are case-insensitive, as in Azure's own parsers.
     ///
     /// A malformed string throws `invalidConnectionString` naming the bad part, never the key's value.
-    public init(connectionString: String) throws(AzureStorageError) {
+    package init(connectionString: String) throws(AzureStorageError) {
         let settings = try Self.settings(connectionString)
         func fail(_ detail: String) -> AzureStorageError {
             AzureStorageError(.invalidConnectionString, operation: "parse connection string", detail: detail)

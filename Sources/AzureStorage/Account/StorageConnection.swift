@@ -2,16 +2,16 @@
 /// Endpoints are base URLs without a trailing slash; path-style endpoints (the emulator's
 /// `http://127.0.0.1:10000/devstoreaccount1`) and host-style ones (`https://acct.blob.core.windows.net`)
 /// are used the same way: container and blob names are appended to the path.
-public struct StorageConnection: Sendable, CustomStringConvertible {
+package struct StorageConnection: Sendable, CustomStringConvertible {
     /// The account name; nil for SAS-only connections whose endpoints do not reveal it.
-    public var accountName: String?
-    public var credential: StorageCredential
-    public var blobEndpoint: String?
-    public var queueEndpoint: String?
-    public var tableEndpoint: String?
+    package var accountName: String?
+    package var credential: StorageCredential
+    package var blobEndpoint: String?
+    package var queueEndpoint: String?
+    package var tableEndpoint: String?
 
     /// Builds a connection from parts, for callers that do not start from a connection string.
-    public init(
+    package init(
         accountName: String?, credential: StorageCredential, blobEndpoint: String? = nil,
         queueEndpoint: String? = nil, tableEndpoint: String? = nil
     ) {
@@ -23,7 +23,7 @@ public struct StorageConnection: Sendable, CustomStringConvertible {
     }
 
     /// The well-known development account on Azurite's default ports (`UseDevelopmentStorage=true`).
-    public static var development: StorageConnection {
+    package static var development: StorageConnection {
         let name = "devstoreaccount1"
         let key = AccountKey(
             base64: "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==")
@@ -36,7 +36,7 @@ public struct StorageConnection: Sendable, CustomStringConvertible {
     }
 
     /// The base URL of a service, or `missingEndpoint` when the connection string gave none.
-    public func endpoint(_ service: StorageService) throws(AzureStorageError) -> String {
+    package func endpoint(_ service: StorageService) throws(AzureStorageError) -> String {
         let value: String? =
             switch service {
             case .blob: blobEndpoint
@@ -66,7 +66,7 @@ public struct StorageConnection: Sendable, CustomStringConvertible {
         return url
     }
 
-    public var description: String {
+    package var description: String {
         "StorageConnection(account: \(accountName ?? "?"), credential: \(credential), blob: \(blobEndpoint ?? "-"), "
             + "queue: \(queueEndpoint ?? "-"), table: \(tableEndpoint ?? "-"))"
     }

@@ -1,5 +1,5 @@
 /// How requests prove who sends them.
-public enum StorageCredential: Sendable, CustomStringConvertible {
+package enum StorageCredential: Sendable, CustomStringConvertible {
     /// SharedKey signing with the account's key: full access, and the only way to generate SAS links.
     case sharedKey(accountName: String, key: AccountKey)
     /// A SAS token (without the leading `?`) appended to every request: access limited to what it grants.
@@ -7,7 +7,7 @@ public enum StorageCredential: Sendable, CustomStringConvertible {
     /// No credentials: only public containers can be read.
     case anonymous
 
-    public var description: String {
+    package var description: String {
         switch self {
         case .sharedKey(let account, _): "SharedKey(\(account))"
         // The token is a bearer secret too: show only which fields it carries.

@@ -1,5 +1,5 @@
 /// The three Azure Storage services this client speaks to.
-public enum StorageService: String, Sendable, CaseIterable {
+package enum StorageService: String, Sendable, CaseIterable {
     case blob, queue, table
 
     /// Azurite's (and the bundled emulator's) default port for the service.

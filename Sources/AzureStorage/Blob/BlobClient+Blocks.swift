@@ -4,7 +4,7 @@ import Crypto
 extension BlobClient {
     /// Put Blob from memory, with Content-MD5 so Azure verifies and stores it.
     @discardableResult
-    public func putBlob(
+    package func putBlob(
         container: String, name: String, bytes: [UInt8], options: BlobUploadOptions = BlobUploadOptions()
     )
         async throws -> BlobUploadResult
@@ -20,7 +20,7 @@ extension BlobClient {
 
     /// Put Block: stages one block with its MD5 (Azure refuses it if the bytes arrive damaged).
     /// Idempotent: the same id with the same bytes can be staged again.
-    public func putBlock(container: String, name: String, blockID: String, bytes: [UInt8], md5: [UInt8]? = nil)
+    package func putBlock(container: String, name: String, blockID: String, bytes: [UInt8], md5: [UInt8]? = nil)
         async throws
     {
         var call = try call("PutBlock", "PUT", container: container, blob: name)
@@ -32,7 +32,7 @@ extension BlobClient {
 
     /// Put Block List: commits staged blocks, in order, as the blob's content.
     @discardableResult
-    public func putBlockList(
+    package func putBlockList(
         container: String, name: String, blockIDs: [String], contentMD5: [UInt8],
         options: BlobUploadOptions = BlobUploadOptions()
     ) async throws -> BlobUploadResult {
@@ -53,7 +53,7 @@ extension BlobClient {
 
     /// Get Block List: what is committed and what is staged, so an interrupted upload can resume.
     /// A blob with neither yields an empty listing, not an error.
-    public func blockList(container: String, name: String) async throws -> BlockListing {
+    package func blockList(container: String, name: String) async throws -> BlockListing {
         var call = try call("GetBlockList", "GET", container: container, blob: name)
         call.url = call.url.adding("comp", "blocklist").adding("blocklisttype", "all")
         let response: TransportResponse

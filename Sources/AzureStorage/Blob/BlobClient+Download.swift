@@ -10,7 +10,7 @@ import Foundation
 extension BlobClient {
     /// Get Blob into memory, for small blobs (previews, manifests). A whole-blob read is checked
     /// against the MD5 Azure holds.
-    public func getBlob(container: String, name: String, range: ClosedRange<Int64>? = nil) async throws
+    package func getBlob(container: String, name: String, range: ClosedRange<Int64>? = nil) async throws
         -> (bytes: [UInt8], properties: BlobProperties)
     {
         var call = try call("GetBlob", "GET", container: container, blob: name)
@@ -31,7 +31,7 @@ extension BlobClient {
     /// rather than tears). The content is checked against the blob's MD5 and only then moved to
     /// `path`; a failed download leaves no partial file behind.
     @discardableResult
-    public func download(container: String, name: String, to path: String) async throws -> BlobDownloadResult {
+    package func download(container: String, name: String, to path: String) async throws -> BlobDownloadResult {
         let operation = "DownloadBlob \(container)/\(name)"
         let temporary = path + ".ivpart-" + UUID().uuidString.prefix(8)
         let file = try await transport.runBlocking { try LocalFile.create(temporary, operation: operation) }

@@ -7,7 +7,7 @@ extension BlobClient {
     /// - Parameters:
     ///   - delimiter: `/` to list one virtual folder level (sub-folders come back in `prefixes`).
     ///   - includeMetadata: also return each blob's metadata (costs bandwidth on big listings).
-    public func listBlobs(
+    package func listBlobs(
         container: String, prefix: String? = nil, delimiter: String? = nil, marker: String? = nil,
         maxResults: Int? = nil, includeMetadata: Bool = false
     ) async throws -> BlobListPage {
@@ -32,7 +32,7 @@ extension BlobClient {
     }
 
     /// Every blob under a prefix, following markers page after page.
-    public func allBlobs(container: String, prefix: String? = nil, includeMetadata: Bool = false) async throws
+    package func allBlobs(container: String, prefix: String? = nil, includeMetadata: Bool = false) async throws
         -> [BlobItem]
     {
         var items: [BlobItem] = []

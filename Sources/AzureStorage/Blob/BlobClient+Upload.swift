@@ -7,7 +7,7 @@ extension BlobClient {
     /// committed). An upload interrupted by a crash or a cancellation resumes: blocks Azure
     /// already holds (Get Block List) are not sent again. Memory use stays at a few blocks.
     @discardableResult
-    public func uploadFile(
+    package func uploadFile(
         path: String, container: String, name: String, options: BlobUploadOptions = BlobUploadOptions()
     ) async throws -> BlobUploadResult {
         let operation = "UploadFile \(container)/\(name)"

@@ -3,7 +3,7 @@ import Logging
 
 /// The Blob service: containers, block blobs uploaded whole or in resumable blocks, streamed and
 /// parallel downloads with MD5 checks, listing, tiers, copies and SAS links.
-public struct BlobClient: Sendable {
+package struct BlobClient: Sendable {
     let pipeline: StoragePipeline
     let options: BlobTransferOptions
 
@@ -32,7 +32,7 @@ public struct BlobClient: Sendable {
 
     /// Creates a container; returns false when it already existed.
     @discardableResult
-    public func createContainer(_ name: String) async throws -> Bool {
+    package func createContainer(_ name: String) async throws -> Bool {
         var call = try call("CreateContainer", "PUT", container: name)
         call.url = call.url.adding("restype", "container")
         do {
@@ -45,7 +45,7 @@ public struct BlobClient: Sendable {
 
     /// Deletes a container and everything in it; returns false when there was none.
     @discardableResult
-    public func deleteContainer(_ name: String) async throws -> Bool {
+    package func deleteContainer(_ name: String) async throws -> Bool {
         var call = try call("DeleteContainer", "DELETE", container: name)
         call.url = call.url.adding("restype", "container")
         do {
@@ -59,13 +59,13 @@ public struct BlobClient: Sendable {
     // MARK: single-request blob operations
 
     /// Get Blob Properties; throws a 404 `AzureStorageError` (`isNotFound`) when the blob is absent.
-    public func properties(container: String, name: String) async throws -> BlobProperties {
+    package func properties(container: String, name: String) async throws -> BlobProperties {
         let response = try await pipeline.send(try call("GetBlobProperties", "HEAD", container: container, blob: name))
         return BlobProperties(headers: response.headers)
     }
 
     /// Get Blob Properties, or nil when the blob does not exist.
-    public func propertiesIfExists(container: String, name: String) async throws -> BlobProperties? {
+    package func propertiesIfExists(container: String, name: String) async throws -> BlobProperties? {
         do {
             return try await properties(container: container, name: name)
         } catch let error as AzureStorageError where error.isNotFound {
@@ -76,7 +76,7 @@ public struct BlobClient: Sendable {
     /// Deletes a blob with its snapshots; returns false when it was not there. With `ifMatch`, only
     /// that version: a blob written again since fails with 412 (`isConditionNotMet`) and stays.
     @discardableResult
-    public func delete(container: String, name: String, ifMatch: String? = nil) async throws -> Bool {
+    package func delete(container: String, name: String, ifMatch: String? = nil) async throws -> Bool {
         var call = try call("DeleteBlob", "DELETE", container: container, blob: name)
         call.headers.set("x-ms-delete-snapshots", "include")
         if let ifMatch { call.headers.set("if-match", ifMatch) }
@@ -89,7 +89,7 @@ public struct BlobClient: Sendable {
     }
 
     /// Moves a blob to another access tier (Archive makes it unreadable until rehydrated).
-    public func setTier(container: String, name: String, tier: AccessTier) async throws {
+    package func setTier(container: String, name: String, tier: AccessTier) async throws {
         var call = try call("SetBlobTier", "PUT", container: container, blob: name)
         call.url = call.url.adding("comp", "tier")
         call.headers.set("x-ms-access-tier", tier.rawValue)
@@ -97,7 +97,7 @@ public struct BlobClient: Sendable {
     }
 
     /// Copy Blob within the account. With a SAS-only connection the source is read with the same token.
-    public func copy(fromContainer: String, name: String, toContainer: String, name destination: String) async throws
+    package func copy(fromContainer: String, name: String, toContainer: String, name destination: String) async throws
         -> BlobCopyResult
     {
         var call = try call("CopyBlob", "PUT", container: toContainer, blob: destination)
@@ -111,7 +111,7 @@ public struct BlobClient: Sendable {
     }
 
     /// A URL anyone can use to read one blob until `expiry` (for sharing a photo). Needs the account key.
-    public func sharedAccessURL(
+    package func sharedAccessURL(
         container: String, name: String, permissions: String = "r", expiry: Date,
         options: SharedAccessSignature.Options = SharedAccessSignature.Options()
     ) throws -> String {

@@ -3,25 +3,25 @@ import AzureWire
 /// When and how often a failed request is sent again: exponential backoff with jitter, honouring
 /// `Retry-After`. Only requests that are safe to repeat are retried after they reached the server;
 /// any request is retried when it provably never left (connect or DNS failure).
-public struct RetryPolicy: Sendable {
+package struct RetryPolicy: Sendable {
     /// Attempts in total, the first included.
-    public var maxAttempts = 6
+    package var maxAttempts = 6
     /// Delay before the second attempt; each further attempt doubles it.
-    public var initialDelay: Duration = .milliseconds(400)
+    package var initialDelay: Duration = .milliseconds(400)
     /// Ceiling for one computed delay.
-    public var maxDelay: Duration = .seconds(30)
+    package var maxDelay: Duration = .seconds(30)
     /// Ceiling for a server-requested `Retry-After`: a bogus hour-long value must not park a worker.
-    public var maxRetryAfter: Duration = .seconds(120)
+    package var maxRetryAfter: Duration = .seconds(120)
     /// Fraction of each delay that is randomised (0.5: between half and all of it), so many clients
     /// that failed together do not come back together.
-    public var jitter = 0.5
+    package var jitter = 0.5
     /// Statuses that mean "try again later": timeout, throttling, server busy or broken.
-    public var retryableStatuses: Set<Int> = [408, 429, 500, 502, 503, 504]
+    package var retryableStatuses: Set<Int> = [408, 429, 500, 502, 503, 504]
 
-    public init() {}
+    package init() {}
 
     /// No retries at all: for tests, and for callers that retry at a higher level.
-    public static var none: RetryPolicy {
+    package static var none: RetryPolicy {
         var policy = RetryPolicy()
         policy.maxAttempts = 1
         return policy

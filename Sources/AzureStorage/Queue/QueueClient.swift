@@ -4,7 +4,7 @@ import Foundation
 /// The Queue service: ironviper's work queue (`extract-queue`) that spreads rendition work over
 /// machines. Message text is sent as is (XML-escaped), which is what Microsoft's Python SDK reads
 /// and writes by default.
-public struct QueueClient: Sendable {
+package struct QueueClient: Sendable {
     let pipeline: StoragePipeline
 
     private func call(_ operation: String, _ method: String, queue: String, path: String = "", idempotent: Bool? = nil)
@@ -17,7 +17,7 @@ public struct QueueClient: Sendable {
 
     /// Creates a queue; returns false when it already existed.
     @discardableResult
-    public func createQueue(_ name: String) async throws -> Bool {
+    package func createQueue(_ name: String) async throws -> Bool {
         let response = try await pipeline.send(try call("CreateQueue", "PUT", queue: name))
         // 201 created; 204 means it already existed with the same metadata.
         return response.status == 201
@@ -25,7 +25,7 @@ public struct QueueClient: Sendable {
 
     /// Deletes a queue and its messages; returns false when there was none.
     @discardableResult
-    public func deleteQueue(_ name: String) async throws -> Bool {
+    package func deleteQueue(_ name: String) async throws -> Bool {
         do {
             _ = try await pipeline.send(try call("DeleteQueue", "DELETE", queue: name))
             return true
@@ -41,7 +41,7 @@ public struct QueueClient: Sendable {
     ///   - visibilityTimeout: hide the message this long before anyone can receive it.
     ///   - timeToLive: drop it after this long; nil keeps Azure's default (7 days), `.seconds(-1)` never.
     @discardableResult
-    public func put(queue: String, text: String, visibilityTimeout: Duration? = nil, timeToLive: Duration? = nil)
+    package func put(queue: String, text: String, visibilityTimeout: Duration? = nil, timeToLive: Duration? = nil)
         async throws -> QueueMessageReceipt
     {
         var call = try call("PutMessage", "POST", queue: queue, path: "/messages")
@@ -61,7 +61,7 @@ public struct QueueClient: Sendable {
 
     /// Get Messages: receives up to `count` (1…32) messages and hides them for `visibilityTimeout`;
     /// delete each once handled, or it comes back.
-    public func get(queue: String, count: Int = 1, visibilityTimeout: Duration = .seconds(30)) async throws
+    package func get(queue: String, count: Int = 1, visibilityTimeout: Duration = .seconds(30)) async throws
         -> [QueueMessage]
     {
         var call = try call("GetMessages", "GET", queue: queue, path: "/messages")
@@ -71,7 +71,7 @@ public struct QueueClient: Sendable {
     }
 
     /// Peek Messages: looks without hiding or counting a receive.
-    public func peek(queue: String, count: Int = 1) async throws -> [QueueMessage] {
+    package func peek(queue: String, count: Int = 1) async throws -> [QueueMessage] {
         var call = try call("PeekMessages", "GET", queue: queue, path: "/messages")
         call.url = call.url.adding("peekonly", "true").adding("numofmessages", String(min(32, max(1, count))))
         return try Self.messages(try await pipeline.send(call), operation: "PeekMessages \(queue)")
@@ -79,7 +79,7 @@ public struct QueueClient: Sendable {
 
     /// Delete Message with the pop receipt of the receive; returns false when it was already gone.
     @discardableResult
-    public func delete(queue: String, messageID: String, popReceipt: String) async throws -> Bool {
+    package func delete(queue: String, messageID: String, popReceipt: String) async throws -> Bool {
         var call = try call(
             "DeleteMessage", "DELETE", queue: queue, path: "/messages/" + PercentEncoding.encode(messageID))
         call.url = call.url.adding("popreceipt", popReceipt)
@@ -94,7 +94,7 @@ public struct QueueClient: Sendable {
     /// Update Message: extends (or ends) its invisibility and optionally replaces its text. Returns
     /// the new pop receipt. Not retried once sent: a second try would carry a stale receipt.
     @discardableResult
-    public func update(
+    package func update(
         queue: String, messageID: String, popReceipt: String, visibilityTimeout: Duration, text: String? = nil
     ) async throws -> QueueMessageReceipt {
         var call = try call(
@@ -118,7 +118,7 @@ public struct QueueClient: Sendable {
     }
 
     /// Clear Messages: empties the queue.
-    public func clear(queue: String) async throws {
+    package func clear(queue: String) async throws {
         _ = try await pipeline.send(try call("ClearMessages", "DELETE", queue: queue, path: "/messages"))
     }
 

@@ -5,45 +5,45 @@ import Foundation
 /// Builds SAS tokens from the account key: a read link to one photo that expires, or a scoped
 /// token for a container or the whole account. Tokens are laid out as Microsoft's Python SDK lays
 /// them out (same field order, same escaping), so a token can be compared byte for byte.
-public struct SharedAccessSignature: Sendable {
+package struct SharedAccessSignature: Sendable {
     /// The `sv` written into tokens: the signing layout below is the one for versions 2020-12-06 and later.
-    public static let defaultVersion = "2024-11-04"
+    package static let defaultVersion = "2024-11-04"
 
     /// Optional fields every SAS may carry.
-    public struct Options: Sendable {
+    package struct Options: Sendable {
         /// When the token becomes valid; nil means "as soon as it is received".
-        public var start: Date?
+        package var start: Date?
         /// An IP address or range (`168.1.5.60-168.1.5.70`) the token is limited to.
-        public var ip: String?
+        package var ip: String?
         /// `https` or `https,http`; nil leaves the service default.
-        public var `protocol`: String?
+        package var `protocol`: String?
         /// The `sv` the token is signed for.
-        public var version: String = SharedAccessSignature.defaultVersion
+        package var version: String = SharedAccessSignature.defaultVersion
         /// Response header overrides (`rscc`, `rscd`, `rsce`, `rscl`, `rsct`): a shared photo can be served
         /// as an attachment with a friendly file name, say.
-        public var cacheControl: String?
-        public var contentDisposition: String?
-        public var contentEncoding: String?
-        public var contentLanguage: String?
-        public var contentType: String?
+        package var cacheControl: String?
+        package var contentDisposition: String?
+        package var contentEncoding: String?
+        package var contentLanguage: String?
+        package var contentType: String?
         /// A stored access policy (`si`) on the container, which can be revoked later.
-        public var policyID: String?
+        package var policyID: String?
 
-        public init() {}
+        package init() {}
     }
 
     let accountName: String
     let key: AccountKey
 
     /// A generator for one account.
-    public init(accountName: String, key: AccountKey) {
+    package init(accountName: String, key: AccountKey) {
         self.accountName = accountName
         self.key = key
     }
 
     /// A service SAS for one blob (`sr=b`), for example `permissions: "r"` to share a photo until `expiry`.
     /// Permissions are letters in Azure's order `racwdxytmei`.
-    public func blob(
+    package func blob(
         container: String, blob: String, permissions: String, expiry: Date?, options: Options = Options()
     ) -> String {
         service(
@@ -51,14 +51,14 @@ public struct SharedAccessSignature: Sendable {
     }
 
     /// A service SAS for a container and the blobs in it (`sr=c`); permissions `racwdxyltfmei`.
-    public func container(_ container: String, permissions: String, expiry: Date?, options: Options = Options())
+    package func container(_ container: String, permissions: String, expiry: Date?, options: Options = Options())
         -> String
     {
         service(resource: "c", path: "/\(container)", permissions: permissions, expiry: expiry, options: options)
     }
 
     /// An account SAS: `services` from `bqtf`, `resourceTypes` from `sco`, permissions `rwdlacuptfxiy`.
-    public func account(
+    package func account(
         services: String, resourceTypes: String, permissions: String, expiry: Date, options: Options = Options()
     ) -> String {
         var fields = baseFields(permissions: permissions, expiry: expiry, options: options)

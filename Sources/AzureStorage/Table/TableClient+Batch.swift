@@ -2,7 +2,7 @@ import AzureWire
 import Foundation
 
 /// One operation inside an entity group transaction.
-public enum TableBatchOperation: Sendable {
+package enum TableBatchOperation: Sendable {
     case insert(TableEntity)
     case replace(TableEntity, etag: String? = nil)
     case merge(TableEntity, etag: String? = nil)
@@ -24,7 +24,7 @@ extension TableClient {
     /// failing operation's index. Retried only when every operation is an upsert (repeating those
     /// changes nothing).
     @discardableResult
-    public func batch(_ operations: [TableBatchOperation], in table: String) async throws -> [Int] {
+    package func batch(_ operations: [TableBatchOperation], in table: String) async throws -> [Int] {
         guard !operations.isEmpty else { return [] }
         guard operations.count <= 100, Set(operations.map(\.partitionKey)).count == 1 else {
             throw AzureStorageError(

@@ -1,22 +1,22 @@
 import AzureWire
 
 /// Where a query left off: Azure returns at most 1,000 entities (or 5 seconds of work) per page.
-public struct TableContinuation: Sendable, Equatable {
-    public var nextPartitionKey: String
-    public var nextRowKey: String?
+package struct TableContinuation: Sendable, Equatable {
+    package var nextPartitionKey: String
+    package var nextRowKey: String?
 }
 
 /// One page of a query.
-public struct TableQueryPage: Sendable {
-    public var entities: [TableEntity]
+package struct TableQueryPage: Sendable {
+    package var entities: [TableEntity]
     /// Pass back to get the next page; nil at the end.
-    public var continuation: TableContinuation?
+    package var continuation: TableContinuation?
 }
 
 extension TableClient {
     /// Query Entities: one page. `filter` is OData (`PartitionKey eq 'photos' and deleted eq false`);
     /// `select` limits the properties returned (the keys always come back).
-    public func query(
+    package func query(
         _ table: String, filter: String? = nil, select: [String]? = nil, top: Int? = nil,
         continuation: TableContinuation? = nil
     ) async throws -> TableQueryPage {
@@ -44,7 +44,7 @@ extension TableClient {
     }
 
     /// Every entity matching the filter, following continuations.
-    public func queryAll(_ table: String, filter: String? = nil, select: [String]? = nil) async throws -> [TableEntity]
+    package func queryAll(_ table: String, filter: String? = nil, select: [String]? = nil) async throws -> [TableEntity]
     {
         var entities: [TableEntity] = []
         var continuation: TableContinuation?

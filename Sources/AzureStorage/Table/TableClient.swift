@@ -2,11 +2,11 @@ import AzureWire
 
 /// The Table service: ironviper's catalog mirror (`files`, `folders`, `history`). JSON with
 /// minimal metadata; ETags for optimistic concurrency; continuation tokens for long queries.
-public struct TableClient: Sendable {
+package struct TableClient: Sendable {
     let pipeline: StoragePipeline
 
     /// How an upsert treats properties the entity does not mention.
-    public enum UpsertMode: Sendable {
+    package enum UpsertMode: Sendable {
         /// Insert or Replace: the stored entity becomes exactly this one.
         case replace
         /// Insert or Merge: properties not given keep their stored values.
@@ -42,7 +42,7 @@ public struct TableClient: Sendable {
 
     /// Creates a table; returns false when it already existed. Safe to retry: a repeat answers 409.
     @discardableResult
-    public func createTable(_ name: String) async throws -> Bool {
+    package func createTable(_ name: String) async throws -> Bool {
         var call = try call("CreateTable", "POST", table: name, path: "/Tables", idempotent: true)
         call.headers.set("prefer", "return-no-content")
         jsonBody(&call, .object([("TableName", .string(name))]))
@@ -56,7 +56,7 @@ public struct TableClient: Sendable {
 
     /// Deletes a table; returns false when there was none.
     @discardableResult
-    public func deleteTable(_ name: String) async throws -> Bool {
+    package func deleteTable(_ name: String) async throws -> Bool {
         let path = "/Tables('\(PercentEncoding.encode(name.replacingOccurrences(of: "'", with: "''")))')"
         do {
             _ = try await pipeline.send(try call("DeleteTable", "DELETE", table: name, path: path))
@@ -71,7 +71,7 @@ public struct TableClient: Sendable {
     /// Insert Entity: fails with 409 `EntityAlreadyExists` if the keys are taken. Not idempotent,
     /// so retried only when the request provably never reached the service. Returns the new ETag.
     @discardableResult
-    public func insert(_ entity: TableEntity, into table: String) async throws -> String? {
+    package func insert(_ entity: TableEntity, into table: String) async throws -> String? {
         var call = try call("InsertEntity", "POST", table: table, path: "/" + PercentEncoding.encode(table))
         call.headers.set("prefer", "return-no-content")
         jsonBody(&call, entity.json())
@@ -80,19 +80,19 @@ public struct TableClient: Sendable {
 
     /// Update Entity (replace): the stored entity becomes this one. `etag` nil means `*` (any version).
     @discardableResult
-    public func replace(_ entity: TableEntity, in table: String, etag: String? = nil) async throws -> String? {
+    package func replace(_ entity: TableEntity, in table: String, etag: String? = nil) async throws -> String? {
         try await write(entity, table: table, method: "PUT", operation: "UpdateEntity", ifMatch: etag ?? "*")
     }
 
     /// Merge Entity: only the given properties change. `etag` nil means `*` (any version).
     @discardableResult
-    public func merge(_ entity: TableEntity, in table: String, etag: String? = nil) async throws -> String? {
+    package func merge(_ entity: TableEntity, in table: String, etag: String? = nil) async throws -> String? {
         try await write(entity, table: table, method: "MERGE", operation: "MergeEntity", ifMatch: etag ?? "*")
     }
 
     /// Insert or Replace / Insert or Merge: no precondition, so idempotent and retried freely.
     @discardableResult
-    public func upsert(_ entity: TableEntity, in table: String, mode: UpsertMode = .replace) async throws -> String? {
+    package func upsert(_ entity: TableEntity, in table: String, mode: UpsertMode = .replace) async throws -> String? {
         switch mode {
         case .replace:
             try await write(entity, table: table, method: "PUT", operation: "InsertOrReplaceEntity", ifMatch: nil)
@@ -113,7 +113,7 @@ public struct TableClient: Sendable {
 
     /// Delete Entity; `etag` nil means any version. Returns false when it was not there.
     @discardableResult
-    public func delete(partitionKey: String, rowKey: String, from table: String, etag: String? = nil) async throws
+    package func delete(partitionKey: String, rowKey: String, from table: String, etag: String? = nil) async throws
         -> Bool
     {
         let path = Self.entityPath(table: table, partitionKey: partitionKey, rowKey: rowKey)
@@ -128,7 +128,7 @@ public struct TableClient: Sendable {
     }
 
     /// Query Entity by its keys; nil when absent.
-    public func get(partitionKey: String, rowKey: String, from table: String) async throws -> TableEntity? {
+    package func get(partitionKey: String, rowKey: String, from table: String) async throws -> TableEntity? {
         let path = Self.entityPath(table: table, partitionKey: partitionKey, rowKey: rowKey)
         let response: TransportResponse
         do {

@@ -2,7 +2,7 @@ import AzureWire
 import Foundation
 
 /// One typed property value of a Table entity (the EDM types Azure Tables stores).
-public enum EntityValue: Sendable, Equatable {
+package enum EntityValue: Sendable, Equatable {
     case string(String)
     case int32(Int32)
     case int64(Int64)
@@ -15,22 +15,22 @@ public enum EntityValue: Sendable, Equatable {
 }
 
 /// A Table entity: its keys, its typed properties and, once read, its ETag for optimistic updates.
-public struct TableEntity: Sendable, Equatable {
-    public var partitionKey: String
-    public var rowKey: String
-    public var properties: [String: EntityValue]
+package struct TableEntity: Sendable, Equatable {
+    package var partitionKey: String
+    package var rowKey: String
+    package var properties: [String: EntityValue]
     /// The entity's version (from a read or write), for `If-Match`.
-    public var etag: String?
+    package var etag: String?
     /// When the service last changed it (read only).
-    public var timestamp: Date?
+    package var timestamp: Date?
 
-    public init(partitionKey: String, rowKey: String, properties: [String: EntityValue] = [:]) {
+    package init(partitionKey: String, rowKey: String, properties: [String: EntityValue] = [:]) {
         self.partitionKey = partitionKey
         self.rowKey = rowKey
         self.properties = properties
     }
 
-    public subscript(_ name: String) -> EntityValue? {
+    package subscript(_ name: String) -> EntityValue? {
         get { properties[name] }
         set { properties[name] = newValue }
     }

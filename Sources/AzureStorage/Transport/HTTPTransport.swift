@@ -8,15 +8,15 @@ import Synchronization
 /// are honoured by curl itself.
 ///
 /// Call `shutdown()` when done: it stops the threads.
-public final class HTTPTransport: Sendable {
-    public let configuration: TransportConfiguration
+package final class HTTPTransport: Sendable {
+    package let configuration: TransportConfiguration
     private let pool: NIOThreadPool
     private let share: CurlShare
     /// Idle handles, most recently used last: reusing the warmest one reuses its open connection.
     private let idle = Mutex<[CurlEasy]>([])
 
     /// Starts the pool threads.
-    public init(configuration: TransportConfiguration = TransportConfiguration()) throws(AzureStorageError) {
+    package init(configuration: TransportConfiguration = TransportConfiguration()) throws(AzureStorageError) {
         guard let share = CurlShare() else {
             throw AzureStorageError(
                 .transport, operation: "start transport", curlError: "curl_global_init or curl_share_init failed")
@@ -28,7 +28,7 @@ public final class HTTPTransport: Sendable {
     }
 
     /// Stops the pool threads once the requests in flight have finished.
-    public func shutdown() async {
+    package func shutdown() async {
         try? await pool.shutdownGracefully()
         idle.withLock { $0.removeAll() }
     }

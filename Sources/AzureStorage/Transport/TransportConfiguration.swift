@@ -1,21 +1,21 @@
 /// How the libcurl transport behaves. Defaults suit both real Azure over HTTPS and the local emulator.
-public struct TransportConfiguration: Sendable {
+package struct TransportConfiguration: Sendable {
     /// Requests in flight at once; each runs on its own pool thread with its own kept-alive connection.
-    public var maxConcurrentRequests = 16
+    package var maxConcurrentRequests = 16
     /// Give up connecting after this long (DNS, TCP and TLS handshakes).
-    public var connectTimeout: Duration = .seconds(15)
+    package var connectTimeout: Duration = .seconds(15)
     /// Abort a transfer that moved no byte for this long: a stalled network, not a slow one.
-    public var stallTimeout: Duration = .seconds(60)
+    package var stallTimeout: Duration = .seconds(60)
     /// Sent as `User-Agent`.
-    public var userAgent = "ironviper-azurestorage/1 libcurl"
+    package var userAgent = "ironviper-azurestorage/1 libcurl"
     /// How much curl hands the read callback at once when uploading (curl caps it at 2 MiB).
-    public var uploadBufferSize = 1 << 20
+    package var uploadBufferSize = 1 << 20
     /// How much curl reads from the socket at once when downloading.
-    public var downloadBufferSize = 512 << 10
+    package var downloadBufferSize = 512 << 10
     /// A CA bundle to trust instead of the system store (tests with a private CA); nil uses the system store.
-    public var caBundlePath: String?
+    package var caBundlePath: String?
     /// curl's own trace on standard error, for debugging a connection by hand.
-    public var verbose = false
+    package var verbose = false
 
-    public init() {}
+    package init() {}
 }

@@ -71,7 +71,7 @@ extension DaemonConfiguration {
             do {
                 configuration.device = try DeviceName.validated(device)
             } catch {
-                throw ConfigurationError(key: "device", "\(error.detail), not \"\(device)\"")
+                throw ConfigurationError(key: "device", "\(error.detail ?? "not a device name"), not \"\(device)\"")
             }
         }
         configuration.stateDirectory = try reader.string("state_directory")

@@ -8,7 +8,7 @@ enum EmulatorServices {
     /// Every service's schema, in the order they were introduced (never reorder: they are applied by name).
     static let migrations: [(String, @Sendable (Database) throws -> Void)] = BlobSchema.migrations + QueueSchema.migrations + TableSchema.migrations
 
-    static func handlers(store: EmulatorStore, configuration: EmulatorConfiguration) -> [any StorageServiceHandler] {
+    static func handlers(store: EmulatorStore) -> [any StorageServiceHandler] {
         [BlobService(store: BlobStore(store: store)), QueueService(store: store), TableService(store: store)]
     }
 

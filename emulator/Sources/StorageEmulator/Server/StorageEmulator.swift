@@ -29,7 +29,7 @@ public struct StorageEmulator: Service {
         store = try EmulatorStore(
             location: configuration.location, migrations: EmulatorServices.migrations,
             unlinkGracePeriod: configuration.unlinkGracePeriod)
-        handlers = EmulatorServices.handlers(store: store, configuration: configuration)
+        handlers = EmulatorServices.handlers(store: store)
             .filter { configuration.services.contains($0.kind) }
     }
 

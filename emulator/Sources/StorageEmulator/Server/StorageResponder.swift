@@ -77,7 +77,7 @@ final class AccessLog: Sendable {
         if silent && debugPath == nil { return nil }
         toStandardOutput = !silent
         if let debugPath {
-            FileManager.default.createFile(atPath: debugPath, contents: nil)
+            _ = FileManager.default.createFile(atPath: debugPath, contents: nil)
             debugFile = FileHandle(forWritingAtPath: debugPath)
             _ = try? debugFile?.seekToEnd()
         } else {

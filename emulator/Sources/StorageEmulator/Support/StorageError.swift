@@ -50,10 +50,6 @@ extension StorageError {
         StorageError(.forbidden, "AuthorizationFailure", "This request is not authorized to perform this operation. \(detail)")
     }
 
-    static func resourceNotFound(_ what: String = "") -> StorageError {
-        StorageError(.notFound, "ResourceNotFound", "The specified resource does not exist. \(what)")
-    }
-
     static func invalidQueryParameter(_ name: String, _ value: String, _ reason: String = "") -> StorageError {
         StorageError(
             .badRequest, "InvalidQueryParameterValue",
@@ -72,10 +68,6 @@ extension StorageError {
         StorageError(
             .badRequest, "MissingRequiredHeader", "An HTTP header that's mandatory for this request is not specified: \(name).",
             details: [("HeaderName", name)])
-    }
-
-    static func invalidInput(_ message: String) -> StorageError {
-        StorageError(.badRequest, "InvalidInput", "One of the request inputs is not valid. \(message)")
     }
 
     static func invalidURI(_ message: String) -> StorageError {
