@@ -72,6 +72,21 @@ extension Catalog {
         }
     }
 
+    /// Whether this catalog has `sha256` in the cloud or on its way there: a present file holds it (its
+    /// upload is queued or done), or its master upload finished.
+    package func keepsInCloud(sha256: String) throws -> Bool {
+        try read { db in
+            try Bool.fetchOne(
+                db,
+                sql: """
+                    SELECT EXISTS (SELECT 1 FROM files WHERE sha256 = ? AND state = 'present')
+                        OR EXISTS (SELECT 1 FROM outbox WHERE kind = 'master' AND target = ? AND done_at IS NOT NULL
+                                   AND last_error IS NOT ?)
+                    """,
+                arguments: [sha256, sha256, OutboxNote.superseded]) ?? false
+        }
+    }
+
     /// What references `sha256` besides `version` (the deleted version whose purge asks).
     package func references(of sha256: String, besides version: PathVersion) throws -> ContentReferences {
         try read { db in

@@ -250,28 +250,31 @@ package enum AssetKind: String, Codable, Sendable, CaseIterable, DatabaseValueCo
     package var hasPreviews: Bool { self != .other }
 }
 
-/// A raw outbox row (`Outbox` and `OutboxWriter` are how the code reads and writes them; tests count them).
+/// A raw outbox row, every column (`Outbox` and `OutboxWriter` are how the code reads and writes them;
+/// tests count them). `kind` is an `OutboxKind`, `payload` the JSON of its `OutboxWork`.
 package struct OutboxRecord: Codable, Sendable, Equatable, FetchableRecord, MutablePersistableRecord {
     package static let databaseTableName = "outbox"
     package static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
     package static let databaseColumnEncodingStrategy = DatabaseColumnEncodingStrategy.convertToSnakeCase
     /// Row id.
     package var id: Int64?
-    /// `master`, `rendition`, `entity`, `event` or `delete`.
+    /// An `OutboxKind`'s raw value (kept as text: a row a newer version wrote still reads).
     package var kind: String
-    /// Blob name, table row key or queue name.
+    /// Blob name, table key or queue name (for rows keyed in the cloud, the key without the device).
     package var target: String
     /// JSON details of the work.
     package var payload: String?
     /// The file and asset it is for.
     package var fileId: Int64?
     package var assetId: Int64?
-    /// Bookkeeping of the sync workers: created, tries, back-off, last failure, completion.
+    /// Bookkeeping of the sync workers (`OutboxTime` text): created, tries, back-off, last failure,
+    /// completion, and when it was parked after failing too often.
     package var createdAt: String
     package var attempts: Int
     package var notBefore: String?
     package var lastError: String?
     package var doneAt: String?
+    package var parkedAt: String?
 
     package mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
 }

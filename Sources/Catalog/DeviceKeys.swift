@@ -3,8 +3,9 @@ import Foundation
 /// The Table keys of one device's rows. Several machines back up into one account, and camera file
 /// names repeat (`DCIM/100CANON/IMG_0001.JPG`), so every row a device writes is keyed under its
 /// name: each device-scoped key is `<device>%2F` followed by the key a single device would use
-/// (`CloudKeys`), so two devices can never write the same key, and one device's rows of any table
-/// are the PartitionKey range [`<device>%2F`, `<device>%2G`).
+/// (`CloudKeys`), so two devices can never write the same key, and one device's rows of `files`,
+/// `folders` and `history` are the PartitionKey range [`<device>%2F`, `<device>%2G`). In `refs` (one
+/// partition per content) its RowKeys have that prefix; in `devices` its PartitionKey is the bare name.
 package struct DeviceKeys: Sendable, Equatable {
     /// The device's name (`DeviceName.validated`).
     package let device: String

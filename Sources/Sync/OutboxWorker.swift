@@ -13,6 +13,12 @@ struct OutboxWorker: Sendable {
     let limiter: BandwidthLimiter?
     let logger: Logger
 
+    /// References and deletions of content other devices may hold.
+    var shared: SharedContent {
+        SharedContent(
+            storage: storage, device: options.device, markerLifetime: options.purgeMarkerLifetime, clock: options.clock)
+    }
+
     /// What running a row came to.
     enum Outcome: Sendable {
         /// Done; `followUps` are written in the same transaction that marks it done.
@@ -120,7 +126,7 @@ struct OutboxWorker: Sendable {
     /// Not done yet when another device is purging `sha256`: its blobs may be about to go, so look
     /// again once the purge is over (then absent blobs are uploaded again). Nil when no purge runs.
     private func waitForPurge(_ sha256: String) async throws -> Outcome? {
-        guard let device = try await purgeInProgress(sha256) else { return nil }
+        guard let device = try await shared.purgeInProgress(sha256) else { return nil }
         logger.info(
             "waiting for a purge of this content on another device",
             metadata: ["sha256": "\(sha256)", "device": "\(device)"])

@@ -9,7 +9,8 @@ import Synchronization
 /// file never holds up the rest.
 ///
 /// ```swift
-/// let engine = SyncEngine(catalog: catalog, storage: storage, options: SyncOptions(previewsRoot: previews.root), logger: logger)
+/// let options = SyncOptions(previewsRoot: previews.root, device: DeviceKeys(device: "nas"))
+/// let engine = SyncEngine(catalog: catalog, storage: storage, options: options, logger: logger)
 /// let loop = Task { try await engine.run() }    // the daemon: until cancelled
 /// engine.notify()                               // after an ingest: look now, not at the next poll
 /// let report = try await engine.drain()         // `ironviper sync --wait`

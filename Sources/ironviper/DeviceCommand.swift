@@ -92,10 +92,14 @@ struct AdoptLegacyRows: AsyncParsableCommand {
     @Argument(help: "The device the rows belong to.")
     var name: String
 
+    @Option(help: "Only this library's rows (repeat for several; default: every library's).")
+    var library: [String] = []
+
     func run() async throws {
         let target = DeviceKeys(device: try DeviceName.validated(name))
         let report = try await cloud.start(requireExplicit: true).use { storage in
-            try await KeyMigration(storage: storage.client).run(from: .legacy, to: target)
+            try await KeyMigration(storage: storage.client).run(
+                from: .legacy(libraries: library.isEmpty ? nil : Set(library)), to: target)
         }
         print(
             "moved \(report.files) files, \(report.folders) folders and \(report.history) history rows to \(name); "

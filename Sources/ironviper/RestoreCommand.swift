@@ -17,7 +17,7 @@ struct RestoreCommand: AsyncParsableCommand {
             else the only device the account holds (`ironviper device list` shows them). Without \
             --library each library goes into its own sub-folder of --to. A rerun after an interruption \
             skips files already in place with the right size and SHA-256. --rebuild-catalog first \
-            rebuilds the device's files and history tables from the masters' metadata (for when the \
+            rebuilds the device's files, history and refs rows from the masters' metadata (for when the \
             tables are lost): only the first known path of each content comes back that way.
             """)
 
@@ -38,7 +38,7 @@ struct RestoreCommand: AsyncParsableCommand {
     @Option(help: "The state at this time (ISO 8601, e.g. 2025-06-01T12:00:00Z), from the history table.")
     var at: String?
 
-    @Flag(help: "Rebuild the files and history tables from the masters' metadata first.")
+    @Flag(help: "Rebuild the device's files, history and refs rows from the masters' metadata first.")
     var rebuildCatalog = false
 
     @Option(help: "Masters downloading at once.")

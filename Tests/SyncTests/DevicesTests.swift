@@ -178,9 +178,12 @@ struct DevicesTests {
             #expect(try await RestorePlanner(storage: bed.storage, device: bed.device).plan(RestoreSelection()).isEmpty)
 
             let migration = KeyMigration(storage: bed.storage)
-            var report = try await migration.run(from: .legacy, to: bed.device)
+            // Another machine's library name: not this device's rows, nothing moves.
+            var report = try await migration.run(from: .legacy(libraries: ["Camera roll"]), to: bed.device)
+            #expect(report == KeyMigration.Report())
+            report = try await migration.run(from: .legacy(libraries: [bed.library]), to: bed.device)
             #expect(report.files == 2 && report.folders == 1 && report.history == 2 && report.references == 4)
-            report = try await migration.run(from: .legacy, to: bed.device)  // again: nothing left to move
+            report = try await migration.run(from: .legacy(libraries: nil), to: bed.device)  // nothing left
             #expect(report == KeyMigration.Report())
             #expect(
                 try await RestorePlanner(storage: bed.storage, device: bed.device).plan(RestoreSelection()).count == 2)

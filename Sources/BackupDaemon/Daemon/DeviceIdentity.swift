@@ -31,7 +31,8 @@ package enum DeviceIdentity {
         let device = try resolve(configured: configured, catalog: catalog)
         if try catalog.hasLegacyCloudRows() {
             logger.notice("moving this catalog's cloud rows to the keys of device \(device.device)")
-            let report = try await KeyMigration(storage: storage).run(from: .legacy, to: device)
+            let libraries = Set(try catalog.libraries().map(\.name))
+            let report = try await KeyMigration(storage: storage).run(from: .legacy(libraries: libraries), to: device)
             try catalog.markCloudKeysMigrated()
             logger.notice(
                 "cloud rows moved to device keys",

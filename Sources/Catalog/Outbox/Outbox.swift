@@ -40,8 +40,11 @@ package struct OutboxTarget: Hashable, Sendable {
     }
 }
 
-/// Every read and write of the outbox table after a row is queued (`OutboxWriter` queues them, in
-/// the transactions of the local facts): which rows are due, done, retried, parked or deferred.
+/// The sync workers' reads and writes of the outbox table after a row is queued (`OutboxWriter` queues
+/// them, in the transactions of the local facts): which rows are due, done, retried, parked or
+/// deferred. The catalog's other questions about queued work (`Catalog+CloudQuestions`,
+/// `Catalog+Inventory`, `Catalog+Device`) read the table too; all of it stays in this target. An
+/// unreadable row is parked with no retry time, so it waits for `retryParked` (a newer version).
 /// Times are `OutboxTime` text. The retry policy (how long to back off, when to park) is the
 /// caller's; this records its decisions.
 package struct Outbox: Sendable {
@@ -71,35 +74,38 @@ package struct Outbox: Sendable {
     }
 
     /// Up to `limit` rows due now, oldest first, skipping those in `busy`. A row this version cannot
-    /// read is parked on the spot with the reason, never run as something else.
+    /// read is parked on the spot with the reason (never run as something else), and the look goes on
+    /// past it, so unreadable rows never take the places of due ones.
     package func due(limit: Int, excluding busy: Set<Int64>) throws -> [OutboxRow] {
-        let (rows, unreadable) = try catalog.read { [now] db in
-            var rows: [OutboxRow] = []
-            var unreadable: [(Int64, String)] = []
-            for row in try Row.fetchAll(
-                db,
-                sql: """
-                    SELECT id, kind, target, payload, file_id, asset_id, attempts FROM outbox
-                    WHERE done_at IS NULL AND (not_before IS NULL OR not_before <= ?) AND NOT \(Self.blocked())
-                    ORDER BY id LIMIT ?
-                    """,
-                arguments: [now, limit + busy.count])
-            {
-                let id: Int64 = row["id"]
-                guard !busy.contains(id), rows.count < limit else { continue }
-                do {
-                    let work = try OutboxWork.decode(kind: row["kind"], payload: row["payload"])
-                    rows.append(
-                        OutboxRow(
-                            id: id, work: work, target: row["target"], fileId: row["file_id"],
-                            assetId: row["asset_id"], attempts: row["attempts"]))
-                } catch {
-                    unreadable.append((id, "\(error)"))
+        while true {
+            let (rows, unreadable) = try catalog.read { [now] db in
+                var rows: [OutboxRow] = []
+                var unreadable: [(Int64, String)] = []
+                for row in try Row.fetchAll(
+                    db,
+                    sql: """
+                        SELECT id, kind, target, payload, file_id, asset_id, attempts FROM outbox
+                        WHERE done_at IS NULL AND (not_before IS NULL OR not_before <= ?) AND NOT \(Self.blocked())
+                          AND NOT (parked_at IS NOT NULL AND not_before IS NULL)
+                        ORDER BY id LIMIT ?
+                        """,
+                    arguments: [now, limit + busy.count])
+                {
+                    let id: Int64 = row["id"]
+                    guard !busy.contains(id), rows.count < limit else { continue }
+                    do {
+                        let work = try OutboxWork.decode(kind: row["kind"], payload: row["payload"])
+                        rows.append(
+                            OutboxRow(
+                                id: id, work: work, target: row["target"], fileId: row["file_id"],
+                                assetId: row["asset_id"], attempts: row["attempts"]))
+                    } catch {
+                        unreadable.append((id, "\(error)"))
+                    }
                 }
+                return (rows, unreadable)
             }
-            return (rows, unreadable)
-        }
-        if !unreadable.isEmpty {
+            if unreadable.isEmpty { return rows }
             try catalog.write { [now] db in
                 for (id, error) in unreadable {
                     try db.execute(
@@ -108,7 +114,6 @@ package struct Outbox: Sendable {
                 }
             }
         }
-        return rows
     }
 
     /// Rows `drain` still waits for: not done, not parked, not a purge waiting for its retention,

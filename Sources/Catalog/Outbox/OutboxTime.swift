@@ -5,7 +5,7 @@ import Foundation
 package enum OutboxTime {
     /// `date` in the outbox's format.
     package static func format(_ date: Date) -> String {
-        let millis = Int64((date.timeIntervalSince1970 * 1000).rounded(.down))
+        let millis = Int64((date.timeIntervalSince1970 * 1000).rounded())
         var seconds = time_t(millis.floorDivided(by: 1000))
         var parts = tm()
         gmtime_r(&seconds, &parts)

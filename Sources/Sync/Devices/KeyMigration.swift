@@ -10,8 +10,10 @@ import Foundation
 package struct KeyMigration: Sendable {
     /// Whose rows move.
     package enum Source: Sendable, Equatable {
-        /// Rows written before devices existed: they carry no `device` property.
-        case legacy
+        /// Rows written before devices existed (they carry no `device` property), of these libraries
+        /// (nil: every library; two machines that shared an account before devices wrote each other's
+        /// rows anyway, but machines with their own library names keep their own).
+        case legacy(libraries: Set<String>?)
         /// A device's rows, moving to another name.
         case device(DeviceKeys)
     }
@@ -91,7 +93,12 @@ package struct KeyMigration: Sendable {
     /// The rows of `table` that `source` owns.
     private func rows(_ table: String, of source: Source) async throws -> [TableEntity] {
         switch source {
-        case .legacy: try await all(table, filter: nil).filter { $0["device"] == nil }
+        case .legacy(let libraries):
+            try await all(table, filter: nil).filter { row in
+                // A legacy `files` row's PartitionKey is its library; the other tables name it.
+                let library = table == CloudKeys.filesTable ? row.partitionKey : row["library"]?.string ?? ""
+                return row["device"] == nil && (libraries?.contains(library) ?? true)
+            }
         case .device(let old): try await all(table, filter: old.partitionFilter)
         }
     }
@@ -99,7 +106,8 @@ package struct KeyMigration: Sendable {
     /// A `files` row's library: a legacy row's PartitionKey is the bare name.
     private func libraryName(of row: TableEntity, source: Source) -> String {
         if let library = row["library"]?.string { return library }
-        return source == .legacy ? row.partitionKey : ""
+        if case .legacy = source { return row.partitionKey }
+        return ""
     }
 
     /// The `refs` row a legacy `files` or `history` row implies.

@@ -22,15 +22,21 @@ extension Verifier {
         case .rowMissing, .rowStale:
             guard let fileId else { break }
             finding.repair = try catalog.requeueEntity(fileId: fileId) ? "row queued" : nil
-        case .orphanMaster:
-            try await storage.blobs.delete(container: CloudKeys.masterContainer, name: finding.subject)
-            finding.repair = "deleted"
         case .referenceBroken:
             // This device can send the master again when one of its files still holds the content.
             finding.repair = try catalog.requeueMaster(sha256: finding.subject) ? "upload queued" : nil
-        case .orphanRendition:
-            try await storage.blobs.delete(container: CloudKeys.previewContainer, name: finding.subject)
-            finding.repair = "deleted"
+        case .orphanMaster, .orphanRendition:
+            // Through the purge protocol: a device that started to reference the content since the
+            // listing keeps it (its reference is seen at the second look, or its upload is newer).
+            let sha = finding.kind == .orphanMaster ? finding.subject : String(finding.subject.prefix { $0 != "/" })
+            _ = try await storage.tables.createTable(CloudKeys.referencesTable)  // for the marker
+            let shared = SharedContent(
+                storage: storage, device: device, markerLifetime: SyncOptions.defaults.purgeMarkerLifetime,
+                clock: { Date() })
+            switch try await shared.deleteUnlessReferenced(sha, besides: nil, minimumRetention: nil) {
+            case .deleted: finding.repair = "deleted"
+            case .referenced, .notBefore: finding.repair = nil  // referenced meanwhile: kept
+            }
         }
         return finding
     }

@@ -109,7 +109,8 @@ package struct Verifier: Sendable {
         for name in cloud.masters.keys.sorted() where !referenced.contains(name) {
             note(
                 VerifyFinding(
-                    .orphanMaster, name, detail: "no catalog file, files row or history version has this content"),
+                    .orphanMaster, name,
+                    detail: "no catalog file, queued upload, or any device's files, history or refs row has this content"),
                 pending: false)
         }
         for name in cloud.renditions.sorted() {

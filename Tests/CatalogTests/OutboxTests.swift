@@ -1,0 +1,67 @@
+import Catalog
+import Foundation
+import GRDB
+import Testing
+
+/// The outbox's own rules: one time format, a typed payload per kind, and rows this version cannot read
+/// parked rather than run as something else or left to clog the queue.
+@Suite("Outbox")
+struct OutboxTests {
+    @Test func timesHaveOneFixedWidthFormatThatSortsAsText() {
+        let instants = [0, 0.001, 59.999, 1_796_400_000.5, 1_796_400_001].map(Date.init(timeIntervalSince1970:))
+        let texts = instants.map(OutboxTime.format)
+        #expect(texts[0] == "1970-01-01T00:00:00.000Z")
+        #expect(texts[2] == "1970-01-01T00:00:59.999Z")
+        #expect(Set(texts.map(\.count)) == [24])
+        #expect(texts == texts.sorted())
+        for (instant, text) in zip(instants, texts) {
+            let parsed = try! #require(OutboxTime.parse(text))
+            #expect(abs(parsed.timeIntervalSince(instant)) < 0.001)
+        }
+        #expect(OutboxTime.parse("2026-11-25T14:55:39Z") != nil)  // what older catalogs wrote
+    }
+
+    @Test func eachKindReadsBackItsOwnPayload() throws {
+        let version = PathVersion(
+            library: "Photos", path: "2024/été/a b.jpg", sha256: String(repeating: "ab", count: 32), size: 12,
+            mtimeNs: 34, recordedNs: 56)
+        let works: [OutboxWork] = [
+            .master(version), .rendition(RenditionFile(localPath: "ab/x/sq100.jpg", size: 7)), .entity(version),
+            .folder(FolderEntry(library: "Photos", folder: "2024/été")), .history(version), .event(version),
+            .delete(version), .purge(version), .reference(version),
+            .library(LibraryEntry(library: "Photos", root: "/srv/photos")),
+        ]
+        #expect(Set(works.map(\.kind)) == Set(OutboxKind.allCases))
+        for work in works {
+            #expect(try OutboxWork.decode(kind: work.kind.rawValue, payload: work.payload()) == work)
+        }
+        #expect(throws: OutboxWorkError.self) { try OutboxWork.decode(kind: "teleport", payload: "{}") }
+        #expect(throws: OutboxWorkError.self) { try OutboxWork.decode(kind: "history", payload: #"{"path":"x"}"#) }
+    }
+
+    @Test func anUnreadableRowIsParkedNotRunAndDoesNotHoldUpTheRest() throws {
+        let scratch = try ScratchCatalog()
+        let catalog = scratch.catalog
+        try catalog.write { db in
+            for (kind, payload) in [("teleport", "{}"), ("history", "not json"), ("teleport", "{}")] {
+                try db.execute(
+                    sql: "INSERT INTO outbox (kind, target, payload, created_at) VALUES (?, 'x', ?, ?)",
+                    arguments: [kind, payload, OutboxTime.format(Date())])
+            }
+            let good = OutboxWork.folder(FolderEntry(library: "Photos", folder: "2024"))
+            try db.execute(
+                sql: "INSERT INTO outbox (kind, target, payload, created_at) VALUES (?, 'Photos', ?, ?)",
+                arguments: [good.kind.rawValue, good.payload(), OutboxTime.format(Date())])
+        }
+        let outbox = Outbox(catalog: catalog)
+        let first = try outbox.due(limit: 1, excluding: [])
+        #expect(first.map(\.kind) == [.folder])
+        let status = try outbox.status()
+        #expect(status.parked.count == 3)
+        #expect(status.parked.allSatisfy { $0.lastError?.hasPrefix("unreadable outbox row") == true })
+        #expect(status.parked.map(\.kind) == ["teleport", "history", "teleport"])
+        // Parked without a retry time: not fetched again, so they cannot fill a pass's limit.
+        #expect(try outbox.due(limit: 1, excluding: [first[0].id]).isEmpty)
+        #expect(try outbox.outstanding().count == 1)  // the folder row, still not done
+    }
+}
