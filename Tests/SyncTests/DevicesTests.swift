@@ -232,4 +232,33 @@ struct DevicesTests {
             #expect(report.referencesChecked == 3)
         }
     }
+
+    /// A path taking up a content while a purge of it is queued or running gets a master row of its own:
+    /// that row looks at the blob after the path's reference, and uploads it again if the purge took it.
+    @Test func contentTakenUpWhileItsPurgeIsPendingIsQueuedAgain() async throws {
+        try await SyncBed.with { bed in
+            let waitADay: (inout SyncOptions) -> Void = { options in
+                Self.mirror(&options)
+                options.mirrorRetention = .seconds(86_400)
+            }
+            try bed.write("old.bin", Array(repeating: 7, count: 5000))
+            try bed.scan()
+            try await bed.engine(waitADay).drain()
+            let sha = try bed.asset("old.bin").sha256
+            try FileManager.default.removeItem(atPath: bed.photos + "/old.bin")
+            try bed.scan()
+            var report = try await bed.engine(waitADay).drain()
+            #expect(report.scheduledPurges == 1, "\(report)")
+            let mastersBefore = try bed.outboxCount(.master)
+            try bed.write("new.bin", Array(repeating: 7, count: 5000))  // the same content, its purge pending
+            try bed.scan()
+            #expect(try bed.outboxCount(.master) == mastersBefore + 1)
+            bed.clock.advance(days: 2)
+            report = try await bed.engine(waitADay).drain()
+            #expect(report.depth == 0 && report.parked.isEmpty && report.scheduledPurges == 0, "\(report)")
+            #expect(try await bed.storage.blobs.propertiesIfExists(container: "file-store", name: sha) != nil)
+            let references = try await bed.storage.tables.queryAll("refs", filter: "PartitionKey eq '\(sha)'")
+            #expect(references.contains { $0["path"] == .string("new.bin") })
+        }
+    }
 }

@@ -75,7 +75,9 @@ enum OutboxWriter {
     }
 
     /// Content a path now holds: its master, renditions and (without renditions) an extract event,
-    /// unless the cloud already has it, that is a master row exists and no purge ran after it.
+    /// unless the cloud already has it, that is a master row exists and no purge ran after it or is
+    /// still to run (a purge in flight may delete the blob: the master row is what looks again, after
+    /// this path's reference, and uploads it if it went).
     private static func contentSeen(
         sha256: String, assetId: Int64, version: PathVersion, fileId: Int64, describing: Bool = false, db: Database
     ) throws {
@@ -85,7 +87,11 @@ enum OutboxWriter {
         let lastPurge = try Int64.fetchOne(
             db, sql: "SELECT max(id) FROM outbox WHERE kind = 'purge' AND target = ? AND done_at IS NOT NULL",
             arguments: [sha256])
-        if let lastMaster, (lastPurge ?? 0) < lastMaster { return }
+        let purgePending =
+            try Bool.fetchOne(
+                db, sql: "SELECT EXISTS (SELECT 1 FROM outbox WHERE kind = 'purge' AND target = ? AND done_at IS NULL)",
+                arguments: [sha256]) ?? false
+        if let lastMaster, (lastPurge ?? 0) < lastMaster, !purgePending { return }
         try insert(.master(version), target: sha256, fileId: fileId, assetId: assetId, db: db)
         if describing { return }  // `contentDescribed` queues its previews (or its event) once they exist
         try previewsSeen(sha256: sha256, assetId: assetId, version: version, fileId: fileId, db: db)
