@@ -1,10 +1,17 @@
 import GRDB
 
+/// A row of one of the catalog's tables: a Codable struct whose camelCase properties are the table's
+/// snake_case columns.
+package protocol CatalogRow: Codable, Sendable, Equatable, FetchableRecord, EncodableRecord, TableRecord {}
+
+extension CatalogRow {
+    package static var databaseColumnDecodingStrategy: DatabaseColumnDecodingStrategy { .convertFromSnakeCase }
+    package static var databaseColumnEncodingStrategy: DatabaseColumnEncodingStrategy { .convertToSnakeCase }
+}
+
 /// A watched root folder.
-package struct LibraryRecord: Codable, Sendable, Equatable, FetchableRecord, MutablePersistableRecord {
+package struct LibraryRecord: CatalogRow, MutablePersistableRecord {
     package static let databaseTableName = "libraries"
-    package static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
-    package static let databaseColumnEncodingStrategy = DatabaseColumnEncodingStrategy.convertToSnakeCase
     /// Row id.
     package var id: Int64?
     /// Unique name (the cloud tables' PartitionKey): the folder's name, made unique.
@@ -18,10 +25,8 @@ package struct LibraryRecord: Codable, Sendable, Equatable, FetchableRecord, Mut
 }
 
 /// One path in a library, as last seen on disk.
-package struct FileRecord: Codable, Sendable, Equatable, FetchableRecord, MutablePersistableRecord {
+package struct FileRecord: CatalogRow, MutablePersistableRecord {
     package static let databaseTableName = "files"
-    package static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
-    package static let databaseColumnEncodingStrategy = DatabaseColumnEncodingStrategy.convertToSnakeCase
     /// Row id (also the rowid of its search entry).
     package var id: Int64?
     /// Its library.
@@ -67,10 +72,8 @@ package struct FileRecord: Codable, Sendable, Equatable, FetchableRecord, Mutabl
 }
 
 /// One distinct content: metadata, perceptual hash, damage.
-package struct AssetRecord: Codable, Sendable, Equatable, FetchableRecord, MutablePersistableRecord {
+package struct AssetRecord: CatalogRow, MutablePersistableRecord {
     package static let databaseTableName = "assets"
-    package static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
-    package static let databaseColumnEncodingStrategy = DatabaseColumnEncodingStrategy.convertToSnakeCase
     /// Row id.
     package var id: Int64?
     /// Content hash (the master blob's name).
@@ -168,10 +171,8 @@ package struct AssetRecord: Codable, Sendable, Equatable, FetchableRecord, Mutab
 }
 
 /// A preview file of an asset.
-package struct RenditionRecord: Codable, Sendable, Equatable, FetchableRecord, PersistableRecord {
+package struct RenditionRecord: CatalogRow, PersistableRecord {
     package static let databaseTableName = "renditions"
-    package static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
-    package static let databaseColumnEncodingStrategy = DatabaseColumnEncodingStrategy.convertToSnakeCase
     /// The asset it previews.
     package var assetId: Int64
     /// `hd`, `1600`, … `sq100`.
@@ -195,10 +196,8 @@ package struct RenditionRecord: Codable, Sendable, Equatable, FetchableRecord, P
 }
 
 /// A failure recorded against a path, so a scan's summary and `show` can say why.
-package struct ErrorRecord: Codable, Sendable, Equatable, FetchableRecord, MutablePersistableRecord {
+package struct ErrorRecord: CatalogRow, MutablePersistableRecord {
     package static let databaseTableName = "errors"
-    package static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
-    package static let databaseColumnEncodingStrategy = DatabaseColumnEncodingStrategy.convertToSnakeCase
     /// Row id.
     package var id: Int64?
     /// The library and path concerned, and the content if it was hashed.
@@ -252,10 +251,8 @@ package enum AssetKind: String, Codable, Sendable, CaseIterable, DatabaseValueCo
 
 /// A raw outbox row, every column (`Outbox` and `OutboxWriter` are how the code reads and writes them;
 /// tests count them). `kind` is an `OutboxKind`, `payload` the JSON of its `OutboxWork`.
-package struct OutboxRecord: Codable, Sendable, Equatable, FetchableRecord, MutablePersistableRecord {
+package struct OutboxRecord: CatalogRow, MutablePersistableRecord {
     package static let databaseTableName = "outbox"
-    package static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
-    package static let databaseColumnEncodingStrategy = DatabaseColumnEncodingStrategy.convertToSnakeCase
     /// Row id.
     package var id: Int64?
     /// An `OutboxKind`'s raw value (kept as text: a row a newer version wrote still reads).
