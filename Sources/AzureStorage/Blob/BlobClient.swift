@@ -35,12 +35,7 @@ package struct BlobClient: Sendable {
     package func createContainer(_ name: String) async throws -> Bool {
         var call = try call("CreateContainer", "PUT", container: name)
         call.url = call.url.adding("restype", "container")
-        do {
-            _ = try await pipeline.send(call)
-            return true
-        } catch let error as AzureStorageError where error.isAlreadyExists {
-            return false
-        }
+        return try await pipeline.sendUnless(.alreadyExists, call)
     }
 
     /// Deletes a container and everything in it; returns false when there was none.
@@ -48,12 +43,7 @@ package struct BlobClient: Sendable {
     package func deleteContainer(_ name: String) async throws -> Bool {
         var call = try call("DeleteContainer", "DELETE", container: name)
         call.url = call.url.adding("restype", "container")
-        do {
-            _ = try await pipeline.send(call)
-            return true
-        } catch let error as AzureStorageError where error.isNotFound {
-            return false
-        }
+        return try await pipeline.sendUnless(.notFound, call)
     }
 
     // MARK: single-request blob operations
@@ -80,12 +70,7 @@ package struct BlobClient: Sendable {
         var call = try call("DeleteBlob", "DELETE", container: container, blob: name)
         call.headers.set("x-ms-delete-snapshots", "include")
         if let ifMatch { call.headers.set("if-match", ifMatch) }
-        do {
-            _ = try await pipeline.send(call)
-            return true
-        } catch let error as AzureStorageError where error.isNotFound {
-            return false
-        }
+        return try await pipeline.sendUnless(.notFound, call)
     }
 
     /// Moves a blob to another access tier (Archive makes it unreadable until rehydrated).

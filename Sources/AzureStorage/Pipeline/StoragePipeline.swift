@@ -108,4 +108,19 @@ struct StoragePipeline: Sendable {
             curlError: failure.fileError == nil ? "\(failure.message) (CURLcode \(failure.code))" : nil,
             detail: failure.fileError, attempts: attempts)
     }
+
+    /// Sends a call whose one expected refusal is a fact, not a failure: true when it was carried out,
+    /// false when Azure answered `refusal` (404 for a delete of what is not there, 409 `*AlreadyExists`
+    /// for a create of what is).
+    func sendUnless(_ refusal: ExpectedRefusal, _ call: StorageCall) async throws -> Bool {
+        do {
+            _ = try await send(call)
+            return true
+        } catch let error as AzureStorageError where refusal == .notFound ? error.isNotFound : error.isAlreadyExists {
+            return false
+        }
+    }
+
+    /// The answers `sendUnless` takes as "nothing to do".
+    enum ExpectedRefusal { case notFound, alreadyExists }
 }

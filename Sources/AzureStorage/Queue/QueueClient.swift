@@ -26,12 +26,7 @@ package struct QueueClient: Sendable {
     /// Deletes a queue and its messages; returns false when there was none.
     @discardableResult
     package func deleteQueue(_ name: String) async throws -> Bool {
-        do {
-            _ = try await pipeline.send(try call("DeleteQueue", "DELETE", queue: name))
-            return true
-        } catch let error as AzureStorageError where error.isNotFound {
-            return false
-        }
+        try await pipeline.sendUnless(.notFound, try call("DeleteQueue", "DELETE", queue: name))
     }
 
     /// Put Message. Not idempotent (a resend would enqueue twice), so it is retried only when the
@@ -83,12 +78,7 @@ package struct QueueClient: Sendable {
         var call = try call(
             "DeleteMessage", "DELETE", queue: queue, path: "/messages/" + PercentEncoding.encode(messageID))
         call.url = call.url.adding("popreceipt", popReceipt)
-        do {
-            _ = try await pipeline.send(call)
-            return true
-        } catch let error as AzureStorageError where error.isNotFound {
-            return false
-        }
+        return try await pipeline.sendUnless(.notFound, call)
     }
 
     /// Update Message: extends (or ends) its invisibility and optionally replaces its text. Returns

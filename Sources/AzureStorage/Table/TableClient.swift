@@ -46,24 +46,14 @@ package struct TableClient: Sendable {
         var call = try call("CreateTable", "POST", table: name, path: "/Tables", idempotent: true)
         call.headers.set("prefer", "return-no-content")
         jsonBody(&call, .object([("TableName", .string(name))]))
-        do {
-            _ = try await pipeline.send(call)
-            return true
-        } catch let error as AzureStorageError where error.isAlreadyExists {
-            return false
-        }
+        return try await pipeline.sendUnless(.alreadyExists, call)
     }
 
     /// Deletes a table; returns false when there was none.
     @discardableResult
     package func deleteTable(_ name: String) async throws -> Bool {
         let path = "/Tables('\(PercentEncoding.encode(name.replacingOccurrences(of: "'", with: "''")))')"
-        do {
-            _ = try await pipeline.send(try call("DeleteTable", "DELETE", table: name, path: path))
-            return true
-        } catch let error as AzureStorageError where error.isNotFound {
-            return false
-        }
+        return try await pipeline.sendUnless(.notFound, try call("DeleteTable", "DELETE", table: name, path: path))
     }
 
     // MARK: entities
@@ -119,12 +109,7 @@ package struct TableClient: Sendable {
         let path = Self.entityPath(table: table, partitionKey: partitionKey, rowKey: rowKey)
         var call = try call("DeleteEntity", "DELETE", table: table, path: path)
         call.headers.set("if-match", etag ?? "*")
-        do {
-            _ = try await pipeline.send(call)
-            return true
-        } catch let error as AzureStorageError where error.isNotFound {
-            return false
-        }
+        return try await pipeline.sendUnless(.notFound, call)
     }
 
     /// Query Entity by its keys; nil when absent.
