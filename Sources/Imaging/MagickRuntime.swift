@@ -1,5 +1,6 @@
 import CMagickWand
 import Foundation
+import Synchronization
 
 /// Process-wide ImageMagick state: `MagickWandGenesis()` exactly once, and the resource limits, which
 /// ImageMagick keeps globally. Every wand is created after `start` has run.
@@ -10,8 +11,7 @@ enum MagickRuntime {
         _ = MagickSetResourceLimit(ThreadResource, 1)
     }()
 
-    private static let limitsLock = NSLock()
-    nonisolated(unsafe) private static var limitsApplied = false
+    private static let limitsApplied = Mutex(false)
 
     /// Starts ImageMagick if needed (idempotent, thread-safe).
     static func ensureStarted() {
@@ -24,10 +24,11 @@ enum MagickRuntime {
     /// the per-image deadline) rather than changing what running conversions see.
     static func start(limits: ResourceLimits) {
         _ = genesis
-        limitsLock.lock()
-        defer { limitsLock.unlock() }
-        guard !limitsApplied else { return }
-        limitsApplied = true
+        let first = limitsApplied.withLock { applied in
+            defer { applied = true }
+            return !applied
+        }
+        guard first else { return }
         _ = MagickSetResourceLimit(WidthResource, MagickSizeType(limits.maxWidth))
         _ = MagickSetResourceLimit(HeightResource, MagickSizeType(limits.maxHeight))
         _ = MagickSetResourceLimit(AreaResource, MagickSizeType(limits.maxArea))

@@ -1,13 +1,18 @@
 import Ingest
 import Foundation
+import Synchronization
 
 /// Shows a job's progress (a scan, a restore): a redrawn bar with files, bytes, rate and ETA on a terminal, plain lines
 /// (at most one every few seconds) when stderr is a file or a journal.
-final class ProgressDisplay: @unchecked Sendable {
-    private let lock = NSLock()
+final class ProgressDisplay: Sendable {
+    /// When the bar was last drawn, and whether one was (so `finish` ends its line).
+    private struct Drawn {
+        var at = 0.0
+        var bar = false
+    }
+
+    private let drawn = Mutex(Drawn())
     private let terminal = isatty(STDERR_FILENO) == 1
-    private var lastDraw = 0.0
-    private var drewBar = false
     private let label: String
 
     /// A display whose plain lines start with `label`.
@@ -23,11 +28,11 @@ final class ProgressDisplay: @unchecked Sendable {
         let (filesDone, filesTotal, bytesDone, bytesTotal) =
             (progress.filesDone, progress.filesTotal, progress.bytesDone, progress.bytesTotal)
         let (failed, elapsed) = (progress.failed, progress.elapsed)
-        lock.withLock {
+        drawn.withLock { drawn in
             let now = ProcessInfo.processInfo.systemUptime
             let finished = filesDone == filesTotal
-            guard finished || now - lastDraw >= (terminal ? 0.1 : 5) else { return }
-            lastDraw = now
+            guard finished || now - drawn.at >= (terminal ? 0.1 : 5) else { return }
+            drawn.at = now
             let rate = progress.rate
             let filesRate = elapsed > 0 ? Double(filesDone) / elapsed : 0
             let remaining = rate > 0 ? progress.remaining : .infinity
@@ -43,7 +48,7 @@ final class ProgressDisplay: @unchecked Sendable {
                 let filled = Int((fraction * Double(width)).rounded(.down))
                 let bar = String(repeating: "#", count: filled) + String(repeating: ".", count: width - filled)
                 FileHandle.standardError.write(Data("\r\u{1B}[K[\(bar)] \(counts)".utf8))
-                drewBar = true
+                drawn.bar = true
             } else {
                 FileHandle.standardError.write(Data("\(label): \(counts)\n".utf8))
             }
@@ -52,8 +57,8 @@ final class ProgressDisplay: @unchecked Sendable {
 
     /// Ends the bar's line so the summary starts on a fresh one.
     func finish() {
-        lock.withLock {
-            if drewBar { FileHandle.standardError.write(Data("\n".utf8)) }
+        drawn.withLock { drawn in
+            if drawn.bar { FileHandle.standardError.write(Data("\n".utf8)) }
         }
     }
 }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Catalog
 import Foundation
+import Synchronization
 import Imaging
 import Ingest
 
@@ -62,13 +63,13 @@ struct RenderCommand: ParsableCommand {
     }
 }
 
-private final class RenderQueue: @unchecked Sendable {
-    private let lock = NSLock()
-    private var files: [String]
+private final class RenderQueue: Sendable {
+    private let files: Mutex<[String]>
 
-    init(files: [String]) { self.files = files.reversed() }
+    init(files: [String]) { self.files = Mutex(files.reversed()) }
 
-    func next() -> String? { lock.withLock { files.popLast() } }
+    func next() -> String? { files.withLock { $0.popLast() } }
 
-    func report(_ line: String) { lock.withLock { print(line) } }
+    /// Prints under the same lock, so two workers' lines never interleave.
+    func report(_ line: String) { files.withLock { _ in print(line) } }
 }
