@@ -125,7 +125,9 @@ let package = Package(
             ]),
         .testTarget(
             name: "BackupDaemonTests",
-            dependencies: ["BackupDaemon", "Catalog", "Sync", "Watcher", .product(name: "Logging", package: "swift-log")]),
+            dependencies: [
+                "BackupDaemon", "Catalog", "Sync", "Watcher", .product(name: "Logging", package: "swift-log"),
+            ]),
         .testTarget(name: "ImagingTests", dependencies: ["Imaging"]),
         .testTarget(name: "WatcherTests", dependencies: ["Watcher", .product(name: "Logging", package: "swift-log")]),
         .testTarget(

@@ -61,6 +61,7 @@ package struct StatusReport: Codable, Sendable {
             stateDirectory: stateDirectory, libraries: libraries, outbox: outbox, lastScanAt: snapshot?.lastScanAt,
             filesIngested: holder != nil ? snapshot?.filesIngested : nil,
             filesMovedWithoutReading: holder != nil ? snapshot?.filesMovedWithoutReading : nil,
-            lastError: snapshot?.lastError, loops: holder != nil ? snapshot?.loops : nil, problems: problems.list, problemCount: problems.total)
+            lastError: snapshot?.lastError, loops: holder != nil ? snapshot?.loops : nil, problems: problems.list,
+            problemCount: problems.total)
     }
 }
