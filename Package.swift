@@ -123,7 +123,11 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]),
-        .testTarget(name: "BackupDaemonTests", dependencies: ["BackupDaemon", "Catalog", "Watcher"]),
+        .testTarget(
+            name: "BackupDaemonTests",
+            dependencies: [
+                "BackupDaemon", "Catalog", "Sync", "Watcher", .product(name: "Logging", package: "swift-log"),
+            ]),
         .testTarget(name: "ImagingTests", dependencies: ["Imaging"]),
         .testTarget(name: "WatcherTests", dependencies: ["Watcher", .product(name: "Logging", package: "swift-log")]),
         .testTarget(

@@ -52,7 +52,10 @@ package final class SyncEngine: Sendable {
                 logger.error("sync pass failed", metadata: ["error": "\(error)"])
                 processed = 0
             }
-            if processed == 0 { await wakeup.wait(timeout: options.pollInterval) }
+            if processed == 0 {
+                await wakeup.wait(timeout: options.pollInterval)
+                options.activity(.woke)
+            }
         }
     }
 
@@ -99,6 +102,8 @@ package final class SyncEngine: Sendable {
         var total = 0
         /// More due rows, not already running; false when there are none.
         func refill() throws -> Bool {
+            options.activity(.lookingStarted)
+            defer { options.activity(.lookingFinished) }
             let rows = try outbox.due(limit: limit * 4, excluding: busy.withLock { $0 })
             busy.withLock { $0.formUnion(rows.map(\.id)) }
             queued += rows
@@ -147,7 +152,11 @@ package final class SyncEngine: Sendable {
 
     /// Runs one row and records its outcome; errors become back-off or parking, never a thrown error.
     private func execute(_ row: OutboxRow) async {
-        defer { _ = busy.withLock { $0.remove(row.id) } }
+        options.activity(.rowStarted(row.id))
+        defer {
+            _ = busy.withLock { $0.remove(row.id) }
+            options.activity(.rowFinished(row.id))
+        }
         do {
             switch try await worker.run(row) {
             case .done(let followUps):

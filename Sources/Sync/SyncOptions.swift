@@ -40,6 +40,8 @@ package struct SyncOptions: Sendable {
     package var previewsRoot: String
     /// The time source for back-offs and retention; tests move it forward to pass retention periods.
     package var clock: @Sendable () -> Date = { Date() }
+    /// Told of the engine's progress (the daemon's watchdog listens); nothing by default.
+    package var activity: @Sendable (SyncActivity) -> Void = { _ in }
 
     /// The defaults, where the daemon's configuration takes its own from.
     package static let defaults = SyncOptions(previewsRoot: "", device: DeviceKeys(device: ""))

@@ -32,8 +32,11 @@ final class WatchLoop: @unchecked Sendable {  // handed to one thread and used o
 
     private func loop() {
         var readingPaused = false
+        let activity = engine.configuration.activity
         while true {
+            activity(.waiting)
             let readiness = control.inotify.wait(timeoutMs: timeoutMs(), forEvents: !readingPaused)
+            activity(.working)
             if readiness.wakeUp {
                 control.inotify.drainWakeUps()
                 let requests = control.takeRequests()
@@ -47,6 +50,7 @@ final class WatchLoop: @unchecked Sendable {  // handed to one thread and used o
             }
             engine.fireTimers(now: .now)
         }
+        activity(.waiting)  // stopped: nothing left in flight
         engine.logger.info("stopped watching")
     }
 

@@ -16,6 +16,9 @@ package struct WatcherConfiguration: Sendable {
     package var maxWatches: Int? = nil
     /// How often directories that could not be watched are retried and reported for a rescan.
     package var unwatchedRescanInterval: Duration = .seconds(600)
+    /// Told when the watcher's thread wakes and when it goes back to waiting (the daemon's watchdog
+    /// listens); nothing by default.
+    package var activity: @Sendable (WatchActivity) -> Void = { _ in }
 
     /// Temporary files of editors, browsers, office suites and ironviper itself.
     package static let defaultIgnoredNames = [

@@ -46,6 +46,10 @@ struct StatusCommand: ParsableCommand {
                 print("  \(problem.library)/\(problem.path): \(what): \(problem.code): \(problem.message)")
             }
         }
+        for loop in report.loops ?? [] where loop.stuck {
+            let since = loop.lastProgressAt.map { " since \($0)" } ?? ""
+            print("stuck:     the \(loop.loop.rawValue) loop has made no progress\(since); the watchdog is not fed")
+        }
         if let error = report.lastError { print("last error: \(error)") }
     }
 }

@@ -6,41 +6,6 @@ import Testing
 import Glibc
 #endif
 
-/// A real AF_UNIX datagram socket standing in for systemd's notify socket.
-private final class NotifySocket {
-    let path: String
-    let fd: Int32
-
-    init(abstract: Bool = false) throws {
-        let name = "ironviper-notify-\(UUID().uuidString.prefix(8))"
-        path = abstract ? "@" + name : NSTemporaryDirectory() + name
-        fd = socket(AF_UNIX, Int32(SOCK_DGRAM.rawValue), 0)
-        var address = sockaddr_un()
-        address.sun_family = sa_family_t(AF_UNIX)
-        var bytes = Array(path.utf8)
-        if abstract { bytes[0] = 0 }
-        withUnsafeMutableBytes(of: &address.sun_path) { $0.copyBytes(from: bytes) }
-        let length = socklen_t(MemoryLayout<sa_family_t>.size + bytes.count + (abstract ? 0 : 1))
-        let bound = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) }
-        }
-        try #require(bound == 0, "bind \(path): errno \(errno)")
-        var timeout = timeval(tv_sec: 5, tv_usec: 0)
-        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
-    }
-
-    func receive() -> String? {
-        var buffer = [UInt8](repeating: 0, count: 4096)
-        let count = recv(fd, &buffer, buffer.count, 0)
-        return count > 0 ? String(decoding: buffer[..<count], as: UTF8.self) : nil
-    }
-
-    deinit {
-        close(fd)
-        if !path.hasPrefix("@") { unlink(path) }
-    }
-}
-
 @Suite struct SystemdNotifierTests {
     @Test(arguments: [false, true])
     func statesReachTheSocket(abstract: Bool) throws {

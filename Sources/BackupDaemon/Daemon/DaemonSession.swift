@@ -28,6 +28,9 @@ final class DaemonSession: Sendable {
     let stateDirectory: String
     let snapshot: Mutex<DaemonSnapshot>
     let logger: Logger
+    /// Where the ingest, sync and watch loops report progress; systemd's watchdog is fed from it.
+    let heartbeats: Heartbeats
+    let watchdog: WatchdogFeeder
     /// How long events are gathered before they are ingested together.
     static let batchWindow: Duration = .milliseconds(150)
 
@@ -45,6 +48,8 @@ final class DaemonSession: Sendable {
         self.stateDirectory = stateDirectory
         self.snapshot = Mutex(snapshot)
         self.logger = logger
+        heartbeats = Heartbeats(bounds: .defaults(watchdogInterval: notifier.watchdogInterval))
+        watchdog = WatchdogFeeder(heartbeats: heartbeats, notifier: notifier, logger: logger)
     }
 
     func run() async throws -> Outcome {
@@ -60,9 +65,9 @@ final class DaemonSession: Sendable {
         }
         let device = try DeviceIdentity.resolve(configured: configuration.device, catalog: catalog)
         update { $0.device = device.device }
-        let engine = SyncEngine(
-            catalog: catalog, storage: storage.client,
-            options: configuration.syncOptions(previewsRoot: previews.root, device: device), logger: logger)
+        var syncOptions = configuration.syncOptions(previewsRoot: previews.root, device: device)
+        syncOptions.activity = { [heartbeats] in heartbeats.record($0) }
+        let engine = SyncEngine(catalog: catalog, storage: storage.client, options: syncOptions, logger: logger)
         let scanner = LibraryScanner(catalog: catalog, previews: previews, configuration: scanConfiguration, logger: logger)
         update { $0.state = .running }
         notify { try $0.ready(status: "watching \(self.configuration.libraries.count) libraries; reconciling") }
@@ -136,16 +141,21 @@ final class DaemonSession: Sendable {
             tick.finish()
         }
         defer { collector.cancel() }
+        heartbeats.started(.ingest)
         await reconcile(paths: configuration.libraries.map(\.path), scanner: scanner, engine: engine, reason: "start")
+        heartbeats.finished(.ingest)
         engine.notify()
         notify { try $0.status("watching \(self.configuration.libraries.count) libraries") }
         for await _ in ticks {
+            heartbeats.beat(.ingest)  // waiting for events is healthy, however long
             try? await Task.sleep(for: Self.batchWindow)
             let events = buffer.withLock { events in
                 defer { events.removeAll() }
                 return events
             }
             guard !events.isEmpty else { continue }
+            heartbeats.started(.ingest)  // a batch: each file ingested is progress
+            defer { heartbeats.finished(.ingest) }
             // Renames first, so the refresh finds the moved files already cataloged where they are now.
             let batch = WatchBatch(events, libraries: configuration.libraries)
             let leftovers = await applyMoves(batch.moves, scanner: scanner)
@@ -169,6 +179,7 @@ final class DaemonSession: Sendable {
                     Result { try scanner.move(root: move.root, from: move.from, to: move.to) }
                 }
             }) ?? moves.map { _ in .failure(DaemonError("the move did not run")) }
+        heartbeats.progressed(.ingest)
         var leftovers: [String] = []
         var moved = 0
         for (move, outcome) in zip(moves, outcomes) {
@@ -237,8 +248,14 @@ final class DaemonSession: Sendable {
                 let summary = try await BlockingWork.run("ironviper-ingest") {
                     // Woken when a master is queued (before its previews are made) and after each file.
                     try scanner.refresh(
-                        root: root, paths: mine, progress: { _ in engine.notify() }, queued: { engine.notify() })
+                        root: root, paths: mine,
+                        progress: { _ in
+                            self.heartbeats.progressed(.ingest)
+                            engine.notify()
+                        },
+                        queued: { engine.notify() })
                 }
+                heartbeats.progressed(.ingest)
                 for failure in summary.failures {
                     logger.warning("cannot ingest", metadata: ["path": "\(failure.path)", "code": "\(failure.code)", "error": "\(failure.message)"])
                 }
@@ -263,14 +280,13 @@ final class DaemonSession: Sendable {
 
     // MARK: systemd, signals, status
 
-    /// Pings systemd's watchdog (at half its interval) and rewrites the status file.
+    /// Pings systemd's watchdog (at half its interval) while every loop makes progress, and rewrites
+    /// the status file; a stuck loop stops the pings so that systemd restarts the daemon.
     private func keepAlive() async {
-        let interval = notifier.watchdogInterval.map { $0 / 2 } ?? .seconds(5)
-        let period = min(interval, .seconds(5))
         while !Task.isCancelled {
-            notify { try $0.watchdog() }
+            watchdog.check(healthyStatus: "watching \(self.configuration.libraries.count) libraries")
             writeSnapshot()
-            try? await Task.sleep(for: period)
+            try? await Task.sleep(for: watchdog.period)
         }
     }
 
@@ -303,8 +319,10 @@ final class DaemonSession: Sendable {
     }
 
     func writeSnapshot() {
+        let loops = heartbeats.report()
         let current = snapshot.withLock { snapshot in
             snapshot.updatedAt = Date()
+            snapshot.loops = loops
             return snapshot
         }
         do {
@@ -325,6 +343,7 @@ final class DaemonSession: Sendable {
         watch.settleDelay = .milliseconds(Int(configuration.watch.settleSeconds * 1000))
         watch.ignoredNames = configuration.watch.ignore
         watch.unwatchedRescanInterval = .seconds(configuration.watch.rescanMinutes * 60)
+        watch.activity = { [heartbeats] in heartbeats.record($0) }
         return watch
     }
 

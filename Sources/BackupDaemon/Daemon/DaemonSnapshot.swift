@@ -43,6 +43,9 @@ package struct DaemonSnapshot: Codable, Sendable, Equatable {
     package var lastSyncSuccessAt: Date?
     /// The last error that stopped the whole daemon's progress (not a single file's), if any.
     package var lastError: String?
+    /// Each long-running loop's last heartbeat, and whether it is stuck (optional: files written by
+    /// an older daemon have none).
+    package var loops: [LoopHeartbeat]?
 
     package init(pid: Int32, startedAt: Date, state: DaemonState, storage: String, libraries: [Library]) {
         self.pid = pid

@@ -31,6 +31,8 @@ package struct StatusReport: Codable, Sendable {
     package var filesIngested: Int?
     package var filesMovedWithoutReading: Int?
     package var lastError: String?
+    /// The running daemon's loops: last heartbeat, work in flight, whether one is stuck.
+    package var loops: [LoopHeartbeat]?
     /// Files and folders that could not be backed up as they are, newest first (at most 50), and
     /// how many there are in all.
     package var problems: [FileProblem]
@@ -59,6 +61,7 @@ package struct StatusReport: Codable, Sendable {
             stateDirectory: stateDirectory, libraries: libraries, outbox: outbox, lastScanAt: snapshot?.lastScanAt,
             filesIngested: holder != nil ? snapshot?.filesIngested : nil,
             filesMovedWithoutReading: holder != nil ? snapshot?.filesMovedWithoutReading : nil,
-            lastError: snapshot?.lastError, problems: problems.list, problemCount: problems.total)
+            lastError: snapshot?.lastError, loops: holder != nil ? snapshot?.loops : nil, problems: problems.list,
+            problemCount: problems.total)
     }
 }

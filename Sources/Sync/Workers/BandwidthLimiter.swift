@@ -19,10 +19,13 @@ package actor BandwidthLimiter {
         return start
     }
 
-    /// Waits until an upload of `bytes` may start.
-    package func acquire(bytes: Int64) async throws {
+    /// Waits until an upload of `bytes` may start; `waiting` is told how long first, when it must wait.
+    package func acquire(bytes: Int64, waiting: @Sendable (Duration) -> Void = { _ in }) async throws {
         let clock = ContinuousClock()
         let start = book(bytes: bytes, now: clock.now)
-        if start > clock.now { try await clock.sleep(until: start) }
+        let now = clock.now
+        guard start > now else { return }
+        waiting(now.duration(to: start))
+        try await clock.sleep(until: start)
     }
 }

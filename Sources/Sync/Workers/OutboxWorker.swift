@@ -85,9 +85,8 @@ struct OutboxWorker: Sendable {
             try await withdrawReferences(sha)
             return .done(followUps: [.superseded])
         }
-        try await limiter?.acquire(bytes: asset.size)
-        var upload = BlobUploadOptions()
-        upload.ifNotExists = true
+        try await takeTurn(row, bytes: asset.size)
+        var upload = uploadOptions(row)
         upload.contentMD5 = md5
         upload.tier = options.masterTier
         upload.contentType = asset.mime
@@ -114,13 +113,29 @@ struct OutboxWorker: Sendable {
             let sha = CloudKeys.renditionParts(blob: row.target)?.sha256 ?? ""
             return try await waitForPurge(sha) ?? .done(followUps: [])
         }
-        try await limiter?.acquire(bytes: file.size)
-        var upload = BlobUploadOptions()
-        upload.ifNotExists = true
+        try await takeTurn(row, bytes: file.size)
+        var upload = uploadOptions(row)
         upload.contentType = "image/jpeg"
         try await storage.blobs.uploadFile(
             path: local, container: CloudKeys.previewContainer, name: row.target, options: upload)
         return .done(followUps: [])
+    }
+
+    /// Waits for the row's turn under the bandwidth limit, telling the engine's listener how long (a
+    /// row waiting its turn behind a multi-GB upload is not stuck).
+    private func takeTurn(_ row: OutboxRow, bytes: Int64) async throws {
+        let activity = options.activity
+        try await limiter?.acquire(bytes: bytes) { activity(.rowWaiting(row.id, $0)) }
+        activity(.rowProgressed(row.id))
+    }
+
+    /// Never overwrite (content-addressed blobs), and report each block staged as progress.
+    private func uploadOptions(_ row: OutboxRow) -> BlobUploadOptions {
+        let activity = options.activity
+        var upload = BlobUploadOptions()
+        upload.ifNotExists = true
+        upload.progress = { _, _ in activity(.rowProgressed(row.id)) }
+        return upload
     }
 
     /// Not done yet when another device is purging `sha256`: its blobs may be about to go, so look
