@@ -34,8 +34,7 @@ package enum ContentHasher {
     /// Streams a file through both hashes in 1 MiB reads; when `keepBytes` is set (images small
     /// enough to decode) the content is also returned, so the decoder needs no second read.
     package static func digest(ofFileAt path: String, keepBytes: Bool = false) throws -> (ContentDigest, [UInt8]?) {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { throw CatalogError(.io, path, detail: "open: \(String(cString: strerror(errno)))") }
+        let fd = try RegularFile.open(path)
         defer { close(fd) }
         _ = posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL)
         var sha = SHA256()

@@ -96,8 +96,7 @@ struct FileIngest: Sendable {
 
     /// The first bytes of a file, enough to sniff its format (empty if unreadable: the hash reports why).
     static func head(of path: String) -> [UInt8] {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { return [] }
+        guard let fd = try? RegularFile.open(path) else { return [] }
         defer { close(fd) }
         var bytes = [UInt8](repeating: 0, count: 32)
         let count = bytes.withUnsafeMutableBytes { read(fd, $0.baseAddress, 32) }

@@ -1,5 +1,5 @@
 import Catalog
-import Ingest
+@testable import Ingest
 import Foundation
 import Testing
 
@@ -45,5 +45,18 @@ struct HasherTests {
         }
         #expect(error.code == .io)
         #expect(error.detail?.contains("No such file") == true)
+    }
+}
+
+/// A FIFO (or socket) where a file was listed is refused at once, never read: a read would wait forever.
+@Suite("Regular files only")
+struct RegularFileTests {
+    @Test func aFIFOIsRefusedWithoutWaitingForAWriter() throws {
+        let scratch = try ScratchCatalog()
+        let path = scratch.folder + "/was a photo.jpg"
+        #expect(mkfifo(path, 0o644) == 0)
+        let error = try #require(throws: CatalogError.self) { try ContentHasher.digest(ofFileAt: path) }
+        #expect(error.detail?.contains("not a regular file") == true)
+        #expect(FileIngest.head(of: path).isEmpty)
     }
 }

@@ -19,9 +19,17 @@ final class LocalFile: Sendable {
 
     deinit { close(descriptor) }
 
+    /// Opens a file to upload. Without blocking: a FIFO put where the file was would wait for a writer
+    /// forever; anything but a regular file is refused.
     static func openForReading(_ path: String, operation: String) throws(AzureStorageError) -> LocalFile {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        let fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
         guard fd >= 0 else { throw error(operation, "open \(path)") }
+        var info = stat()
+        guard fstat(fd, &info) == 0, info.st_mode & S_IFMT == S_IFREG else {
+            close(fd)
+            throw AzureStorageError(.fileSystem, operation: operation, detail: "\(path) is not a regular file")
+        }
+        _ = fcntl(fd, F_SETFL, O_RDONLY)
         return LocalFile(descriptor: fd, path: path)
     }
 
