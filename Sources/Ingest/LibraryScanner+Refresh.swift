@@ -62,6 +62,7 @@ extension LibraryScanner {
                 let name = (path as NSString).lastPathComponent
                 if configuration.ignoredNames.contains(where: { fnmatch($0, name, 0) == 0 }) { continue }
                 seen[relative] = WalkedFile(relativePath: relative, absolutePath: path, info: info)
+                gonePrefixes.append(relative)  // a folder turned into this file: what was under it is gone
             default:
                 gonePrefixes.append(relative)  // a file replaced by a link or a device is no longer a photo
             }

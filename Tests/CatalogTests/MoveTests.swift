@@ -198,4 +198,15 @@ struct MoveTests {
             root: photos, from: photos + "/other.txt", to: scratch.folder + "/x")
         #expect(out == MoveSummary(moved: 0, leftovers: [photos + "/other.txt", scratch.folder + "/x"]))
     }
+
+    /// A folder replaced by a file of the same name: the file is taken, what was under the folder is gone.
+    @Test func aFolderTurnedIntoAFileLeavesNothingUnderItPresent() throws {
+        #expect(try row("trip/day1/b.txt")?.state == .present)
+        try FileManager.default.removeItem(atPath: photos + "/trip")
+        try write("trip", "a file where a folder was")
+        let refresh = try scanner(scratch.catalog).refresh(root: photos, paths: [photos + "/trip"])
+        #expect(refresh.ingested == 1 && refresh.missing >= 1, "\(refresh)")
+        #expect(try row("trip")?.state == .present)
+        #expect(try row("trip/day1/b.txt")?.state == .missing)
+    }
 }
