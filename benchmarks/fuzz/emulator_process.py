@@ -9,25 +9,17 @@ import re
 import shutil
 import signal
 import subprocess
+import sys
 import tempfile
 import threading
 import time
 
-ACCOUNT = "devstoreaccount1"
-KEY = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw=="
 READY = re.compile(r"^(Blob|Queue|Table) service is successfully listening at http://([^:/]+):(\d+)$")
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
-
-def default_binary() -> str:
-    """`$EMULATOR_BIN`, else this checkout's release build, else its debug build."""
-    if os.environ.get("EMULATOR_BIN"):
-        return os.environ["EMULATOR_BIN"]
-    for flavour in ("release", "debug"):
-        path = os.path.join(ROOT, ".build", flavour, "ironviper-emulator")
-        if os.path.exists(path):
-            return path
-    raise RuntimeError("no ironviper-emulator built: run `swift build --product ironviper-emulator`")
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "chaos"))
+# The account, its key and the choice of binary ($EMULATOR_BIN, else the release build, else the debug build) are
+# the chaos benchmark's.
+from emulator_kill import ACCOUNT, KEY, default_binary  # noqa: E402,F401
 
 
 def listing(top: str) -> dict:

@@ -10,8 +10,8 @@
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
-python="${PYTHON:-$root/.venv/bin/python}"
-[ -x "$python" ] || python="$(command -v python3)"
+python="${PYTHON:-$root/.venv/bin/python}"  # Microsoft's SDKs (scripts/setup) for the after-run check
+[ -x "$python" ] || { echo "no $python: run scripts/setup first (or set PYTHON)" >&2; exit 2; }
 requests="${1:-1000000}"
 shift || true
 seed="${SEED:-$(od -An -N4 -tu4 /dev/urandom | tr -d ' ')}"
