@@ -8,6 +8,7 @@ import base64
 import hashlib
 import hmac
 import re
+import select
 import socket
 import time
 import urllib.parse
@@ -131,42 +132,62 @@ class Exchange:
 
 def exchange(port: int, payload: bytes, timeout: float) -> Exchange:
     """Sends everything, half-closes (so a server waiting for more head or body sees the end at once instead of
-    after its 30 s idle timeout) and reads until the server closes or `timeout` passes."""
+    after its 30 s idle timeout) and reads until the server closes or `timeout` passes. Sending and reading
+    interleave: a server that answers early (431 on a huge head) and stops reading must not block the client."""
     start = time.monotonic()
+    deadline = start + timeout
     try:
         sock = socket.create_connection(("127.0.0.1", port), timeout=timeout)
     except OSError as error:
         return Exchange(b"", False, False, False, time.monotonic() - start, connect_error=str(error))
-    chunks, closed, timed_out, reset = [], False, False, False
+    result = Exchange(b"", False, False, False, 0.0)
+    chunks = []
     try:
-        sock.settimeout(timeout)
-        try:
-            sock.sendall(payload)
-            sock.shutdown(socket.SHUT_WR)
-        except (BrokenPipeError, ConnectionResetError):
-            reset = True  # the server answered early and closed; read what it wrote
-        deadline = start + timeout
-        while True:
-            remaining = deadline - time.monotonic()
-            if remaining <= 0:
-                timed_out = True
-                break
-            sock.settimeout(remaining)
+        sock.setblocking(False)
+        sent = 0
+        while sent < len(payload) and not result.closed and not result.timed_out:
+            readable, writable, _ = select.select([sock], [sock], [], max(0.0, deadline - time.monotonic()))
+            if readable:
+                _receive(sock, chunks, result)
+            elif writable:
+                try:
+                    sent += sock.send(payload[sent:sent + 65536])
+                except (BrokenPipeError, ConnectionResetError):
+                    result.reset = True  # the server answered early and closed; read what it wrote
+                    break
+            else:
+                result.timed_out = True
+        if not result.closed and not result.timed_out:
             try:
-                chunk = sock.recv(65536)
-            except socket.timeout:
-                timed_out = True
-                break
-            except ConnectionResetError:
-                reset = closed = True
-                break
-            if not chunk:
-                closed = True
-                break
-            chunks.append(chunk)
+                sock.shutdown(socket.SHUT_WR)
+            except OSError:
+                pass
+            while not result.closed:
+                readable, _, _ = select.select([sock], [], [], max(0.0, deadline - time.monotonic()))
+                if not readable:
+                    result.timed_out = True
+                    break
+                _receive(sock, chunks, result)
     finally:
         sock.close()
-    return Exchange(b"".join(chunks), closed, timed_out, reset, time.monotonic() - start)
+    result.data = b"".join(chunks)
+    result.seconds = time.monotonic() - start
+    return result
+
+
+def _receive(sock, chunks, result):
+    """One read: bytes are kept; end of stream or a reset marks the exchange closed."""
+    try:
+        chunk = sock.recv(65536)
+    except BlockingIOError:
+        return
+    except ConnectionResetError:
+        result.reset = result.closed = True
+        return
+    if chunk:
+        chunks.append(chunk)
+    else:
+        result.closed = True
 
 
 STATUS_LINE = re.compile(rb"HTTP/1\.[01] ([1-5][0-9][0-9]) [^\r\n]*\r\n")
