@@ -249,8 +249,13 @@ def fuzz(args) -> dict:
         setup(emulator, corpus, run)
         start_rss = max_rss = emulator.rss_kib()
         sent = 0
-        for index in range(args.requests):
-            service, payload, request = build(args.seed, index, corpus, emulator.ports, args.tolerate_known)
+        for index in range(args.start, args.start + args.requests):
+            try:
+                service, payload, request = build(args.seed, index, corpus, emulator.ports, args.tolerate_known)
+            except Exception as error:  # the fuzzer's own bug: report it with the index, keep fuzzing
+                run.failures["generator_error"] += 1
+                run.samples["generator_error"].append({"index": index, "detail": repr(error)[:300]})
+                continue
             run.recent.append(payload)
             for name in request.mutations:
                 run.mutations[name] += 1
@@ -330,6 +335,7 @@ def arguments(argv=None):
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--seed", type=int, default=None, help="default: random, printed in the report")
     parser.add_argument("--requests", type=int, default=10000)
+    parser.add_argument("--start", type=int, default=0, help="first request index (to continue a seed's run)")
     parser.add_argument("--emulator", default=None, help="ironviper-emulator binary (default: this checkout's)")
     parser.add_argument("--corpus", default=os.path.join(HERE, "corpus.json"))
     parser.add_argument("--timeout", type=float, default=10.0, help="seconds a request may take (the hang bound)")

@@ -537,7 +537,7 @@ def wire_request_line(rng, data: bytes) -> bytes:
 
 def wire_truncate(rng, data: bytes) -> bytes:
     """The request cut anywhere: mid request line, mid head, mid body."""
-    return data[:rng.randrange(len(data))]
+    return data[:rng.randrange(len(data))] if data else data
 
 
 def wire_flip(rng, data: bytes) -> bytes:
@@ -574,6 +574,8 @@ def wire_garbage(rng, data: bytes) -> bytes:
 def wire_pipeline(rng, data: bytes) -> bytes:
     """The same request several times on one connection, the last one possibly cut (keep-alive and pipelining)."""
     copies = data * rng.randrange(2, 6)
+    if not data:
+        return data
     return copies[:len(copies) - rng.randrange(len(data))] if rng.random() < 0.5 else copies
 
 
