@@ -276,8 +276,8 @@ def fuzz(args) -> dict:
                 if rss > args.rss_limit_mib * 1024:
                     run.sample("rss_over_limit", index, request, payload, f"{rss} KiB")
                     break
-            if args.progress and index % args.progress == 0 and index:
-                print(f"{index} requests, {index / (time.monotonic() - started):.0f}/s, rss {max_rss} KiB, "
+            if args.progress and index % args.progress == 0 and index > args.start:
+                print(f"{index} requests, {(index - args.start) / (time.monotonic() - started):.0f}/s, rss {max_rss} KiB, "
                       f"failures {dict(run.failures)}", file=sys.stderr, flush=True)
         end_rss = emulator.rss_kib()
         fuzz_seconds = time.monotonic() - started
