@@ -50,6 +50,13 @@ import Testing
 }
 
 @Suite struct XMLTests {
+    /// Found by the fuzzer: Foundation's parser trapped on an element name that is not UTF-8.
+    @Test func aDocumentThatIsNotUTF8IsRefused() {
+        for bytes: [UInt8] in [Array("<a".utf8) + [0xEA, 0xB7] + Array("/>".utf8), [0x3C, 0x61, 0xFF, 0x2F, 0x3E]] {
+            #expect(throws: XMLSyntaxError.self) { try XMLTree.parse(bytes) }
+        }
+    }
+
     @Test func treeKeepsAttributesTextAndChildren() throws {
         let tree = try XMLTree.parse(Array("<A x=\"1\"><B>t &amp; u</B><B>2</B><C><![CDATA[<!DOCTYPE>]]></C></A>".utf8))
         #expect(tree.name == "A")

@@ -52,25 +52,6 @@ def quote(text: str, safe: str = "/") -> str:
     return urllib.parse.quote(text.encode("utf-8", "surrogatepass"), safe=safe)
 
 
-def drop_known_crashers():
-    """Removes the values of known, reported crashes (fuzz.KNOWN_ISSUES) from the tables, for bounded runs."""
-    RANGES[:] = [r for r in RANGES if not r.endswith("-9223372036854775807")]
-
-
-def without_known_crashers(payload: bytes) -> bytes:
-    """For bounded runs: an XML body with invalid UTF-8 (which can kill the emulator when it lands in an element
-    name, fuzz.KNOWN_ISSUES) gets its non-ASCII bytes replaced by `?`, same length, so the framing is unchanged."""
-    end = payload.find(b"\r\n\r\n")
-    body = payload[end + 4:] if end >= 0 else b""
-    if b"<" not in body:
-        return payload
-    try:
-        body.decode("utf-8")
-        return payload
-    except UnicodeDecodeError:
-        return payload[:end + 4] + bytes(b if b < 0x80 else 0x3F for b in body)
-
-
 def pick(rng, values):
     return values[rng.randrange(len(values))]
 

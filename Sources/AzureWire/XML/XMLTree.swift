@@ -35,6 +35,11 @@ package struct XMLTree: Sendable {
     /// entities, so text referring to one would silently go missing.
     package static func parse(_ bytes: some Collection<UInt8>) throws(XMLSyntaxError) -> XMLTree {
         let data = Data(bytes)
+        // Foundation's parser traps on a name that is not UTF-8 (fuzzing found `<a\xea\xb7/>`): refuse
+        // such a document first. Azure's bodies are UTF-8.
+        guard String(data: data, encoding: .utf8) != nil else {
+            throw XMLSyntaxError(line: 1, column: 0, reason: "the document is not valid UTF-8")
+        }
         try refuseDeclarations(data)
         let builder = TreeBuilder()
         let parser = XMLParser(data: data)

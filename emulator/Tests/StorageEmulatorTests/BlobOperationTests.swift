@@ -73,4 +73,11 @@ import Testing
         let request = try StorageRequest(service: .blob, method: .get, target: "/a/c/b", headers: [.range: header])
         #expect(ByteRange.parse(request) == expected)
     }
+
+    /// Found by the fuzzer: an end of Int64.max asked for `end + 1` and trapped the emulator.
+    @Test func anEndPastTheBlobIsItsLastByte() throws {
+        #expect(try ByteRange(start: 0, end: Int64.max).resolve(length: 10) == 0..<10)
+        #expect(try ByteRange(start: 3, end: 5).resolve(length: 10) == 3..<6)
+        #expect(throws: StorageError.self) { try ByteRange(start: 10, end: Int64.max).resolve(length: 10) }
+    }
 }

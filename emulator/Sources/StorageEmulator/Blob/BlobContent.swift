@@ -29,7 +29,8 @@ struct ByteRange: Sendable, Equatable {
                 .rangeNotSatisfiable, "InvalidRange", "The range specified is invalid for the current size of the resource.",
                 headers: [.contentRange: "bytes */\(length)"])
         }
-        return start..<min(length, (end ?? length - 1) + 1)
+        // The end clamped before the +1: `bytes=0-9223372036854775807` asks for everything, not an overflow.
+        return start..<(min(end ?? length - 1, length - 1) + 1)
     }
 }
 
