@@ -34,10 +34,14 @@ extension Catalog {
             var conditions = ["f.state = 'present'"]
             var arguments: [(any DatabaseValueConvertible)?] = []
             var order = "a.taken_at DESC, l.name, f.path"
+            // Words: one FTS pass yields each match with its rank, joined to its file. Asking for the rank per
+            // row instead (a correlated `SELECT rank … AND rowid = f.id`) re-ran the whole MATCH for every
+            // match, so a common word over 50,000 files took seconds.
+            var source = "files f"
             if !query.terms.isEmpty {
-                conditions.append("f.id IN (SELECT rowid FROM search WHERE search MATCH ?)")
+                source = "matches m JOIN files f ON f.id = m.id"
                 arguments.append(Self.matchExpression(query.terms))
-                order = "(SELECT rank FROM search WHERE search MATCH ? AND rowid = f.id), " + order
+                order = "m.rank, " + order
             }
             for excluded in query.excluded {
                 conditions.append("f.id NOT IN (SELECT rowid FROM search WHERE search MATCH ?)")
@@ -101,13 +105,15 @@ extension Catalog {
                     conditions.append("a.damaged = 1")
                 }
             }
-            if !query.terms.isEmpty { arguments.append(Self.matchExpression(query.terms)) }
             arguments.append(limit)
-            let sql = """
+            let matches =
+                query.terms.isEmpty
+                ? "" : "WITH matches(id, rank) AS (SELECT rowid, rank FROM search WHERE search MATCH ?)\n"
+            let sql = matches + """
                 SELECT f.id AS file_id, l.name AS library, f.path, l.root || '/' || f.path AS absolute_path,
                        f.sha256, a.kind, a.width, a.height, a.taken_at,
                        a.camera_make, a.camera_model
-                FROM files f JOIN libraries l ON l.id = f.library_id LEFT JOIN assets a ON a.id = f.asset_id
+                FROM \(source) JOIN libraries l ON l.id = f.library_id LEFT JOIN assets a ON a.id = f.asset_id
                 WHERE \(conditions.joined(separator: " AND "))
                 ORDER BY \(order)
                 LIMIT ?
