@@ -33,7 +33,8 @@ extension Catalog {
         return try read { db in
             var conditions = ["f.state = 'present'"]
             var arguments: [(any DatabaseValueConvertible)?] = []
-            for excluded in query.excluded {
+            // With words, the exclusions go into the MATCH itself (see `rankedHits`); alone, they are a condition.
+            for excluded in query.excluded where query.terms.isEmpty {
                 conditions.append("f.id NOT IN (SELECT rowid FROM search WHERE search MATCH ?)")
                 arguments.append(Self.matchExpression([excluded]))
             }
@@ -100,9 +101,13 @@ extension Catalog {
                     db, from: "files f", conditions: conditions, arguments: arguments + [limit],
                     order: "a.taken_at DESC, l.name, f.path")
             }
-            return try Self.rankedHits(
-                db, match: Self.matchExpression(query.terms), conditions: conditions, arguments: arguments,
-                limit: limit)
+            // `(a AND b) NOT c NOT d`: FTS5 drops the excluded rows while it merges its lists, before any of them
+            // is ranked. bm25 sums over every phrase of the expression, but an excluded phrase occurs 0 times in
+            // every row left, so it adds exactly 0 and the ranks are those of the words alone.
+            let match = query.excluded.reduce("(" + Self.matchExpression(query.terms) + ")") { expression, word in
+                "(" + expression + " NOT " + Self.matchExpression([word]) + ")"
+            }
+            return try Self.rankedHits(db, match: match, conditions: conditions, arguments: arguments, limit: limit)
         }
     }
 
