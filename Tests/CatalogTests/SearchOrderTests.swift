@@ -109,17 +109,20 @@ struct SearchOrderTests {
     @Test func fixtureHasManyMatchesAndRankTies() throws {
         let catalog = try Self.fixture.get().catalog
         let (matches, ranks, tiedTimes) = try catalog.database.read { db in
-            let matches = try Int.fetchOne(
-                db, sql: "SELECT count(*) FROM search WHERE search MATCH '\"sunset\"*'") ?? 0
-            let ranks = try Int.fetchOne(
-                db, sql: "SELECT count(DISTINCT rank) FROM search WHERE search MATCH '\"sunset\"*'") ?? 0
-            let tiedTimes = try Int.fetchOne(
-                db,
-                sql: """
-                    SELECT max(n) FROM (SELECT count(DISTINCT f.library_id) AS n
-                        FROM search s JOIN files f ON f.id = s.rowid JOIN assets a ON a.id = f.asset_id
-                        WHERE search MATCH '"sunset"*' GROUP BY s.rank, a.taken_at)
-                    """) ?? 0
+            let matches =
+                try Int.fetchOne(
+                    db, sql: "SELECT count(*) FROM search WHERE search MATCH '\"sunset\"*'") ?? 0
+            let ranks =
+                try Int.fetchOne(
+                    db, sql: "SELECT count(DISTINCT rank) FROM search WHERE search MATCH '\"sunset\"*'") ?? 0
+            let tiedTimes =
+                try Int.fetchOne(
+                    db,
+                    sql: """
+                        SELECT max(n) FROM (SELECT count(DISTINCT f.library_id) AS n
+                            FROM search s JOIN files f ON f.id = s.rowid JOIN assets a ON a.id = f.asset_id
+                            WHERE search MATCH '"sunset"*' GROUP BY s.rank, a.taken_at)
+                        """) ?? 0
             return (matches, ranks, tiedTimes)
         }
         #expect(matches > 500)
