@@ -261,4 +261,27 @@ struct DevicesTests {
             #expect(references.contains { $0["path"] == .string("new.bin") })
         }
     }
+
+    /// Found by the two-machine chaos: a file took up a content while that content's only upload was
+    /// finding no copy (and so ended superseded). The file gets a master row of its own, and the content
+    /// goes up.
+    @Test func contentTakenUpWhileItsUploadIsSupersededGoesUpAnyway() async throws {
+        try await SyncBed.with { bed in
+            try bed.write("first.bin", Array(repeating: 9, count: 4000))
+            try bed.scan()
+            let outbox = Outbox(catalog: bed.catalog)
+            // Its reference first (the master waits for it), marked done as if written.
+            for row in try outbox.due(limit: 100, excluding: []) where row.kind == .reference { try outbox.done(row) }
+            let master = try #require(try outbox.due(limit: 100, excluding: []).first { $0.kind == .master })
+            try bed.write("second.bin", Array(repeating: 9, count: 4000))
+            try bed.scan()  // the master row is still in flight: no second one is queued
+            #expect(try bed.outboxCount(.master) == 1)
+            try outbox.done(master, followUps: [.superseded])  // as if it found no copy a moment ago
+            #expect(try bed.outboxCount(.master) == 2)
+            let report = try await bed.engine().drain()
+            #expect(report.depth == 0 && report.parked.isEmpty, "\(report)")
+            let sha = try bed.asset("second.bin").sha256
+            #expect(try await bed.storage.blobs.propertiesIfExists(container: "file-store", name: sha) != nil)
+        }
+    }
 }
