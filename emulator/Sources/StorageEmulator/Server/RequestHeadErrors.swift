@@ -8,9 +8,10 @@ import NIOCore
 /// It sits after the HTTP codec, so it sees decode errors and the request and response parts. A decode error while
 /// no request is being read or answered is the client's unparseable head: the handler writes the error response
 /// itself, as raw bytes through `RawResponseWriter` at the socket end of the pipeline, and ends the connection (its
-/// framing is lost). During a request the error is passed on: the request body fails, and `ClientBody` makes that a
-/// 400 of the request's own service. The parts are told apart by their case name, since this target does not import
-/// the HTTP part types.
+/// framing is lost). During a request's body the error is passed on: the request body fails, and `ClientBody` makes
+/// that a 400 of the request's own service. A broken head pipelined behind a request still being answered waits for
+/// that answer's end, then gets the same error response (NIO's own answer would be a bare 400). The parts are told
+/// apart by their case name, since this target does not import the HTTP part types.
 final class RequestHeadErrors: ChannelDuplexHandler, RemovableChannelHandler {
     typealias InboundIn = Any
     typealias OutboundIn = Any
@@ -18,6 +19,10 @@ final class RequestHeadErrors: ChannelDuplexHandler, RemovableChannelHandler {
     private var writer: RawResponseWriter?
     /// Requests whose head arrived and whose response has not been written to its end.
     private var outstanding = 0
+    /// A request's head arrived and its end has not: a decode error now is about its body.
+    private var reading = false
+    /// The decode error of a head that came while earlier requests were still being answered.
+    private var pending: (any Error)?
 
     func handlerAdded(context: ChannelHandlerContext) {
         let writer = RawResponseWriter()
@@ -25,21 +30,38 @@ final class RequestHeadErrors: ChannelDuplexHandler, RemovableChannelHandler {
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        if Self.partName(unwrapInboundIn(data)) == "head" { outstanding += 1 }
+        switch Self.partName(unwrapInboundIn(data)) {
+        case "head":
+            outstanding += 1
+            reading = true
+        case "end": reading = false
+        default: break
+        }
         context.fireChannelRead(data)
     }
 
     func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
-        if Self.partName(unwrapOutboundIn(data)) == "end" { outstanding = max(0, outstanding - 1) }
+        let end = Self.partName(unwrapOutboundIn(data)) == "end"
+        if end { outstanding = max(0, outstanding - 1) }
         context.write(data, promise: promise)
+        if end, outstanding == 0, let error = pending, let writer {
+            pending = nil
+            writer.writeAndClose(Self.response(for: error))
+        }
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
-        guard outstanding == 0, !(error is IOError), !(error is ChannelError), let writer else {
+        guard !(error is IOError), !(error is ChannelError), let writer else {
             context.fireErrorCaught(error)
             return
         }
-        writer.writeAndClose(Self.response(for: error))
+        if outstanding == 0 {
+            writer.writeAndClose(Self.response(for: error))
+        } else if !reading {
+            pending = pending ?? error  // the next head is broken: answered after the current response
+        } else {
+            context.fireErrorCaught(error)
+        }
     }
 
     /// `head`, `body` or `end`: the case of an HTTP request or response part.

@@ -74,4 +74,17 @@ import Testing
             Self.expectClientError(try await raw.exchange(raw: Array("GARBAGE\r\n\r\n".utf8)))
         }
     }
+
+    /// Found by the fuzzer: a broken head pipelined behind a good request got NIO's bare 400 (no error code).
+    @Test func aBrokenHeadBehindAGoodRequestGetsAnAzureErrorCodeToo() async throws {
+        try await withUpload { raw, _ in
+            let pipelined = "GET /devstoreaccount1?comp=list HTTP/1.1\r\nHost: x\r\n\r\nGARBAGE\r\n\r\n"
+            let exchange = try await raw.exchange(raw: Array(pipelined.utf8), halfClose: true)
+            let text = String(decoding: exchange.received, as: UTF8.self)
+            let answers = text.components(separatedBy: "HTTP/1.1 ").dropFirst()
+            #expect(answers.count == 2, "\(text)")
+            #expect(answers.last?.hasPrefix("400") == true && answers.last?.contains("x-ms-error-code: InvalidInput") == true,
+                "\(text)")
+        }
+    }
 }
