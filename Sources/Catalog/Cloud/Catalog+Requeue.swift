@@ -47,7 +47,8 @@ extension Catalog {
         }
     }
 
-    private static func presentFile(sha256: String, db: Database) throws -> FileRecord? {
+    /// The oldest present file holding `sha256`: where a master is read from.
+    static func presentFile(sha256: String, db: Database) throws -> FileRecord? {
         try FileRecord.filter(Column("sha256") == sha256 && Column("state") == FileState.present)
             .order(Column("id")).fetchOne(db)
     }

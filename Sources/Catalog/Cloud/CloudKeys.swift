@@ -28,6 +28,10 @@ package enum CloudKeys {
     /// The blob name of a rendition.
     package static func renditionBlob(sha256: String, name: String) -> String { "\(sha256)/\(name).jpg" }
 
+    /// The content a blob of the previews container belongs to: the name up to its first `/` (any blob under
+    /// `<sha256>/`, whatever its name, so a rendition of other settings is found too).
+    package static func renditionContent(blob: String) -> String { String(blob.prefix { $0 != "/" }) }
+
     /// The content and rendition name a `renditionBlob` names (nil for a name it cannot have written).
     package static func renditionParts(blob: String) -> (sha256: String, name: String)? {
         let parts = blob.split(separator: "/", maxSplits: 1)

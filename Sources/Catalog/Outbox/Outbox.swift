@@ -146,12 +146,10 @@ package struct Outbox: Sendable {
                     // A file that took the content up while this upload looked for a copy was recorded as if
                     // the upload would happen: it gets a master row of its own (after its reference), and
                     // the content's previews stay queued.
-                    if let sha = row.target.isEmpty ? nil : row.target,
-                        let holder = try FileRecord.filter(Column("sha256") == sha && Column("state") == FileState.present)
-                            .order(Column("id")).fetchOne(db)
-                    {
+                    if let holder = try Catalog.presentFile(sha256: row.target, db: db) {
                         try OutboxWriter.insert(
-                            .master(try OutboxWriter.version(of: holder, db: db)), target: sha, fileId: holder.id,
+                            .master(try OutboxWriter.version(of: holder, db: db)), target: row.target,
+                            fileId: holder.id,
                             assetId: holder.assetId, db: db)
                         continue
                     }

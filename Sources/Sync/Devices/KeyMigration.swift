@@ -130,12 +130,10 @@ package struct KeyMigration: Sendable {
         var moved = TableEntity(partitionKey: partitionKey, rowKey: String(rowKey), properties: row.properties)
         if let device { moved["device"] = .string(device.device) }
         if let library { moved["library"] = .string(library) }
-        if moved.partitionKey == row.partitionKey, moved.rowKey == row.rowKey {
-            _ = try await storage.tables.upsert(moved, in: table)
-            return
-        }
         _ = try await storage.tables.upsert(moved, in: table)
-        _ = try await storage.tables.delete(partitionKey: row.partitionKey, rowKey: row.rowKey, from: table)
+        if moved.partitionKey != row.partitionKey || moved.rowKey != row.rowKey {
+            _ = try await storage.tables.delete(partitionKey: row.partitionKey, rowKey: row.rowKey, from: table)
+        }
     }
 
     /// Every row of a table matching `filter` (a table never created is empty).

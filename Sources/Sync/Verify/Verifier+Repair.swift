@@ -28,7 +28,8 @@ extension Verifier {
         case .orphanMaster, .orphanRendition:
             // Through the purge protocol: a device that started to reference the content since the
             // listing keeps it (its reference is seen at the second look, or its upload is newer).
-            let sha = finding.kind == .orphanMaster ? finding.subject : String(finding.subject.prefix { $0 != "/" })
+            let sha =
+                finding.kind == .orphanMaster ? finding.subject : CloudKeys.renditionContent(blob: finding.subject)
             _ = try await storage.tables.createTable(CloudKeys.referencesTable)  // for the marker
             let shared = SharedContent(
                 storage: storage, device: device, markerLifetime: SyncOptions.defaults.purgeMarkerLifetime,

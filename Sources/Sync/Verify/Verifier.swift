@@ -110,11 +110,12 @@ package struct Verifier: Sendable {
             note(
                 VerifyFinding(
                     .orphanMaster, name,
-                    detail: "no catalog file, queued upload, or any device's files, history or refs row has this content"),
+                    detail:
+                        "no catalog file, queued upload, or any device's files, history or refs row has this content"),
                 pending: false)
         }
         for name in cloud.renditions.sorted() {
-            let sha = String(name.prefix { $0 != "/" })
+            let sha = CloudKeys.renditionContent(blob: name)
             if !referenced.contains(sha) {
                 note(
                     VerifyFinding(.orphanRendition, name, detail: "rendition of content nothing references"),

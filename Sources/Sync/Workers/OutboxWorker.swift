@@ -110,7 +110,7 @@ struct OutboxWorker: Sendable {
         try await resources.ensure(container: CloudKeys.previewContainer)
         if try await storage.blobs.propertiesIfExists(container: CloudKeys.previewContainer, name: row.target) != nil {
             // Renditions of one content never change: present means done, unless it is being purged.
-            let sha = CloudKeys.renditionParts(blob: row.target)?.sha256 ?? ""
+            let sha = CloudKeys.renditionContent(blob: row.target)
             return try await waitForPurge(sha) ?? .done(followUps: [])
         }
         try await takeTurn(row, bytes: file.size)
