@@ -105,6 +105,13 @@ let package = Package(
         .target(
             name: "Sync",
             dependencies: ["Catalog", "Ingest", "AzureStorage", .product(name: "Logging", package: "swift-log")]),
+        // `ironviper worker`: previews made in the cloud from the extract queue, with the daemon's own
+        // Imaging and row-writing code.
+        .target(
+            name: "PreviewWorker",
+            dependencies: [
+                "AzureStorage", "Catalog", "Imaging", "Ingest", "Sync", .product(name: "Logging", package: "swift-log"),
+            ]),
         // The daemon: configuration, the services it runs and their lifecycle under systemd.
         .target(
             name: "BackupDaemon",
@@ -118,7 +125,7 @@ let package = Package(
         .executableTarget(
             name: "ironviper",
             dependencies: [
-                "AzureStorage", "BackupDaemon", "Catalog", "Imaging", "Ingest", "Sync",
+                "AzureStorage", "BackupDaemon", "Catalog", "Imaging", "Ingest", "PreviewWorker", "Sync",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

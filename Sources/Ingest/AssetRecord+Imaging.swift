@@ -11,7 +11,7 @@ extension AssetRecord {
     }
 
     /// The catalog's row for an analysed image.
-    init(analysis: ImageAnalysis, digest: ContentDigest, now: String) {
+    package init(analysis: ImageAnalysis, digest: ContentDigest, now: String) {
         let m = analysis.metadata
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]

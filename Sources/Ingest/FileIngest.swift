@@ -11,6 +11,8 @@ struct FileIngest: Sendable {
     let previews: PreviewStore
     let converter: ImageConverter
     let maxDecodeBytes: Int
+    /// Leave decoding to `ironviper worker` (`ScanConfiguration.previewsInCloud`).
+    var previewsInCloud = false
     let logger: Logger
     let claims = ContentClaims()
     /// Called when new content's master was queued and its previews are about to be made.
@@ -23,7 +25,7 @@ struct FileIngest: Sendable {
         // Keep the bytes for the decoder only when the content looks like an image (a 400 MB video
         // is streamed through the hashes, not held in memory).
         let decodable =
-            entry.size <= maxDecodeBytes
+            !previewsInCloud && entry.size <= maxDecodeBytes
             && (ImageFormat.imageExtensions.contains(ext)
                 || ImageFormat.sniff(Self.head(of: entry.absolutePath), fileExtension: ext) != .other)
         let digest: ContentDigest
@@ -48,7 +50,9 @@ struct FileIngest: Sendable {
             // keeps any other path with the same bytes from describing it twice.
             var describing = false
             if owner, try catalog.asset(sha256: digest.sha256) == nil {
-                if decodable {
+                if previewsInCloud {
+                    asset = Self.awaitingCloud(digest: digest, path: entry.absolutePath, ext: ext, now: now)
+                } else if decodable {
                     let format = ImageFormat.sniff((bytes ?? []).prefix(32), fileExtension: ext)
                     asset = AssetRecord.generic(digest: digest, format: format, now: now)
                     asset?.analyzedAt = AssetRecord.describing
@@ -92,6 +96,16 @@ struct FileIngest: Sendable {
         } catch {
             logger.warning("cannot finish a description", metadata: ["path": "\(absolutePath)", "error": "\(error)"])
         }
+    }
+
+    /// New content whose previews `ironviper worker` makes: an image (by its first bytes) waits for its
+    /// description from the cloud and its master queues the extract message; anything else is
+    /// described at once, as a generic asset.
+    static func awaitingCloud(digest: ContentDigest, path: String, ext: String, now: String) -> AssetRecord {
+        let format = ImageFormat.sniff(head(of: path), fileExtension: ext)
+        var asset = AssetRecord.generic(digest: digest, format: format, now: now)
+        if asset.kind.hasPreviews { asset.analyzedAt = AssetRecord.describedInCloud }
+        return asset
     }
 
     /// The first bytes of a file, enough to sniff its format (empty if unreadable: the hash reports why).

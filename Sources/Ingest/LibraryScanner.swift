@@ -113,7 +113,7 @@ package final class LibraryScanner: Sendable {
     var ingest: FileIngest {
         FileIngest(
             catalog: catalog, previews: previews, converter: converter, maxDecodeBytes: configuration.maxDecodeBytes,
-            logger: logger)
+            previewsInCloud: configuration.previewsInCloud, logger: logger)
     }
 
     /// Describes the placeholders a crash left (master queued, previews never made), from a present

@@ -15,6 +15,9 @@ package struct ScanConfiguration: Sendable {
     /// File names (fnmatch globs) never cataloged: partial downloads and editors' temporaries. The
     /// daemon passes its watcher's list, so a reconcile scan skips what the watcher skips.
     package var ignoredNames: [String] = []
+    /// New image content is hashed, cataloged and queued for `ironviper worker` (an extract message)
+    /// instead of decoded here: `[previews] where = "cloud"`, for a machine too weak to convert.
+    package var previewsInCloud = false
 
     /// The defaults.
     package init() {}

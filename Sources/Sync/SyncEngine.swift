@@ -25,6 +25,9 @@ package final class SyncEngine: Sendable {
     private let logger: Logger
     private let busy = Mutex<Set<Int64>>([])
     private let wakeup = Wakeup()
+    /// With previews in the cloud: what learns their descriptions, and when it last looked.
+    private let descriptions: CloudDescriptions?
+    private let lastLearned = Mutex<Date>(.distantPast)
 
     /// An engine over `catalog`'s outbox, talking to Azure (or the emulator) through `storage`.
     /// The caller keeps ownership of `storage` and shuts it down after the engine stops.
@@ -37,6 +40,9 @@ package final class SyncEngine: Sendable {
             catalog: catalog, storage: storage, options: options,
             resources: CloudResources(storage: storage),
             limiter: options.bandwidthLimit.map { BandwidthLimiter(bytesPerSecond: $0) }, logger: logger)
+        descriptions =
+            options.previewsInCloud
+            ? CloudDescriptions(catalog: catalog, storage: storage, device: options.device, logger: logger) : nil
     }
 
     /// Runs until the task is cancelled: a pass whenever rows are due, otherwise a sleep until
@@ -53,6 +59,7 @@ package final class SyncEngine: Sendable {
                 processed = 0
             }
             if processed == 0 {
+                await learnDescriptions(force: false)
                 await wakeup.wait(timeout: options.pollInterval)
                 options.activity(.woke)
             }
@@ -77,7 +84,26 @@ package final class SyncEngine: Sendable {
             let wait = nextDue.map { max(0.005, $0.timeIntervalSince(options.clock())) } ?? 0.05
             try await Task.sleep(for: .seconds(min(wait, options.pollInterval.seconds)))
         }
+        await learnDescriptions(force: true)
         return try status()
+    }
+
+    /// With previews in the cloud, learns what the worker described since the last look (every
+    /// `cloudDescriptionInterval`, or now when forced). A failure is logged and tried at the next look.
+    private func learnDescriptions(force: Bool) async {
+        guard let descriptions else { return }
+        let now = options.clock()
+        let due = lastLearned.withLock { last in
+            guard force || now.timeIntervalSince(last) >= options.cloudDescriptionInterval.seconds else { return false }
+            last = now
+            return true
+        }
+        guard due else { return }
+        do {
+            try await descriptions.learn()
+        } catch {
+            logger.warning("cannot learn descriptions made in the cloud", metadata: ["error": "\(error)"])
+        }
     }
 
     /// Makes parked rows due again (after fixing what parked them); returns how many.

@@ -38,6 +38,11 @@ package struct SyncOptions: Sendable {
     package var pollInterval: Duration = .seconds(2)
     /// The local previews folder (the catalog's `PreviewStore.root`), where rendition files are read.
     package var previewsRoot: String
+    /// Whether previews are made by `ironviper worker` (`[previews] where = "cloud"`): the engine then
+    /// learns their descriptions from the `files` rows (`CloudDescriptions`).
+    package var previewsInCloud = false
+    /// How often, with previews in the cloud, the rows of contents still waiting are looked at.
+    package var cloudDescriptionInterval: Duration = .seconds(30)
     /// The time source for back-offs and retention; tests move it forward to pass retention periods.
     package var clock: @Sendable () -> Date = { Date() }
     /// Told of the engine's progress (the daemon's watchdog listens); nothing by default.
@@ -83,8 +88,8 @@ package struct SyncOptions: Sendable {
 }
 
 extension Duration {
-    /// The duration in seconds, for `Date` arithmetic.
-    var seconds: Double {
+    /// The duration in seconds, for `Date` arithmetic and configuration files.
+    package var seconds: Double {
         let parts = components
         return Double(parts.seconds) + Double(parts.attoseconds) / 1e18
     }

@@ -33,6 +33,9 @@ struct StatusCommand: ParsableCommand {
         let pending = outbox.pending.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }.joined(separator: ", ")
         print("outbox:    \(outbox.depth) pending\(pending.isEmpty ? "" : " (\(pending))"), \(Format.bytes(outbox.bytesPending)) to upload, \(outbox.done) done")
         print("last sync: \(outbox.lastSuccess ?? "never")")
+        if report.previews == "cloud" || report.previewsAwaitingCloud > 0 {
+            print("previews:  made in the cloud, \(report.previewsAwaitingCloud) waiting for ironviper worker")
+        }
         if !outbox.parked.isEmpty {
             print("parked (retried by `ironviper sync`):")
             for row in outbox.parked {

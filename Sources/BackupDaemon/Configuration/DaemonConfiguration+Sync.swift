@@ -13,6 +13,8 @@ extension DaemonConfiguration {
         options.masterTier = storage.accessTier
         options.deletes = storage.deletes
         options.mirrorRetention = .seconds(storage.retentionDays * 86_400)
+        options.previewsInCloud = previews.location == .cloud
+        options.cloudDescriptionInterval = .milliseconds(Int(previews.learnSeconds * 1000))
         return options
     }
 }

@@ -60,6 +60,16 @@ extension DaemonConfiguration {
             configuration.sync.bandwidthLimit = try sync.bandwidth("bandwidth_limit")
             try sync.finish()
         }
+        if var previews = try reader.table("previews") {
+            if let location = try previews.string("where") {
+                guard let known = Previews.Location(rawValue: location) else {
+                    throw ConfigurationError(key: "previews.where", "must be \"local\" or \"cloud\", not \"\(location)\"")
+                }
+                configuration.previews.location = known
+            }
+            if let seconds = try previews.number("learn_seconds", atLeast: 0.1) { configuration.previews.learnSeconds = seconds }
+            try previews.finish()
+        }
         if var emulator = try reader.table("emulator") {
             if let host = try emulator.string("host") { configuration.emulator.host = host }
             if let port = try emulator.int("blob_port", atLeast: 0) { configuration.emulator.blobPort = port }

@@ -59,6 +59,23 @@ package struct DaemonConfiguration: Sendable, Equatable {
         package init() {}
     }
 
+    /// Where previews are made.
+    package struct Previews: Sendable, Equatable {
+        package enum Location: String, Sendable, Equatable {
+            /// By the daemon, on this machine (the default).
+            case local
+            /// By `ironviper worker` in the cloud, from the extract queue: this machine only hashes,
+            /// catalogs and uploads masters.
+            case cloud
+        }
+
+        package var location: Location = .local
+        /// With `cloud`: how often the rows of contents still waiting for the worker are looked at.
+        package var learnSeconds: Double = SyncOptions.defaults.cloudDescriptionInterval.seconds
+
+        package init() {}
+    }
+
     /// The bundled emulator, used when no connection string is configured.
     package struct Emulator: Sendable, Equatable {
         package var host: String = "127.0.0.1"
@@ -77,6 +94,7 @@ package struct DaemonConfiguration: Sendable, Equatable {
     package var storage = Storage()
     package var watch = Watch()
     package var sync = Sync()
+    package var previews = Previews()
     package var emulator = Emulator()
     /// Catalog, previews and the emulator's data; nil for the default (systemd's `$STATE_DIRECTORY`,
     /// else XDG data home).
@@ -89,8 +107,5 @@ package struct DaemonConfiguration: Sendable, Equatable {
 
 extension Duration {
     /// The duration in minutes, as the configuration writes it.
-    fileprivate var minutes: Double {
-        let parts = components
-        return (Double(parts.seconds) + Double(parts.attoseconds) / 1e18) / 60
-    }
+    fileprivate var minutes: Double { seconds / 60 }
 }

@@ -350,6 +350,7 @@ final class DaemonSession: Sendable {
     private var scanConfiguration: ScanConfiguration {
         var scan = ScanConfiguration()
         scan.ignoredNames = configuration.watch.ignore
+        scan.previewsInCloud = configuration.previews.location == .cloud
         return scan
     }
 }

@@ -26,6 +26,10 @@ package struct StatusReport: Codable, Sendable {
     package var libraries: [Library]
     package var outbox: OutboxStatus
     package var lastScanAt: Date?
+    /// Where previews are made, and with `cloud` how many contents still wait for `ironviper worker`
+    /// (their extract message sent or queued, their description not yet learned from the rows).
+    package var previews: String
+    package var previewsAwaitingCloud: Int
     /// Files the running daemon read and hashed since it started, and files it renamed or moved in
     /// the catalog without reading them (a folder rename): the second shows renames cost no reads.
     package var filesIngested: Int?
@@ -59,6 +63,8 @@ package struct StatusReport: Codable, Sendable {
             device: try catalog.device() ?? configuration.device,
             startedAt: holder != nil ? snapshot?.startedAt : nil, storage: snapshot?.storage,
             stateDirectory: stateDirectory, libraries: libraries, outbox: outbox, lastScanAt: snapshot?.lastScanAt,
+            previews: configuration.previews.location.rawValue,
+            previewsAwaitingCloud: try catalog.awaitingCloudDescriptionCount(),
             filesIngested: holder != nil ? snapshot?.filesIngested : nil,
             filesMovedWithoutReading: holder != nil ? snapshot?.filesMovedWithoutReading : nil,
             lastError: snapshot?.lastError, loops: holder != nil ? snapshot?.loops : nil, problems: problems.list,

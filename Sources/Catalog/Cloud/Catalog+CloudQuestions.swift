@@ -7,8 +7,8 @@ package struct FileFacts: Sendable {
     package var library: String
     /// Its content's description, when the content is cataloged.
     package var asset: AssetRecord?
-    /// Rendition names, largest first.
-    package var renditions: [String]
+    /// Its renditions, largest first.
+    package var renditions: [RenditionRecord]
     /// When its latest delete was recorded (nanoseconds since 1970), for a path gone from disk.
     package var deletedNs: Int64?
 }
@@ -131,8 +131,8 @@ extension Catalog {
             }
             if let assetId = file.assetId, let asset = try AssetRecord.fetchOne(db, key: assetId) {
                 facts.asset = asset
-                facts.renditions = try String.fetchAll(
-                    db, sql: "SELECT name FROM renditions WHERE asset_id = ? ORDER BY width DESC, name",
+                facts.renditions = try RenditionRecord.fetchAll(
+                    db, sql: "SELECT * FROM renditions WHERE asset_id = ? ORDER BY width DESC, name",
                     arguments: [assetId])
             }
             return facts

@@ -16,6 +16,8 @@ package enum CloudKeys {
     package static let historyTable = "history"
     /// Queue of masters that still need renditions.
     package static let extractQueue = "extract-queue"
+    /// Where `ironviper worker` moves an extract message it could not work after its dequeue limit.
+    package static let extractPoisonQueue = "extract-queue-poison"
     /// Table of who references each master: PartitionKey = SHA-256, one row per device and path
     /// (`DeviceKeys.referenceRowKey`), so "may this master go?" is one partition query.
     package static let referencesTable = "refs"

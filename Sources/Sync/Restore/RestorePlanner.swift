@@ -87,32 +87,3 @@ package struct RestorePlanner: Sendable {
         }
     }
 }
-
-extension EntityValue {
-    /// The value when it is a string.
-    var string: String? {
-        if case .string(let text) = self { return text }
-        return nil
-    }
-
-    /// The value as a 64-bit integer when it is any integer.
-    var int64: Int64? {
-        switch self {
-        case .int64(let number): number
-        case .int32(let number): Int64(number)
-        default: nil
-        }
-    }
-
-    /// The value when it is a boolean.
-    var bool: Bool? {
-        if case .bool(let flag) = self { return flag }
-        return nil
-    }
-
-    /// The value when it is a date.
-    var date: Date? {
-        if case .date(let date) = self { return date }
-        return nil
-    }
-}

@@ -3,23 +3,23 @@ import Synchronization
 
 /// Creates containers, tables and queues the first time a worker needs them, once per engine;
 /// creating one that exists is harmless, so two engines racing is fine.
-final class CloudResources: Sendable {
+package final class CloudResources: Sendable {
     private let storage: StorageClient
     private let made = Mutex<Set<String>>([])
 
-    init(storage: StorageClient) {
+    package init(storage: StorageClient) {
         self.storage = storage
     }
 
-    func ensure(container name: String) async throws {
+    package func ensure(container name: String) async throws {
         try await ensure("container:" + name) { _ = try await self.storage.blobs.createContainer(name) }
     }
 
-    func ensure(table name: String) async throws {
+    package func ensure(table name: String) async throws {
         try await ensure("table:" + name) { _ = try await self.storage.tables.createTable(name) }
     }
 
-    func ensure(queue name: String) async throws {
+    package func ensure(queue name: String) async throws {
         try await ensure("queue:" + name) { _ = try await self.storage.queues.createQueue(name) }
     }
 

@@ -23,24 +23,16 @@ enum FileEntity {
         }
         if let sha = file.sha256 { entity["sha256"] = .string(sha) }
         if let asset = facts.asset {
-            describe(&entity, asset)
-            entity["renditions"] = .string(facts.renditions.joined(separator: ","))
+            entity["contentType"] = .string(asset.mime)
+            entity["kind"] = .string(asset.kind.rawValue)
+            entity["md5"] = .string(asset.md5)
+            // Content described in the cloud is not described here yet: what the worker wrote into the
+            // row is carried over (`OutboxWorker.entity`), not blanked.
+            if asset.analyzedAt != AssetRecord.describedInCloud {
+                entity.properties.merge(DescriptionFields.facts(of: asset)) { $1 }
+                entity.properties.merge(DescriptionFields.renditions(facts.renditions)) { $1 }
+            }
         }
         return (entity, present)
-    }
-
-    private static func describe(_ entity: inout TableEntity, _ asset: AssetRecord) {
-        entity["contentType"] = .string(asset.mime)
-        entity["kind"] = .string(asset.kind.rawValue)
-        entity["md5"] = .string(asset.md5)
-        if let width = asset.width { entity["width"] = .int32(Int32(clamping: width)) }
-        if let height = asset.height { entity["height"] = .int32(Int32(clamping: height)) }
-        if let takenAt = asset.takenAt { entity["takenAt"] = .string(takenAt + (asset.takenOffset ?? "")) }
-        if let make = asset.cameraMake { entity["cameraMake"] = .string(make) }
-        if let model = asset.cameraModel { entity["cameraModel"] = .string(model) }
-        if let latitude = asset.latitude { entity["latitude"] = .double(latitude) }
-        if let longitude = asset.longitude { entity["longitude"] = .double(longitude) }
-        if let altitude = asset.altitude { entity["altitude"] = .double(altitude) }
-        if let phash = asset.phash { entity["phash"] = .string(String(format: "%016llx", UInt64(bitPattern: phash))) }
     }
 }

@@ -10,7 +10,43 @@ extension OutboxWorker {
         guard let fileId = row.fileId, let facts = try catalog.fileFacts(fileId: fileId) else { return }
         let (entity, present) = FileEntity.make(facts, device: options.device)
         try await resources.ensure(table: CloudKeys.filesTable)
+        if present, let asset = facts.asset, asset.analyzedAt == AssetRecord.describedInCloud {
+            return try await replaceKeepingDescription(entity, sha256: asset.sha256, subject: subject(row))
+        }
         try await storage.tables.upsert(entity, in: CloudKeys.filesTable, mode: present ? .replace : .merge)
+    }
+
+    /// Replaces the row of a path whose content `ironviper worker` describes, keeping the description
+    /// the worker may already have merged into it (and teaching the catalog from it). Under the row's
+    /// ETag, so a worker merging at the same moment is read again rather than overwritten.
+    private func replaceKeepingDescription(_ entity: TableEntity, sha256: String, subject: String) async throws {
+        let table = CloudKeys.filesTable
+        for _ in 0..<8 {
+            var fresh = entity
+            guard let existing = try await storage.tables.get(
+                partitionKey: entity.partitionKey, rowKey: entity.rowKey, from: table)
+            else {
+                do {
+                    try await storage.tables.insert(fresh, into: table)
+                    return
+                } catch let error as AzureStorageError where error.isAlreadyExists {
+                    continue  // the worker wrote it first: read it and keep its description
+                }
+            }
+            if existing["sha256"]?.string == sha256 {
+                for name in DescriptionFields.names { fresh[name] = existing[name] }
+                if let learned = DescriptionFields.learned(from: existing, sha256: sha256) {
+                    try catalog.learnDescription(sha256: sha256, learned, at: Timestamp.now())
+                }
+            }
+            do {
+                try await storage.tables.replace(fresh, in: table, etag: existing.etag)
+                return
+            } catch let error as AzureStorageError where error.isConditionNotMet || error.isNotFound {
+                continue
+            }
+        }
+        throw SyncError(.conflict, subject, detail: "the row kept changing while it was written", permanent: false)
     }
 
     /// Writes one `folders` row: PartitionKey = device, library and parent path, RowKey = the folder's name.

@@ -155,8 +155,8 @@ struct OutboxWorker: Sendable {
         }
         try await resources.ensure(queue: row.target)
         let message = ExtractMessage(
-            sha256: sha, container: CloudKeys.masterContainer, blob: sha, library: version.library,
-            path: version.path)
+            sha256: sha, size: try catalog.asset(sha256: sha)?.size, device: options.device.device,
+            library: version.library, path: version.path)
         try await storage.queues.put(queue: row.target, text: message.json())
     }
 
@@ -195,24 +195,5 @@ struct OutboxWorker: Sendable {
             result.append(byte)
         }
         return result
-    }
-}
-
-/// The `extract-queue` message: which master needs renditions, and the path it came from (for logs).
-package struct ExtractMessage: Codable, Sendable, Equatable {
-    /// Content hash, the master's blob name.
-    package var sha256: String
-    /// Where the master is.
-    package var container: String
-    package var blob: String
-    /// The first known path of the content.
-    package var library: String?
-    package var path: String?
-
-    /// The message text (JSON, sorted keys).
-    package func json() -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return (try? encoder.encode(self)).flatMap { String(data: $0, encoding: .utf8) } ?? "{}"
     }
 }
