@@ -125,6 +125,8 @@ package final class ExtractWorker: Sendable {
             return await poison(lease, text: PoisonRecord.raw(received.text, error: "\(error)"), error: "\(error)")
         }
         report(.started(id: received.id, sha256: message.sha256, dequeueCount: received.dequeueCount))
+        logger.info(
+            "working", metadata: ["sha256": "\(message.sha256)", "dequeueCount": "\(received.dequeueCount)"])
         if received.dequeueCount > options.maxDequeueCount {
             let error =
                 message.lastError

@@ -51,7 +51,9 @@ struct WorkerCommand: AsyncParsableCommand {
         }
         let service = WorkerService(worker: ExtractWorker(storage: storage, options: settings.options, logger: logger), logger: logger)
         let group = ServiceGroup(
-            configuration: .init(services: [service], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+            configuration: .init(
+                services: [.init(service: service, successTerminationBehavior: .gracefullyShutdownGroup)],
+                gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         do {
             try await group.run()
         } catch {
