@@ -146,7 +146,7 @@ let package = Package(
         .testTarget(
             name: "SyncTests",
             dependencies: [
-                "Sync", "Catalog", "Imaging", "Ingest", "AzureStorage", "StorageEmulator",
+                "Sync", "Catalog", "Imaging", "Ingest", "AzureStorage", "PreviewWorker", "StorageEmulator",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
             ]),

@@ -108,9 +108,10 @@ final class SyncBed: Sendable {
 
     /// Scans the photo folder into the catalog (which writes the outbox rows).
     @discardableResult
-    func scan() throws -> ScanSummary {
+    func scan(previewsInCloud: Bool = false) throws -> ScanSummary {
         var configuration = ScanConfiguration()
         configuration.workers = 2
+        configuration.previewsInCloud = previewsInCloud
         return try LibraryScanner(
             catalog: catalog, previews: previews, configuration: configuration, logger: Self.quietLogger
         ).scan(roots: [photos])

@@ -61,10 +61,15 @@ extension Catalog {
     }
 
     /// Records what the worker found: the asset's image facts, its renditions (already in the cloud, so
-    /// nothing is queued) and what went wrong (no previews, or damaged data) as a problem of every
-    /// path holding it. Search sees the new facts at once. Returns false when the content was not waiting for it.
+    /// nothing is queued for them) and what went wrong (no previews, or damaged data) as a problem of
+    /// every path holding it. Search sees the new facts at once. The rows of the other paths holding it
+    /// are written again (a path recorded after the worker ran has a row without the description);
+    /// `described` is the path whose row it was read from. Returns false when the content was not
+    /// waiting for it.
     @discardableResult
-    package func learnDescription(sha256: String, _ learned: LearnedDescription, at now: String) throws -> Bool {
+    package func learnDescription(
+        sha256: String, _ learned: LearnedDescription, from described: (library: String, path: String), at now: String
+    ) throws -> Bool {
         try write { db in
             guard var asset = try AssetRecord.filter(Column("sha256") == sha256).fetchOne(db),
                 let assetId = asset.id, asset.analyzedAt == AssetRecord.describedInCloud
@@ -97,6 +102,10 @@ extension Catalog {
                 }
                 try SearchIndex.update(fileId: file.id!, path: file.path, db: db)
             }
+            let others = try holders.filter {
+                try ($0.path, Self.libraryName(id: $0.libraryId, db: db)) != (described.path, described.library)
+            }
+            try OutboxWriter.describedInCloud(assetId: assetId, holders: others, db: db)
             return true
         }
     }

@@ -112,6 +112,16 @@ enum OutboxWriter {
         }
     }
 
+    /// Fresh entities of `holders`: a description learned from the cloud reaches the rows of paths
+    /// the worker did not know of (recorded after its message was worked).
+    static func describedInCloud(assetId: Int64, holders: [FileRecord], db: Database) throws {
+        for file in holders {
+            try insert(
+                .entity(try version(of: file, db: db)), target: CloudKeys.fileRowKey(path: file.path), fileId: file.id,
+                assetId: assetId, db: db)
+        }
+    }
+
     /// Rendition uploads of a content, or the extract event when it has none (and is an image).
     private static func previewsSeen(
         sha256: String, assetId: Int64, version: PathVersion, fileId: Int64, db: Database

@@ -44,7 +44,8 @@ package final class CloudDescriptions: Sendable {
             guard let row, row["sha256"]?.string == content.sha256,
                 let description = DescriptionFields.learned(from: row, sha256: content.sha256)
             else { continue }
-            if try catalog.learnDescription(sha256: content.sha256, description, at: Timestamp.now()) {
+            if try catalog.learnDescription(
+                sha256: content.sha256, description, from: (content.library, content.path), at: Timestamp.now()) {
                 learned += 1
                 logger.debug("learned a description made in the cloud", metadata: ["sha256": "\(content.sha256)"])
             }

@@ -11,7 +11,8 @@ extension OutboxWorker {
         let (entity, present) = FileEntity.make(facts, device: options.device)
         try await resources.ensure(table: CloudKeys.filesTable)
         if present, let asset = facts.asset, asset.analyzedAt == AssetRecord.describedInCloud {
-            return try await replaceKeepingDescription(entity, sha256: asset.sha256, subject: subject(row))
+            return try await replaceKeepingDescription(
+                entity, sha256: asset.sha256, path: (facts.library, facts.file.path), subject: subject(row))
         }
         try await storage.tables.upsert(entity, in: CloudKeys.filesTable, mode: present ? .replace : .merge)
     }
@@ -19,7 +20,9 @@ extension OutboxWorker {
     /// Replaces the row of a path whose content `ironviper worker` describes, keeping the description
     /// the worker may already have merged into it (and teaching the catalog from it). Under the row's
     /// ETag, so a worker merging at the same moment is read again rather than overwritten.
-    private func replaceKeepingDescription(_ entity: TableEntity, sha256: String, subject: String) async throws {
+    private func replaceKeepingDescription(
+        _ entity: TableEntity, sha256: String, path: (library: String, path: String), subject: String
+    ) async throws {
         let table = CloudKeys.filesTable
         for _ in 0..<8 {
             var fresh = entity
@@ -36,7 +39,7 @@ extension OutboxWorker {
             if existing["sha256"]?.string == sha256 {
                 for name in DescriptionFields.names { fresh[name] = existing[name] }
                 if let learned = DescriptionFields.learned(from: existing, sha256: sha256) {
-                    try catalog.learnDescription(sha256: sha256, learned, at: Timestamp.now())
+                    try catalog.learnDescription(sha256: sha256, learned, from: path, at: Timestamp.now())
                 }
             }
             do {
