@@ -7,6 +7,7 @@ that message's rendition uploads back, so the kill lands mid-job by construction
 workers drain the queue. Microsoft's SDKs then check every master, rendition and row, the poison
 queue, and the request log shows no rendition blob written twice.
 """
+import hashlib
 import json
 import os
 import shutil
@@ -73,7 +74,8 @@ class Worker:
         self.log = open(self.log_path, "w")
         env = dict(os.environ, AZURE_STORAGE_CONNECTION_STRING=connection,
                    IRONVIPER_WORKER_VISIBILITY_TIMEOUT=str(VISIBILITY), IRONVIPER_WORKER_CONCURRENCY="2",
-                   IRONVIPER_WORKER_MAX_DEQUEUE_COUNT="4", **(extra_env or {}))
+                   IRONVIPER_WORKER_MAX_DEQUEUE_COUNT="4")
+        env.update(extra_env or {})
         self.process = subprocess.Popen([ironviper_binary(), "worker"], stdout=self.log, stderr=subprocess.STDOUT,
                                         env=env)
 
@@ -212,4 +214,35 @@ def test_daemon_in_the_cloud_with_workers_killed_and_scaled(work):
                 worker.process.wait()
         if daemon.process and daemon.process.poll() is None:
             daemon.process.kill()
-        emulator.stop()
+        emulator.stop(signal.SIGKILL)  # a held-back upload would keep a graceful stop waiting
+
+
+def test_sigterm_releases_the_message_a_worker_holds(work):
+    """SIGTERM while a message is held (its uploads held back by the emulator): the worker exits 0 and
+    the message is visible again at once, not after its 10-minute visibility timeout."""
+    emulator = start_emulator(location=os.path.join(work, "emulator"))
+    try:
+        library = os.path.join(work, "photos")
+        corpus = make_corpus(library)
+        data = corpus["set0/img000.png"]
+        sha = hashlib.sha256(data).hexdigest()
+        blobs = BlobServiceClient.from_connection_string(emulator.connection_string)
+        blobs.create_container("file-store").upload_blob(sha, data)
+        queue = QueueClient.from_connection_string(emulator.connection_string, "extract-queue")
+        queue.create_queue()
+        queue.send_message(json.dumps({"version": 1, "sha256": sha, "container": "file-store", "blob": sha,
+                                       "size": len(data)}))
+        admin(emulator, {"seed": 1, "rules": [{"service": "blob", "method": "PUT", "path": "/devstoreaccount1/pv-store/*",
+                                               "rate": 1, "kinds": ["latency"], "latencyMs": 600000}]})
+        worker = Worker(work, "stopped", emulator.connection_string, {"IRONVIPER_WORKER_VISIBILITY_TIMEOUT": "600"})
+        worker.wait_for_line("working", sha)
+        assert queue.peek_messages() == []  # held: invisible to everyone else
+        stopping = time.monotonic()
+        worker.process.send_signal(signal.SIGTERM)
+        assert worker.process.wait(timeout=120) == 0, worker.text()[-3000:]
+        print(f"stopped {time.monotonic() - stopping:.2f} s after SIGTERM")
+        assert "released=1" in worker.text(), worker.text()[-3000:]
+        released = queue.peek_messages()
+        assert len(released) == 1 and json.loads(released[0].content)["sha256"] == sha
+    finally:
+        emulator.stop(signal.SIGKILL)  # a held-back upload would keep a graceful stop waiting
