@@ -42,6 +42,10 @@ BASE_IMAGE_PACKAGES = {
     "zlib1g": "Priority required (dpkg depends on it)",
 }
 
+# Variables every `ironviper` command reads (not only the worker, so `worker --help` does not list
+# them), with the source file that reads each: a manifest may set these too.
+PROCESS_VARIABLES = {"IRONVIPER_LOG_LEVEL": os.path.join(ROOT, "Sources", "ironviper", "LoggingSetup.swift")}
+
 # Runtime files the binary opens by path (ldd cannot see them) and the package that must ship
 # them: Sources/Imaging/ImagingConfiguration.swift names both paths.
 IMAGING_CONFIGURATION = os.path.join(ROOT, "Sources", "Imaging", "ImagingConfiguration.swift")
@@ -303,6 +307,10 @@ def test_manifests_give_the_worker_only_what_it_reads(worker_help):
             arguments += [str(a) for a in exec_form(rest)[1:]]
     assert {CONNECTION_VARIABLE, IDLE_EXIT_VARIABLE} <= names
     for name in sorted(names):
+        if name in PROCESS_VARIABLES:
+            with open(PROCESS_VARIABLES[name], encoding="utf-8") as f:
+                assert f'"{name}"' in f.read(), f"{PROCESS_VARIABLES[name]} no longer reads {name}"
+            continue
         assert documented(worker_help, name), f"the manifests set {name}, which `ironviper worker --help` does not name"
     for argument in arguments:
         if argument.startswith("-"):
