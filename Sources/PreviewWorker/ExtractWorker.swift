@@ -135,8 +135,8 @@ package final class ExtractWorker: Sendable {
         }
         do {
             let outcome = try await lease.renewing { try await job.run(message) }
-            try Task.checkCancellation()
-            try await lease.delete()
+            // The work is durable: delete even when stopping (a release would have it done twice).
+            try await Task.detached { try await lease.delete() }.value
             switch outcome {
             case .described(let uploaded, let rows):
                 logger.info(

@@ -6,15 +6,18 @@ import Synchronization
 /// A received extract message, held by this worker: its visibility is renewed while the work runs
 /// (so a slow conversion is never handed to a second worker), and it ends deleted, released,
 /// postponed or moved to the poison queue. Every call carries the newest pop receipt.
-final class MessageLease: Sendable {
-    let message: QueueMessage
+package final class MessageLease: Sendable {
+    package let message: QueueMessage
     private let queue: String
     private let storage: StorageClient
     private let visibility: Duration
     private let logger: Logger
     private let receipt: Mutex<String>
+    private let renewed = Mutex(0)
 
-    init(_ message: QueueMessage, queue: String, storage: StorageClient, visibility: Duration, logger: Logger) {
+    package init(
+        _ message: QueueMessage, queue: String, storage: StorageClient, visibility: Duration, logger: Logger
+    ) {
         self.message = message
         self.queue = queue
         self.storage = storage
@@ -25,7 +28,7 @@ final class MessageLease: Sendable {
 
     /// Runs `body` while renewing the message's visibility every half timeout. The renewal stops (and
     /// its last call completes) before this returns, so the next call has the final pop receipt.
-    func renewing<T: Sendable>(_ body: () async throws -> T) async throws -> T {
+    package func renewing<T: Sendable>(_ body: () async throws -> T) async throws -> T {
         let renewal = Task { await self.renewUntilCancelled() }
         defer { renewal.cancel() }
         let result = try await body()
@@ -50,6 +53,7 @@ final class MessageLease: Sendable {
             do {
                 let answer = try await renewed.value
                 receipt.withLock { $0 = answer.popReceipt }
+                renewed.withLock { $0 += 1 }
             } catch {
                 logger.warning(
                     "cannot renew a message's visibility; another worker may take it",
@@ -59,10 +63,13 @@ final class MessageLease: Sendable {
         }
     }
 
+    /// How many times the visibility was renewed.
+    package var renewals: Int { renewed.withLock { $0 } }
+
     /// The work is durable: the message goes. False when it was already gone (its visibility ran out
     /// and another worker finished it: the work is idempotent, so nothing is lost either way).
     @discardableResult
-    func delete() async throws -> Bool {
+    package func delete() async throws -> Bool {
         try await storage.queues.delete(queue: queue, messageID: message.id, popReceipt: receipt.withLock { $0 })
     }
 

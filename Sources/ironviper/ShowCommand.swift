@@ -1,9 +1,14 @@
 import ArgumentParser
+import BackupDaemon
 import Catalog
 import Foundation
+import Logging
+import Sync
 
-/// `ironviper show PATH|SHA256`: everything the catalog knows about one photo.
-struct ShowCommand: ParsableCommand {
+/// `ironviper show PATH|SHA256`: everything the catalog knows about one photo. With
+/// `--fetch-previews`, previews made in the cloud (`[previews] where = "cloud"`) are downloaded into
+/// the local previews folder first, through the storage the daemon's configuration names.
+struct ShowCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "show", abstract: "Show a file's catalog entry: metadata, paths, previews, errors.")
 
@@ -12,10 +17,16 @@ struct ShowCommand: ParsableCommand {
     @Flag(help: "Print as JSON, with the complete raw metadata.")
     var json = false
 
+    @Flag(help: "Download previews that are only in the cloud (made by `ironviper worker`) into the previews folder.")
+    var fetchPreviews = false
+
+    @Option(help: "With --fetch-previews: the daemon configuration naming the storage (default: as `ironviper run`).")
+    var config: String?
+
     @Argument(help: "A path (absolute, library/relative or relative) or a SHA-256 (prefix of 8+ hex digits).")
     var reference: String
 
-    func run() throws {
+    func run() async throws {
         let catalog = try data.openCatalog()
         let detail: AssetDetail
         do {
@@ -23,11 +34,30 @@ struct ShowCommand: ParsableCommand {
         } catch let error as CatalogError where error.code == .notFound {
             throw ValidationError("\(error)")
         }
+        if fetchPreviews, let sha = detail.files.first?.sha256, !detail.renditions.isEmpty {
+            try await fetch(detail.renditions, sha256: sha)
+        }
         let view = ShowView(detail: detail, previewsRoot: data.location.previewsPath)
         if json {
             try JSONOutput.print(view)
         } else {
             view.printText()
+        }
+    }
+}
+
+extension ShowCommand {
+    /// Fetches the missing previews through the configured storage (the running daemon's emulator,
+    /// or the account of its connection string).
+    private func fetch(_ renditions: [RenditionRecord], sha256: String) async throws {
+        let options = try DaemonOptions.parse((config.map { ["--config", $0] } ?? []) + (data.system ? ["--system"] : []))
+        let configuration = try options.load()
+        let logger = Logger(label: "ironviper.show")
+        try await StorageBackend.start(
+            configuration: configuration, stateDirectory: options.stateDirectory(configuration), logger: logger
+        ).use { storage in
+            let cache = PreviewCache(storage: storage.client, root: data.location.previewsPath)
+            _ = try await cache.fetch(renditions, sha256: sha256)
         }
     }
 }
@@ -114,7 +144,9 @@ struct ShowView: Encodable {
             }
         }
         for preview in previews {
-            print("preview     \(preview.name) \(preview.width)x\(preview.height) \(preview.bytes) B  \(preview.path)")
+            // Made in the cloud and not fetched yet: say how to get it rather than print a dangling path.
+            let local = FileManager.default.fileExists(atPath: preview.path) ? "" : "  (in the cloud: --fetch-previews)"
+            print("preview     \(preview.name) \(preview.width)x\(preview.height) \(preview.bytes) B  \(preview.path)\(local)")
         }
         for error in errors {
             print("error       \(error.stage)/\(error.code): \(error.message)")

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import BackupDaemon
+import Catalog
 
 /// `ironviper status`: what the daemon is doing, from a second process.
 struct StatusCommand: ParsableCommand {
@@ -34,7 +35,8 @@ struct StatusCommand: ParsableCommand {
         print("outbox:    \(outbox.depth) pending\(pending.isEmpty ? "" : " (\(pending))"), \(Format.bytes(outbox.bytesPending)) to upload, \(outbox.done) done")
         print("last sync: \(outbox.lastSuccess ?? "never")")
         if report.previews == "cloud" || report.previewsAwaitingCloud > 0 {
-            print("previews:  made in the cloud, \(report.previewsAwaitingCloud) waiting for ironviper worker")
+            let poisoned = report.extractMessagesPoisoned.map { ", \($0) in \(CloudKeys.extractPoisonQueue)" } ?? ""
+            print("previews:  made in the cloud, \(report.previewsAwaitingCloud) waiting for ironviper worker\(poisoned)")
         }
         if !outbox.parked.isEmpty {
             print("parked (retried by `ironviper sync`):")

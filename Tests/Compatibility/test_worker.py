@@ -200,12 +200,25 @@ def test_daemon_in_the_cloud_with_workers_killed_and_scaled(work):
             assert cloud == local, rendition
 
         # The daemon learns the descriptions from the rows: nothing waits, the two failures are problems.
-        learned = daemon.wait_for(lambda s: s["previewsAwaitingCloud"] == 0, "the descriptions learned", timeout=120)
+        learned = daemon.wait_for(lambda s: s["previewsAwaitingCloud"] == 0 and s.get("extractMessagesPoisoned") == 1,
+                                  "the descriptions learned and the poison queue counted", timeout=120)
         problems = {p["path"] for p in learned["problems"]}
         assert {"odd/damaged.png", "odd/bomb.png"} <= problems, learned["problems"]
-        shown = subprocess.run([ironviper_binary(), "show", "--data-dir", daemon.state, "photos/" + sample],
+        # `show` fetches the previews it shows into the local folder, once, from the configured storage.
+        shown = subprocess.run([ironviper_binary(), "show", "--json", "--fetch-previews", "--data-dir", daemon.state,
+                                "--config", daemon.config, os.path.join(daemon.library, sample)],
                                capture_output=True, text=True)
-        assert shown.returncode == 0 and "64" in shown.stdout and "48" in shown.stdout, shown
+        assert shown.returncode == 0, shown
+        view = json.loads(shown.stdout)
+        assert view["asset"]["width"] == 64 and view["asset"]["height"] == 48
+        assert sorted(p["name"] for p in view["previews"]) == sorted(RENDITIONS)
+        for preview in view["previews"]:
+            with open(preview["path"], "rb") as f:
+                cached = f.read()
+            assert cached == blobs.get_blob_client("pv-store", f"{contents[sample]}/{preview['name']}.jpg") \
+                .download_blob().readall()
+        cached = [n for _, _, names in os.walk(os.path.join(daemon.state, "previews")) for n in names]
+        assert len(cached) == 10, cached
         daemon.stop()
     finally:
         for worker in workers:

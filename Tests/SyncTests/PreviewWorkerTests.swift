@@ -192,6 +192,24 @@ struct PreviewWorkerTests {
         }
     }
 
+    @Test func aHeldMessageStaysHiddenWhileItsWorkRuns() async throws {
+        try await SyncBed.with { bed in
+            _ = try await bed.storage.queues.createQueue("q")
+            try await bed.storage.queues.put(queue: "q", text: "slow work")
+            let held = try #require(try await bed.storage.queues.get(queue: "q", visibilityTimeout: .seconds(2)).first)
+            let lease = MessageLease(
+                held, queue: "q", storage: bed.storage, visibility: .seconds(2), logger: SyncBed.quietLogger)
+            // The work lasts until two renewals happened: past the first visibility timeout.
+            let hiddenAfterRenewals = try await lease.renewing {
+                while lease.renewals < 2 { try await Task.sleep(for: .milliseconds(20)) }
+                return try await bed.storage.queues.peek(queue: "q").isEmpty
+            }
+            #expect(hiddenAfterRenewals)
+            #expect(try await lease.delete())  // with the newest pop receipt
+            #expect(try await bed.storage.queues.peek(queue: "q").isEmpty)
+        }
+    }
+
     @Test func messageVersionsAndShapes() throws {
         let legacy = #"{"blob":"\#(String(repeating: "0", count: 64))","container":"file-store","library":"l","path":"p","sha256":"\#(String(repeating: "0", count: 64))"}"#
         let old = try ExtractMessage.parse(legacy)

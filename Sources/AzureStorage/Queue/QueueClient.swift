@@ -29,6 +29,25 @@ package struct QueueClient: Sendable {
         try await pipeline.sendUnless(.notFound, try call("DeleteQueue", "DELETE", queue: name))
     }
 
+    /// Get Queue Metadata's approximate message count (Azure's own estimate: messages being
+    /// received may or may not be counted); nil when the queue does not exist.
+    package func approximateMessageCount(queue: String) async throws -> Int? {
+        var call = try call("GetQueueMetadata", "GET", queue: queue)
+        call.url = call.url.adding("comp", "metadata")
+        let response: TransportResponse
+        do {
+            response = try await pipeline.send(call)
+        } catch let error as AzureStorageError where error.isNotFound {
+            return nil
+        }
+        guard let text = response.headers["x-ms-approximate-messages-count"], let count = Int(text) else {
+            throw AzureStorageError(
+                .invalidResponse, operation: "GetQueueMetadata \(queue)", status: response.status,
+                detail: "no x-ms-approximate-messages-count header")
+        }
+        return count
+    }
+
     /// Put Message. Not idempotent (a resend would enqueue twice), so it is retried only when the
     /// request provably never reached the service.
     ///

@@ -30,6 +30,8 @@ package struct StatusReport: Codable, Sendable {
     /// (their extract message sent or queued, their description not yet learned from the rows).
     package var previews: String
     package var previewsAwaitingCloud: Int
+    /// Extract messages in the poison queue when the daemon last looked (nil: it never looked).
+    package var extractMessagesPoisoned: Int?
     /// Files the running daemon read and hashed since it started, and files it renamed or moved in
     /// the catalog without reading them (a folder rename): the second shows renames cost no reads.
     package var filesIngested: Int?
@@ -65,6 +67,7 @@ package struct StatusReport: Codable, Sendable {
             stateDirectory: stateDirectory, libraries: libraries, outbox: outbox, lastScanAt: snapshot?.lastScanAt,
             previews: configuration.previews.location.rawValue,
             previewsAwaitingCloud: try catalog.awaitingCloudDescriptionCount(),
+            extractMessagesPoisoned: try catalog.poisonedExtractMessages(),
             filesIngested: holder != nil ? snapshot?.filesIngested : nil,
             filesMovedWithoutReading: holder != nil ? snapshot?.filesMovedWithoutReading : nil,
             lastError: snapshot?.lastError, loops: holder != nil ? snapshot?.loops : nil, problems: problems.list,

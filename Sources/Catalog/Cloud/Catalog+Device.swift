@@ -32,17 +32,4 @@ extension Catalog {
     package func markCloudKeysMigrated() throws {
         try setSetting("cloudKeys", to: "device")
     }
-
-    private func setting(_ key: String) throws -> String? {
-        try read { db in try String.fetchOne(db, sql: "SELECT value FROM settings WHERE key = ?", arguments: [key]) }
-    }
-
-    private func setSetting(_ key: String, to value: String) throws {
-        try write { db in
-            try db.execute(
-                sql:
-                    "INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-                arguments: [key, value])
-        }
-    }
 }

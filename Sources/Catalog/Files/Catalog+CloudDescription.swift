@@ -60,6 +60,16 @@ extension Catalog {
         }
     }
 
+    /// How many extract messages sat in the poison queue when the daemon last looked (nil: never
+    /// looked), for `status`: contents whose previews no worker could make.
+    package func poisonedExtractMessages() throws -> Int? {
+        try setting("extractPoisoned").flatMap(Int.init)
+    }
+
+    package func recordPoisonedExtractMessages(_ count: Int) throws {
+        try setSetting("extractPoisoned", to: String(count))
+    }
+
     /// Records what the worker found: the asset's image facts, its renditions (already in the cloud, so
     /// nothing is queued for them) and what went wrong (no previews, or damaged data) as a problem of
     /// every path holding it. Search sees the new facts at once. The rows of the other paths holding it

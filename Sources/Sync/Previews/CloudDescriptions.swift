@@ -22,9 +22,12 @@ package final class CloudDescriptions: Sendable {
         self.logger = logger
     }
 
-    /// Looks at up to `limit` waiting contents after the cursor; returns how many were learned.
+    /// Looks at up to `limit` waiting contents after the cursor, and at the poison queue's length;
+    /// returns how many were learned.
     @discardableResult
     package func learn(limit: Int = 100) async throws -> Int {
+        try catalog.recordPoisonedExtractMessages(
+            try await storage.queues.approximateMessageCount(queue: CloudKeys.extractPoisonQueue) ?? 0)
         var waiting = try catalog.awaitingCloudDescription(after: cursor.withLock { $0 }, limit: limit)
         if waiting.isEmpty {
             cursor.withLock { $0 = 0 }  // round again from the oldest
