@@ -81,7 +81,8 @@ extension BlobService {
     }
 
     func getContainerACL(_ target: BlobTarget, _ request: StorageRequest, _ context: OperationContext) async throws -> Response {
-        try context.authorize(AccessRequirement("r", .container, container: target.container, needsAccountLevel: true))
+        // Only the account key may read or change stored access policies (Azurite: no SAS is allowed).
+        try context.authorize(BlobOperation.getContainerACL.route.access, container: target.container, blob: nil)
         let container = try await requireContainer(target)
         try LeaseAction.checkRead(container.lease, request: request, now: Date())
         let policies = (try? JSONDecoder().decode([StoredAccessPolicy].self, from: Data(container.acl.utf8))) ?? []
@@ -104,7 +105,8 @@ extension BlobService {
     }
 
     func setContainerACL(_ target: BlobTarget, _ request: StorageRequest, _ context: OperationContext) async throws -> Response {
-        try context.authorize(AccessRequirement("w", .container, container: target.container, needsAccountLevel: true))
+        // Only the account key may read or change stored access policies (Azurite: no SAS is allowed).
+        try context.authorize(BlobOperation.setContainerACL.route.access, container: target.container, blob: nil)
         let access = try Self.publicAccess(request)
         let body = try await Self.collectXML(request)
         var policies: [StoredAccessPolicy] = []

@@ -24,11 +24,13 @@ struct BlobService: StorageServiceHandler {
                 .badRequest, "UnsupportedHttpVerb",
                 "The resource doesn't support \(request.method) \(request.encodedPath) with these query parameters.")
         }
-        if BlobOperation.unimplemented.contains(operation) {
-            throw StorageError.unsupportedOperation(operation.rawValue, request.encodedPath)
-        }
         if let container { try Self.validateContainerName(container) }
         let target = BlobTarget(account: request.account, container: container ?? "", blob: blobName ?? "")
+        if BlobOperation.unimplemented.contains(operation) {
+            // Refused callers hear 403 first, as Azure would answer them, before learning what is not implemented.
+            try context.authorize(operation.route.access, container: container, blob: blobName)
+            throw StorageError.unsupportedOperation(operation.rawValue, request.encodedPath)
+        }
         switch operation {
         case .listContainers: return try await listContainers(request, context)
         case .getServiceProperties: return try await getServiceProperties(request, context)
@@ -55,6 +57,7 @@ struct BlobService: StorageServiceHandler {
         case .snapshotBlob: return try await snapshotBlob(target, request, context)
         case .copyBlob: return try await copyBlob(target, request, context)
         case .abortCopyBlob:
+            try context.authorize(operation.route.access, container: container, blob: blobName)
             throw StorageError(.conflict, "NoPendingCopyOperation", "There is currently no pending copy operation: emulator copies complete at once.")
         case .setBlobTier: return try await setBlobTier(target, request, context)
         case .leaseBlob: return try await leaseBlob(target, request, context)
