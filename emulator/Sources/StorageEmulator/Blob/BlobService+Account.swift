@@ -108,6 +108,7 @@ extension BlobService {
     }
 
     static func collectXML(_ request: StorageRequest, limit: Int = 4 * 1024 * 1024) async throws -> Data {
+        try request.refuseDeclaredBody(over: limit)
         var data = Data()
         for try await part in request.body {
             data.append(contentsOf: part.readableBytesView)

@@ -22,6 +22,7 @@ extension BlobService {
         let tier = try Self.accessTier(request)
         let transactionalMD5 = try BlobHeaders.transactionalMD5(request)
         let conditions = try BlobConditions(request)
+        try request.refuseDeclaredBody(over: Self.maxPutBlobSize)
         let staged = try await blobs.chunks.receive(request.body, limit: Self.maxPutBlobSize)
         do {
             try BlobHeaders.checkMD5(transactionalMD5, computed: staged.md5)

@@ -66,12 +66,17 @@ struct BlobService: StorageServiceHandler {
         }
     }
 
-    /// Container names: 3-63 lowercase letters, digits and single hyphens, or one of Azure's `$` containers.
+    /// Container names: 3-63 lowercase letters, digits and single hyphens, or one of Azure's `$` containers. A name
+    /// of the wrong length is 400 `OutOfRangeInput`, as for queues and tables; wrong characters `InvalidResourceName`.
     static func validateContainerName(_ name: String) throws {
         if name == "$root" || name == "$logs" || name == "$web" { return }
         let bytes = Array(name.utf8)
-        let valid = (3...63).contains(bytes.count)
-            && bytes.allSatisfy { ($0 >= 97 && $0 <= 122) || ($0 >= 48 && $0 <= 57) || $0 == 45 }
+        guard (3...63).contains(bytes.count) else {
+            throw StorageError(
+                .badRequest, "OutOfRangeInput",
+                "The specified resource name length is not within the permissible limits. '\(name)' must be 3 to 63 characters.")
+        }
+        let valid = bytes.allSatisfy { ($0 >= 97 && $0 <= 122) || ($0 >= 48 && $0 <= 57) || $0 == 45 }
             && bytes.first != 45 && bytes.last != 45 && !name.contains("--")
         guard valid else {
             throw StorageError(.badRequest, "InvalidResourceName", "The specifed resource name contains invalid characters: '\(name)'.")

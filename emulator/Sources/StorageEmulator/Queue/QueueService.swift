@@ -62,12 +62,7 @@ struct QueueService: StorageServiceHandler {
 
     /// Reads the whole body, refusing more than `limit` bytes with 413 `RequestBodyTooLarge`.
     static func collectBody(_ request: StorageRequest, limit: Int) async throws -> [UInt8] {
-        var bytes: [UInt8] = []
-        for try await part in request.body {
-            guard bytes.count + part.readableBytes <= limit else { throw StorageError.requestBodyTooLarge(limit: limit) }
-            bytes.append(contentsOf: part.readableBytesView)
-        }
-        return bytes
+        try await request.collectBody(limit: limit)
     }
 
     /// An optional integer query parameter; 400 `InvalidQueryParameterValue` when it is not an integer.

@@ -110,12 +110,7 @@ struct TableService: StorageServiceHandler {
 
     /// Reads the whole body, refusing more than `limit` bytes with 413 `RequestBodyTooLarge`.
     static func collectBody(_ request: StorageRequest, limit: Int = maximumBodyBytes) async throws -> [UInt8] {
-        var bytes: [UInt8] = []
-        for try await part in request.body {
-            guard bytes.count + part.readableBytes <= limit else { throw StorageError.requestBodyTooLarge(limit: limit) }
-            bytes.append(contentsOf: part.readableBytesView)
-        }
-        return bytes
+        try await request.collectBody(limit: limit)
     }
 
     /// The preference a client states with `Prefer: return-content|return-no-content`.
