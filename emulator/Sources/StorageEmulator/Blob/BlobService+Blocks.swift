@@ -52,7 +52,7 @@ extension BlobService {
     }
 
     func putBlockList(_ target: BlobTarget, _ request: StorageRequest, _ context: OperationContext) async throws -> Response {
-        try authorizeWrite(target, context)
+        let createOnly = try authorizeWrite(target, context)
         try Self.validateBlobName(target.blob)
         let body = try await Self.collectXML(request)
         try BlobHeaders.checkMD5(try BlobHeaders.transactionalMD5(request), computed: Array(Insecure.MD5.hash(data: body)))
@@ -77,7 +77,8 @@ extension BlobService {
         let tier = try Self.accessTier(request)
         let conditions = try BlobConditions(request)
         let record = try await blobs.write { db, orphans -> BlobRecord in
-            var blob = try Self.prepareOverwrite(db, target, request: request, conditions: conditions)
+            var blob = try Self.prepareOverwrite(
+                db, target, request: request, conditions: conditions, createOnly: createOnly)
             var committed: [String: (Int64, Int64)] = [:]
             if let id = blob.id {
                 for row in try Row.fetchAll(
