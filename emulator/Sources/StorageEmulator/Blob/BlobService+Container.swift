@@ -25,9 +25,7 @@ extension BlobService {
     }
 
     func getContainerProperties(_ target: BlobTarget, _ request: StorageRequest, _ context: OperationContext) async throws -> Response {
-        let container = try await requireContainer(target)
-        try context.authorize(
-            AccessRequirement("r", .container, container: target.container), publicRead: container.publicAccess == "container")
+        let container = try await authorizeContainerRead(target, "r", context)
         try LeaseAction.checkRead(container.lease, request: request, now: Date())
         var headers = Self.containerHeaders(container)
         BlobHeaders.writeMetadata(container.metadata, to: &headers)
@@ -163,6 +161,22 @@ extension BlobService {
     }
 
     // MARK: helpers
+
+    /// Authorizes a container read that full public access would open to anyone (`permission` `r` or `l`), then
+    /// returns the container. Authorization comes first: a caller without the right gets 403 (anonymous: 404
+    /// `ResourceNotFound`) whether or not the container exists, so the refusal tells nothing of what is stored.
+    func authorizeContainerRead(
+        _ target: BlobTarget, _ permission: Character, _ context: OperationContext
+    ) async throws -> ContainerRecord {
+        let found = try await blobs.read { db in
+            try ContainerRecord.find(db, account: target.account, name: target.container)
+        }
+        try context.authorize(
+            AccessRequirement(permission, .container, container: target.container),
+            publicRead: found?.publicAccess == "container")
+        guard let found else { throw Self.containerNotFound() }
+        return found
+    }
 
     func requireContainer(_ target: BlobTarget) async throws -> ContainerRecord {
         let found = try await blobs.read { db in

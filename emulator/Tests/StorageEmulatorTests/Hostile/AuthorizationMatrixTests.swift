@@ -41,6 +41,9 @@ import Testing
         var query: String = ""
         var headers: [String: String] = [:]
         var expected: (status: Int, code: String)?
+        /// Sent again with resources that do not exist: a refusal must not depend on what is stored (a caller
+        /// without the right would otherwise learn what exists).
+        var absentToo = false
     }
 
     @Test func theRouteTableRoutesEachSampleToItsOwnOperation() throws {
@@ -96,7 +99,17 @@ import Testing
                 names["source"] =
                     "http://127.0.0.1:\(blobPort)/devstoreaccount1/\(names["container"]!)/\(names["blob"]!)?"
                     + TestSAS.blob(names["container"]!, names["blob"]!, permissions: "r")
-                for probe in Self.probes(route, names) {
+                var absent = Self.names(index: index)
+                for key in ["container", "queue", "table"] { absent[key] = "absent\(index)" }
+                absent["source"] = names["source"]
+                let probesOfRoute =
+                    Self.probes(route, names).map { (names, $0) }
+                    + Self.probes(route, absent).filter(\.absentToo).map { probe in
+                        var probe = probe
+                        probe.label += " (absent resource)"
+                        return (absent, probe)
+                    }
+                for (names, probe) in probesOfRoute {
                     let reply = try await Self.send(route, names, probe, raw)
                     probes += 1
                     let (status, code) = Self.outcome(route, reply)
@@ -137,7 +150,7 @@ import Testing
         var probes = [
             Probe(
                 label: "anonymous",
-                expected: access.anonymous == .hidden ? (404, "ResourceNotFound") : authFailed),
+                expected: access.anonymous == .hidden ? (404, "ResourceNotFound") : authFailed, absentToo: true),
             Probe(label: "wrong key", headers: wrongKeyHeaders(route, names), expected: authFailed),
         ]
         func account(_ letters: String, services: String = ss, types: String = srt, _ extra: [(String, String)] = [])
@@ -176,14 +189,14 @@ import Testing
                 probes.append(
                     Probe(
                         label: "account SAS without '\(letters.anyOf)'", query: account(lacking(letters)),
-                        expected: (403, "AuthorizationPermissionMismatch")))
+                        expected: (403, "AuthorizationPermissionMismatch"), absentToo: true))
             }
             probes.append(Probe(label: "account SAS with sp=\(granted)", query: account(granted), expected: nil))
         } else {
             probes.append(
                 Probe(
                     label: "account SAS for an account-key-only operation", query: account(allLetters),
-                    expected: (403, "AuthorizationFailure")))
+                    expected: (403, "AuthorizationFailure"), absentToo: true))
         }
         probes += serviceProbes(route, names, resource: resource)
         return probes
@@ -221,14 +234,14 @@ import Testing
             probes.append(
                 Probe(
                     label: "service SAS for an operation no service SAS may do", query: sas(allLetters),
-                    expected: (403, "AuthorizationFailure")))
+                    expected: (403, "AuthorizationFailure"), absentToo: true))
             return probes
         }
         if !letters.anyOf.isEmpty {
             probes.append(
                 Probe(
                     label: "service SAS without '\(letters.anyOf)'", query: sas(lacking(letters)),
-                    expected: (403, "AuthorizationPermissionMismatch")))
+                    expected: (403, "AuthorizationPermissionMismatch"), absentToo: true))
         }
         probes.append(Probe(label: "service SAS with sp=\(granted)", query: sas(granted), expected: nil))
         return probes
