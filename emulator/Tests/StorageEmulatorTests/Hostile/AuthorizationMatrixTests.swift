@@ -138,6 +138,36 @@ import Testing
         await emulator.shutdown()
     }
 
+    /// Anonymous callers on public containers: full public access (`container`) opens every read the table marks
+    /// `hidden`; blob-level access (`blob`) opens the blob reads only, and the container's own reads stay 404
+    /// ResourceNotFound (Get Container ACL's page lists who may call what at each level). Nothing else opens.
+    @Test(arguments: ["blob", "container"])
+    func anonymousCallersReadExactlyWhatAPublicContainerOpens(_ level: String) async throws {
+        try await withEmulator { emulator, client in
+            let port = try #require(emulator.ports[.blob])
+            let raw = RawHTTPClient(port: port)
+            for (index, route) in OperationRoute.all.enumerated() where route.service == .blob {
+                var names = Self.names(index: index)
+                try await Self.createFixtures(.blob, names, raw)
+                names["source"] = "http://127.0.0.1:\(port)/devstoreaccount1/\(names["container"]!)/\(names["blob"]!)"
+                let acl = try await client.send(
+                    "PUT", "/\(names["container"]!)", query: [("restype", "container"), ("comp", "acl")],
+                    headers: ["x-ms-blob-public-access": level])
+                #expect(acl.status == 200)
+                let opens = route.access.anonymous == .hidden && (level == "container" || route.access.resourceType == .object)
+                let reply = try await Self.send(route, names, Probe(label: "anonymous"), raw)
+                let (status, code) = (reply.status ?? 0, reply.headers["x-ms-error-code"])
+                if opens {
+                    #expect(status / 100 == 2, "\(route) on a '\(level)' container: \(status) \(code ?? "-")")
+                } else if route.access.anonymous == .hidden {
+                    #expect(status == 404 && code == "ResourceNotFound", "\(route) on a '\(level)' container: \(status)")
+                } else {
+                    #expect(status == 403 && code == "AuthenticationFailed", "\(route) on a '\(level)' container: \(status)")
+                }
+            }
+        }
+    }
+
     // MARK: the cases
 
     /// The probes for one route: refusals with Azure's answer, then SAS tokens with exactly the declared permission.
