@@ -1,7 +1,8 @@
 extension OperationContext {
-    /// Authorizes an operation by its route-table declaration alone. For the operations whose rule depends on no
-    /// stored state (the ones the emulator answers 501, Abort Copy Blob, Get Account Information): without it, any
-    /// caller, anonymous or holding a SAS for something else, got the 501 or 409 meant for an authorized one.
+    /// Authorizes an operation by its route-table declaration alone, for the operations whose rule depends on no
+    /// stored state: the ones the emulator answers 501, Abort Copy Blob and Get Account Information (any caller,
+    /// anonymous or holding a SAS for something else, used to get the 501 or 409 meant for an authorized one, or
+    /// the account's details), and the container, queue and table ACLs (account key only).
     func authorize(_ access: OperationAccess, container: String?, blob: String?) throws {
         guard case .sharedAccessSignature(let grant) = credential else {
             let requirement = AccessRequirement("r", access.resourceType ?? .service, container: container, blob: blob)
