@@ -3,7 +3,8 @@ import Testing
 
 @testable import StorageEmulator
 
-/// Azure's Blob limits at their boundaries: exactly at the limit accepted, one past refused with Azure's error, and
+/// Azure's Blob limits at their boundaries (block and Put Blob sizes, block IDs, block count, metadata names and
+/// size, container names): exactly at the limit accepted, one past refused with Azure's error, and
 /// the emulator still serving afterwards. Sizes in the gigabytes are declared in Content-Length and never sent:
 /// the emulator refuses them from the header, as Azure does.
 @Suite struct BlobLimitTests {
@@ -103,6 +104,23 @@ import Testing
                 #expect(refused.status == 400 && refused.errorCode == "InvalidMetadata", "\(invalid)")
                 try await Self.expectServing(client)
             }
+        }
+    }
+
+    @Test func metadataIsAtMost8KiB() async throws {
+        try await withContainer { client, _ in
+            // Names and values together: "m" and 8,191 bytes are 8 KiB exactly.
+            let at = try await client.send(
+                "PUT", "/box/meta", headers: ["x-ms-blob-type": "BlockBlob", "x-ms-meta-m": String(repeating: "v", count: 8191)])
+            #expect(at.status == 201, "\(at.text)")
+            let over = try await client.send(
+                "PUT", "/box/meta", query: [("comp", "metadata")], headers: ["x-ms-meta-m": String(repeating: "v", count: 8192)])
+            #expect(over.status == 400 && over.errorCode == "MetadataTooLarge", "\(over.text)")
+            let container = try await client.send(
+                "PUT", "/box", query: [("restype", "container"), ("comp", "metadata")],
+                headers: ["x-ms-meta-a": String(repeating: "v", count: 5000), "x-ms-meta-b": String(repeating: "v", count: 5000)])
+            #expect(container.status == 400 && container.errorCode == "MetadataTooLarge", "\(container.text)")
+            try await Self.expectServing(client)
         }
     }
 

@@ -3,7 +3,8 @@ import Testing
 
 @testable import StorageEmulator
 
-/// Azure's Queue limits at their boundaries (a message of 64 KiB, queue names), each followed by a normal request.
+/// Azure's Queue limits at their boundaries (a message of 64 KiB, 8 KiB of metadata, queue names), each followed by a
+/// normal request.
 @Suite struct QueueLimitTests {
     func withQueue(_ body: (TableTestClient) async throws -> Void) async throws {
         let emulator = try await RunningEmulator.start(configuration: .ephemeral())
@@ -34,6 +35,16 @@ import Testing
             let over = try await client.send(
                 "POST", "/limits/messages", body: QueueServiceTests.message(String(repeating: "m", count: 64 * 1024 + 1)))
             #expect(over.status == 413 && over.errorCode == "RequestBodyTooLarge", "\(over.text.prefix(300))")
+            try await Self.expectServing(client)
+        }
+    }
+
+    @Test func queueMetadataIsAtMost8KiB() async throws {
+        try await withQueue { client in
+            let at = try await client.send("PUT", "/limits?comp=metadata", headers: ["x-ms-meta-m": String(repeating: "v", count: 8191)])
+            #expect(at.status == 204, "\(at.text)")
+            let over = try await client.send("PUT", "/limits?comp=metadata", headers: ["x-ms-meta-m": String(repeating: "v", count: 8192)])
+            #expect(over.status == 400 && over.errorCode == "MetadataTooLarge", "\(over.text)")
             try await Self.expectServing(client)
         }
     }
