@@ -12,7 +12,7 @@ import Testing
             SASGrant(account: "devstoreaccount1", scope: scope, permissions: Set(letters), service: service))
     }
 
-    func code(_ credential: Credential, _ requirement: AccessRequirement, publicRead: Bool = false) -> String? {
+    func code(_ credential: Credential, _ requirement: AccessRequirement, publicRead: Bool? = nil) -> String? {
         do {
             try authenticator.authorize(credential, requirement, publicRead: publicRead)
             return nil
@@ -31,7 +31,8 @@ import Testing
     @Test func anonymousMayOnlyReadWhatIsPublic() {
         let read = AccessRequirement("r", .object, container: "pv-store", blob: "a.jpg")
         #expect(code(.anonymous, read, publicRead: true) == nil)
-        #expect(code(.anonymous, read) == "AuthenticationFailed")
+        #expect(code(.anonymous, read) == "AuthenticationFailed", "an operation no access level opens")
+        #expect(code(.anonymous, read, publicRead: false) == "ResourceNotFound", "a read of a private container")
     }
 
     @Test func accountSASChecksServiceThenResourceTypeThenPermission() {

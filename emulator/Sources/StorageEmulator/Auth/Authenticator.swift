@@ -53,13 +53,17 @@ public struct Authenticator: Sendable {
     /// (another resource, or an operation a service SAS cannot do) or `AuthorizationPermissionMismatch`.
     ///
     /// - Parameter publicRead: for anonymous requests, whether the container's public access level
-    ///   allows this read (the Blob service decides from the container's `x-ms-blob-public-access`).
-    public func authorize(_ credential: Credential, _ requirement: AccessRequirement, publicRead: Bool = false) throws {
+    ///   allows this read (the Blob service decides from the container's `x-ms-blob-public-access`); nil for
+    ///   operations no access level opens. A read a public container would allow, of a private one, is 404
+    ///   `ResourceNotFound`, as Azure answers it: a stranger learns nothing of what a private container holds.
+    ///   Anything else anonymous is 403 `AuthenticationFailed`.
+    public func authorize(_ credential: Credential, _ requirement: AccessRequirement, publicRead: Bool? = nil) throws {
         switch credential {
         case .sharedKey:
             return
         case .anonymous:
-            guard publicRead else {
+            if publicRead == false { throw StorageError.resourceNotFound() }
+            guard publicRead == true else {
                 throw StorageError.authenticationFailed(
                     "The request carries no credentials (no Authorization header, no SAS) "
                         + "and the resource is not public.")

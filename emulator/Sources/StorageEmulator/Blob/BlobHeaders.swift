@@ -17,6 +17,7 @@ enum BlobHeaders {
             }
             result.append((name, field.value))
         }
+        try MetadataSize.check(result)
         return result
     }
 

@@ -86,7 +86,11 @@ extension BlobService {
     }
 
     func getAccountInfo(_ request: StorageRequest, _ context: OperationContext) throws -> Response {
-        if case .anonymous = context.credential { try context.authorize(AccessRequirement("r", .service)) }
+        // Any valid SAS of this service may ask; an account SAS for other services may not (it used to).
+        // A container or blob SAS may ask too, on its own container's or blob's URL.
+        let blob = request.segments.dropFirst().joined(separator: "/")
+        try context.authorize(
+            BlobOperation.getAccountInfo.route.access, container: request.segments.first, blob: blob.isEmpty ? nil : blob)
         var headers = HTTPFields()
         headers[HTTPField.Name("x-ms-sku-name")!] = "Standard_RAGRS"
         headers[HTTPField.Name("x-ms-account-kind")!] = "StorageV2"
@@ -104,6 +108,7 @@ extension BlobService {
     }
 
     static func collectXML(_ request: StorageRequest, limit: Int = 4 * 1024 * 1024) async throws -> Data {
+        try request.refuseDeclaredBody(over: limit)
         var data = Data()
         for try await part in request.body {
             data.append(contentsOf: part.readableBytesView)

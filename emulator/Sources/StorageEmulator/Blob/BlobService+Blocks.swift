@@ -16,6 +16,7 @@ extension BlobService {
         try Self.validateBlobName(target.blob)
         let blockID = try Self.blockID(request.query("blockid"))
         let transactionalMD5 = try BlobHeaders.transactionalMD5(request)
+        try request.refuseDeclaredBody(over: Self.maxBlockSize)
         let staged = try await blobs.chunks.receive(request.body, limit: Self.maxBlockSize)
         do {
             try BlobHeaders.checkMD5(transactionalMD5, computed: staged.md5)
@@ -24,6 +25,7 @@ extension BlobService {
                 if let blob = try Self.fetchBlob(db, target) {
                     try LeaseAction.checkWrite(blob.lease, request: request, now: Date())
                 }
+                try Self.checkBlockIDLength(db, target, blockID)
                 let chunk = try BlobStore.insertChunk(db, staged)
                 if let previous = try Int64.fetchOne(
                     db,
@@ -50,7 +52,7 @@ extension BlobService {
     }
 
     func putBlockList(_ target: BlobTarget, _ request: StorageRequest, _ context: OperationContext) async throws -> Response {
-        try authorizeWrite(target, context)
+        let createOnly = try authorizeWrite(target, context)
         try Self.validateBlobName(target.blob)
         let body = try await Self.collectXML(request)
         try BlobHeaders.checkMD5(try BlobHeaders.transactionalMD5(request), computed: Array(Insecure.MD5.hash(data: body)))
@@ -65,14 +67,18 @@ extension BlobService {
             return (entry.name, try Self.blockID(entry.text))
         }
         guard wanted.count <= Self.maxBlockCount else {
-            throw StorageError(.badRequest, "BlockCountExceedsLimit", "A blob may have at most 50,000 committed blocks.")
+            // 409, as Azure's Blob error codes list it (and Azurite answers).
+            throw StorageError(
+                .conflict, "BlockCountExceedsLimit",
+                "The committed block count cannot exceed the maximum limit of 50,000 blocks.")
         }
         let content = try BlobHeaders.contentHeaders(request, plainFallback: false)
         let metadata = MetadataCoding.encode(try BlobHeaders.metadata(request))
         let tier = try Self.accessTier(request)
         let conditions = try BlobConditions(request)
         let record = try await blobs.write { db, orphans -> BlobRecord in
-            var blob = try Self.prepareOverwrite(db, target, request: request, conditions: conditions)
+            var blob = try Self.prepareOverwrite(
+                db, target, request: request, conditions: conditions, createOnly: createOnly)
             var committed: [String: (Int64, Int64)] = [:]
             if let id = blob.id {
                 for row in try Row.fetchAll(
@@ -165,6 +171,20 @@ extension BlobService {
     }
 
     /// Block IDs are base64 strings whose decoded form is at most 64 bytes.
+    /// All block IDs of a blob have one length (Put Block's documentation): one of another length than the blob's
+    /// uncommitted blocks is 400 `InvalidBlobOrBlock`, as Azure (and Azurite) answer it. IDs compare decoded.
+    static func checkBlockIDLength(_ db: Database, _ target: BlobTarget, _ blockID: String) throws {
+        guard
+            let staged = try String.fetchOne(
+                db, sql: "SELECT block_id FROM staged_blocks WHERE account = ? AND container = ? AND blob = ? LIMIT 1",
+                arguments: [target.account, target.container, target.blob]),
+            Data(base64Encoded: staged)?.count != Data(base64Encoded: blockID)?.count
+        else { return }
+        throw StorageError(
+            .badRequest, "InvalidBlobOrBlock",
+            "The specified blob or block content is invalid: block IDs of one blob must all have the same length.")
+    }
+
     static func blockID(_ value: String?) throws -> String {
         guard let value, !value.isEmpty else {
             throw StorageError(.badRequest, "InvalidQueryParameterValue", "The block ID (blockid) is missing.")

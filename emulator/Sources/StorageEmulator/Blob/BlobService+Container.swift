@@ -25,9 +25,7 @@ extension BlobService {
     }
 
     func getContainerProperties(_ target: BlobTarget, _ request: StorageRequest, _ context: OperationContext) async throws -> Response {
-        let container = try await requireContainer(target)
-        try context.authorize(
-            AccessRequirement("r", .container, container: target.container), publicRead: container.publicAccess == "container")
+        let container = try await authorizeContainerRead(target, "r", context)
         try LeaseAction.checkRead(container.lease, request: request, now: Date())
         var headers = Self.containerHeaders(container)
         BlobHeaders.writeMetadata(container.metadata, to: &headers)
@@ -81,7 +79,8 @@ extension BlobService {
     }
 
     func getContainerACL(_ target: BlobTarget, _ request: StorageRequest, _ context: OperationContext) async throws -> Response {
-        try context.authorize(AccessRequirement("r", .container, container: target.container, needsAccountLevel: true))
+        // Only the account key may read or change stored access policies (Azurite: no SAS is allowed).
+        try context.authorize(BlobOperation.getContainerACL.route.access, container: target.container, blob: nil)
         let container = try await requireContainer(target)
         try LeaseAction.checkRead(container.lease, request: request, now: Date())
         let policies = (try? JSONDecoder().decode([StoredAccessPolicy].self, from: Data(container.acl.utf8))) ?? []
@@ -104,7 +103,8 @@ extension BlobService {
     }
 
     func setContainerACL(_ target: BlobTarget, _ request: StorageRequest, _ context: OperationContext) async throws -> Response {
-        try context.authorize(AccessRequirement("w", .container, container: target.container, needsAccountLevel: true))
+        // Only the account key may read or change stored access policies (Azurite: no SAS is allowed).
+        try context.authorize(BlobOperation.setContainerACL.route.access, container: target.container, blob: nil)
         let access = try Self.publicAccess(request)
         let body = try await Self.collectXML(request)
         var policies: [StoredAccessPolicy] = []
@@ -161,6 +161,22 @@ extension BlobService {
     }
 
     // MARK: helpers
+
+    /// Authorizes a container read that full public access would open to anyone (`permission` `r` or `l`), then
+    /// returns the container. Authorization comes first: a caller without the right gets 403 (anonymous: 404
+    /// `ResourceNotFound`) whether or not the container exists, so the refusal tells nothing of what is stored.
+    func authorizeContainerRead(
+        _ target: BlobTarget, _ permission: Character, _ context: OperationContext
+    ) async throws -> ContainerRecord {
+        let found = try await blobs.read { db in
+            try ContainerRecord.find(db, account: target.account, name: target.container)
+        }
+        try context.authorize(
+            AccessRequirement(permission, .container, container: target.container),
+            publicRead: found?.publicAccess == "container")
+        guard let found else { throw Self.containerNotFound() }
+        return found
+    }
 
     func requireContainer(_ target: BlobTarget) async throws -> ContainerRecord {
         let found = try await blobs.read { db in

@@ -30,7 +30,7 @@ extension BlobService {
     }
 
     func copyBlob(_ target: BlobTarget, _ request: StorageRequest, _ context: OperationContext) async throws -> Response {
-        try authorizeWrite(target, context)
+        let createOnly = try authorizeWrite(target, context)
         try Self.validateBlobName(target.blob)
         let sourceURL = request.header("x-ms-copy-source") ?? ""
         let (source, sourceSnapshot, sourceComponents) = try Self.parseCopySource(sourceURL, account: target.account)
@@ -49,7 +49,8 @@ extension BlobService {
                 throw StorageError(.conflict, "BlobArchived", "This operation is not permitted on an archived blob.")
             }
             let now = Date()
-            var blob = try Self.prepareOverwrite(db, target, request: request, conditions: conditions)
+            var blob = try Self.prepareOverwrite(
+                db, target, request: request, conditions: conditions, createOnly: createOnly)
             blob.contentHeaders = original.contentHeaders
             blob.contentLength = original.contentLength
             blob.metadata = metadata.isEmpty ? original.metadata : MetadataCoding.encode(metadata)

@@ -31,14 +31,12 @@ extension BlobService {
     }
 
     func listBlobs(_ target: BlobTarget, _ request: StorageRequest, _ context: OperationContext) async throws -> Response {
+        _ = try await authorizeContainerRead(target, "l", context)
         let prefix = request.query("prefix") ?? ""
         let delimiter = request.query("delimiter").flatMap { $0.isEmpty ? nil : $0 }
         let marker = request.query("marker") ?? ""
         let limit = try Self.maxResults(request)
         let include = try ListInclude(request.query("include"))
-        let container = try await requireContainer(target)
-        try context.authorize(
-            AccessRequirement("l", .container, container: target.container), publicRead: container.publicAccess == "container")
         let start = ListMarker(marker)
         let page = try await blobs.read { db in
             try Self.listPage(db, target, prefix: prefix, delimiter: delimiter, start: start, limit: limit, include: include)

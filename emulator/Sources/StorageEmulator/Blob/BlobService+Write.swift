@@ -10,7 +10,7 @@ extension BlobService {
     static let maxPutBlobSize = 5000 * 1024 * 1024
 
     func putBlob(_ target: BlobTarget, _ request: StorageRequest, _ context: OperationContext) async throws -> Response {
-        try authorizeWrite(target, context)
+        let createOnly = try authorizeWrite(target, context)
         let blobType = request.header("x-ms-blob-type") ?? "BlockBlob"
         guard blobType == "BlockBlob" else {
             throw StorageError(
@@ -22,6 +22,7 @@ extension BlobService {
         let tier = try Self.accessTier(request)
         let transactionalMD5 = try BlobHeaders.transactionalMD5(request)
         let conditions = try BlobConditions(request)
+        try request.refuseDeclaredBody(over: Self.maxPutBlobSize)
         let staged = try await blobs.chunks.receive(request.body, limit: Self.maxPutBlobSize)
         do {
             try BlobHeaders.checkMD5(transactionalMD5, computed: staged.md5)
@@ -29,7 +30,8 @@ extension BlobService {
             content.contentMd5 = content.contentMd5 ?? Data(staged.md5)
             let stored = content
             let record = try await blobs.write { db, orphans -> BlobRecord in
-                var blob = try Self.prepareOverwrite(db, target, request: request, conditions: conditions)
+                var blob = try Self.prepareOverwrite(
+                    db, target, request: request, conditions: conditions, createOnly: createOnly)
                 blob.contentHeaders = stored
                 blob.metadata = metadata
                 blob.contentLength = Int64(staged.length)
@@ -105,23 +107,31 @@ extension BlobService {
 
     // MARK: helpers
 
-    /// Write needs `w`; a SAS with only `c` may still create a blob that does not exist yet.
-    func authorizeWrite(_ target: BlobTarget, _ context: OperationContext) throws {
+    /// Write needs `w`; a SAS with only `c` may still create a blob that does not exist yet, but not overwrite one
+    /// (Azure's account SAS page: "may not overwrite existing blobs"). Returns true when only `c` allowed the
+    /// write: `prepareOverwrite` then refuses an existing blob.
+    @discardableResult
+    func authorizeWrite(_ target: BlobTarget, _ context: OperationContext) throws -> Bool {
         do {
             try context.authorize(AccessRequirement("w", .object, container: target.container, blob: target.blob))
+            return false
         } catch {
             try context.authorize(AccessRequirement("c", .object, container: target.container, blob: target.blob))
+            return true
         }
     }
 
     /// The row an upload replaces (or a fresh one), after the container, conditions and lease allow it.
     static func prepareOverwrite(
-        _ db: Database, _ target: BlobTarget, request: StorageRequest, conditions: BlobConditions
+        _ db: Database, _ target: BlobTarget, request: StorageRequest, conditions: BlobConditions, createOnly: Bool
     ) throws -> BlobRecord {
         try requireContainer(db, target)
         let now = Date()
         let existing = try fetchBlob(db, target)
         if let existing {
+            if createOnly {
+                throw StorageError.authorizationPermissionMismatch("A SAS with 'c' and not 'w' cannot overwrite a blob.")
+            }
             if conditions.ifNoneMatch == "*" {
                 throw StorageError(.conflict, "BlobAlreadyExists", "The specified blob already exists.")
             }

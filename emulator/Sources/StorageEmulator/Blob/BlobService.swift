@@ -24,11 +24,13 @@ struct BlobService: StorageServiceHandler {
                 .badRequest, "UnsupportedHttpVerb",
                 "The resource doesn't support \(request.method) \(request.encodedPath) with these query parameters.")
         }
-        if BlobOperation.unimplemented.contains(operation) {
-            throw StorageError.unsupportedOperation(operation.rawValue, request.encodedPath)
-        }
         if let container { try Self.validateContainerName(container) }
         let target = BlobTarget(account: request.account, container: container ?? "", blob: blobName ?? "")
+        if BlobOperation.unimplemented.contains(operation) {
+            // Refused callers hear 403 first, as Azure would answer them, before learning what is not implemented.
+            try context.authorize(operation.route.access, container: container, blob: blobName)
+            throw StorageError.unsupportedOperation(operation.rawValue, request.encodedPath)
+        }
         switch operation {
         case .listContainers: return try await listContainers(request, context)
         case .getServiceProperties: return try await getServiceProperties(request, context)
@@ -55,6 +57,7 @@ struct BlobService: StorageServiceHandler {
         case .snapshotBlob: return try await snapshotBlob(target, request, context)
         case .copyBlob: return try await copyBlob(target, request, context)
         case .abortCopyBlob:
+            try context.authorize(operation.route.access, container: container, blob: blobName)
             throw StorageError(.conflict, "NoPendingCopyOperation", "There is currently no pending copy operation: emulator copies complete at once.")
         case .setBlobTier: return try await setBlobTier(target, request, context)
         case .leaseBlob: return try await leaseBlob(target, request, context)
@@ -63,12 +66,17 @@ struct BlobService: StorageServiceHandler {
         }
     }
 
-    /// Container names: 3-63 lowercase letters, digits and single hyphens, or one of Azure's `$` containers.
+    /// Container names: 3-63 lowercase letters, digits and single hyphens, or one of Azure's `$` containers. A name
+    /// of the wrong length is 400 `OutOfRangeInput`, as for queues and tables; wrong characters `InvalidResourceName`.
     static func validateContainerName(_ name: String) throws {
         if name == "$root" || name == "$logs" || name == "$web" { return }
         let bytes = Array(name.utf8)
-        let valid = (3...63).contains(bytes.count)
-            && bytes.allSatisfy { ($0 >= 97 && $0 <= 122) || ($0 >= 48 && $0 <= 57) || $0 == 45 }
+        guard (3...63).contains(bytes.count) else {
+            throw StorageError(
+                .badRequest, "OutOfRangeInput",
+                "The specified resource name length is not within the permissible limits. '\(name)' must be 3 to 63 characters.")
+        }
+        let valid = bytes.allSatisfy { ($0 >= 97 && $0 <= 122) || ($0 >= 48 && $0 <= 57) || $0 == 45 }
             && bytes.first != 45 && bytes.last != 45 && !name.contains("--")
         guard valid else {
             throw StorageError(.badRequest, "InvalidResourceName", "The specifed resource name contains invalid characters: '\(name)'.")

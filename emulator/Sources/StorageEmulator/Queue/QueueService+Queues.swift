@@ -70,7 +70,8 @@ extension QueueService {
     }
 
     func getACL(_ queue: String, _ request: StorageRequest, _ context: OperationContext) async throws -> Response {
-        try context.authorize(service: "", account: "r", .container, resource: queue)
+        // Only the account key may read or change stored access policies (Azurite: no SAS is allowed).
+        try context.authorize(QueueOperation.getQueueACL.route.access, container: queue, blob: nil)
         guard let policies = try await queues.policies(account: request.account, name: queue) else {
             throw StorageError.queueNotFound(queue)
         }
@@ -78,7 +79,8 @@ extension QueueService {
     }
 
     func setACL(_ queue: String, _ request: StorageRequest, _ context: OperationContext) async throws -> Response {
-        try context.authorize(service: "", account: "w", .container, resource: queue)
+        // Only the account key may read or change stored access policies (Azurite: no SAS is allowed).
+        try context.authorize(QueueOperation.setQueueACL.route.access, container: queue, blob: nil)
         let policies = try SignedIdentifiers.parse(try await Self.collectBody(request, limit: 64 * 1024))
         try await queues.setPolicies(account: request.account, name: queue, policies: policies)
         return Self.emptyResponse(.noContent)

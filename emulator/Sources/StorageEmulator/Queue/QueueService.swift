@@ -5,7 +5,7 @@ import Hummingbird
 import NIOCore
 
 /// The Queue service: `/ACCOUNT` (service), `/ACCOUNT/queue`, `/ACCOUNT/queue/messages` and
-/// `/ACCOUNT/queue/messages/ID`, dispatched on method and `comp`. Errors are XML, as Blob's.
+/// `/ACCOUNT/queue/messages/ID`, dispatched through `QueueOperation`. Errors are XML, as Blob's.
 struct QueueService: StorageServiceHandler {
     let kind = ServiceKind.queue
     let queues: QueueStore
@@ -14,47 +14,29 @@ struct QueueService: StorageServiceHandler {
 
     func respond(to request: StorageRequest, context: OperationContext) async throws -> Response {
         let segments = request.segments
-        let method = request.method.rawValue.uppercased()
-        let comp = request.query("comp")
-        switch segments.count {
-        case 0:
-            switch (method, comp) {
-            case ("GET", "list"): return try await listQueues(request, context)
-            case ("GET", "properties"): return try await getServiceProperties(request, context)
-            case ("PUT", "properties"): return try await setServiceProperties(request, context)
-            case ("GET", "stats"): return try getServiceStats(request, context)
-            default: break
-            }
-        case 1:
-            let queue = segments[0]
-            switch (method, comp) {
-            case ("PUT", nil): return try await createQueue(queue, request, context)
-            case ("DELETE", nil): return try await deleteQueue(queue, request, context)
-            case ("GET", "metadata"), ("HEAD", "metadata"):
-                return try await getMetadata(queue, request, context)
-            case ("PUT", "metadata"): return try await setMetadata(queue, request, context)
-            case ("GET", "acl"), ("HEAD", "acl"): return try await getACL(queue, request, context)
-            case ("PUT", "acl"): return try await setACL(queue, request, context)
-            default: break
-            }
-        case 2 where segments[1] == "messages":
-            let queue = segments[0]
-            switch method {
-            case "POST": return try await putMessage(queue, request, context)
-            case "GET" where request.query("peekonly")?.lowercased() == "true": return try await peekMessages(queue, request, context)
-            case "GET": return try await getMessages(queue, request, context)
-            case "DELETE": return try await clearMessages(queue, request, context)
-            default: break
-            }
-        case 3 where segments[1] == "messages":
-            switch method {
-            case "DELETE": return try await deleteMessage(segments[0], segments[2], request, context)
-            case "PUT": return try await updateMessage(segments[0], segments[2], request, context)
-            default: break
-            }
-        default:
-            break
+        let operation = QueueOperation.identify(
+            method: request.method, segments: segments, comp: request.query("comp"),
+            peekOnly: request.query("peekonly")?.lowercased() == "true")
+        switch operation {
+        case .listQueues: return try await listQueues(request, context)
+        case .getServiceProperties: return try await getServiceProperties(request, context)
+        case .setServiceProperties: return try await setServiceProperties(request, context)
+        case .getServiceStats: return try getServiceStats(request, context)
+        case .createQueue: return try await createQueue(segments[0], request, context)
+        case .deleteQueue: return try await deleteQueue(segments[0], request, context)
+        case .getQueueMetadata: return try await getMetadata(segments[0], request, context)
+        case .setQueueMetadata: return try await setMetadata(segments[0], request, context)
+        case .getQueueACL: return try await getACL(segments[0], request, context)
+        case .setQueueACL: return try await setACL(segments[0], request, context)
+        case .putMessage: return try await putMessage(segments[0], request, context)
+        case .getMessages: return try await getMessages(segments[0], request, context)
+        case .peekMessages: return try await peekMessages(segments[0], request, context)
+        case .clearMessages: return try await clearMessages(segments[0], request, context)
+        case .deleteMessage: return try await deleteMessage(segments[0], segments[2], request, context)
+        case .updateMessage: return try await updateMessage(segments[0], segments[2], request, context)
+        case nil: break
         }
+        let method = request.method.rawValue.uppercased()
         throw StorageError(
             .badRequest, "UnsupportedHttpVerb",
             "The resource doesn't support \(method) \(request.encodedPath) with these query parameters.")
@@ -80,12 +62,7 @@ struct QueueService: StorageServiceHandler {
 
     /// Reads the whole body, refusing more than `limit` bytes with 413 `RequestBodyTooLarge`.
     static func collectBody(_ request: StorageRequest, limit: Int) async throws -> [UInt8] {
-        var bytes: [UInt8] = []
-        for try await part in request.body {
-            guard bytes.count + part.readableBytes <= limit else { throw StorageError.requestBodyTooLarge(limit: limit) }
-            bytes.append(contentsOf: part.readableBytesView)
-        }
-        return bytes
+        try await request.collectBody(limit: limit)
     }
 
     /// An optional integer query parameter; 400 `InvalidQueryParameterValue` when it is not an integer.

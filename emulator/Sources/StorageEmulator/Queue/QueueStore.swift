@@ -159,6 +159,7 @@ enum Metadata {
             }
             entries.append(Entry(name: name, value: field.value))
         }
+        try MetadataSize.check(entries.map { ($0.name, $0.value) })
         return entries
     }
 

@@ -35,6 +35,9 @@ public struct EmulatorConfiguration: Sendable {
     /// idle between requests before the server closes it. Without it, clients that open connections and send half a
     /// request head would hold sockets and memory forever. A response being written is never cut short by it.
     public var idleTimeout: Duration = .seconds(30)
+    /// How many connections each service's port holds open at once; one more is answered 503 `ServerBusy` and
+    /// closed (`ConnectionLimit`). Three ports at this bound stay well under the usual limit of 1024 open files.
+    public var maximumConnections = 256
     /// The faults to inject from the start (none by default); replaceable at run time through
     /// `StorageEmulator.faults` or the loopback-only admin endpoint `/_ironviper/faults`.
     public var faults: FaultPlan = .none

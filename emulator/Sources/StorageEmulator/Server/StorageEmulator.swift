@@ -54,11 +54,12 @@ public struct StorageEmulator: Service {
                 appLogger.logLevel = max(logger.logLevel, .warning)
                 let onListening = self.onListening
                 let kind = handler.kind
+                let slots = ConnectionLimit.Slots(maximum: configuration.maximumConnections)
                 let app = Application(
                     responder: responder,
                     server: .http1(
                         configuration: .init(
-                            additionalChannelHandlers: [RequestHeadErrors()],
+                            additionalChannelHandlers: [ConnectionLimit(slots: slots), RequestHeadErrors()],
                             idleTimeout: TimeAmount(configuration.idleTimeout))),
                     configuration: .init(
                         address: .hostname(endpoint.host, port: endpoint.port), serverName: nil, reuseAddress: true),

@@ -20,8 +20,9 @@ public struct OperationContext: Sendable {
     public var authenticator: Authenticator
     public var store: EmulatorStore
 
-    /// Throws 403 unless the credential allows the requirement (`publicRead` opens anonymous reads).
-    public func authorize(_ requirement: AccessRequirement, publicRead: Bool = false) throws {
+    /// Throws 403 unless the credential allows the requirement (`publicRead` opens anonymous reads; false
+    /// answers an anonymous read of a private container 404, see `Authenticator.authorize`).
+    public func authorize(_ requirement: AccessRequirement, publicRead: Bool? = nil) throws {
         try authenticator.authorize(credential, requirement, publicRead: publicRead)
     }
 }

@@ -46,6 +46,11 @@ extension StorageError {
             "This request is not authorized to perform this operation using this permission. \(detail)")
     }
 
+    /// What Azure answers an anonymous read of a private container or blob: as if it did not exist.
+    static func resourceNotFound() -> StorageError {
+        StorageError(.notFound, "ResourceNotFound", "The specified resource does not exist.")
+    }
+
     static func authorizationFailure(_ detail: String = "") -> StorageError {
         StorageError(.forbidden, "AuthorizationFailure", "This request is not authorized to perform this operation. \(detail)")
     }

@@ -21,9 +21,7 @@ extension StorageError {
         StorageError(.conflict, "EntityAlreadyExists", "The specified entity already exists.")
     }
 
-    static func entityNotFound() -> StorageError {
-        StorageError(.notFound, "ResourceNotFound", "The specified resource does not exist.")
-    }
+    static func entityNotFound() -> StorageError { resourceNotFound() }
 
     static func updateConditionNotSatisfied() -> StorageError {
         StorageError(

@@ -9,6 +9,14 @@ enum TableResourcePath: Sendable, Equatable {
     case table(String)
     case entity(String, EntityKey)
 
+    /// The table a table-level or entity-level path names.
+    var tableName: String? {
+        switch self {
+        case .namedTable(let name), .table(let name), .entity(let name, _): return name
+        case .service, .tables, .batch: return nil
+        }
+    }
+
     /// Parses the decoded path segments; keys use OData's quoting, where `''` is one quote.
     static func parse(_ segments: [String]) throws(StorageError) -> TableResourcePath {
         let path = segments.joined(separator: "/")

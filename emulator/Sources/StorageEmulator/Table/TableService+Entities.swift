@@ -51,9 +51,13 @@ extension TableService {
     func writeEntity(
         _ table: String, path: TableResourcePath, method: String, _ request: StorageRequest, _ context: OperationContext
     ) async throws -> Response {
+        // The permission follows from the method and If-Match alone: a caller without it is refused before the
+        // body is read and parsed (it used to be parsed first, at the server's expense, and its errors came first).
+        let ifMatch = request.header("if-match")
+        try Self.authorize(method == "POST" ? .insert : method == "DELETE" ? .delete : .update(ifMatch: ifMatch), table: table, context)
         let body = method == "DELETE" ? [] : try await Self.collectBody(request, limit: TableEntity.maximumEntityBytes * 2)
-        let write = try Self.entityWrite(path: path, method: method, ifMatch: request.header("if-match"), body: body)
-        try Self.authorize(write, table: table, context)
+        let write = try Self.entityWrite(path: path, method: method, ifMatch: ifMatch, body: body)
+        try Self.checkRange(write.key, context)
         let stored: TableEntity?
         do {
             stored = try await tables.write(account: request.account, table: table, [write])[0]
@@ -112,14 +116,30 @@ extension TableService {
         try EntityKey.validate(key.rowKey, name: "RowKey")
     }
 
+    /// The kinds of entity write, as far as permissions go.
+    enum WriteKind {
+        case insert, delete
+        /// Update, merge, or (without If-Match) insert-or-replace / insert-or-merge.
+        case update(ifMatch: String?)
+    }
+
     /// Insert needs `a`, update and merge `u`, delete `d`; the insert-or-… forms need both `a` and `u`.
-    static func authorize(_ write: EntityWrite, table: String, _ context: OperationContext) throws {
-        switch write {
+    static func authorize(_ kind: WriteKind, table: String, _ context: OperationContext) throws {
+        switch kind {
         case .insert: try context.authorize(service: "a", account: "a", .object, resource: table)
-        case .update(_, _, let ifMatch), .merge(_, _, let ifMatch):
+        case .update(let ifMatch):
             try context.authorize(service: "u", account: "u", .object, resource: table)
             if ifMatch == nil { try context.authorize(service: "a", account: "a", .object, resource: table) }
         case .delete: try context.authorize(service: "d", account: "d", .object, resource: table)
+        }
+    }
+
+    /// Authorizes a parsed write (a batch's operation): its kind, then its keys against a SAS's key range.
+    static func authorize(_ write: EntityWrite, table: String, _ context: OperationContext) throws {
+        switch write {
+        case .insert: try authorize(WriteKind.insert, table: table, context)
+        case .update(_, _, let ifMatch), .merge(_, _, let ifMatch): try authorize(.update(ifMatch: ifMatch), table: table, context)
+        case .delete: try authorize(WriteKind.delete, table: table, context)
         }
         try checkRange(write.key, context)
     }

@@ -91,7 +91,7 @@ extension TableService {
     }
 
     func getTableACL(_ name: String, _ request: StorageRequest, _ context: OperationContext) async throws -> Response {
-        try context.authorize(service: "", account: "", .container, resource: name)
+        try context.authorize(TableOperation.getTableACL.route.access, container: name, blob: nil)
         guard let policies = try await tables.tablePolicies(account: request.account, table: name) else {
             throw StorageError.tableNotFound(name)
         }
@@ -99,7 +99,7 @@ extension TableService {
     }
 
     func setTableACL(_ name: String, _ request: StorageRequest, _ context: OperationContext) async throws -> Response {
-        try context.authorize(service: "", account: "", .container, resource: name)
+        try context.authorize(TableOperation.setTableACL.route.access, container: name, blob: nil)
         let policies = try SignedIdentifiers.parse(try await Self.collectBody(request, limit: 64 * 1024))
         try await tables.setTablePolicies(account: request.account, table: name, policies: policies)
         return Self.emptyResponse(.noContent)

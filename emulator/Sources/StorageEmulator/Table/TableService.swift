@@ -19,26 +19,30 @@ struct TableService: StorageServiceHandler {
         let path = try TableResourcePath.parse(request.segments)
         let method = Self.effectiveMethod(request)
         let comp = request.query("comp")
-        switch (path, method) {
-        case (.service, "GET") where comp == "properties": return try await getServiceProperties(request, context)
-        case (.service, "PUT") where comp == "properties": return try await setServiceProperties(request, context)
-        case (.service, "GET") where comp == "stats": return try getServiceStats(request, context)
-        case (.tables, "POST"): return try await createTable(request, context)
-        case (.tables, "GET"): return try await queryTables(request, context, only: nil)
-        case (.namedTable(let name), "GET"): return try await queryTables(request, context, only: name)
-        case (.namedTable(let name), "DELETE"): return try await deleteTable(name, request, context)
-        case (.table(let name), "GET") where comp == "acl": return try await getTableACL(name, request, context)
-        case (.table(let name), "PUT") where comp == "acl": return try await setTableACL(name, request, context)
-        case (.table(let name), "GET"): return try await queryEntities(name, request, context)
-        case (.entity(let name, let key), "GET"): return try await getEntity(name, key, request, context)
-        case (.table(let name), "POST"), (.entity(let name, _), "PUT"), (.entity(let name, _), "MERGE"),
-            (.entity(let name, _), "PATCH"), (.entity(let name, _), "DELETE"):
-            return try await writeEntity(name, path: path, method: method, request, context)
-        case (.batch, "POST"): return try await batch(request, context)
-        default:
+        guard let operation = TableOperation.identify(path: path, method: method, comp: comp) else {
             throw StorageError(
                 .methodNotAllowed, "MethodNotAllowed",
                 "The requested method \(method) is not allowed on \(request.encodedPath).")
+        }
+        // Every operation on a table or an entity names it in the path (`identify` saw to that).
+        let table = path.tableName ?? ""
+        switch operation {
+        case .getServiceProperties: return try await getServiceProperties(request, context)
+        case .setServiceProperties: return try await setServiceProperties(request, context)
+        case .getServiceStats: return try getServiceStats(request, context)
+        case .createTable: return try await createTable(request, context)
+        case .queryTables: return try await queryTables(request, context, only: nil)
+        case .getTable: return try await queryTables(request, context, only: table)
+        case .deleteTable: return try await deleteTable(table, request, context)
+        case .getTableACL: return try await getTableACL(table, request, context)
+        case .setTableACL: return try await setTableACL(table, request, context)
+        case .queryEntities: return try await queryEntities(table, request, context)
+        case .getEntity:
+            guard case .entity(_, let key) = path else { throw StorageError.tableInvalidInput("No entity key in the path.") }
+            return try await getEntity(table, key, request, context)
+        case .insertEntity, .updateEntity, .mergeEntity, .deleteEntity:
+            return try await writeEntity(table, path: path, method: method, request, context)
+        case .batch: return try await batch(request, context)
         }
     }
 
@@ -106,12 +110,7 @@ struct TableService: StorageServiceHandler {
 
     /// Reads the whole body, refusing more than `limit` bytes with 413 `RequestBodyTooLarge`.
     static func collectBody(_ request: StorageRequest, limit: Int = maximumBodyBytes) async throws -> [UInt8] {
-        var bytes: [UInt8] = []
-        for try await part in request.body {
-            guard bytes.count + part.readableBytes <= limit else { throw StorageError.requestBodyTooLarge(limit: limit) }
-            bytes.append(contentsOf: part.readableBytesView)
-        }
-        return bytes
+        try await request.collectBody(limit: limit)
     }
 
     /// The preference a client states with `Prefer: return-content|return-no-content`.

@@ -81,6 +81,25 @@ import Testing
         }
     }
 
+    @Test func aSourceSASThatIsExpiredOrForAnotherBlobIsRefused() async throws {
+        try await withSetup { emulator, _, raw in
+            let source = emulator.endpoint(.blob) + "/vault/secret?"
+            let expired = TestSAS.container(
+                "vault", permissions: "r", extra: [("st", "2019-01-01T00:00:00Z"), ("se", "2020-01-01T00:00:00Z")])
+            let otherBlob = TestSAS.blob("vault", "other", permissions: "r")
+            for sas in [expired, otherBlob] {
+                let copy = try await copyWithContainerSAS(raw, from: source + sas)
+                #expect(copy.status == 403 && copy.headers["x-ms-error-code"] == "CannotVerifyCopySource", "\(copy.text)")
+                #expect(copy.headers["x-ms-copy-source-error-code"] == "AuthenticationFailed")
+                let read = try await raw.exchange("GET", "/devstoreaccount1/dest/copy?\(Self.destination)")
+                #expect(read.status == 404, "nothing was copied")
+            }
+            // Still serving: a source the caller may read is copied.
+            let copy = try await copyWithContainerSAS(raw, from: source + TestSAS.blob("vault", "secret", permissions: "r"))
+            #expect(copy.status == 202, "\(copy.text)")
+        }
+    }
+
     @Test func aPublicContainerIsASourceForAnyone() async throws {
         try await withSetup { emulator, client, raw in
             #expect(

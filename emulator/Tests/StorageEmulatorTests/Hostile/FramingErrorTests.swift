@@ -7,7 +7,8 @@ import Testing
 /// connection closed. They used to be 500 InternalError (which clients retry), a bare 400 without `x-ms-error-code`,
 /// or, for CONNECT, a response on a connection left open.
 @Suite struct FramingErrorTests {
-    /// Runs `body` against an emulator holding container `uploads`, with a head for an upload that a SAS authorizes.
+    /// Runs `body` against an emulator holding container `uploads`, with a head for an upload that a SAS authorizes,
+    /// then checks that the emulator still serves a normal request.
     func withUpload(_ body: (RawHTTPClient, String) async throws -> Void) async throws {
         try await withEmulator { emulator, client in
             #expect(try await client.send("PUT", "/uploads", query: [("restype", "container")]).status == 201)
@@ -15,6 +16,8 @@ import Testing
                 "PUT /devstoreaccount1/uploads/b?\(TestSAS.container("uploads", permissions: "rwc")) HTTP/1.1\r\n"
                 + "Host: 127.0.0.1\r\nx-ms-version: 2025-11-05\r\nx-ms-blob-type: BlockBlob\r\n"
             try await body(RawHTTPClient(port: try #require(emulator.ports[.blob])), head)
+            // After the abuse, the emulator still serves normal requests.
+            #expect(try await client.send("GET", "/uploads", query: [("restype", "container")]).status == 200)
         }
     }
 
