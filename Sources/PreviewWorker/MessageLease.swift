@@ -13,7 +13,7 @@ package final class MessageLease: Sendable {
     private let visibility: Duration
     private let logger: Logger
     private let receipt: Mutex<String>
-    private let renewed = Mutex(0)
+    private let renewalCount = Mutex(0)
 
     package init(
         _ message: QueueMessage, queue: String, storage: StorageClient, visibility: Duration, logger: Logger
@@ -53,7 +53,7 @@ package final class MessageLease: Sendable {
             do {
                 let answer = try await renewed.value
                 receipt.withLock { $0 = answer.popReceipt }
-                renewed.withLock { $0 += 1 }
+                renewalCount.withLock { $0 += 1 }
             } catch {
                 logger.warning(
                     "cannot renew a message's visibility; another worker may take it",
@@ -64,7 +64,7 @@ package final class MessageLease: Sendable {
     }
 
     /// How many times the visibility was renewed.
-    package var renewals: Int { renewed.withLock { $0 } }
+    package var renewals: Int { renewalCount.withLock { $0 } }
 
     /// The work is durable: the message goes. False when it was already gone (its visibility ran out
     /// and another worker finished it: the work is idempotent, so nothing is lost either way).

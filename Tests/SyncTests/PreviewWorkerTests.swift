@@ -194,19 +194,19 @@ struct PreviewWorkerTests {
 
     @Test func aHeldMessageStaysHiddenWhileItsWorkRuns() async throws {
         try await SyncBed.with { bed in
-            _ = try await bed.storage.queues.createQueue("q")
-            try await bed.storage.queues.put(queue: "q", text: "slow work")
-            let held = try #require(try await bed.storage.queues.get(queue: "q", visibilityTimeout: .seconds(2)).first)
+            _ = try await bed.storage.queues.createQueue("slow-work")
+            try await bed.storage.queues.put(queue: "slow-work", text: "slow work")
+            let held = try #require(try await bed.storage.queues.get(queue: "slow-work", visibilityTimeout: .seconds(2)).first)
             let lease = MessageLease(
-                held, queue: "q", storage: bed.storage, visibility: .seconds(2), logger: SyncBed.quietLogger)
+                held, queue: "slow-work", storage: bed.storage, visibility: .seconds(2), logger: SyncBed.quietLogger)
             // The work lasts until two renewals happened: past the first visibility timeout.
             let hiddenAfterRenewals = try await lease.renewing {
                 while lease.renewals < 2 { try await Task.sleep(for: .milliseconds(20)) }
-                return try await bed.storage.queues.peek(queue: "q").isEmpty
+                return try await bed.storage.queues.peek(queue: "slow-work").isEmpty
             }
             #expect(hiddenAfterRenewals)
             #expect(try await lease.delete())  // with the newest pop receipt
-            #expect(try await bed.storage.queues.peek(queue: "q").isEmpty)
+            #expect(try await bed.storage.queues.peek(queue: "slow-work").isEmpty)
         }
     }
 
