@@ -59,10 +59,13 @@ NOBODY = 65534
 
 
 class Daemon:
-    def __init__(self, work, unprivileged=False, storage=None, settle_seconds=0.3, device="test-device", extra=""):
+    def __init__(self, work, unprivileged=False, storage=None, settle_seconds=0.3, device="test-device", extra="",
+                 metrics="127.0.0.1:0"):
         """`storage`: a connection string (an emulator process of the test's own, say); without one
         the daemon runs its bundled emulator on free ports. `device`: the name its rows are keyed
-        under; `extra`: more TOML for the `[storage]` table (a delete policy, a tier)."""
+        under; `extra`: more TOML for the `[storage]` table (a delete policy, a tier); `metrics`: the
+        `[metrics] listen` address (a free port by default, so daemons of parallel tests never collide;
+        None writes no section, for binaries older than metrics)."""
         self.work = work
         self.storage = storage
         self.device = device
@@ -83,6 +86,8 @@ class Daemon:
                 f"[watch]\nsettle_seconds = {settle_seconds}\n"
             )
             f.write("[storage]\n" + (f'connection_string = "{storage}"\n' if storage else "") + extra + "\n")
+            if metrics:
+                f.write(f'[metrics]\nlisten = "{metrics}"\n')
             if not storage:
                 f.write(f'[emulator]\nblob_port = {self.ports["blob"]}\nqueue_port = {self.ports["queue"]}\n'
                         f'table_port = {self.ports["table"]}\n')

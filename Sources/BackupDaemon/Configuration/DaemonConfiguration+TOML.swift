@@ -67,6 +67,12 @@ extension DaemonConfiguration {
             if let port = try emulator.int("table_port", atLeast: 0) { configuration.emulator.tablePort = port }
             try emulator.finish()
         }
+        if var metrics = try reader.table("metrics") {
+            if let listen = try metrics.string("listen") {
+                configuration.metrics.listen = try DaemonConfiguration.Listen.parse(listen, key: "metrics.listen")
+            }
+            try metrics.finish()
+        }
         if let device = try reader.string("device") {
             do {
                 configuration.device = try DeviceName.validated(device)

@@ -78,6 +78,7 @@ package struct DaemonConfiguration: Sendable, Equatable {
     package var watch = Watch()
     package var sync = Sync()
     package var emulator = Emulator()
+    package var metrics = Metrics()
     /// Catalog, previews and the emulator's data; nil for the default (systemd's `$STATE_DIRECTORY`,
     /// else XDG data home).
     package var stateDirectory: String?

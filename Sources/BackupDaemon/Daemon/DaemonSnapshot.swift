@@ -46,6 +46,8 @@ package struct DaemonSnapshot: Codable, Sendable, Equatable {
     /// Each long-running loop's last heartbeat, and whether it is stuck (optional: files written by
     /// an older daemon have none).
     package var loops: [LoopHeartbeat]?
+    /// Where Prometheus metrics are served (`http://HOST:PORT/metrics`), when they are.
+    package var metrics: String?
 
     package init(pid: Int32, startedAt: Date, state: DaemonState, storage: String, libraries: [Library]) {
         self.pid = pid
