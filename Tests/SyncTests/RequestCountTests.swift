@@ -2,6 +2,7 @@ import AzureStorage
 import Catalog
 import Foundation
 import Sync
+import Synchronization
 import Testing
 
 /// What the outbox costs in requests, counted by the client into the catalog (`RequestLedger`): a new photo's
@@ -61,7 +62,14 @@ struct RequestCountTests {
 
     @Test func countsFromConcurrentRequestsAreAllWrittenPerDayAndClass() async throws {
         try await SyncBed.with { bed in
-            let (client, ledger) = try Self.countingClient(bed, into: bed.catalog)
+            let ledger = RequestLedger(catalog: bed.catalog, logger: SyncBed.quietLogger)
+            let seen = Seen()
+            var configuration = StorageClientConfiguration()
+            configuration.retry = SyncBed.quickRetries
+            configuration.observer = Both(ledger: ledger, seen: seen)
+            let client = try StorageClient(
+                connectionString: bed.emulator.connectionString, configuration: configuration,
+                logger: SyncBed.quietLogger)
             _ = try await client.blobs.createContainer("counted")
             try await withThrowingTaskGroup(of: Void.self) { group in
                 for index in 0..<40 {
@@ -74,11 +82,32 @@ struct RequestCountTests {
             ledger.flush()
             let counts = try bed.catalog.requestCounts()
             #expect(counts.allSatisfy { $0.day == RequestLedger.day(Date()) })
-            let writes = counts.filter { $0.billingClass == "write" }.map(\.requests).reduce(0, +)
-            let lists = counts.filter { $0.billingClass == "list" }.map(\.requests).reduce(0, +)
-            #expect(writes == 40)
-            #expect(lists == 1)
+            // Every answered attempt once: what the pipeline reported is what the catalog holds, class by class.
+            var stored: [String: Int] = [:]
+            for count in counts { stored[count.billingClass, default: 0] += count.requests }
+            let reported = seen.records.withLock { $0 }
+            var expected: [String: Int] = [:]
+            for record in reported { expected[record.billingClass.rawValue, default: 0] += 1 }
+            #expect(stored == expected)
+            #expect(reported.filter { $0.operation == "PutBlob" && $0.status == 201 }.count == 40)
+            #expect(expected["list"] == 1)
             await client.shutdown()
         }
+    }
+}
+
+/// What the pipeline reported, kept in memory to compare with what the ledger wrote.
+final class Seen: Sendable {
+    let records = Mutex<[RequestRecord]>([])
+}
+
+/// Hands each record to the ledger and to `Seen`.
+struct Both: RequestObserver {
+    let ledger: RequestLedger
+    let seen: Seen
+
+    func observe(_ record: RequestRecord) {
+        seen.records.withLock { $0.append(record) }
+        ledger.observe(record)
     }
 }

@@ -35,7 +35,7 @@ final class EmulatorMetrics: Sendable {
         elapsed: Duration
     ) {
         let factory = registry.factory
-        let kind = "\(service)"
+        let kind = service.rawValue
         Counter(
             label: "ironviper_emulator_requests_total",
             dimensions: [("service", kind), ("operation", operation), ("status", "\(status.code)")], factory: factory
