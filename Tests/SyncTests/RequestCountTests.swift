@@ -12,14 +12,15 @@ struct RequestCountTests {
     /// A client on the bed's emulator whose every answered request is counted into `catalog`.
     static func countingClient(_ bed: SyncBed, into catalog: Catalog) throws -> (StorageClient, RequestLedger) {
         let ledger = RequestLedger(catalog: catalog, logger: SyncBed.quietLogger)
+        return (try client(bed, observer: ledger), ledger)
+    }
+
+    static func client(_ bed: SyncBed, observer: any RequestObserver) throws -> StorageClient {
         var configuration = StorageClientConfiguration()
         configuration.retry = SyncBed.quickRetries
-        configuration.observer = ledger
-        return (
-            try StorageClient(
-                connectionString: bed.emulator.connectionString, configuration: configuration,
-                logger: SyncBed.quietLogger), ledger
-        )
+        configuration.observer = observer
+        return try StorageClient(
+            connectionString: bed.emulator.connectionString, configuration: configuration, logger: SyncBed.quietLogger)
     }
 
     static func operations(_ catalog: Catalog) throws -> [String: Int] {
@@ -64,12 +65,7 @@ struct RequestCountTests {
         try await SyncBed.with { bed in
             let ledger = RequestLedger(catalog: bed.catalog, logger: SyncBed.quietLogger)
             let seen = Seen()
-            var configuration = StorageClientConfiguration()
-            configuration.retry = SyncBed.quickRetries
-            configuration.observer = Both(ledger: ledger, seen: seen)
-            let client = try StorageClient(
-                connectionString: bed.emulator.connectionString, configuration: configuration,
-                logger: SyncBed.quietLogger)
+            let client = try Self.client(bed, observer: Both(ledger: ledger, seen: seen))
             _ = try await client.blobs.createContainer("counted")
             try await withThrowingTaskGroup(of: Void.self) { group in
                 for index in 0..<40 {

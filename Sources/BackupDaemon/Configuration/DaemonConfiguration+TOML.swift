@@ -7,30 +7,13 @@ import TOMLKit
 extension DaemonConfiguration {
     /// Reads and validates a configuration file.
     package static func load(file: String) throws -> DaemonConfiguration {
-        let text: String
-        do {
-            text = try String(contentsOfFile: file, encoding: .utf8)
-        } catch {
-            throw ConfigurationError(file: file, "cannot be read: \(error.localizedDescription)")
-        }
-        do {
-            return try parse(text)
-        } catch var error as ConfigurationError {
-            error.file = file
-            throw error
-        }
+        try TOMLDocument.load(file: file, parse)
     }
 
     /// Parses TOML text. Unknown keys are errors: a misspelt `acces_tier` that silently fell back to
     /// the default would upload a library into the wrong (and differently priced) tier.
     package static func parse(_ text: String) throws -> DaemonConfiguration {
-        let root: TOMLTable
-        do {
-            root = try TOMLTable(string: text)
-        } catch let error as TOMLParseError {
-            throw ConfigurationError("not valid TOML: \(error.description) (line \(error.source.begin.line))")
-        }
-        var reader = TableReader(root, path: "")
+        var reader = TableReader(try TOMLDocument.table(text), path: "")
         var configuration = DaemonConfiguration(libraries: try reader.libraries())
         if var storage = try reader.table("storage") {
             configuration.storage.connectionString = try storage.string("connection_string")

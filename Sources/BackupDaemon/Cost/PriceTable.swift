@@ -1,5 +1,4 @@
 import AzureStorage
-import Foundation
 import TOMLKit
 
 /// What Azure charges, per region: storage per GB-month, requests per 10,000 by billing class and tier,
@@ -28,27 +27,11 @@ package struct PriceTable: Sendable, Equatable {
     }
 
     package static func load(file: String) throws -> PriceTable {
-        let text: String
-        do {
-            text = try String(contentsOfFile: file, encoding: .utf8)
-        } catch {
-            throw ConfigurationError(file: file, "cannot be read: \(error.localizedDescription)")
-        }
-        do {
-            return try parse(text)
-        } catch var error as ConfigurationError {
-            error.file = file
-            throw error
-        }
+        try TOMLDocument.load(file: file, parse)
     }
 
     package static func parse(_ text: String) throws -> PriceTable {
-        let root: TOMLTable
-        do {
-            root = try TOMLTable(string: text)
-        } catch let error as TOMLParseError {
-            throw ConfigurationError("not valid TOML: \(error.description) (line \(error.source.begin.line))")
-        }
+        let root = try TOMLDocument.table(text)
         func string(_ key: String) throws -> String {
             guard let value = root[key]?.string else { throw ConfigurationError(key: key, "a string is required") }
             return value
