@@ -72,6 +72,8 @@ def test_cost_counts_equal_the_emulators_request_log_and_metrics_pass_promtool(w
         promtool_check_metrics(text)
         assert sample_sum(text, "ironviper_files", state="present") == 5
         assert sample_sum(text, "ironviper_build_info", component="daemon") == 1
+        assert sample_sum(text, "ironviper_ingest_files_total") == 5
+        assert sample_sum(text, "ironviper_master_commit_latency_seconds_count") == 4  # four contents
         d.stop()
 
         classes, operations = count(log)

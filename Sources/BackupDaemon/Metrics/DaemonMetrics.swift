@@ -1,5 +1,6 @@
 import AzureStorage
 import Catalog
+import CoreMetrics
 import Foundation
 import Logging
 import Synchronization
@@ -15,7 +16,11 @@ package final class DaemonMetrics: Sendable {
     /// Reads the running session's snapshot, for the ingest and watcher figures it keeps.
     private let snapshot = Mutex<(@Sendable () -> DaemonSnapshot)?>(nil)
     /// The snapshot's running totals at the last scrape, to move the counters by what changed since.
-    private let counted = Mutex<[String: Int]>([:])
+    private let counted = Mutex<[String: Int64]>([:])
+    /// The `done_at` of the last master observed in the latency histogram (rows before the start are not).
+    private let mastersSeen: Mutex<String>
+    /// One scrape at a time reads the catalog and moves the counters (two at once would count twice).
+    private let refreshing = NSLock()
 
     package static let descriptions: [String: String] = [
         "ironviper_files": "Files in the catalog by library and state (present, missing).",
@@ -31,6 +36,12 @@ package final class DaemonMetrics: Sendable {
         "ironviper_files_moved_without_reading_total": "Renames and moves followed with an lstat, without a read.",
         "ironviper_watch_unwatched_folders": "Folders inotify could not watch (rescanned instead), by library.",
         "ironviper_last_sync_success_timestamp_seconds": "When a cloud operation last succeeded (Unix time).",
+        "ironviper_ingest_bytes_total": "Bytes read (hashed) by ingest.",
+        "ironviper_ingest_new_contents_total": "New contents ingested and described (previews made for images).",
+        "ironviper_watch_events_total": "Watcher events by kind (settled, removed, moved, rescan).",
+        "ironviper_watch_rescans_total": "Folder rescans by reason (queueOverflow, unwatched, permissionsChanged).",
+        "ironviper_master_commit_latency_seconds":
+            "Time from a master being queued (its file read at ingest) to its upload committed.",
     ]
 
     /// Kinds reported even at zero, so a rule on a series that is absent never silently passes.
@@ -42,6 +53,7 @@ package final class DaemonMetrics: Sendable {
                 .merging(BuildInfo.descriptions) { first, _ in first })
         self.catalog = catalog
         self.logger = logger
+        mastersSeen = Mutex(OutboxTime.format(Date()))
         BuildInfo.record(in: registry, component: "daemon")
     }
 
@@ -52,6 +64,8 @@ package final class DaemonMetrics: Sendable {
 
     /// Sets every scrape-time gauge; a catalog that cannot be read leaves the last values (and is logged).
     package func refresh(now: Date = Date()) {
+        refreshing.lock()
+        defer { refreshing.unlock() }
         do {
             for (library, counts) in try catalog.libraryCounts() {
                 registry.gauge("ironviper_files", [("library", library), ("state", "present")]).set(to: Double(counts.present))
@@ -73,13 +87,22 @@ package final class DaemonMetrics: Sendable {
             for (reason, count) in try catalog.problemCounts() {
                 registry.gauge("ironviper_problems", [("reason", reason)]).set(to: Double(count))
             }
+            try observeMasterLatencies()
         } catch {
             logger.warning("metrics: the catalog could not be read", metadata: ["error": "\(error)"])
         }
         guard let snapshot = snapshot.withLock({ $0 })?() else { return }
-        count("ironviper_ingest_files_total", snapshot.filesIngested)
-        count("ironviper_ingest_failures_total", snapshot.filesFailed)
-        count("ironviper_files_moved_without_reading_total", snapshot.filesMovedWithoutReading)
+        count("ironviper_ingest_files_total", Int64(snapshot.filesIngested))
+        count("ironviper_ingest_failures_total", Int64(snapshot.filesFailed))
+        count("ironviper_files_moved_without_reading_total", Int64(snapshot.filesMovedWithoutReading))
+        count("ironviper_ingest_bytes_total", snapshot.bytesIngested ?? 0)
+        count("ironviper_ingest_new_contents_total", Int64(snapshot.newContents ?? 0))
+        for kind in ["settled", "removed", "moved", "rescan"] {
+            count("ironviper_watch_events_total", Int64(snapshot.watchEvents?[kind] ?? 0), [("kind", kind)])
+        }
+        for (reason, total) in snapshot.rescans ?? [:] {
+            count("ironviper_watch_rescans_total", Int64(total), [("reason", reason)])
+        }
         for library in snapshot.libraries {
             registry.gauge("ironviper_watch_unwatched_folders", [("library", library.name)])
                 .set(to: Double(library.unwatchedFolders.count))
@@ -90,11 +113,22 @@ package final class DaemonMetrics: Sendable {
     }
 
     /// Moves a counter to a running total the snapshot keeps (it only grows while the daemon runs).
-    private func count(_ name: String, _ total: Int) {
-        let step = counted.withLock { seen -> Int in
-            defer { seen[name] = max(seen[name] ?? 0, total) }
-            return max(0, total - (seen[name] ?? 0))
+    private func count(_ name: String, _ total: Int64, _ labels: [(String, String)] = []) {
+        let key = name + labels.map { "|\($0.0)=\($0.1)" }.joined()
+        let step = counted.withLock { seen -> Int64 in
+            defer { seen[key] = max(seen[key] ?? 0, total) }
+            return max(0, total - (seen[key] ?? 0))
         }
-        registry.counter(name).increment(by: Int64(step))
+        registry.counter(name, labels).increment(by: step)
+    }
+
+    /// Each master committed since the last scrape, once, into the latency histogram.
+    private func observeMasterLatencies() throws {
+        let after = mastersSeen.withLock { $0 }
+        let finished = try catalog.outboxFinished(kind: .master, after: after)
+        guard let last = finished.last else { return }
+        let timer = Timer(label: "ironviper_master_commit_latency_seconds", dimensions: [], factory: registry.factory)
+        for row in finished { timer.recordNanoseconds(Int64(max(0, row.done.timeIntervalSince(row.queued)) * 1e9)) }
+        mastersSeen.withLock { $0 = last.doneText }
     }
 }

@@ -20,4 +20,24 @@ extension Catalog {
             return oldest
         }
     }
+
+    /// Rows of `kind` finished after `after` (an `OutboxTime` text), oldest first, with when each was queued and
+    /// done: the latency from ingest to the cloud, observed once per row by the metrics.
+    package func outboxFinished(kind: OutboxKind, after: String, limit: Int = 10_000) throws -> [(queued: Date, done: Date, doneText: String)] {
+        try read { db in
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT created_at, done_at FROM outbox
+                    WHERE kind = ? AND done_at > ? AND last_error IS NOT ? ORDER BY done_at LIMIT ?
+                    """, arguments: [kind.rawValue, after, OutboxNote.superseded, limit]
+            ).compactMap { row in
+                let doneText: String = row[1]
+                guard let queued = OutboxTime.parse(row[0] as String?), let done = OutboxTime.parse(doneText) else {
+                    return nil
+                }
+                return (queued, done, doneText)
+            }
+        }
+    }
 }
