@@ -5,7 +5,7 @@ import Foundation
 enum CostText {
     static func render(_ report: CostReport, cloud: [CloudHoldings.Entry]?) -> String {
         let currency = report.prices.currency
-        func money(_ value: Double) -> String { String(format: "%.4f %@", value, currency) }
+        func money(_ value: Double) -> String { String(format: "%.4g %@", value, currency) }
         var lines = [
             "prices: \(report.prices.region) \(report.prices.redundancy), taken \(report.prices.taken)",
             "requests so far: \(classes(report.total.requests)) = \(money(report.total.cost))",
@@ -30,6 +30,13 @@ enum CostText {
             "restore everything: \(report.restoreEverything.reads) reads, "
                 + "\(Format.bytes(report.restoreEverything.retrievedBytes)) retrieved = \(money(report.restoreEverything.cost))",
         ]
+        lines.append("profiles for this library (one-time writes, monthly storage; per 10,000 photos):")
+        for profile in report.profiles {
+            lines.append(
+                "  \(profile.name): \(String(format: "%.1f", profile.writesPerPhoto)) writes/photo, "
+                    + "\(money(profile.oneTime)) once, \(money(profile.monthly))/month; per 10k photos "
+                    + "\(money(profile.oneTimePer10k)) once, \(money(profile.monthlyPer10k))/month — \(profile.summary)")
+        }
         if let cloud {
             lines.append("in the account (listed):")
             for entry in cloud {

@@ -85,6 +85,9 @@ def test_cost_counts_equal_the_emulators_request_log_and_metrics_pass_promtool(w
         answered = sample_sum(text, "ironviper_cloud_requests_total")
         assert 0 < answered <= sum(classes.values())
         assert report["stored"][0]["blobs"] == 4, report["stored"]  # five files, four contents
+        profiles = {p["name"]: p for p in report["profiles"]}
+        assert profiles["default"]["writesPerPhoto"] == 11 and profiles["lean"]["writesPerPhoto"] == 3, profiles
+        assert report["writesPerPhoto"] == classes["write"] / 4
 
         emulator_text = scrape(emulator.endpoints["Blob"] + "/metrics")
         promtool_check_metrics(emulator_text)

@@ -50,4 +50,33 @@ struct CostReportTests {
         #expect(report.restoreEverything.reads == 1000)
         #expect(abs(report.restoreEverything.cost - (0.1 * prices.read[.cool]! + prices.retrieval[.cool]!)) < 1e-9)
     }
+
+    @Test func profilesPriceTheSameLibraryStoredOtherWays() throws {
+        let prices = PriceTable.defaults
+        var facts = CostFacts()
+        facts.masters = 1000
+        facts.masterBytes = 1 << 30
+        facts.renditions = 10_000
+        facts.renditionBytes = 1 << 29
+        facts.contentsWithRenditions = 1000
+        facts.leanThumbnailPixels = 1000 * 250 * 166
+        facts.leanPreviewPixels = 1000 * 1440 * 960
+        facts.renditionBytesPerPixel = 0.25
+        facts.presentBytes = 3 << 29
+        facts.versionsRecorded = 1500
+        let profiles = Dictionary(
+            uniqueKeysWithValues: CostProfile.all(facts: facts, prices: prices, masterTier: .cool).map { ($0.name, $0) })
+        let lean = try #require(profiles["lean"])
+        #expect(lean.writesPerPhoto == 3)
+        let leanBytes = Double(1000 * (250 * 166 + 1440 * 960)) * 0.25
+        #expect(abs(lean.monthly - (prices.storage[.cool]! + leanBytes / Double(1 << 30) * prices.storage[.cool]!)) < 1e-9)
+        #expect(abs(lean.monthlyPer10k - lean.monthly * 10) < 1e-9)
+        let standard = try #require(profiles["default"])
+        #expect(standard.writesPerPhoto == 11)
+        #expect(abs(standard.monthly - (prices.storage[.cool]! + prices.storage[.hot]! / 2)) < 1e-9)
+        let cold = try #require(profiles["cold-masters"])
+        #expect(cold.monthly < standard.monthly && cold.oneTime > standard.oneTime)
+        let mirror = try #require(profiles["rclone-hot"])
+        #expect(abs(mirror.monthly - 1.5 * prices.storage[.hot]!) < 1e-9 && mirror.writesPerPhoto == 1.5)
+    }
 }

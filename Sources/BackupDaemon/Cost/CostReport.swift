@@ -56,6 +56,8 @@ package struct CostReport: Codable, Sendable, Equatable {
     package var rcloneHot: Mirror
     /// Billed write requests per master uploaded (all writes, renditions included).
     package var writesPerPhoto: Double?
+    /// The same library under each documented profile.
+    package var profiles: [CostProfile]
 
     /// Rows of `tableRows` are priced at this size (an entity of the `files` table is about this large).
     static let bytesPerTableRow: Int64 = 1024
@@ -99,6 +101,7 @@ package struct CostReport: Codable, Sendable, Equatable {
             uploadCost: Double(facts.versionsRecorded) / 10_000 * prices.perTenThousand(.write, tier: .hot))
         let writes = counts.filter { $0.billingClass == BillingClass.write.rawValue }.map(\.requests).reduce(0, +)
         writesPerPhoto = facts.masters > 0 ? Double(writes) / Double(facts.masters) : nil
+        profiles = CostProfile.all(facts: facts, prices: prices, masterTier: masterTier)
     }
 
     /// Requests by class and what they cost; a request that named no tier is priced at Hot (the account's default).

@@ -20,6 +20,13 @@ package struct CostFacts: Sendable, Equatable, Codable {
     package var versionBytes: Int64 = 0
     /// Masters a `mirror` delete will purge, with when each was uploaded (for early-deletion charges).
     package var pendingPurges: [PendingPurge] = []
+    /// Contents with renditions, their pixels at the lean profile's two sizes (fitting a 250 and a 1440 square,
+    /// never larger than the source), and the bytes per pixel the local renditions have: what a lean profile
+    /// would store, estimated from the library itself.
+    package var contentsWithRenditions = 0
+    package var leanThumbnailPixels: Double = 0
+    package var leanPreviewPixels: Double = 0
+    package var renditionBytesPerPixel: Double = 0
 
     package struct PendingPurge: Sendable, Equatable, Codable {
         package var bytes: Int64
@@ -87,6 +94,21 @@ extension Catalog {
                     WHERE p.kind = 'purge' AND p.done_at IS NULL
                     """
             ).map { CostFacts.PendingPurge(bytes: $0[0], uploadedAt: OutboxTime.parse($0[1] as String?)) }
+            let lean = try Row.fetchOne(
+                db,
+                sql: """
+                    SELECT count(*),
+                           coalesce(sum(width * height * min(1.0, 250.0 / max(width, height)) * min(1.0, 250.0 / max(width, height))), 0),
+                           coalesce(sum(width * height * min(1.0, 1440.0 / max(width, height)) * min(1.0, 1440.0 / max(width, height))), 0)
+                    FROM assets a WHERE width > 0 AND height > 0 AND EXISTS (SELECT 1 FROM renditions r WHERE r.asset_id = a.id)
+                    """)
+            facts.contentsWithRenditions = lean?[0] ?? 0
+            facts.leanThumbnailPixels = lean?[1] ?? 0
+            facts.leanPreviewPixels = lean?[2] ?? 0
+            let local = try Row.fetchOne(
+                db, sql: "SELECT coalesce(sum(bytes), 0), coalesce(sum(width * height), 0) FROM renditions")
+            let pixels: Double = local?[1] ?? 0
+            facts.renditionBytesPerPixel = pixels > 0 ? (local?[0] ?? 0) / pixels : 0
             return facts
         }
     }
