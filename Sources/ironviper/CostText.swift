@@ -35,7 +35,8 @@ enum CostText {
             lines.append(
                 "  \(profile.name): \(String(format: "%.1f", profile.writesPerPhoto)) writes/photo, "
                     + "\(money(profile.oneTime)) once, \(money(profile.monthly))/month; per 10k photos "
-                    + "\(money(profile.oneTimePer10k)) once, \(money(profile.monthlyPer10k))/month — \(profile.summary)")
+                    + "\(money(profile.oneTimePer10k)) once, \(money(profile.monthlyPer10k))/month — \(profile.summary)"
+            )
         }
         if let cloud {
             lines.append("in the account (listed):")
@@ -49,6 +50,7 @@ enum CostText {
     }
 
     private static func classes(_ requests: [String: Int]) -> String {
-        requests.isEmpty ? "none" : requests.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
+        requests.isEmpty
+            ? "none" : requests.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
     }
 }

@@ -22,7 +22,10 @@ struct MetricsConfigurationTests {
     }
 
     @Test func aBadAddressOrAnUnknownKeyIsRefused() {
-        for bad in ["listen = \"9780\"", "listen = \"127.0.0.1:http\"", "listen = \":9780\"", "listen = \"h:70000\"", "port = 9780"] {
+        for bad in [
+            "listen = \"9780\"", "listen = \"127.0.0.1:http\"", "listen = \":9780\"", "listen = \"h:70000\"",
+            "port = 9780",
+        ] {
             #expect(throws: ConfigurationError.self, "\(bad)") {
                 try DaemonConfiguration.parse(Self.library + "[metrics]\n\(bad)\n")
             }

@@ -70,7 +70,8 @@ struct RequestCountTests {
             try await withThrowingTaskGroup(of: Void.self) { group in
                 for index in 0..<40 {
                     group.addTask {
-                        _ = try await client.blobs.putBlob(container: "counted", name: "b\(index)", bytes: [UInt8(index)])
+                        _ = try await client.blobs.putBlob(
+                            container: "counted", name: "b\(index)", bytes: [UInt8(index)])
                     }
                 }
                 try await group.waitForAll()

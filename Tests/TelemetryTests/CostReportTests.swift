@@ -19,9 +19,15 @@ struct CostReportTests {
         let prices = PriceTable.defaults
         let now = ISO8601DateFormatter().date(from: "2026-12-04T12:00:00Z")!
         let counts = [
-            RequestCount(day: "2026-11-30", service: "blob", operation: "PutBlob", billingClass: "write", tier: "Cool", requests: 10_000),
-            RequestCount(day: "2026-12-01", service: "blob", operation: "PutBlob", billingClass: "write", tier: "", requests: 20_000),
-            RequestCount(day: "2026-12-02", service: "table", operation: "InsertOrReplaceEntity", billingClass: "table", tier: "", requests: 10_000),
+            RequestCount(
+                day: "2026-11-30", service: "blob", operation: "PutBlob", billingClass: "write", tier: "Cool",
+                requests: 10_000),
+            RequestCount(
+                day: "2026-12-01", service: "blob", operation: "PutBlob", billingClass: "write", tier: "",
+                requests: 20_000),
+            RequestCount(
+                day: "2026-12-02", service: "table", operation: "InsertOrReplaceEntity", billingClass: "table",
+                tier: "", requests: 10_000),
         ]
         var facts = CostFacts()
         facts.masters = 1000
@@ -36,7 +42,8 @@ struct CostReportTests {
 
         #expect(report.total.requests == ["write": 30_000, "table": 10_000])
         #expect(report.thisMonth.requests == ["write": 20_000, "table": 10_000])
-        let cool = prices.write[.cool]!, hot = prices.write[.hot]!
+        let cool = prices.write[.cool]!
+        let hot = prices.write[.hot]!
         #expect(abs(report.total.cost - (cool + 2 * hot + prices.tableTransactions)) < 1e-9)
         let masters = try #require(report.stored.first { $0.container == CloudKeys.masterContainer })
         #expect(masters.tier == "Cool" && abs(masters.monthly - prices.storage[.cool]!) < 1e-9)
@@ -65,11 +72,13 @@ struct CostReportTests {
         facts.presentBytes = 3 << 29
         facts.versionsRecorded = 1500
         let profiles = Dictionary(
-            uniqueKeysWithValues: CostProfile.all(facts: facts, prices: prices, masterTier: .cool).map { ($0.name, $0) })
+            uniqueKeysWithValues: CostProfile.all(facts: facts, prices: prices, masterTier: .cool).map { ($0.name, $0) }
+        )
         let lean = try #require(profiles["lean"])
         #expect(lean.writesPerPhoto == 3)
         let leanBytes = Double(1000 * (250 * 166 + 1440 * 960)) * 0.25
-        #expect(abs(lean.monthly - (prices.storage[.cool]! + leanBytes / Double(1 << 30) * prices.storage[.cool]!)) < 1e-9)
+        #expect(
+            abs(lean.monthly - (prices.storage[.cool]! + leanBytes / Double(1 << 30) * prices.storage[.cool]!)) < 1e-9)
         #expect(abs(lean.monthlyPer10k - lean.monthly * 10) < 1e-9)
         let standard = try #require(profiles["default"])
         #expect(standard.writesPerPhoto == 11)

@@ -41,7 +41,9 @@ struct DaemonMetricsTests {
         _ = try await client.blobs.putBlob(container: "scraped", name: "one", bytes: bytes)
         let after = try await Scrape.get(server.url)
 
-        #expect(after.value("ironviper_cloud_requests_total", put) - before.value("ironviper_cloud_requests_total", put) == 1)
+        #expect(
+            after.value("ironviper_cloud_requests_total", put) - before.value("ironviper_cloud_requests_total", put)
+                == 1)
         #expect(
             after.value("ironviper_cloud_bytes_sent_total", ["service": "blob"])
                 - before.value("ironviper_cloud_bytes_sent_total", ["service": "blob"]) == 1234)
@@ -67,13 +69,16 @@ struct DaemonMetricsTests {
     @Test func twoServersOnPortZeroEachReportTheirOwnBoundPort() async throws {
         let registry = MetricsRegistry(descriptions: BuildInfo.descriptions)
         BuildInfo.record(in: registry, component: "daemon")
-        let first = try await RunningMetricsServer.start(host: "127.0.0.1", port: 0, registry: registry, logger: Self.quiet)
-        let second = try await RunningMetricsServer.start(host: "127.0.0.1", port: 0, registry: registry, logger: Self.quiet)
+        let first = try await RunningMetricsServer.start(
+            host: "127.0.0.1", port: 0, registry: registry, logger: Self.quiet)
+        let second = try await RunningMetricsServer.start(
+            host: "127.0.0.1", port: 0, registry: registry, logger: Self.quiet)
         #expect(first.port != second.port)
         #expect(try await Scrape.get(second.url).value("ironviper_build_info") == 1)
         // The port is taken while the first listens: binding it again fails instead of sharing it.
         await #expect(throws: (any Error).self) {
-            try await RunningMetricsServer.start(host: "127.0.0.1", port: first.port, registry: registry, logger: Self.quiet)
+            try await RunningMetricsServer.start(
+                host: "127.0.0.1", port: first.port, registry: registry, logger: Self.quiet)
         }
         await first.shutdown()
         await second.shutdown()

@@ -34,7 +34,8 @@ struct DeployTests {
                 let expression = try #require(target["expr"] as? String)
                 for match in expression.matches(of: name) {
                     var metric = String(match.output)
-                    for suffix in ["_bucket", "_count", "_sum"] where metric.hasSuffix(suffix) && !exported.contains(metric) {
+                    for suffix in ["_bucket", "_count", "_sum"]
+                    where metric.hasSuffix(suffix) && !exported.contains(metric) {
                         metric = String(metric.dropLast(suffix.count))
                     }
                     #expect(exported.contains(metric), "\(panel["title"] ?? "") queries \(metric)")

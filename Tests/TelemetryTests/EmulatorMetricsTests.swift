@@ -1,13 +1,14 @@
 import AzureStorage
 import Foundation
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
 import Logging
 import StorageEmulator
 import Sync
 import Synchronization
 import Testing
+
+#if canImport(FoundationNetworking)
+    import FoundationNetworking
+#endif
 
 /// The emulator's `/metrics` (`--metrics`): off by default, and when on, counts that agree with what the
 /// client counted by billing class, and an exposition promtool accepts.
@@ -15,7 +16,8 @@ import Testing
 struct EmulatorMetricsTests {
     /// The client's operation names from the emulator's (`putBlob` → `PutBlob`), for pricing its counts.
     static func billing(_ emulatorOperation: String) -> BillingClass {
-        BillingClass(operation: emulatorOperation.prefix(1).uppercased() + emulatorOperation.dropFirst(), service: .blob)
+        BillingClass(
+            operation: emulatorOperation.prefix(1).uppercased() + emulatorOperation.dropFirst(), service: .blob)
     }
 
     @Test func theEmulatorsCountsByBillingClassEqualTheClientsAndPromtoolAcceptsThem() async throws {
@@ -50,7 +52,8 @@ struct EmulatorMetricsTests {
             guard let start = line.range(of: "operation=\""), let end = line[start.upperBound...].firstIndex(of: "\"")
             else { continue }
             let operation = String(line[start.upperBound..<end])
-            emulatorClasses[Self.billing(operation).rawValue, default: 0] += Int(Double(line.split(separator: " ").last!)!)
+            emulatorClasses[Self.billing(operation).rawValue, default: 0] += Int(
+                Double(line.split(separator: " ").last!)!)
         }
         #expect(emulatorClasses == counted.byClass(), "emulator \(emulatorClasses), client \(counted.byClass())")
         await client.shutdown()

@@ -11,7 +11,8 @@ enum Promtool {
 
     /// Runs `promtool ARGS` with `input` on standard input; returns the exit status and everything it printed.
     static func run(_ arguments: [String], input: [UInt8] = []) throws -> (status: Int32, output: String) {
-        let executable = try #require(path, "promtool is not on PATH: scripts/setup installs Debian's prometheus package")
+        let executable = try #require(
+            path, "promtool is not on PATH: scripts/setup installs Debian's prometheus package")
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments

@@ -26,7 +26,8 @@ extension DaemonConfiguration {
             guard let colon = trimmed.lastIndex(of: ":"), let port = Int(trimmed[trimmed.index(after: colon)...]),
                 (0...65535).contains(port)
             else {
-                throw ConfigurationError(key: key, "must be \"HOST:PORT\" (such as \"127.0.0.1:9780\") or \"off\", not \"\(text)\"")
+                throw ConfigurationError(
+                    key: key, "must be \"HOST:PORT\" (such as \"127.0.0.1:9780\") or \"off\", not \"\(text)\"")
             }
             var host = String(trimmed[..<colon])
             if host.hasPrefix("["), host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }

@@ -20,16 +20,19 @@ package struct CostProfile: Codable, Sendable, Equatable {
     package static func all(facts: CostFacts, prices: PriceTable, masterTier: AccessTier) -> [CostProfile] {
         let photos = Double(max(facts.masters, 1))
         let gigabyte = Double(1 << 30)
-        let renditionsPerPhoto = facts.contentsWithRenditions > 0 ? Double(facts.renditions) / Double(facts.contentsWithRenditions) : 0
+        let renditionsPerPhoto =
+            facts.contentsWithRenditions > 0 ? Double(facts.renditions) / Double(facts.contentsWithRenditions) : 0
         let withRenditions = Double(facts.contentsWithRenditions)
         let leanBytes = (facts.leanThumbnailPixels + facts.leanPreviewPixels) * facts.renditionBytesPerPixel
         func profile(
             _ name: String, _ summary: String, masters: AccessTier, previews: AccessTier, renditions: Double,
             renditionBytes: Double
         ) -> CostProfile {
-            let writes = photos / 10_000 * prices.perTenThousand(.write, tier: masters)
+            let writes =
+                photos / 10_000 * prices.perTenThousand(.write, tier: masters)
                 + renditions / 10_000 * prices.perTenThousand(.write, tier: previews)
-            let monthly = Double(facts.masterBytes) / gigabyte * (prices.storage[masters] ?? 0)
+            let monthly =
+                Double(facts.masterBytes) / gigabyte * (prices.storage[masters] ?? 0)
                 + renditionBytes / gigabyte * (prices.storage[previews] ?? 0)
             return CostProfile(
                 name: name, summary: summary, writesPerPhoto: (photos + renditions) / photos, oneTime: writes,

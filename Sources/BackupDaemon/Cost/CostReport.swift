@@ -66,12 +66,15 @@ package struct CostReport: Codable, Sendable, Equatable {
         counts: [RequestCount], facts: CostFacts, prices: PriceTable, masterTier: AccessTier,
         previewTier: AccessTier = .hot, now: Date = Date()
     ) {
-        self.prices = Prices(region: prices.region, redundancy: prices.redundancy, currency: prices.currency, taken: prices.taken)
+        self.prices = Prices(
+            region: prices.region, redundancy: prices.redundancy, currency: prices.currency, taken: prices.taken)
         let month = String(RequestLedger.day(now).prefix(7))
         total = Self.price(counts, prices)
         thisMonth = Self.price(counts.filter { $0.day.hasPrefix(month) }, prices)
         let gigabyte = Double(1 << 30)
-        func monthly(_ bytes: Int64, _ tier: AccessTier) -> Double { Double(bytes) / gigabyte * (prices.storage[tier] ?? 0) }
+        func monthly(_ bytes: Int64, _ tier: AccessTier) -> Double {
+            Double(bytes) / gigabyte * (prices.storage[tier] ?? 0)
+        }
         stored = [
             Stored(
                 container: CloudKeys.masterContainer, tier: masterTier.rawValue, blobs: facts.masters,
@@ -97,7 +100,8 @@ package struct CostReport: Codable, Sendable, Equatable {
                 + Double(facts.masterBytes) / gigabyte * (prices.retrieval[masterTier] ?? 0)
                 + Double(restoreReads - facts.masters) / 10_000 * prices.tableTransactions)
         rcloneHot = Mirror(
-            storedBytes: facts.presentBytes, monthly: monthly(facts.presentBytes, .hot), uploads: facts.versionsRecorded,
+            storedBytes: facts.presentBytes, monthly: monthly(facts.presentBytes, .hot),
+            uploads: facts.versionsRecorded,
             uploadCost: Double(facts.versionsRecorded) / 10_000 * prices.perTenThousand(.write, tier: .hot))
         let writes = counts.filter { $0.billingClass == BillingClass.write.rawValue }.map(\.requests).reduce(0, +)
         writesPerPhoto = facts.masters > 0 ? Double(writes) / Double(facts.masters) : nil

@@ -49,7 +49,8 @@ package struct PriceTable: Sendable, Equatable {
         }
         return PriceTable(
             region: try string("region"), redundancy: try string("redundancy"), currency: try string("currency"),
-            taken: try string("taken"), storage: try tiers("storage"), write: try tiers("write"), read: try tiers("read"),
+            taken: try string("taken"), storage: try tiers("storage"), write: try tiers("write"),
+            read: try tiers("read"),
             retrieval: try tiers("retrieval"), list: try tiers("list"), other: try tiers("other"),
             minimumDays: try tiers("minimum_days"), tableTransactions: try number("table", "transactions"),
             tableStorage: try number("table", "storage"), queueOperations: try number("queue", "operations"))

@@ -45,7 +45,9 @@ package final class DaemonMetrics: Sendable {
     ]
 
     /// Kinds reported even at zero, so a rule on a series that is absent never silently passes.
-    static let outboxKinds = ["master", "rendition", "entity", "folder", "history", "event", "delete", "purge", "reference", "library"]
+    static let outboxKinds = [
+        "master", "rendition", "entity", "folder", "history", "event", "delete", "purge", "reference", "library",
+    ]
 
     package init(catalog: Catalog, logger: Logger) {
         registry = MetricsRegistry(
@@ -68,8 +70,10 @@ package final class DaemonMetrics: Sendable {
         defer { refreshing.unlock() }
         do {
             for (library, counts) in try catalog.libraryCounts() {
-                registry.gauge("ironviper_files", [("library", library), ("state", "present")]).set(to: Double(counts.present))
-                registry.gauge("ironviper_files", [("library", library), ("state", "missing")]).set(to: Double(counts.missing))
+                registry.gauge("ironviper_files", [("library", library), ("state", "present")]).set(
+                    to: Double(counts.present))
+                registry.gauge("ironviper_files", [("library", library), ("state", "missing")]).set(
+                    to: Double(counts.missing))
                 registry.gauge("ironviper_file_bytes", [("library", library)]).set(to: Double(counts.bytes))
             }
             let outbox = try OutboxStatus.read(from: catalog, now: now)

@@ -23,7 +23,9 @@ extension Catalog {
 
     /// Rows of `kind` finished after `after` (an `OutboxTime` text), oldest first, with when each was queued and
     /// done: the latency from ingest to the cloud, observed once per row by the metrics.
-    package func outboxFinished(kind: OutboxKind, after: String, limit: Int = 10_000) throws -> [(queued: Date, done: Date, doneText: String)] {
+    package func outboxFinished(kind: OutboxKind, after: String, limit: Int = 10_000) throws -> [(
+        queued: Date, done: Date, doneText: String
+    )] {
         try read { db in
             try Row.fetchAll(
                 db,

@@ -15,7 +15,8 @@ final class EmulatorMetrics: Sendable {
 
     static let descriptions: [String: String] = [
         "ironviper_emulator_requests_total": "Requests answered by service, operation and HTTP status.",
-        "ironviper_emulator_request_duration_seconds": "Time from a request's head to its answer, by service and operation.",
+        "ironviper_emulator_request_duration_seconds":
+            "Time from a request's head to its answer, by service and operation.",
         "ironviper_emulator_bytes_received_total": "Request body bytes declared by Content-Length, by service.",
         "ironviper_emulator_bytes_sent_total": "Response body bytes declared by Content-Length, by service.",
         "ironviper_emulator_faults_injected_total": "Faults injected by kind.",
@@ -24,7 +25,8 @@ final class EmulatorMetrics: Sendable {
     ]
 
     init(store: EmulatorStore) {
-        registry = MetricsRegistry(descriptions: Self.descriptions.merging(BuildInfo.descriptions) { first, _ in first })
+        registry = MetricsRegistry(
+            descriptions: Self.descriptions.merging(BuildInfo.descriptions) { first, _ in first })
         self.store = store
         BuildInfo.record(in: registry, component: "emulator")
     }
@@ -42,7 +44,8 @@ final class EmulatorMetrics: Sendable {
         ).increment()
         let parts = elapsed.components
         Timer(
-            label: "ironviper_emulator_request_duration_seconds", dimensions: [("service", kind), ("operation", operation)],
+            label: "ironviper_emulator_request_duration_seconds",
+            dimensions: [("service", kind), ("operation", operation)],
             factory: factory
         ).recordNanoseconds(parts.seconds * 1_000_000_000 + parts.attoseconds / 1_000_000_000)
         Counter(label: "ironviper_emulator_bytes_received_total", dimensions: [("service", kind)], factory: factory)
@@ -52,8 +55,11 @@ final class EmulatorMetrics: Sendable {
     }
 
     func faultInjected(_ kind: FaultKind) {
-        Counter(label: "ironviper_emulator_faults_injected_total", dimensions: [("kind", "\(kind)")], factory: registry.factory)
-            .increment()
+        Counter(
+            label: "ironviper_emulator_faults_injected_total", dimensions: [("kind", "\(kind)")],
+            factory: registry.factory
+        )
+        .increment()
     }
 
     /// The operation's name for the label: Azure's for Blob (as the emulator identifies it), the method and
