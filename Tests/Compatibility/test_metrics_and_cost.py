@@ -89,6 +89,15 @@ def test_cost_counts_equal_the_emulators_request_log_and_metrics_pass_promtool(w
         assert profiles["default"]["writesPerPhoto"] == 11 and profiles["lean"]["writesPerPhoto"] == 3, profiles
         assert report["writesPerPhoto"] == classes["write"] / 4
 
+        # --cloud lists what the account holds, and those List Blobs requests are counted too.
+        out = d.ironviper("cost", "--json", "--cloud")
+        assert out.returncode == 0, out.stderr
+        listed = json.loads(out.stdout)
+        masters = [e for e in listed["cloud"] if e["container"] == "file-store"]
+        assert masters == [{"container": "file-store", "tier": "Cool", "blobs": 4,
+                            "bytes": report["stored"][0]["bytes"]}], listed["cloud"]
+        assert listed["report"]["total"]["requests"]["list"] == classes["list"] + 2
+
         emulator_text = scrape(emulator.endpoints["Blob"] + "/metrics")
         promtool_check_metrics(emulator_text)
         with open(log) as f:
