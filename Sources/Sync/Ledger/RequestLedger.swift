@@ -1,5 +1,6 @@
 import AzureStorage
 import Catalog
+import Dispatch
 import Foundation
 import Logging
 import Synchronization
@@ -7,15 +8,22 @@ import Synchronization
 /// Counts every answered request into the catalog by UTC day, operation, billing class and tier, so that
 /// `ironviper cost` prices what was really sent (retries included) and the counts survive restarts.
 ///
-/// Why no timer: the request that finds no write in progress writes, and keeps writing whatever arrived
-/// meanwhile until nothing is pending; the others only add to memory. Under load the counts of many
-/// requests share one transaction; idle, each is on disk before its request returns to the caller.
+/// Why a queue of its own: the pipeline reports from the request's task, and a SQLite write there would hold
+/// a thread of Swift's small cooperative pool while ingest holds the catalog's write lock. `observe` only adds
+/// to memory and, when no write is scheduled, schedules one; the write takes everything that arrived until it
+/// ran, so under load many requests share a transaction, and idle, each is on disk a moment after its answer.
 package final class RequestLedger: RequestObserver {
     private let catalog: Catalog
     private let logger: Logger
     private let clock: @Sendable () -> Date
-    private let pending = Mutex<[RequestCount: Int]>([:])
-    private let writing = NSLock()
+    private let queue = DispatchQueue(label: "ironviper.request-ledger")
+    private let state = Mutex(State())
+
+    private struct State {
+        var pending: [RequestCount: Int] = [:]
+        /// A write is queued or running: later counts ride along with it.
+        var scheduled = false
+    }
 
     package init(catalog: Catalog, logger: Logger, clock: @escaping @Sendable () -> Date = { Date() }) {
         self.catalog = catalog
@@ -27,44 +35,43 @@ package final class RequestLedger: RequestObserver {
         let key = RequestCount(
             day: Self.day(clock()), service: record.service.rawValue, operation: record.operation,
             billingClass: record.billingClass.rawValue, tier: record.tier ?? "", requests: 0)
-        pending.withLock { $0[key, default: 0] += 1 }
-        while writing.try() {
-            let written = drain()
-            writing.unlock()
-            guard written else { return }
-            // A count added between the last drain and the unlock would wait for the next request: look again.
-            if pending.withLock({ $0.isEmpty }) { return }
+        let schedule = state.withLock { state -> Bool in
+            state.pending[key, default: 0] += 1
+            defer { state.scheduled = true }
+            return !state.scheduled
         }
+        if schedule { queue.async { self.drain() } }
     }
 
-    /// Writes whatever is pending, waiting for a write in progress (a command's last step, tests).
+    /// Writes whatever is pending and waits for it (the end of a command, tests).
     package func flush() {
-        writing.lock()
-        _ = drain()
-        writing.unlock()
+        queue.sync { drain() }
     }
 
-    /// Writes pending counts until none are left; a failed write puts them back for the next one (false).
-    private func drain() -> Bool {
+    /// Writes pending counts until none are left. A failed write puts them back; the next request (or flush)
+    /// tries again.
+    private func drain() {
         while true {
-            let batch = pending.withLock { counts in
-                defer { counts = [:] }
-                return counts
+            let batch = state.withLock { state -> [RequestCount: Int] in
+                defer { state.pending = [:] }
+                if state.pending.isEmpty { state.scheduled = false }
+                return state.pending
             }
-            guard !batch.isEmpty else { return true }
-            let rows = batch.map { key, requests in
-                var row = key
-                row.requests = requests
-                return row
-            }
+            guard !batch.isEmpty else { return }
             do {
-                try catalog.addRequestCounts(rows)
+                try catalog.addRequestCounts(
+                    batch.map { key, requests in
+                        var row = key
+                        row.requests = requests
+                        return row
+                    })
             } catch {
                 logger.warning("request counts not written; kept for the next write", metadata: ["error": "\(error)"])
-                pending.withLock { counts in
-                    for (key, requests) in batch { counts[key, default: 0] += requests }
+                state.withLock { state in
+                    for (key, requests) in batch { state.pending[key, default: 0] += requests }
+                    state.scheduled = false
                 }
-                return false
+                return
             }
         }
     }
