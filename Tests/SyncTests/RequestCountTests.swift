@@ -29,15 +29,21 @@ struct RequestCountTests {
         return totals
     }
 
+    /// Two photos written, scanned and drained by `bed` through a counting client; the client, to shut down.
+    static func backUpTwoPhotos(on bed: SyncBed, emulatorOf owner: SyncBed) async throws -> StorageClient {
+        try bed.write("a.jpg", try SyncBed.jpeg(11))
+        try bed.write("b.jpg", try SyncBed.jpeg(12))
+        try bed.scan()
+        let (client, ledger) = try countingClient(owner, into: bed.catalog)
+        let report = try await bed.engine(storage: client).drain()
+        ledger.flush()
+        #expect(report.parked.isEmpty, "\(report.parked)")
+        return client
+    }
+
     @Test func newContentIsPutWithoutALookAndDuplicatesLookOnlyAfterTheirConflict() async throws {
         try await SyncBed.with { bed in
-            try bed.write("a.jpg", try SyncBed.jpeg(11))
-            try bed.write("b.jpg", try SyncBed.jpeg(12))
-            try bed.scan()
-            let (client, ledger) = try Self.countingClient(bed, into: bed.catalog)
-            let report = try await bed.engine(storage: client).drain()
-            ledger.flush()
-            #expect(report.parked.isEmpty, "\(report.parked)")
+            let client = try await Self.backUpTwoPhotos(on: bed, emulatorOf: bed)
             let renditions = try bed.outboxCount(.rendition)
             let first = try Self.operations(bed.catalog)
             #expect(first["GetBlobProperties", default: 0] == 0, "\(first)")
@@ -45,13 +51,7 @@ struct RequestCountTests {
 
             // Another device with the same two photos: every blob Put answers 409, then one look each.
             let sibling = try bed.sibling(device: "other-device")
-            try sibling.write("a.jpg", try SyncBed.jpeg(11))
-            try sibling.write("b.jpg", try SyncBed.jpeg(12))
-            try sibling.scan()
-            let (siblingClient, siblingLedger) = try Self.countingClient(bed, into: sibling.catalog)
-            let second = try await sibling.engine(storage: siblingClient).drain()
-            siblingLedger.flush()
-            #expect(second.parked.isEmpty, "\(second.parked)")
+            let siblingClient = try await Self.backUpTwoPhotos(on: sibling, emulatorOf: bed)
             let duplicates = try Self.operations(sibling.catalog)
             let blobs = 2 + (try sibling.outboxCount(.rendition))
             #expect(duplicates["PutBlob"] == blobs, "\(duplicates)")

@@ -7,6 +7,19 @@ import Testing
 /// `ironviper cost`'s arithmetic on known counts and facts, and the built-in price table.
 @Suite("Cost report")
 struct CostReportTests {
+    /// 1000 contents (1 GiB of masters, ten renditions each, 512 MiB), 1200 paths (1.5 GiB), 1500 versions.
+    static var library: CostFacts {
+        var facts = CostFacts()
+        facts.masters = 1000
+        facts.masterBytes = 1 << 30
+        facts.renditions = 10_000
+        facts.renditionBytes = 1 << 29
+        facts.presentFiles = 1200
+        facts.presentBytes = 3 << 29
+        facts.versionsRecorded = 1500
+        return facts
+    }
+
     @Test func theBuiltInPriceTableParsesAndAnyKeyMissingIsNamed() throws {
         let prices = PriceTable.defaults
         #expect(prices.storage[.hot]! > prices.storage[.cool]! && prices.storage[.cool]! > prices.storage[.archive]!)
@@ -29,14 +42,7 @@ struct CostReportTests {
                 day: "2026-12-02", service: "table", operation: "InsertOrReplaceEntity", billingClass: "table",
                 tier: "", requests: 10_000),
         ]
-        var facts = CostFacts()
-        facts.masters = 1000
-        facts.masterBytes = 1 << 30
-        facts.renditions = 10_000
-        facts.renditionBytes = 1 << 29
-        facts.presentFiles = 1200
-        facts.presentBytes = 3 << 29
-        facts.versionsRecorded = 1500
+        var facts = Self.library
         facts.pendingPurges = [.init(bytes: 1 << 30, uploadedAt: now.addingTimeInterval(-15 * 86_400))]
         let report = CostReport(counts: counts, facts: facts, prices: prices, masterTier: .cool, now: now)
 
@@ -60,17 +66,11 @@ struct CostReportTests {
 
     @Test func profilesPriceTheSameLibraryStoredOtherWays() throws {
         let prices = PriceTable.defaults
-        var facts = CostFacts()
-        facts.masters = 1000
-        facts.masterBytes = 1 << 30
-        facts.renditions = 10_000
-        facts.renditionBytes = 1 << 29
+        var facts = Self.library
         facts.contentsWithRenditions = 1000
         facts.leanThumbnailPixels = 1000 * 250 * 166
         facts.leanPreviewPixels = 1000 * 1440 * 960
         facts.renditionBytesPerPixel = 0.25
-        facts.presentBytes = 3 << 29
-        facts.versionsRecorded = 1500
         let profiles = Dictionary(
             uniqueKeysWithValues: CostProfile.all(facts: facts, prices: prices, masterTier: .cool).map { ($0.name, $0) }
         )
