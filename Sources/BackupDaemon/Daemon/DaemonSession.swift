@@ -291,6 +291,7 @@ final class DaemonSession: Sendable {
                     snapshot.filesFailed += summary.failures.count
                     snapshot.bytesIngested = (snapshot.bytesIngested ?? 0) + summary.bytes
                     snapshot.newContents = (snapshot.newContents ?? 0) + summary.newAssets
+                    snapshot.ingestSeconds = (snapshot.ingestSeconds ?? 0) + summary.seconds
                     snapshot.lastScanAt = Date()
                 }
             } catch {

@@ -51,6 +51,8 @@ package struct DaemonSnapshot: Codable, Sendable, Equatable {
     /// Running totals since start, for the metrics (optional: older status files have none): bytes read by
     /// ingest, new contents described, watch events by kind, rescans by reason (`overflow` among them).
     package var bytesIngested: Int64?
+    /// Wall-clock seconds spent ingesting (its rate is the share of time ingest was busy).
+    package var ingestSeconds: Double?
     package var newContents: Int?
     package var watchEvents: [String: Int]?
     package var rescans: [String: Int]?

@@ -16,7 +16,7 @@ package final class DaemonMetrics: Sendable {
     /// Reads the running session's snapshot, for the ingest and watcher figures it keeps.
     private let snapshot = Mutex<(@Sendable () -> DaemonSnapshot)?>(nil)
     /// The snapshot's running totals at the last scrape, to move the counters by what changed since.
-    private let counted = Mutex<[String: Int64]>([:])
+    private let counted = Mutex<[String: Double]>([:])
     /// The `done_at` of the last master observed in the latency histogram (rows before the start are not).
     private let mastersSeen: Mutex<String>
     /// One scrape at a time reads the catalog and moves the counters (two at once would count twice).
@@ -38,6 +38,8 @@ package final class DaemonMetrics: Sendable {
         "ironviper_last_sync_success_timestamp_seconds": "When a cloud operation last succeeded (Unix time).",
         "ironviper_ingest_bytes_total": "Bytes read (hashed) by ingest.",
         "ironviper_ingest_new_contents_total": "New contents ingested and described (previews made for images).",
+        "ironviper_ingest_seconds_total": "Wall-clock seconds spent ingesting (rate: the share of time it was busy).",
+        "ironviper_renditions": "Previews in the local previews folder (renditions made and kept).",
         "ironviper_watch_events_total": "Watcher events by kind (settled, removed, moved, rescan).",
         "ironviper_watch_rescans_total": "Folder rescans by reason (queueOverflow, unwatched, permissionsChanged).",
         "ironviper_master_commit_latency_seconds":
@@ -91,21 +93,23 @@ package final class DaemonMetrics: Sendable {
             for (reason, count) in try catalog.problemCounts() {
                 registry.gauge("ironviper_problems", [("reason", reason)]).set(to: Double(count))
             }
+            registry.gauge("ironviper_renditions").set(to: Double(try catalog.counts().renditions))
             try observeMasterLatencies()
         } catch {
             logger.warning("metrics: the catalog could not be read", metadata: ["error": "\(error)"])
         }
         guard let snapshot = snapshot.withLock({ $0 })?() else { return }
-        count("ironviper_ingest_files_total", Int64(snapshot.filesIngested))
-        count("ironviper_ingest_failures_total", Int64(snapshot.filesFailed))
-        count("ironviper_files_moved_without_reading_total", Int64(snapshot.filesMovedWithoutReading))
-        count("ironviper_ingest_bytes_total", snapshot.bytesIngested ?? 0)
-        count("ironviper_ingest_new_contents_total", Int64(snapshot.newContents ?? 0))
+        count("ironviper_ingest_files_total", Double(snapshot.filesIngested))
+        count("ironviper_ingest_failures_total", Double(snapshot.filesFailed))
+        count("ironviper_files_moved_without_reading_total", Double(snapshot.filesMovedWithoutReading))
+        count("ironviper_ingest_bytes_total", Double(snapshot.bytesIngested ?? 0))
+        count("ironviper_ingest_new_contents_total", Double(snapshot.newContents ?? 0))
+        count("ironviper_ingest_seconds_total", snapshot.ingestSeconds ?? 0)
         for kind in ["settled", "removed", "moved", "rescan"] {
-            count("ironviper_watch_events_total", Int64(snapshot.watchEvents?[kind] ?? 0), [("kind", kind)])
+            count("ironviper_watch_events_total", Double(snapshot.watchEvents?[kind] ?? 0), [("kind", kind)])
         }
         for (reason, total) in snapshot.rescans ?? [:] {
-            count("ironviper_watch_rescans_total", Int64(total), [("reason", reason)])
+            count("ironviper_watch_rescans_total", Double(total), [("reason", reason)])
         }
         for library in snapshot.libraries {
             registry.gauge("ironviper_watch_unwatched_folders", [("library", library.name)])
@@ -117,9 +121,9 @@ package final class DaemonMetrics: Sendable {
     }
 
     /// Moves a counter to a running total the snapshot keeps (it only grows while the daemon runs).
-    private func count(_ name: String, _ total: Int64, _ labels: [(String, String)] = []) {
+    private func count(_ name: String, _ total: Double, _ labels: [(String, String)] = []) {
         let key = name + labels.map { "|\($0.0)=\($0.1)" }.joined()
-        let step = counted.withLock { seen -> Int64 in
+        let step = counted.withLock { seen -> Double in
             defer { seen[key] = max(seen[key] ?? 0, total) }
             return max(0, total - (seen[key] ?? 0))
         }
