@@ -119,3 +119,22 @@ def test_metrics_listen_off_binds_nothing(work):
         assert d.status().get("metrics") is None
     finally:
         d.stop()
+
+
+def test_a_metrics_port_in_use_leaves_backups_running(work):
+    first = Daemon(os.path.join(work, "a"))
+    first.start()
+    try:
+        taken = first.status()["metrics"].split(":")[2].split("/")[0]
+        second = Daemon(os.path.join(work, "b"), metrics=f"127.0.0.1:{taken}")
+        second.start()
+        try:
+            assert second.status().get("metrics") is None
+            make_jpeg(os.path.join(second.library, "one.jpg"), seed=5)
+            second.wait_for(lambda s: s["libraries"][0]["files"]["present"] == 1 and s["outbox"]["pending"] == {},
+                            "the photo backed up without metrics")
+            assert "metrics not served" in second.logtail()
+        finally:
+            second.stop()
+    finally:
+        first.stop()
