@@ -1,11 +1,13 @@
 """Billed requests per photo: a known corpus backed up by `ironviper run` into an emulator process whose request
 log (`--debug`) is counted by Azure's billing classes, the way the 26-27 per photo of the README were counted.
 
-    benchmarks/cost/requests-per-photo [--photos 12] [--baseline OLD_IRONVIPER_BIN]
+    benchmarks/cost/requests-per-photo [--photos 12] [--baseline OLD_IRONVIPER_BIN] [--corpus DIR]
 
 With --baseline, the same corpus is backed up by that binary first, then by this checkout's (IRONVIPER_BIN or
 .build/debug/ironviper), each into a fresh emulator and state directory, and both results are printed: the
-before and after of one run. Prints one JSON object per binary, then the comparison.
+before and after of one run. Prints one JSON object per binary, then the comparison. --corpus backs up the
+JPEGs of DIR instead (say benchmarks/imaging/make-corpus.sh's 24 MP photos); the current binary's result then
+carries `ironviper cost --json`'s profiles, scaled per 10,000 photos.
 """
 import argparse
 import collections
@@ -79,14 +81,14 @@ def settled(catalog_path, photos):
         db.close()
 
 
-def measure(binary, photos, corpus, metrics):
+def measure(binary, photos, corpus, metrics, cost=False):
     work = tempfile.mkdtemp(prefix="ironviper-cost-")
     log = os.path.join(work, "requests.log")
     emulator = start_emulator(location=os.path.join(work, "storage"), extra_args=["-d", log])
     try:
         daemon = Daemon(work, storage=emulator.connection_string, metrics=metrics)
         daemon.binary = binary
-        for name in sorted(os.listdir(corpus)):
+        for name in sorted(n for n in os.listdir(corpus) if n.lower().endswith((".jpg", ".jpeg"))):
             shutil.copy2(os.path.join(corpus, name), os.path.join(daemon.library, name))
         daemon.start()
         catalog = os.path.join(daemon.state, "catalog.sqlite")
@@ -94,8 +96,15 @@ def measure(binary, photos, corpus, metrics):
         daemon.stop()
         classes, operations = count(log)
         billed = sum(n for k, n in classes.items() if k != "delete")
-        return {"binary": binary, "photos": photos, "billed": billed, "perPhoto": round(billed / photos, 2),
-                "classes": dict(sorted(classes.items())), "operations": dict(sorted(operations.items()))}
+        result = {"binary": binary, "photos": photos, "billed": billed, "perPhoto": round(billed / photos, 2),
+                  "classes": dict(sorted(classes.items())), "operations": dict(sorted(operations.items()))}
+        if cost:
+            out = daemon.ironviper("cost", "--json")
+            if out.returncode == 0:
+                report = json.loads(out.stdout)["report"]
+                result["profiles"] = report["profiles"]
+                result["stored"] = report["stored"]
+        return result
     finally:
         emulator.stop()
         shutil.rmtree(work, ignore_errors=True)
@@ -105,24 +114,29 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--photos", type=int, default=12)
     parser.add_argument("--baseline", help="an older ironviper binary to measure first, on the same corpus")
+    parser.add_argument("--corpus", help="a folder of JPEGs to back up instead of generated 320x240 ones")
     args = parser.parse_args()
     current = os.environ.get("IRONVIPER_BIN") or os.path.join(HERE, "..", "..", ".build", "debug", "ironviper")
-    corpus = tempfile.mkdtemp(prefix="ironviper-cost-corpus-")
+    corpus = args.corpus or tempfile.mkdtemp(prefix="ironviper-cost-corpus-")
     try:
-        for index in range(args.photos):
-            make_jpeg(os.path.join(corpus, f"IMG_{index:04d}.jpg"), seed=index + 1)
+        if args.corpus:
+            args.photos = len([n for n in os.listdir(corpus) if n.lower().endswith((".jpg", ".jpeg"))])
+        else:
+            for index in range(args.photos):
+                make_jpeg(os.path.join(corpus, f"IMG_{index:04d}.jpg"), seed=index + 1)
         results = []
         # A baseline from before [metrics] existed would refuse the section as an unknown key.
         runs = ([(args.baseline, None)] if args.baseline else []) + [(os.path.abspath(current), "127.0.0.1:0")]
         for binary, metrics in runs:
-            result = measure(binary, args.photos, corpus, metrics)
+            result = measure(binary, args.photos, corpus, metrics, cost=metrics is not None)
             print(json.dumps(result, indent=1), flush=True)
             results.append(result)
         if len(results) == 2:
             print(f"billed requests per photo: before {results[0]['perPhoto']}, after {results[1]['perPhoto']} "
                   f"({args.photos} photos)")
     finally:
-        shutil.rmtree(corpus, ignore_errors=True)
+        if not args.corpus:
+            shutil.rmtree(corpus, ignore_errors=True)
 
 
 if __name__ == "__main__":
