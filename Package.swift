@@ -19,6 +19,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/LebJe/TOMLKit.git", from: "0.6.0"),
+        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
     ],
     targets: [
         // System libraries: each imported by exactly one Swift target (two in one module clash on glibc types).
@@ -37,10 +39,23 @@ let package = Package(
 
         // The bundled Azure Storage emulator. It shares only AzureWire's primitives with the client: signing and
         // verifying stay apart, so a mistake in one is caught by the other.
+        // Prometheus metrics for the daemon and the emulator: a registry whose series all carry help text, and
+        // an HTTP listener for /metrics (swift-metrics is the API instrumented code uses; Prometheus renders it).
+        .target(
+            name: "Telemetry",
+            dependencies: [
+                .product(name: "CoreMetrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]),
         .target(
             name: "StorageEmulator",
             dependencies: [
-                "AzureWire",
+                "AzureWire", "Telemetry",
+                .product(name: "CoreMetrics", package: "swift-metrics"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
@@ -97,6 +112,7 @@ let package = Package(
             name: "AzureStorage",
             dependencies: [
                 "AzureWire", "CCurl",
+                .product(name: "CoreMetrics", package: "swift-metrics"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -116,7 +132,8 @@ let package = Package(
         .target(
             name: "BackupDaemon",
             dependencies: [
-                "AzureStorage", "Catalog", "Ingest", "StorageEmulator", "Sync", "Watcher",
+                "AzureStorage", "Catalog", "Ingest", "StorageEmulator", "Sync", "Telemetry", "Watcher",
+                .product(name: "CoreMetrics", package: "swift-metrics"),
                 .product(name: "TOMLKit", package: "TOMLKit"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -134,6 +151,13 @@ let package = Package(
             name: "BackupDaemonTests",
             dependencies: [
                 "BackupDaemon", "Catalog", "Sync", "Watcher", .product(name: "Logging", package: "swift-log"),
+            ]),
+        .testTarget(
+            name: "TelemetryTests",
+            dependencies: [
+                "AzureStorage", "BackupDaemon", "Catalog", "StorageEmulator", "Sync", "Telemetry",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]),
         .testTarget(name: "ImagingTests", dependencies: ["Imaging"]),
         .testTarget(name: "WatcherTests", dependencies: ["Watcher", .product(name: "Logging", package: "swift-log")]),

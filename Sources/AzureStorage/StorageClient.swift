@@ -1,3 +1,4 @@
+import CoreMetrics
 import Logging
 
 /// Everything the client can be told; each part has defaults that suit Azure and the emulator.
@@ -5,6 +6,10 @@ package struct StorageClientConfiguration: Sendable {
     package var transport = TransportConfiguration()
     package var retry = RetryPolicy()
     package var blobTransfers = BlobTransferOptions()
+    /// Where the pipeline's request metrics go (the daemon's Prometheus registry); none by default.
+    package var metrics: any MetricsFactory = NOOPMetricsHandler.instance
+    /// Told about every answered request, for counting by billing class (the daemon's catalog ledger).
+    package var observer: (any RequestObserver)?
 
     package init() {}
 }
@@ -42,7 +47,8 @@ package final class StorageClient: Sendable {
         self.connection = connection
         transport = try HTTPTransport(configuration: configuration.transport)
         let pipeline = StoragePipeline(
-            connection: connection, transport: transport, retry: configuration.retry, logger: logger)
+            connection: connection, transport: transport, retry: configuration.retry, logger: logger,
+            metrics: RequestMetrics(factory: configuration.metrics), observer: configuration.observer)
         blobs = BlobClient(pipeline: pipeline, options: configuration.blobTransfers)
         queues = QueueClient(pipeline: pipeline)
         tables = TableClient(pipeline: pipeline)

@@ -16,6 +16,9 @@ enum CatalogMigrations {
             try db.execute(sql: v3)
             for library in try LibraryRecord.fetchAll(db) { try OutboxWriter.librarySeen(library, db: db) }
         }
+        migrator.registerMigration("v4: cloud requests counted per day and billing class") { db in
+            try db.execute(sql: v4)
+        }
         return migrator
     }
 
@@ -123,6 +126,20 @@ enum CatalogMigrations {
         CREATE TABLE settings (
             key TEXT PRIMARY KEY,
             value TEXT NOT NULL
+        ) WITHOUT ROWID;
+        """
+
+    // Every request the client sent and Azure answered, per UTC day, operation, billing class and tier (''
+    // for the account's default): what `ironviper cost` prices. Counts only grow; a day's row is upserted.
+    private static let v4 = """
+        CREATE TABLE cloud_requests (
+            day TEXT NOT NULL,                   -- YYYY-MM-DD, UTC
+            service TEXT NOT NULL,               -- blob, queue, table
+            operation TEXT NOT NULL,             -- Azure's logged name: PutBlob, GetBlobProperties, ...
+            class TEXT NOT NULL,                 -- write, read, list, other, delete, table, queue
+            tier TEXT NOT NULL DEFAULT '',       -- Hot, Cool, Cold, Archive as the request named it
+            requests INTEGER NOT NULL,
+            PRIMARY KEY (day, service, operation, class, tier)
         ) WITHOUT ROWID;
         """
 }

@@ -133,8 +133,9 @@ struct CloudOptions: ParsableArguments {
     }
 
     /// Starts the storage client. With `requireExplicit`, a missing configuration and no connection
-    /// string is an error rather than an empty emulator of a state directory that was never used.
-    func start(requireExplicit: Bool) async throws -> StorageBackend {
+    /// string is an error rather than an empty emulator of a state directory that was never used. `observer`
+    /// counts the requests (into a catalog's ledger, for `cost`).
+    func start(requireExplicit: Bool, observer: (any RequestObserver)? = nil) async throws -> StorageBackend {
         let configuration = try configuration()
         var environment = ProcessInfo.processInfo.environment
         if let connectionString {
@@ -149,7 +150,7 @@ struct CloudOptions: ParsableArguments {
         }
         return try await StorageBackend.start(
             configuration: configuration, stateDirectory: daemon.stateDirectory(configuration),
-            environment: environment, logger: Self.logger)
+            environment: environment, logger: Self.logger, observer: observer)
     }
 
     static var logger: Logger { Logger(label: "ironviper.cloud") }

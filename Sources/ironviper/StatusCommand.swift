@@ -23,6 +23,7 @@ struct StatusCommand: ParsableCommand {
         print(report.running ? "ironviper: \(report.state?.rawValue ?? "running") (pid \(report.pid ?? 0))" : "ironviper: not running")
         if let device = report.device { print("device:    \(device)") }
         if let storage = report.storage { print("storage:   \(storage)") }
+        if let metrics = report.metrics { print("metrics:   \(metrics)") }
         print("state:     \(report.stateDirectory)")
         for library in report.libraries {
             let files = library.files

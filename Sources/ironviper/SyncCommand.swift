@@ -46,8 +46,11 @@ struct SyncCommand: AsyncParsableCommand {
         // No daemon: drain here, with the same storage the daemon would use.
         let logger = Logger(label: "ironviper.sync")
         let catalog = try Catalog(path: catalogPath)
+        // Counted like the daemon's requests, so `ironviper cost` sees what this drain sent.
+        let ledger = RequestLedger(catalog: catalog, logger: logger)
+        defer { ledger.flush() }
         let status = try await StorageBackend.start(
-            configuration: configuration, stateDirectory: stateDirectory, logger: logger
+            configuration: configuration, stateDirectory: stateDirectory, logger: logger, observer: ledger
         ).use { storage in
             let device = try await DeviceIdentity.prepare(
                 configured: configuration.device, catalog: catalog, storage: storage.client, logger: logger)

@@ -40,7 +40,10 @@ struct VerifyCommand: AsyncParsableCommand {
         var options = VerifyOptions()
         options.deep = deep
         options.repair = repair
-        let report = try await cloud.start(requireExplicit: false).use { [options] storage in
+        // Counted like the daemon's requests: a deep verify reads every master, and `cost` should say so.
+        let ledger = RequestLedger(catalog: catalog, logger: CloudOptions.logger)
+        defer { ledger.flush() }
+        let report = try await cloud.start(requireExplicit: false, observer: ledger).use { [options] storage in
             let device = try await DeviceIdentity.prepare(
                 configured: configuration.device, catalog: catalog, storage: storage.client, logger: CloudOptions.logger)
             return try await Verifier(catalog: catalog, storage: storage.client, device: device, options: options).run()

@@ -9,11 +9,12 @@ struct MigrationTests {
     @Test func fromAnEmptyDatabase() throws {
         let scratch = try ScratchCatalog()
         let catalog = scratch.catalog
-        #expect(try catalog.appliedMigrations().count == 3)  // v1 schema, v2 outbox parking, v3 settings (device)
+        // v1 schema, v2 outbox parking, v3 settings (device), v4 cloud requests per day
+        #expect(try catalog.appliedMigrations().count == 4)
         let tables = try catalog.read { db in
             try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type IN ('table') ORDER BY name")
         }
-        for table in ["libraries", "files", "assets", "renditions", "outbox", "errors", "search"] {
+        for table in ["libraries", "files", "assets", "renditions", "outbox", "errors", "search", "cloud_requests"] {
             #expect(tables.contains(table), "missing table \(table): \(tables)")
         }
         let journal = try catalog.read { db in try String.fetchOne(db, sql: "PRAGMA journal_mode") }

@@ -60,11 +60,13 @@ NOBODY = 65534
 
 class Daemon:
     def __init__(self, work, unprivileged=False, storage=None, settle_seconds=0.3, device="test-device", extra="",
-                 previews=""):
+                 previews="", metrics="127.0.0.1:0"):
         """`storage`: a connection string (an emulator process of the test's own, say); without one
         the daemon runs its bundled emulator on free ports. `device`: the name its rows are keyed
         under; `extra`: more TOML for the `[storage]` table (a delete policy, a tier); `previews`: TOML
-        for the `[previews]` table (`where = "cloud"`)."""
+        for the `[previews]` table (`where = "cloud"`); `metrics`: the `[metrics] listen` address (a
+        free port by default, so daemons of parallel tests never collide; None writes no section, for
+        binaries older than metrics)."""
         self.work = work
         self.storage = storage
         self.device = device
@@ -87,6 +89,8 @@ class Daemon:
             f.write("[storage]\n" + (f'connection_string = "{storage}"\n' if storage else "") + extra + "\n")
             if previews:
                 f.write("[previews]\n" + previews + "\n")
+            if metrics:
+                f.write(f'[metrics]\nlisten = "{metrics}"\n')
             if not storage:
                 f.write(f'[emulator]\nblob_port = {self.ports["blob"]}\nqueue_port = {self.ports["queue"]}\n'
                         f'table_port = {self.ports["table"]}\n')

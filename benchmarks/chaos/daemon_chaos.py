@@ -9,8 +9,9 @@ tools that are not the daemon:
 - Microsoft's `azure-storage-blob` / `azure-data-tables` find every local file's master with its MD5 and
   SHA-256, its `files` and `history` rows, its folders' rows, an image's ten renditions, and every deleted
   path marked deleted; every blob in `file-store` is referenced;
-- the emulator's request log shows no master uploaded again once committed (a restart after a kill finds
-  it there and sends nothing);
+- the emulator's request log shows no master uploaded again once committed (a restart after a kill that cut
+  off a row's `done` sends one conditional Put Blob, refused with 409; a block upload finds its blocks and
+  the blob and sends nothing), and none committed twice;
 - `ironviper restore` into an empty folder gives back the library byte for byte.
 
 The schedule (file sizes, changes, kill moments, fault decisions) comes from one seed, printed first, so a
@@ -63,6 +64,7 @@ class Report:
     deleted_verified: int = 0
     masters: int = 0
     uploads_after_commit: int = 0
+    refused_after_commit: int = 0
     masters_committed_twice: int = 0
     faults_injected: dict = field(default_factory=dict)
     requests_seen: int = 0
@@ -220,7 +222,9 @@ def check(daemon, library, emulator, report, work):
     assert not orphans, f"masters no row references: {sorted(orphans)}"
 
     # A master is uploaded until it is committed, never after: once a Put Blob or Put Block List of it
-    # answered 201, no later Put Blob, Put Block or Put Block List of the same name may come.
+    # answered 201, no later Put Blob, Put Block or Put Block List of the same name may come, except a Put Blob
+    # refused with 409: a row whose commit a kill cut off before `done` runs again and Puts first (issue 15: no
+    # Get Properties before a conditional Put), and `If-None-Match: *` refuses it without touching the blob.
     commits, after_commit = {}, {}
     with open(emulator.debug_log) as f:
         for line in f:
@@ -228,7 +232,9 @@ def check(daemon, library, emulator, report, work):
             if not match:
                 continue
             name, comp, status = match.groups()
-            if name in commits:
+            if name in commits and comp is None and status == "409":
+                report.refused_after_commit += 1
+            elif name in commits:
                 after_commit[name] = after_commit.get(name, 0) + 1
             if status == "201" and (comp is None or comp.startswith("?comp=blocklist")):
                 commits[name] = commits.get(name, 0) + 1

@@ -5,11 +5,14 @@ import Logging
 /// What every Blob, Queue and Table request goes through: date and version headers, SharedKey or
 /// SAS authentication, the transport, retries with backoff, and the translation of failures into
 /// `AzureStorageError` with the operation, status, `x-ms-error-code`, request id and curl's text.
+/// Every attempt is counted here and nowhere else: in `metrics`, and by Azure's billing class for `observer`.
 struct StoragePipeline: Sendable {
     let connection: StorageConnection
     let transport: HTTPTransport
     let retry: RetryPolicy
     let logger: Logger
+    let metrics: RequestMetrics
+    let observer: (any RequestObserver)?
 
     /// `x-ms-version` for Blob and Queue; Table speaks its own (older) REST version.
     static let blobQueueVersion = "2024-11-04"
@@ -29,6 +32,7 @@ struct StoragePipeline: Sendable {
             var retryable: Bool
             do {
                 let response = try await transport.send(request)
+                count(call, request: request, response: response, elapsed: ContinuousClock.now - started)
                 logger.debug(
                     "storage request",
                     metadata: [
@@ -41,12 +45,14 @@ struct StoragePipeline: Sendable {
                 retryAfter = RetryPolicy.parseRetryAfter(
                     response.headers["retry-after"], now: Int(Date().timeIntervalSince1970))
             } catch let transportFailure as TransportFailure {
+                metrics.unanswered(call)
                 failure = transportError(call, transportFailure, attempts: attempt)
                 // A local file problem will not go away by resending.
                 retryable = transportFailure.fileError == nil && (call.idempotent || !transportFailure.requestSent)
             }
             guard retryable, attempt < retry.maxAttempts else { throw failure }
             let pause = retry.delay(afterAttempt: attempt, retryAfter: retryAfter)
+            metrics.retrying(call)
             logger.warning(
                 "storage request failed, retrying",
                 metadata: [
@@ -55,6 +61,19 @@ struct StoragePipeline: Sendable {
                 ])
             try await Task.sleep(for: pause)
         }
+    }
+
+    /// One answered attempt, in the metrics and for the billing ledger. Azure bills every answered request,
+    /// failed ones and retries included; the tier is the one a write names (else the account's default).
+    private func count(_ call: StorageCall, request: TransportRequest, response: TransportResponse, elapsed: Duration) {
+        let billing = BillingClass(operation: call.operation, service: call.service)
+        metrics.answered(
+            call, status: response.status, billing: billing,
+            received: Int64(response.body.count) + response.bytesWritten, elapsed: elapsed)
+        observer?.observe(
+            RequestRecord(
+                service: call.service, operation: call.operation, billingClass: billing,
+                tier: request.headers["x-ms-access-tier"], status: response.status))
     }
 
     /// Dates, versions and authenticates one attempt.

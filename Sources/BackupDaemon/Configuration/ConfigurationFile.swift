@@ -63,6 +63,9 @@ package enum ConfigurationFile {
             # max_attempts = \(defaults.sync.maxAttempts)          # then the operation is parked and shown by `ironviper status`
             # bandwidth_limit = "off"     # upload limit: bytes per second, or "512K", "10M", "1G"
 
+            [metrics]
+            # listen = "127.0.0.1:9780"   # Prometheus metrics at http://HOST:PORT/metrics; "off" for none
+
             [emulator]
             # host = "\(defaults.emulator.host)"
             # blob_port = \(defaults.emulator.blobPort)

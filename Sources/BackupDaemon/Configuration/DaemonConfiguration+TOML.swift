@@ -7,30 +7,13 @@ import TOMLKit
 extension DaemonConfiguration {
     /// Reads and validates a configuration file.
     package static func load(file: String) throws -> DaemonConfiguration {
-        let text: String
-        do {
-            text = try String(contentsOfFile: file, encoding: .utf8)
-        } catch {
-            throw ConfigurationError(file: file, "cannot be read: \(error.localizedDescription)")
-        }
-        do {
-            return try parse(text)
-        } catch var error as ConfigurationError {
-            error.file = file
-            throw error
-        }
+        try TOMLDocument.load(file: file, parse)
     }
 
     /// Parses TOML text. Unknown keys are errors: a misspelt `acces_tier` that silently fell back to
     /// the default would upload a library into the wrong (and differently priced) tier.
     package static func parse(_ text: String) throws -> DaemonConfiguration {
-        let root: TOMLTable
-        do {
-            root = try TOMLTable(string: text)
-        } catch let error as TOMLParseError {
-            throw ConfigurationError("not valid TOML: \(error.description) (line \(error.source.begin.line))")
-        }
-        var reader = TableReader(root, path: "")
+        var reader = TableReader(try TOMLDocument.table(text), path: "")
         var configuration = DaemonConfiguration(libraries: try reader.libraries())
         if var storage = try reader.table("storage") {
             configuration.storage.connectionString = try storage.string("connection_string")
@@ -76,6 +59,12 @@ extension DaemonConfiguration {
             if let port = try emulator.int("queue_port", atLeast: 0) { configuration.emulator.queuePort = port }
             if let port = try emulator.int("table_port", atLeast: 0) { configuration.emulator.tablePort = port }
             try emulator.finish()
+        }
+        if var metrics = try reader.table("metrics") {
+            if let listen = try metrics.string("listen") {
+                configuration.metrics.listen = try DaemonConfiguration.Listen.parse(listen, key: "metrics.listen")
+            }
+            try metrics.finish()
         }
         if let device = try reader.string("device") {
             do {

@@ -96,6 +96,7 @@ package struct DaemonConfiguration: Sendable, Equatable {
     package var sync = Sync()
     package var previews = Previews()
     package var emulator = Emulator()
+    package var metrics = Metrics()
     /// Catalog, previews and the emulator's data; nil for the default (systemd's `$STATE_DIRECTORY`,
     /// else XDG data home).
     package var stateDirectory: String?

@@ -3,6 +3,8 @@ import Ingest
 import Foundation
 import Logging
 import ServiceLifecycle
+import Sync
+import Telemetry
 
 /// `ironviper run`: the daemon as a swift-service-lifecycle `Service`. It holds the state directory's
 /// lock, the catalog and the storage backend for its whole life, and runs one `DaemonSession` per
@@ -28,19 +30,26 @@ package struct Daemon: Service {
         let location = DataLocation(directory: stateDirectory)
         let catalog = try Catalog(path: location.catalogPath)
         let previews = PreviewStore(root: location.previewsPath)
-        var storage = try await StorageBackend.start(configuration: configuration, stateDirectory: stateDirectory, logger: logger)
+        let metrics = DaemonMetrics(catalog: catalog, logger: logger)
+        let ledger = RequestLedger(catalog: catalog, logger: logger)
+        var storage = try await StorageBackend.start(
+            configuration: configuration, stateDirectory: stateDirectory, logger: logger,
+            metrics: metrics.registry.factory, observer: ledger)
+        let metricsServer = await serveMetrics(configuration.metrics, metrics: metrics)
         logger.notice(
             "ironviper started",
             metadata: ["config": "\(configurationPath)", "state": "\(stateDirectory)", "storage": "\(storage.summary)"])
         var snapshot = DaemonSnapshot(
             pid: getpid(), startedAt: Date(), state: .starting, storage: storage.summary,
             libraries: configuration.libraries.map(DaemonSnapshot.Library.init))
+        snapshot.metrics = metricsServer?.url
         do {
             sessions: while true {
                 let session = DaemonSession(
                     configuration: configuration, configurationPath: configurationPath, catalog: catalog,
                     previews: previews, storage: storage, notifier: notifier, stateDirectory: stateDirectory,
                     snapshot: snapshot, logger: logger)
+                metrics.follow { session.snapshot.withLock { $0 } }
                 let outcome = try await withGracefulShutdownHandler {
                     try await cancelWhenGracefulShutdown { try await session.run() }
                 } onGracefulShutdown: { [notifier, logger] in
@@ -56,9 +65,14 @@ package struct Daemon: Service {
                     if freshState != stateDirectory {
                         logger.warning("state_directory changes take effect at the next start", metadata: ["running": "\(stateDirectory)"])
                     }
+                    if fresh.metrics != configuration.metrics {
+                        logger.warning("[metrics] changes take effect at the next start", metadata: ["serving": "\(snapshot.metrics ?? "off")"])
+                    }
                     if fresh.storage != configuration.storage || fresh.emulator != configuration.emulator {
                         await storage.shutdown()
-                        storage = try await StorageBackend.start(configuration: fresh, stateDirectory: stateDirectory, logger: logger)
+                        storage = try await StorageBackend.start(
+                            configuration: fresh, stateDirectory: stateDirectory, logger: logger,
+                            metrics: metrics.registry.factory, observer: ledger)
                         logger.notice("storage changed", metadata: ["storage": "\(storage.summary)"])
                         snapshot.storage = storage.summary
                     }
@@ -73,13 +87,36 @@ package struct Daemon: Service {
             snapshot.lastError = "\(error)"
             try? snapshot.write(stateDirectory: stateDirectory)
             await storage.shutdown()
+            await metricsServer?.shutdown()
+            ledger.flush()
             throw error
         }
         snapshot.state = .stopped
         snapshot.updatedAt = Date()
         try? snapshot.write(stateDirectory: stateDirectory)
         await storage.shutdown()
+        await metricsServer?.shutdown()
+        ledger.flush()
         withExtendedLifetime(lock) {}
         logger.notice("ironviper stopped")
+    }
+
+    /// Starts the metrics listener `[metrics]` asks for. A listener that cannot bind (the port in use) is logged
+    /// and left out: backups go on without metrics rather than stop for them.
+    private func serveMetrics(_ settings: DaemonConfiguration.Metrics, metrics: DaemonMetrics) async
+        -> RunningMetricsServer?
+    {
+        guard let listen = settings.listen else { return nil }
+        do {
+            let server = try await RunningMetricsServer.start(
+                host: listen.host, port: listen.port, registry: metrics.registry, logger: logger,
+                refresh: { metrics.refresh() })
+            logger.notice("serving metrics", metadata: ["url": "\(server.url)"])
+            return server
+        } catch {
+            logger.error(
+                "metrics not served: cannot listen on \(listen.host):\(listen.port)", metadata: ["error": "\(error)"])
+            return nil
+        }
     }
 }

@@ -207,6 +207,16 @@ final class DaemonSession: Sendable {
     /// two ends: the content is recognised by its hash, so nothing is uploaded again, but it is read).
     private func paths(for events: [WatchEvent]) -> [String] {
         var paths: [String] = []
+        update { snapshot in
+            var kinds = snapshot.watchEvents ?? [:]
+            var rescans = snapshot.rescans ?? [:]
+            for event in events {
+                kinds[Self.kind(of: event), default: 0] += 1
+                if case .rescan(_, let reason) = event { rescans[reason.rawValue, default: 0] += 1 }
+            }
+            snapshot.watchEvents = kinds
+            snapshot.rescans = rescans
+        }
         for event in events {
             switch event {
             case .settled(let path): paths.append(usable(path))
@@ -229,6 +239,16 @@ final class DaemonSession: Sendable {
             }
         }
         return paths
+    }
+
+    /// An event's kind, as the metrics label it.
+    private static func kind(of event: WatchEvent) -> String {
+        switch event {
+        case .settled: "settled"
+        case .removed: "removed"
+        case .moved: "moved"
+        case .rescan: "rescan"
+        }
     }
 
     private func usable(_ path: WatchPath) -> String {
@@ -269,6 +289,9 @@ final class DaemonSession: Sendable {
                 update { snapshot in
                     snapshot.filesIngested += summary.ingested
                     snapshot.filesFailed += summary.failures.count
+                    snapshot.bytesIngested = (snapshot.bytesIngested ?? 0) + summary.bytes
+                    snapshot.newContents = (snapshot.newContents ?? 0) + summary.newAssets
+                    snapshot.ingestSeconds = (snapshot.ingestSeconds ?? 0) + summary.seconds
                     snapshot.lastScanAt = Date()
                 }
             } catch {

@@ -46,6 +46,16 @@ package struct DaemonSnapshot: Codable, Sendable, Equatable {
     /// Each long-running loop's last heartbeat, and whether it is stuck (optional: files written by
     /// an older daemon have none).
     package var loops: [LoopHeartbeat]?
+    /// Where Prometheus metrics are served (`http://HOST:PORT/metrics`), when they are.
+    package var metrics: String?
+    /// Running totals since start, for the metrics (optional: older status files have none): bytes read by
+    /// ingest, new contents described, watch events by kind, rescans by reason (`overflow` among them).
+    package var bytesIngested: Int64?
+    /// Wall-clock seconds spent ingesting (its rate is the share of time ingest was busy).
+    package var ingestSeconds: Double?
+    package var newContents: Int?
+    package var watchEvents: [String: Int]?
+    package var rescans: [String: Int]?
 
     package init(pid: Int32, startedAt: Date, state: DaemonState, storage: String, libraries: [Library]) {
         self.pid = pid

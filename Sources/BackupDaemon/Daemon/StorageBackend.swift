@@ -1,4 +1,5 @@
 import AzureStorage
+import CoreMetrics
 import Foundation
 import Logging
 import StorageEmulator
@@ -20,11 +21,15 @@ package final class StorageBackend: Sendable {
         self.emulator = emulator
     }
 
+    /// `metrics` receives the client's request metrics, `observer` each answered request (the billing ledger).
     package static func start(
         configuration: DaemonConfiguration, stateDirectory: String,
-        environment: [String: String] = ProcessInfo.processInfo.environment, logger: Logger
+        environment: [String: String] = ProcessInfo.processInfo.environment, logger: Logger,
+        metrics: (any MetricsFactory)? = nil, observer: (any RequestObserver)? = nil
     ) async throws -> StorageBackend {
         var clientConfiguration = StorageClientConfiguration()
+        if let metrics { clientConfiguration.metrics = metrics }
+        clientConfiguration.observer = observer
         clientConfiguration.transport.maxConcurrentRequests = max(clientConfiguration.transport.maxConcurrentRequests, configuration.sync.concurrency)
         if let (connectionString, source) = try StorageSecret.connectionString(configuration: configuration, environment: environment) {
             let connection: StorageConnection

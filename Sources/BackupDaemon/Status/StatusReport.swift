@@ -22,6 +22,8 @@ package struct StatusReport: Codable, Sendable {
     package var device: String?
     package var startedAt: Date?
     package var storage: String?
+    /// Where the running daemon serves Prometheus metrics (`[metrics] listen`, the port it bound).
+    package var metrics: String?
     package var stateDirectory: String
     package var libraries: [Library]
     package var outbox: OutboxStatus
@@ -64,7 +66,7 @@ package struct StatusReport: Codable, Sendable {
             running: holder != nil, pid: holder, state: holder != nil ? snapshot?.state : .notRunning,
             device: try catalog.device() ?? configuration.device,
             startedAt: holder != nil ? snapshot?.startedAt : nil, storage: snapshot?.storage,
-            stateDirectory: stateDirectory, libraries: libraries, outbox: outbox, lastScanAt: snapshot?.lastScanAt,
+            metrics: holder != nil ? snapshot?.metrics : nil, stateDirectory: stateDirectory, libraries: libraries, outbox: outbox, lastScanAt: snapshot?.lastScanAt,
             previews: configuration.previews.location.rawValue,
             previewsAwaitingCloud: try catalog.awaitingCloudDescriptionCount(),
             extractMessagesPoisoned: try catalog.poisonedExtractMessages(),

@@ -47,36 +47,31 @@ struct OutboxWorker: Sendable {
 
     // MARK: blobs
 
-    /// Uploads a master unless the same bytes are already there: Get Properties first (length and
-    /// MD5), then Put with Content-MD5, `If-None-Match: *`, the tier, and metadata naming the first
-    /// known path so a catalog can be rebuilt from the blobs alone.
+    /// Uploads a master unless the same bytes are already there: Put with Content-MD5, `If-None-Match: *`, the
+    /// tier, and metadata naming the first known path so a catalog can be rebuilt from the blobs alone.
+    /// Why no Get Properties first: the conditional Put answers 409 when the blob exists, and only then does the
+    /// client read its properties to compare MD5s, so a new photo costs one request instead of two and only a
+    /// duplicate pays for the look. With no local copy to send, the blob is looked at instead (another device
+    /// may have uploaded it; then these paths' references stay valid).
     func master(_ row: OutboxRow, _ version: PathVersion) async throws -> Outcome {
         let sha = row.target
         guard let asset = try catalog.asset(sha256: sha), let md5 = Self.bytes(hex: asset.md5) else {
             throw SyncError(.badRow, subject(row), detail: "no asset with this content in the catalog", permanent: true)
         }
         try await resources.ensure(container: CloudKeys.masterContainer)
-        if let existing = try await storage.blobs.propertiesIfExists(container: CloudKeys.masterContainer, name: sha) {
-            if existing.contentLength == asset.size, existing.contentMD5 == md5 {
-                // Already there (another path or device uploaded it), unless a purge is taking it away.
-                return try await waitForPurge(sha) ?? .done(followUps: [])
-            }
-            throw SyncError(
-                .conflict, subject(row),
-                detail: "blob exists with length \(existing.contentLength) and another MD5 than the content's",
-                permanent: true)
-        }
         let local: String
         switch try localCopy(sha256: sha, size: asset.size, preferring: row.fileId) {
         case .found(let path):
             local = path
         case .changedSinceRead:
+            if let present = try await existingMaster(row, asset: asset, md5: md5) { return present }
             // The watcher re-ingests the changed files; by the next attempt they hold their new content.
             throw SyncError(
                 .noLocalCopy, subject(row),
                 detail: "every file holding this content changed on disk since it was read; waiting for its re-ingest",
                 permanent: false)
         case .superseded:
+            if let present = try await existingMaster(row, asset: asset, md5: md5) { return present }
             // Edited or deleted before its upload: these bytes exist nowhere any more, so there is nothing to
             // send (parking the row would show an error no one can fix). The newer content has rows of its own.
             logger.warning(
@@ -96,29 +91,57 @@ struct OutboxWorker: Sendable {
             "mtime": OutboxTime.format(OutboxTime.date(nanoseconds: version.mtimeNs)),
             "mtimens": String(version.mtimeNs),
         ]
-        try await storage.blobs.uploadFile(
-            path: local, container: CloudKeys.masterContainer, name: sha, options: upload)
+        let result: BlobUploadResult
+        do {
+            result = try await storage.blobs.uploadFile(
+                path: local, container: CloudKeys.masterContainer, name: sha, options: upload)
+        } catch let error as AzureStorageError where error.isAlreadyExists {
+            // The client's look found other bytes, or none (purged in between): look again to tell which.
+            if let present = try await existingMaster(row, asset: asset, md5: md5) { return present }
+            throw error
+        }
+        // Already there (another path or device uploaded it), unless a purge is taking it away.
+        if result.outcome == .alreadyExists { return try await waitForPurge(sha) ?? .done(followUps: []) }
         return .done(followUps: [])
     }
 
-    /// Uploads one rendition from the local previews folder unless it is already there.
+    /// With nothing local to send: done when the cloud already holds these bytes (length and MD5), a conflict
+    /// when it holds others under this content's name, nil when it holds nothing.
+    private func existingMaster(_ row: OutboxRow, asset: AssetRecord, md5: [UInt8]) async throws -> Outcome? {
+        guard let existing = try await storage.blobs.propertiesIfExists(container: CloudKeys.masterContainer, name: row.target)
+        else { return nil }
+        guard existing.contentLength == asset.size, existing.contentMD5 == md5 else {
+            throw SyncError(
+                .conflict, subject(row),
+                detail: "blob exists with length \(existing.contentLength) and another MD5 than the content's",
+                permanent: true)
+        }
+        return try await waitForPurge(row.target) ?? .done(followUps: [])
+    }
+
+    /// Uploads one rendition from the local previews folder unless it is already there. Put first, as for a
+    /// master: a 409 means present, and renditions of one content never change (another device's encoder may
+    /// have made other bytes: present is done all the same), unless it is being purged.
     func rendition(_ row: OutboxRow, _ file: RenditionFile) async throws -> Outcome {
         let local = options.previewsRoot + "/" + file.localPath
         guard FileManager.default.isReadableFile(atPath: local) else {
             throw SyncError(.noLocalCopy, subject(row), detail: "preview file \(local) is missing", permanent: true)
         }
         try await resources.ensure(container: CloudKeys.previewContainer)
-        if try await storage.blobs.propertiesIfExists(container: CloudKeys.previewContainer, name: row.target) != nil {
-            // Renditions of one content never change: present means done, unless it is being purged.
-            let sha = CloudKeys.renditionContent(blob: row.target)
-            return try await waitForPurge(sha) ?? .done(followUps: [])
-        }
         try await takeTurn(row, bytes: file.size)
         var upload = uploadOptions(row)
         upload.contentType = "image/jpeg"
-        try await storage.blobs.uploadFile(
-            path: local, container: CloudKeys.previewContainer, name: row.target, options: upload)
-        return .done(followUps: [])
+        let present: Bool
+        do {
+            present =
+                try await storage.blobs.uploadFile(
+                    path: local, container: CloudKeys.previewContainer, name: row.target, options: upload
+                ).outcome == .alreadyExists
+        } catch let error as AzureStorageError where error.isAlreadyExists {
+            present = true
+        }
+        guard present else { return .done(followUps: []) }
+        return try await waitForPurge(CloudKeys.renditionContent(blob: row.target)) ?? .done(followUps: [])
     }
 
     /// Waits for the row's turn under the bandwidth limit, telling the engine's listener how long (a

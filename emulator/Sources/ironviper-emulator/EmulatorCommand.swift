@@ -66,6 +66,8 @@ struct EmulatorCommand: AsyncParsableCommand {
     var faultsFile: String?
     @Option(name: .customLong("faults-seed"), help: "Seed of the fault decisions, to replay a run exactly.")
     var faultsSeed: UInt64?
+    @Flag(name: .customLong("metrics"), help: "Serve Prometheus metrics at /metrics on every service's port.")
+    var metrics = false
 
     func run() async throws {
         var configuration = EmulatorConfiguration()
@@ -77,6 +79,7 @@ struct EmulatorCommand: AsyncParsableCommand {
         configuration.debugLogPath = debug
         configuration.loose = loose
         configuration.skipApiVersionCheck = skipApiVersionCheck
+        configuration.metrics = metrics
         configuration.services = try Set(
             services.split(separator: ",").map { name in
                 guard let kind = ServiceKind(rawValue: name.trimmingCharacters(in: .whitespaces).lowercased()) else {

@@ -41,6 +41,9 @@ public struct EmulatorConfiguration: Sendable {
     /// The faults to inject from the start (none by default); replaceable at run time through
     /// `StorageEmulator.faults` or the loopback-only admin endpoint `/_ironviper/faults`.
     public var faults: FaultPlan = .none
+    /// Serve Prometheus metrics at `/metrics` on every service's port (`--metrics`). Off by default: an
+    /// emulator embedded in the daemon or a test must not answer more than Azure's paths unless asked.
+    public var metrics = false
 
     public init() {}
 

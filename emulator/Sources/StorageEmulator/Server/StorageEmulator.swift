@@ -13,6 +13,8 @@ public struct StorageEmulator: Service {
     /// The fault plan in force, shared by every service; starts as `configuration.faults`.
     public let faults: FaultInjector
     let handlers: [any StorageServiceHandler]
+    /// Present when `configuration.metrics` asked for `/metrics`.
+    let metrics: EmulatorMetrics?
     let logger: Logger
     /// Called once per service when its socket is bound, with the actual host and port.
     let onListening: @Sendable (ServiceKind, String, Int) -> Void
@@ -31,6 +33,7 @@ public struct StorageEmulator: Service {
             unlinkGracePeriod: configuration.unlinkGracePeriod)
         handlers = EmulatorServices.handlers(store: store)
             .filter { configuration.services.contains($0.kind) }
+        metrics = configuration.metrics ? EmulatorMetrics(store: store) : nil
     }
 
     /// How many services will listen (those configured that this build provides).
@@ -48,7 +51,8 @@ public struct StorageEmulator: Service {
             for handler in handlers {
                 let endpoint = configuration.endpoint(handler.kind)
                 let responder = StorageResponder(
-                    handler: handler, authenticator: authenticator, store: store, accessLog: accessLog, faults: faults)
+                    handler: handler, authenticator: authenticator, store: store, accessLog: accessLog, faults: faults,
+                    metrics: metrics)
                 var appLogger = logger
                 // Hummingbird's own start-up lines would duplicate the emulator's ready line.
                 appLogger.logLevel = max(logger.logLevel, .warning)

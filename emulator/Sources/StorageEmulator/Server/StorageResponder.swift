@@ -15,6 +15,8 @@ struct StorageResponder: HTTPResponder {
     let store: EmulatorStore
     let accessLog: AccessLog?
     let faults: FaultInjector
+    /// Counts what is served and answers `/metrics`, when the emulator was started with metrics.
+    let metrics: EmulatorMetrics?
 
     func respond(to request: Request, context: Context) async throws -> Response {
         var request = request
@@ -23,7 +25,9 @@ struct StorageResponder: HTTPResponder {
         if FaultAdmin.handles(request.head.path) {
             return await FaultAdmin(injector: faults).respond(to: request, context: context)
         }
+        if let metrics, request.method == .get, request.head.path == "/metrics" { return await metrics.response() }
         if let fault = decideFault(for: request) {
+            metrics?.faultInjected(fault.kind)
             context.logger.debug(
                 "fault injected",
                 metadata: [
@@ -37,6 +41,7 @@ struct StorageResponder: HTTPResponder {
 
     /// Parses, authenticates and performs the operation; every failure becomes the service's own error response.
     func serve(_ request: Request, context: Context) async -> Response {
+        let started = ContinuousClock.now
         let requestID = UUIDString.make()
         var parsed: StorageRequest?
         var response: Response
@@ -56,6 +61,10 @@ struct StorageResponder: HTTPResponder {
         }
         finish(&response, parsed: parsed, requestID: requestID)
         accessLog?.record(request: request, status: response.status, service: handler.kind)
+        metrics?.answered(
+            service: handler.kind, operation: EmulatorMetrics.operation(parsed, method: request.method),
+            status: response.status, received: Int64(request.headers[.contentLength] ?? "") ?? 0,
+            sent: Int64(response.headers[.contentLength] ?? "") ?? 0, elapsed: ContinuousClock.now - started)
         return response
     }
 

@@ -1,0 +1,86 @@
+import AzureStorage
+import Catalog
+import Dispatch
+import Foundation
+import Logging
+import Synchronization
+
+/// Counts every answered request into the catalog by UTC day, operation, billing class and tier, so that
+/// `ironviper cost` prices what was really sent (retries included) and the counts survive restarts.
+///
+/// Why a queue of its own: the pipeline reports from the request's task, and a SQLite write there would hold
+/// a thread of Swift's small cooperative pool while ingest holds the catalog's write lock. `observe` only adds
+/// to memory and, when no write is scheduled, schedules one; the write takes everything that arrived until it
+/// ran, so under load many requests share a transaction, and idle, each is on disk a moment after its answer.
+package final class RequestLedger: RequestObserver {
+    private let catalog: Catalog
+    private let logger: Logger
+    private let clock: @Sendable () -> Date
+    private let queue = DispatchQueue(label: "ironviper.request-ledger")
+    private let state = Mutex(State())
+
+    private struct State {
+        var pending: [RequestCount: Int] = [:]
+        /// A write is queued or running: later counts ride along with it.
+        var scheduled = false
+    }
+
+    package init(catalog: Catalog, logger: Logger, clock: @escaping @Sendable () -> Date = { Date() }) {
+        self.catalog = catalog
+        self.logger = logger
+        self.clock = clock
+    }
+
+    package func observe(_ record: RequestRecord) {
+        let key = RequestCount(
+            day: Self.day(clock()), service: record.service.rawValue, operation: record.operation,
+            billingClass: record.billingClass.rawValue, tier: record.tier ?? "", requests: 0)
+        let schedule = state.withLock { state -> Bool in
+            state.pending[key, default: 0] += 1
+            defer { state.scheduled = true }
+            return !state.scheduled
+        }
+        if schedule { queue.async { self.drain() } }
+    }
+
+    /// Writes whatever is pending and waits for it (the end of a command, tests).
+    package func flush() {
+        queue.sync { drain() }
+    }
+
+    /// Writes pending counts until none are left. A failed write puts them back; the next request (or flush)
+    /// tries again.
+    private func drain() {
+        while true {
+            let batch = state.withLock { state -> [RequestCount: Int] in
+                defer { state.pending = [:] }
+                if state.pending.isEmpty { state.scheduled = false }
+                return state.pending
+            }
+            guard !batch.isEmpty else { return }
+            do {
+                try catalog.addRequestCounts(
+                    batch.map { key, requests in
+                        var row = key
+                        row.requests = requests
+                        return row
+                    })
+            } catch {
+                logger.warning("request counts not written; kept for the next write", metadata: ["error": "\(error)"])
+                state.withLock { state in
+                    for (key, requests) in batch { state.pending[key, default: 0] += requests }
+                    state.scheduled = false
+                }
+                return
+            }
+        }
+    }
+
+    /// The UTC day of `date`, as the catalog keys counts.
+    package static func day(_ date: Date) -> String {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "UTC")!
+        let parts = calendar.dateComponents([.year, .month, .day], from: date)
+        return String(format: "%04d-%02d-%02d", parts.year!, parts.month!, parts.day!)
+    }
+}
