@@ -120,7 +120,9 @@ let package = Package(
         // Works the outbox against Azure; restore and verify.
         .target(
             name: "Sync",
-            dependencies: ["Catalog", "Ingest", "AzureStorage", .product(name: "Logging", package: "swift-log")]),
+            dependencies: [
+                "Catalog", "Imaging", "Ingest", "AzureStorage", .product(name: "Logging", package: "swift-log"),
+            ]),
         // `ironviper worker`: previews made in the cloud from the extract queue, with the daemon's own
         // Imaging and row-writing code.
         .target(
@@ -132,7 +134,7 @@ let package = Package(
         .target(
             name: "BackupDaemon",
             dependencies: [
-                "AzureStorage", "Catalog", "Ingest", "StorageEmulator", "Sync", "Telemetry", "Watcher",
+                "AzureStorage", "Catalog", "Imaging", "Ingest", "StorageEmulator", "Sync", "Telemetry", "Watcher",
                 .product(name: "CoreMetrics", package: "swift-metrics"),
                 .product(name: "TOMLKit", package: "TOMLKit"),
                 .product(name: "Logging", package: "swift-log"),

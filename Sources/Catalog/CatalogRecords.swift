@@ -193,6 +193,14 @@ package struct RenditionRecord: CatalogRow, PersistableRecord {
         self.bytes = bytes
         self.path = path
     }
+
+    /// The blob (and local file) name it is stored under: its own name, or the name of an earlier
+    /// rendition of the same content with the same bytes (a 600×400 photo's `hd`, `1600`, `800`,
+    /// `600` and `h400` are one file and one blob). Read from `path`, which points at that file.
+    package var blob: String {
+        let file = path.split(separator: "/").last.map(String.init) ?? path
+        return file.hasSuffix(".jpg") ? String(file.dropLast(4)) : file
+    }
 }
 
 /// A failure recorded against a path, so a scan's summary and `show` can say why.

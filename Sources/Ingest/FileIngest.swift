@@ -137,13 +137,9 @@ struct FileIngest: Sendable {
         do {
             let analysis = try converter.analyze(bytes: bytes, path: path)
             asset = AssetRecord(analysis: analysis, digest: digest, now: now)
-            var renditions: [RenditionRecord] = []
-            for rendition in analysis.renditions {
-                let relative = try previews.write(rendition, sha256: digest.sha256)
-                renditions.append(
-                    RenditionRecord(
-                        assetId: 0, name: rendition.name, width: rendition.size.width, height: rendition.size.height,
-                        bytes: rendition.jpeg.count, path: relative))
+            let (renditions, stored) = DistinctRenditions.plan(analysis.renditions, sha256: digest.sha256)
+            for rendition in stored {
+                _ = try previews.write(rendition, sha256: digest.sha256)
             }
             let errors =
                 analysis.damaged

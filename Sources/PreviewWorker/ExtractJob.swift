@@ -15,8 +15,43 @@ struct ExtractJob: Sendable {
     let storage: StorageClient
     let options: WorkerOptions
     let resources: CloudResources
-    let converter: ImageConverter
+    /// One converter per profile: the daemon's settings with that profile's renditions.
+    let converters: [PreviewProfile: ImageConverter]
     let logger: Logger
+
+    init(storage: StorageClient, options: WorkerOptions, resources: CloudResources, logger: Logger) {
+        self.storage = storage
+        self.options = options
+        self.resources = resources
+        self.logger = logger
+        var converters: [PreviewProfile: ImageConverter] = [:]
+        for profile in PreviewProfile.allCases {
+            var imaging = options.imaging
+            imaging.renditions = profile.renditions
+            converters[profile] = ImageConverter(configuration: imaging)
+        }
+        self.converters = converters
+    }
+
+    /// What a message asks for beyond its master: the previews to make and their tier.
+    struct Request: Sendable {
+        var profile: PreviewProfile
+        var tier: AccessTier?
+
+        /// Reads them from the message; an unknown value cannot be guessed at (poison queue).
+        init(_ message: ExtractMessage) throws(WorkerFailure) {
+            guard let profile = PreviewProfile(rawValue: message.profile ?? PreviewProfile.standard.rawValue) else {
+                throw .unusable("unknown previews profile \"\(message.profile ?? "")\"")
+            }
+            self.profile = profile
+            if let text = message.previewTier {
+                guard let tier = AccessTier.allCases.first(where: { $0.rawValue.lowercased() == text.lowercased() }) else {
+                    throw .unusable("unknown access tier \"\(text)\"")
+                }
+                self.tier = tier
+            }
+        }
+    }
 
     /// What came of a message.
     enum Outcome: Sendable {
@@ -30,7 +65,7 @@ struct ExtractJob: Sendable {
 
     /// Works one message; throws only for what another try may fix (storage, network, a row that
     /// kept changing) and for cancellation.
-    func run(_ message: ExtractMessage) async throws -> Outcome {
+    func run(_ message: ExtractMessage, _ request: Request) async throws -> Outcome {
         let sha = message.sha256
         if let size = message.size, size > options.maxDecodeBytes {
             return try await unconvertible(sha, "tooLarge", "\(size) bytes: cataloged without previews")
@@ -56,7 +91,7 @@ struct ExtractJob: Sendable {
         try Task.checkCancellation()
         let analysis: ImageAnalysis
         do {
-            let converter = converter
+            let converter = converters[request.profile]!
             let name = message.path ?? sha
             analysis = try await BlockingWork.run("ironviper-convert") {
                 try converter.analyze(bytes: bytes ?? [], path: name)
@@ -65,7 +100,7 @@ struct ExtractJob: Sendable {
             return try await unconvertible(sha, error.code.rawValue, error.description)
         }
         try Task.checkCancellation()
-        let (uploaded, renditions) = try await upload(analysis.renditions, sha256: sha)
+        let (uploaded, renditions) = try await upload(analysis.renditions, sha256: sha, tier: request.tier)
         let asset = AssetRecord(analysis: analysis, digest: digest, now: Timestamp.now())
         var properties = DescriptionFields.facts(of: asset).merging(DescriptionFields.renditions(renditions)) { $1 }
         if analysis.damaged {
@@ -77,25 +112,23 @@ struct ExtractJob: Sendable {
         return .described(uploaded: uploaded, rows: merged)
     }
 
-    /// Puts each rendition unless it is there (`If-None-Match: *`: no read first, a 409 means present).
-    private func upload(_ renditions: [Rendition], sha256: String) async throws
+    /// Puts each distinct rendition unless it is there (`If-None-Match: *`: no read first, a 409 means
+    /// present), in the tier the message asks for.
+    private func upload(_ renditions: [Rendition], sha256: String, tier: AccessTier?) async throws
         -> (uploaded: Int, records: [RenditionRecord])
     {
         try await resources.ensure(container: CloudKeys.previewContainer)
+        let (records, stored) = DistinctRenditions.plan(renditions, sha256: sha256)
         var uploaded = 0
-        var records: [RenditionRecord] = []
-        for rendition in renditions {
+        for rendition in stored {
             var upload = BlobUploadOptions()
             upload.ifNotExists = true
             upload.contentType = "image/jpeg"
+            upload.tier = tier
             let result = try await storage.blobs.putBlob(
                 container: CloudKeys.previewContainer, name: CloudKeys.renditionBlob(sha256: sha256, name: rendition.name),
                 bytes: rendition.jpeg, options: upload)
             if result.outcome == .uploaded { uploaded += 1 }
-            records.append(
-                RenditionRecord(
-                    assetId: 0, name: rendition.name, width: rendition.size.width, height: rendition.size.height,
-                    bytes: rendition.jpeg.count, path: PreviewStore.relativePath(sha256: sha256, name: rendition.name)))
         }
         return (uploaded, records)
     }

@@ -25,9 +25,7 @@ package final class ExtractWorker: Sendable {
         self.options = options
         self.logger = logger
         resources = CloudResources(storage: storage)
-        job = ExtractJob(
-            storage: storage, options: options, resources: resources,
-            converter: ImageConverter(configuration: options.imaging), logger: logger)
+        job = ExtractJob(storage: storage, options: options, resources: resources, logger: logger)
     }
 
     /// What a run did.
@@ -119,10 +117,16 @@ package final class ExtractWorker: Sendable {
         let lease = MessageLease(
             received, queue: options.queue, storage: storage, visibility: options.visibilityTimeout, logger: logger)
         let message: ExtractMessage
+        let request: ExtractJob.Request
         do {
             message = try ExtractMessage.parse(received.text)
         } catch {
             return await poison(lease, text: PoisonRecord.raw(received.text, error: "\(error)"), error: "\(error)")
+        }
+        do {
+            request = try ExtractJob.Request(message)
+        } catch {
+            return await poison(lease, text: message.failed("\(error)").json(), error: "\(error)")
         }
         report(.started(id: received.id, sha256: message.sha256, dequeueCount: received.dequeueCount))
         logger.info(
@@ -134,7 +138,7 @@ package final class ExtractWorker: Sendable {
             return await poison(lease, text: message.failed(error).json(), error: error)
         }
         do {
-            let outcome = try await lease.renewing { try await job.run(message) }
+            let outcome = try await lease.renewing { try await job.run(message, request) }
             // The work is durable: delete even when stopping (a release would have it done twice).
             try await Task.detached { try await lease.delete() }.value
             switch outcome {

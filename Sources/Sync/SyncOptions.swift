@@ -1,6 +1,7 @@
 import AzureStorage
 import Catalog
 import Foundation
+import Imaging
 
 /// What happens in the cloud when a local file disappears.
 package enum DeletePolicy: String, Sendable, Codable, CaseIterable {
@@ -17,8 +18,10 @@ package struct SyncOptions: Sendable {
     package var device: DeviceKeys
     /// Outbox rows worked on at once (each is one or a few storage calls).
     package var concurrency = 4
-    /// Access tier of uploaded masters.
-    package var masterTier: AccessTier = .cool
+    /// Access tier of uploaded masters. Cold: a backup's masters are written once and read almost never,
+    /// and Cold stores a gigabyte for about a fifth of Hot and a third of Cool (`ironviper cost` shows the
+    /// figures); the price is a 90-day minimum and dearer reads, paid only on a restore.
+    package var masterTier: AccessTier = .cold
     /// What a local delete does in the cloud.
     package var deletes: DeletePolicy = .keep
     /// With `mirror`: how long content stays after its last path vanished. The tier's minimum
@@ -38,6 +41,11 @@ package struct SyncOptions: Sendable {
     package var pollInterval: Duration = .seconds(2)
     /// The local previews folder (the catalog's `PreviewStore.root`), where rendition files are read.
     package var previewsRoot: String
+    /// The previews made for new content (the worker is told in each message).
+    package var previewProfile: PreviewProfile = .standard
+    /// Access tier of uploaded renditions; nil leaves the account's default (Hot). Cool by default:
+    /// previews are read from the local catalog's folder, rarely from the cloud.
+    package var previewTier: AccessTier? = .cool
     /// Whether previews are made by `ironviper worker` (`[previews] where = "cloud"`): the engine then
     /// learns their descriptions from the `files` rows (`CloudDescriptions`).
     package var previewsInCloud = false

@@ -55,7 +55,7 @@ struct CostCommand: AsyncParsableCommand {
         }
         let report = CostReport(
             counts: try catalog.requestCounts(), facts: try catalog.costFacts(), prices: table,
-            masterTier: configuration.storage.accessTier)
+            masterTier: configuration.storage.accessTier, previewTier: configuration.previews.tier ?? .hot)
         if json {
             try JSONOutput.print(CostJSON(report: report, cloud: listed))
         } else {

@@ -26,9 +26,16 @@ import Testing
             concurrency = 8
             max_attempts = 3
             bandwidth_limit = "10M"
+            [previews]
+            where = "cloud"
+            profile = "lean"
+            tier = "default"
+            learn_seconds = 5
             [emulator]
             blob_port = 0
             """)
+        #expect(configuration.previews.location == .cloud && configuration.previews.profile == .lean)
+        #expect(configuration.previews.tier == nil && configuration.previews.learnSeconds == 5)
         #expect(configuration.libraries == [.init(name: "photos", path: "/home/ann/Pictures"), .init(name: "scans été", path: "/mnt/scans")])
         #expect(configuration.storage.accessTier == .cold)
         #expect(configuration.storage.deletes == .mirror)
@@ -47,7 +54,9 @@ import Testing
     @Test func defaultsApplyWhenOnlyALibraryIsGiven() throws {
         let configuration = try DaemonConfiguration.parse("[[library]]\nname = \"p\"\npath = \"/p\"\n")
         #expect(configuration.storage == DaemonConfiguration.Storage())
-        #expect(configuration.storage.accessTier == .cool)
+        #expect(configuration.storage.accessTier == .cold)
+        #expect(configuration.previews == DaemonConfiguration.Previews())
+        #expect(configuration.previews.profile == .standard && configuration.previews.tier == .cool)
         #expect(configuration.storage.deletes == .keep)
         #expect(configuration.sync.bandwidthLimit == nil)
         #expect(configuration.watch.ignore.contains("*.part"))
@@ -67,6 +76,9 @@ import Testing
         ("[[library]]\nname = \"p\"\npath = \"/p\"\n[watch]\nignore = \"*.tmp\"", "watch.ignore: must be an array"),
         ("[[library]]\nname = \"p\"\npath = ", "not valid TOML"),
         ("colour = 1\n[[library]]\nname = \"p\"\npath = \"/p\"", "colour: unknown key"),
+        ("[[library]]\nname = \"p\"\npath = \"/p\"\n[previews]\nwhere = \"nas\"", "previews.where: must be \"local\" or \"cloud\""),
+        ("[[library]]\nname = \"p\"\npath = \"/p\"\n[previews]\nprofile = \"tiny\"", "previews.profile: must be \"default\" or \"lean\""),
+        ("[[library]]\nname = \"p\"\npath = \"/p\"\n[previews]\ntier = \"Warm\"", "previews.tier: must be Hot, Cool"),
     ])
     func badFilesAreRefusedWithTheKeyAtFault(text: String, expected: String) {
         #expect {

@@ -216,10 +216,18 @@ def check_cloud(d, expected):
     return masters, files, tables
 
 
+def rendition_blobs(row):
+    """The `pv-store` blob names a `files` row's renditions are stored under: byte-identical renditions
+    share one blob (`renditionBlobs` maps `name=blob`; a name not listed is its own blob)."""
+    aliases = dict(pair.split("=", 1) for pair in row.get("renditionBlobs", "").split(",") if pair)
+    return {f"{row['sha256']}/{aliases.get(name, name)}.jpg" for name in row["renditions"].split(",")}
+
+
 def check_file(blobs, masters, rows, relative, local, previews=None):
     """One file's backup, as docs/architecture.md's contracts say: its master under its SHA-256 with the file's
     size, Content-MD5 and bytes, and its present `files` row naming that content; with `previews` (the
-    names in pv-store), its ten renditions. Returns the content's SHA-256."""
+    names in pv-store), its ten renditions listed in the row and stored (identical ones once). Returns the
+    content's SHA-256."""
     digest = sha256(local)
     assert digest in masters, f"no master for {relative!r}"
     props = blobs.get_blob_client("file-store", digest).get_blob_properties()
@@ -227,10 +235,11 @@ def check_file(blobs, masters, rows, relative, local, previews=None):
     assert bytes(props.content_settings.content_md5) == md5(local), f"Content-MD5 of {relative!r}"
     body = blobs.get_blob_client("file-store", digest).download_blob().readall()
     assert hashlib.sha256(body).hexdigest() == digest, f"the bytes of {relative!r}'s master"
-    if previews is not None:
-        for name in RENDITIONS:
-            assert f"{digest}/{name}.jpg" in previews, f"rendition {name} of {relative!r}"
     row = rows.get(encode_key(relative))
     assert row is not None, f"no files row for {relative!r}: {sorted(rows)}"
     assert row["sha256"] == digest and row["deleted"] is False, f"files row of {relative!r}"
+    if previews is not None:
+        assert sorted(row.get("renditions", "").split(",")) == sorted(RENDITIONS), f"renditions of {relative!r}"
+        stored = {name for name in previews if name.startswith(digest + "/")}
+        assert stored == rendition_blobs(row), f"rendition blobs of {relative!r}"
     return digest

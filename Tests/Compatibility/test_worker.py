@@ -25,7 +25,7 @@ from azure.storage.blob import BlobServiceClient
 from azure.storage.queue import QueueClient
 
 from conftest import start_emulator
-from daemon_harness import RENDITIONS, Daemon, ironviper_binary, sha256
+from daemon_harness import RENDITIONS, Daemon, ironviper_binary, rendition_blobs, sha256
 
 UNIQUE = 126       # distinct images
 DUPLICATES = 22    # copies of some of them under other paths
@@ -154,15 +154,27 @@ def test_daemon_in_the_cloud_with_workers_killed_and_scaled(work):
         assert len(poisoned) == 1 and poisoned[0]["raw"] == "this is not an extract message", poisoned
         assert "not an extract message" in poisoned[0]["lastError"]
 
-        # Every image content has exactly its ten renditions; the damaged file and the bomb have none.
-        previews = {}
-        for blob in blobs.get_container_client("pv-store").list_blobs():
-            sha, name = blob.name.split("/")
-            previews.setdefault(sha, set()).add(name)
-        assert set(previews) == images
-        assert all(names == {f"{r}.jpg" for r in RENDITIONS} for names in previews.values())
         masters = {b.name for b in blobs.get_container_client("file-store").list_blobs()}
         assert masters == set(contents.values())
+        previews = {}
+        for blob in blobs.get_container_client("pv-store").list_blobs():
+            previews.setdefault(blob.name.split("/")[0], set()).add(blob.name)
+        assert set(previews) == images  # the damaged file and the bomb have none
+
+        # Every path's row is merged: ten renditions for images (duplicates included), stored as the
+        # blobs the row names (identical ones once: a 64×48 image's ten are two), the reason otherwise.
+        table = TableServiceClient.from_connection_string(emulator.connection_string).get_table_client("files")
+        rows = {r["path"]: r for r in table.query_entities(f"PartitionKey eq '{daemon.files_partition}'")}
+        assert set(rows) == set(corpus)
+        for relative, row in rows.items():
+            assert row["sha256"] == contents[relative]
+            if relative.startswith("odd/"):
+                assert "renditions" not in row and row["problem"], row
+            else:
+                assert sorted(row["renditions"].split(",")) == sorted(RENDITIONS)
+                assert previews[row["sha256"]] == rendition_blobs(row), row
+                assert row["width"] == 64 and row["height"] == 48 and len(row["phash"]) == 16, row
+        assert rows["odd/bomb.png"]["problem"].startswith("resourceLimit"), rows["odd/bomb.png"]
 
         # No rendition blob was written twice (the request log: one 201 per blob), though the killed
         # worker's message was worked twice.
@@ -172,21 +184,8 @@ def test_daemon_in_the_cloud_with_workers_killed_and_scaled(work):
                 parts = line.split()
                 if len(parts) >= 5 and parts[2] == "PUT" and "/pv-store/" in parts[3] and parts[4] == "201":
                     created[parts[3]] = created.get(parts[3], 0) + 1
-        assert len(created) == 10 * len(images) and set(created.values()) == {1}, \
+        assert len(created) == sum(len(names) for names in previews.values()) and set(created.values()) == {1}, \
             {k: v for k, v in created.items() if v != 1}
-
-        # Every path's row is merged: renditions for images (duplicates included), the reason otherwise.
-        table = TableServiceClient.from_connection_string(emulator.connection_string).get_table_client("files")
-        rows = {r["path"]: r for r in table.query_entities(f"PartitionKey eq '{daemon.files_partition}'")}
-        assert set(rows) == set(corpus)
-        for relative, row in rows.items():
-            assert row["sha256"] == contents[relative]
-            if relative.startswith("odd/"):
-                assert "renditions" not in row and row["problem"], row
-            else:
-                assert row["renditions"].split(",") == RENDITIONS or set(row["renditions"].split(",")) == set(RENDITIONS)
-                assert row["width"] == 64 and row["height"] == 48 and len(row["phash"]) == 16, row
-        assert rows["odd/bomb.png"]["problem"].startswith("resourceLimit"), rows["odd/bomb.png"]
 
         # Byte for byte what the daemon would have made: render one master locally and compare.
         sample = "set1/img001.png"
@@ -215,10 +214,10 @@ def test_daemon_in_the_cloud_with_workers_killed_and_scaled(work):
         for preview in view["previews"]:
             with open(preview["path"], "rb") as f:
                 cached = f.read()
-            assert cached == blobs.get_blob_client("pv-store", f"{contents[sample]}/{preview['name']}.jpg") \
-                .download_blob().readall()
+            blob = f"{contents[sample]}/{os.path.basename(preview['path'])}"
+            assert cached == blobs.get_blob_client("pv-store", blob).download_blob().readall()
         cached = [n for _, _, names in os.walk(os.path.join(daemon.state, "previews")) for n in names]
-        assert len(cached) == 10, cached
+        assert len(cached) == len(previews[contents[sample]]), cached
         daemon.stop()
     finally:
         for worker in workers:

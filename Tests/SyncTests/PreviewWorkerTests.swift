@@ -2,6 +2,7 @@ import AzureStorage
 import Catalog
 import Foundation
 import Imaging
+import Ingest
 import PreviewWorker
 import StorageEmulator
 import Sync
@@ -71,16 +72,22 @@ struct PreviewWorkerTests {
             #expect(one.poisoned + two.poisoned == 0)
             #expect(try await bed.storage.queues.peek(queue: CloudKeys.extractQueue).isEmpty)
 
-            // Ten renditions per image, byte for byte what the daemon makes locally.
-            let a = try bed.asset("a.jpg")
-            let blobs = try await bed.storage.blobs.allBlobs(container: "pv-store").map(\.name)
-            #expect(blobs.count == 20)
-            let local = try ImageConverter().analyze(bytes: try SyncBed.jpeg(1), path: "a.jpg")
-            for rendition in local.renditions {
-                let (bytes, _) = try await bed.storage.blobs.getBlob(
-                    container: "pv-store", name: CloudKeys.renditionBlob(sha256: a.sha256, name: rendition.name))
-                #expect(bytes == rendition.jpeg, "\(rendition.name)")
+            // The blobs the daemon would store locally (identical renditions once), byte for byte.
+            var expected: Set<String> = []
+            for (path, seed) in [("a.jpg", UInt32(1)), ("b.jpg", 2)] {
+                let sha = try bed.asset(path).sha256
+                let local = try ImageConverter().analyze(bytes: try SyncBed.jpeg(seed), path: path)
+                let (records, stored) = DistinctRenditions.plan(local.renditions, sha256: sha)
+                #expect(records.count == 10 && stored.count < 10)
+                for rendition in stored {
+                    let blob = CloudKeys.renditionBlob(sha256: sha, name: rendition.name)
+                    expected.insert(blob)
+                    let (bytes, _) = try await bed.storage.blobs.getBlob(container: "pv-store", name: blob)
+                    #expect(bytes == rendition.jpeg, "\(rendition.name)")
+                }
             }
+            let blobs = try await bed.storage.blobs.allBlobs(container: "pv-store").map(\.name)
+            #expect(Set(blobs) == expected && blobs.count == expected.count)
 
             // Every path's row: the duplicate's too; the broken file says why it has none.
             for path in ["a.jpg", "copy/a.jpg"] {
@@ -102,6 +109,7 @@ struct PreviewWorkerTests {
             let learned = try bed.asset("a.jpg")
             #expect(learned.width == 160 && learned.height == 120 && learned.phash != nil)
             #expect(try bed.catalog.counts().renditions == 20)
+            #expect(try bed.renditionBlobs() == expected.count)
             #expect(try bed.catalog.problems(limit: 10).list.contains { $0.path == "broken.jpg" })
 
             // A path recorded after the worker ran gets a row with the description too.
@@ -207,6 +215,49 @@ struct PreviewWorkerTests {
             #expect(hiddenAfterRenewals)
             #expect(try await lease.delete())  // with the newest pop receipt
             #expect(try await bed.storage.queues.peek(queue: "slow-work").isEmpty)
+        }
+    }
+
+    @Test func theProfileAndTheTierTravelInTheMessage() async throws {
+        try await SyncBed.with { bed in
+            try bed.write("a.jpg", try SyncBed.jpeg(1))
+            try bed.scan(previewsInCloud: true)
+            try await bed.engine {
+                $0.previewsInCloud = true
+                $0.previewProfile = .lean
+                $0.previewTier = .cold
+            }.drain()
+            let sent = try ExtractMessage.parse(
+                try #require(try await bed.storage.queues.peek(queue: CloudKeys.extractQueue).first).text)
+            #expect(sent.profile == "lean" && sent.previewTier == "Cold")
+            // A message this worker cannot honour is poisoned, not guessed at.
+            var odd = sent
+            odd.profile = "huge"
+            try await bed.storage.queues.put(queue: CloudKeys.extractQueue, text: odd.json())
+
+            let summary = try await Self.run(bed)
+            #expect(summary.described == 1 && summary.poisoned == 1)
+            let sha = try bed.asset("a.jpg").sha256
+            // A 160×120 photo: `1440` and `250` are both the untouched size, one blob in the Cold tier.
+            let blobs = try await bed.storage.blobs.allBlobs(container: "pv-store").map(\.name)
+            #expect(blobs == ["\(sha)/1440.jpg"])
+            let stored = try await bed.storage.blobs.properties(container: "pv-store", name: blobs[0])
+            #expect(stored.accessTier == .cold)
+            let row = try #require(
+                try await bed.storage.tables.get(partitionKey: bed.filesPartition, rowKey: "a.jpg", from: "files"))
+            #expect(row["renditions"] == .string("1440,250") && row["renditionBlobs"] == .string("250=1440"))
+            let poisoned = try await bed.storage.queues.peek(queue: CloudKeys.extractPoisonQueue)
+            #expect(poisoned.first.map { $0.text.contains("unknown previews profile") } == true)
+
+            // The catalog learns both renditions, pointing at the one file a fetch brings.
+            try await bed.engine { $0.previewsInCloud = true }.drain()
+            let detail = try bed.catalog.detail(for: sha)
+            #expect(Set(detail.renditions.map(\.name)) == ["1440", "250"])
+            #expect(Set(detail.renditions.map(\.blob)) == ["1440"])
+            let cache = PreviewCache(storage: bed.storage, root: bed.previews.root)
+            #expect(try await cache.fetch(detail.renditions, sha256: sha) == 1)
+            #expect(try await cache.fetch(detail.renditions, sha256: sha) == 0)
+            #expect(FileManager.default.fileExists(atPath: bed.previews.root + "/" + detail.renditions[0].path))
         }
     }
 

@@ -140,6 +140,16 @@ final class SyncBed: Sendable {
         return try #require(try catalog.asset(sha256: sha))
     }
 
+    /// Rendition files (and so blobs): identical renditions of a content share one.
+    func renditionBlobs() throws -> Int {
+        try catalog.read { db in try Int.fetchOne(db, sql: "SELECT count(DISTINCT path) FROM renditions") ?? 0 }
+    }
+
+    /// The rendition blobs of one content: its ten renditions, identical ones counted once.
+    func renditionBlobs(of sha256: String) throws -> Int {
+        Set(try catalog.detail(for: sha256).renditions.map(\.blob)).count
+    }
+
     /// Outbox rows of a kind, done or not.
     func outboxCount(_ kind: OutboxKind) throws -> Int {
         try catalog.read { db in

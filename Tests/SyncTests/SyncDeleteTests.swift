@@ -46,6 +46,7 @@ struct SyncDeleteTests {
             try bed.scan()
             let mirror: (inout SyncOptions) -> Void = {
                 $0.deletes = .mirror
+                $0.masterTier = .cool
                 $0.mirrorRetention = .seconds(86_400)  // less than Cool's 30 days: the tier's minimum wins
             }
             try await bed.engine(mirror).drain()

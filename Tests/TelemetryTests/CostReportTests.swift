@@ -72,7 +72,7 @@ struct CostReportTests {
         facts.leanPreviewPixels = 1000 * 1440 * 960
         facts.renditionBytesPerPixel = 0.25
         let profiles = Dictionary(
-            uniqueKeysWithValues: CostProfile.all(facts: facts, prices: prices, masterTier: .cool).map { ($0.name, $0) }
+            uniqueKeysWithValues: CostProfile.all(facts: facts, prices: prices, masterTier: .cool, previewTier: .cool).map { ($0.name, $0) }
         )
         let lean = try #require(profiles["lean"])
         #expect(lean.writesPerPhoto == 3)
@@ -82,7 +82,7 @@ struct CostReportTests {
         #expect(abs(lean.monthlyPer10k - lean.monthly * 10) < 1e-9)
         let standard = try #require(profiles["default"])
         #expect(standard.writesPerPhoto == 11)
-        #expect(abs(standard.monthly - (prices.storage[.cool]! + prices.storage[.hot]! / 2)) < 1e-9)
+        #expect(abs(standard.monthly - (prices.storage[.cool]! + prices.storage[.cool]! / 2)) < 1e-9)
         let cold = try #require(profiles["cold-masters"])
         #expect(cold.monthly < standard.monthly && cold.oneTime > standard.oneTime)
         let mirror = try #require(profiles["rclone-hot"])

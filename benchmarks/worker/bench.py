@@ -20,6 +20,7 @@ import os
 import re
 import shutil
 import signal
+import sqlite3
 import subprocess
 import sys
 import time
@@ -91,7 +92,19 @@ def daemon_phase(name, emulator, previews):
     before, started = cpu_seconds(process.pid), time.monotonic()
     for photo in photos:
         shutil.copy(os.path.join(corpus, photo), library)
-    wait(lambda s: sum(l["files"]["present"] for l in s["libraries"]) == len(photos) and s["outbox"]["pending"] == {})
+    catalog = os.path.join(state, "catalog.sqlite")
+
+    def finished():
+        # Not just an empty outbox: a new photo's master goes out before its previews exist.
+        with sqlite3.connect(f"file:{catalog}?mode=ro", uri=True) as db:
+            if previews == "local":
+                done = db.execute("SELECT count(DISTINCT asset_id) FROM renditions").fetchone()[0]
+            else:
+                done = db.execute("SELECT count(*) FROM outbox WHERE kind = 'event' AND done_at IS NOT NULL").fetchone()[0]
+            pending = db.execute("SELECT count(*) FROM outbox WHERE done_at IS NULL").fetchone()[0]
+        return done == len(photos) and pending == 0
+
+    wait(lambda s: sum(l["files"]["present"] for l in s["libraries"]) == len(photos) and finished())
     cpu, wall = cpu_seconds(process.pid) - before, time.monotonic() - started
     process.send_signal(signal.SIGTERM)
     process.wait(timeout=60)

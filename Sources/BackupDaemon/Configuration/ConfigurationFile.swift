@@ -63,6 +63,12 @@ package enum ConfigurationFile {
             # max_attempts = \(defaults.sync.maxAttempts)          # then the operation is parked and shown by `ironviper status`
             # bandwidth_limit = "off"     # upload limit: bytes per second, or "512K", "10M", "1G"
 
+            [previews]
+            # where = "\(defaults.previews.location.rawValue)"           # local: made here; cloud: by `ironviper worker` from the extract queue
+            # profile = "\(defaults.previews.profile.rawValue)"       # default: the ten renditions; lean: 1440 and 250 px
+            # tier = "\(defaults.previews.tier?.rawValue ?? "default")"             # the renditions' access tier; "default" for the account's
+            # learn_seconds = \(Int(defaults.previews.learnSeconds))       # cloud: how often the rows are read for the worker's results
+
             [metrics]
             # listen = "127.0.0.1:9780"   # Prometheus metrics at http://HOST:PORT/metrics; "off" for none
 

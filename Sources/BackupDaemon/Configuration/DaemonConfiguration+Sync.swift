@@ -14,6 +14,8 @@ extension DaemonConfiguration {
         options.deletes = storage.deletes
         options.mirrorRetention = .seconds(storage.retentionDays * 86_400)
         options.previewsInCloud = previews.location == .cloud
+        options.previewProfile = previews.profile
+        options.previewTier = previews.tier
         options.cloudDescriptionInterval = .milliseconds(Int(previews.learnSeconds * 1000))
         return options
     }

@@ -1,6 +1,7 @@
 import AzureStorage
 import Catalog
 import Foundation
+import Imaging
 import Sync
 import TOMLKit
 
@@ -51,6 +52,25 @@ extension DaemonConfiguration {
                 configuration.previews.location = known
             }
             if let seconds = try previews.number("learn_seconds", atLeast: 0.1) { configuration.previews.learnSeconds = seconds }
+            if let name = try previews.string("profile") {
+                guard let profile = PreviewProfile(rawValue: name) else {
+                    let known = PreviewProfile.allCases.map { "\"\($0.rawValue)\"" }.joined(separator: " or ")
+                    throw ConfigurationError(key: "previews.profile", "must be \(known), not \"\(name)\"")
+                }
+                configuration.previews.profile = profile
+            }
+            if let tier = try previews.string("tier") {
+                if tier.lowercased() == "default" {
+                    configuration.previews.tier = nil
+                } else {
+                    guard let known = AccessTier.allCases.first(where: { $0.rawValue.lowercased() == tier.lowercased() })
+                    else {
+                        throw ConfigurationError(
+                            key: "previews.tier", "must be Hot, Cool, Cold, Archive or default, not \"\(tier)\"")
+                    }
+                    configuration.previews.tier = known
+                }
+            }
             try previews.finish()
         }
         if var emulator = try reader.table("emulator") {

@@ -1,5 +1,6 @@
 import AzureStorage
 import Foundation
+import Imaging
 import Sync
 import Watcher
 
@@ -70,6 +71,10 @@ package struct DaemonConfiguration: Sendable, Equatable {
         }
 
         package var location: Location = .local
+        /// Which previews are made (`default`: the ten renditions; `lean`: two).
+        package var profile: PreviewProfile = SyncOptions.defaults.previewProfile
+        /// Access tier of the renditions in the cloud; nil for the account's default.
+        package var tier: AccessTier? = SyncOptions.defaults.previewTier
         /// With `cloud`: how often the rows of contents still waiting for the worker are looked at.
         package var learnSeconds: Double = SyncOptions.defaults.cloudDescriptionInterval.seconds
 

@@ -14,10 +14,13 @@ package struct CostProfile: Codable, Sendable, Equatable {
     package var oneTimePer10k: Double
     package var monthlyPer10k: Double
 
-    /// The default (today's ten JPEG renditions in the account's default tier, masters in `masterTier`), a
-    /// lean one (a 250-px thumbnail and a 1440-px preview, previews in Cool), masters in Cold, and the rclone
-    /// mirror in Hot. Table transactions are the same for all but the mirror and left out.
-    package static func all(facts: CostFacts, prices: PriceTable, masterTier: AccessTier) -> [CostProfile] {
+    /// The default (the ten JPEG renditions, identical ones stored once, in `previewTier`; masters in
+    /// `masterTier`), the lean one (`[previews] profile = "lean"`: a 250-px thumbnail and a 1440-px
+    /// preview), masters in Cold, and the rclone mirror in Hot. Table transactions are the same for all
+    /// but the mirror and left out.
+    package static func all(
+        facts: CostFacts, prices: PriceTable, masterTier: AccessTier, previewTier: AccessTier = .hot
+    ) -> [CostProfile] {
         let photos = Double(max(facts.masters, 1))
         let gigabyte = Double(1 << 30)
         let renditionsPerPhoto =
@@ -42,14 +45,15 @@ package struct CostProfile: Codable, Sendable, Equatable {
         let mirrorMonthly = Double(facts.presentBytes) / gigabyte * (prices.storage[.hot] ?? 0)
         return [
             profile(
-                "default", "ten JPEG renditions in the account's default tier (Hot), masters in \(masterTier.rawValue)",
-                masters: masterTier, previews: .hot, renditions: withRenditions * renditionsPerPhoto,
+                "default", "ten JPEG renditions in \(previewTier.rawValue), masters in \(masterTier.rawValue)",
+                masters: masterTier, previews: previewTier, renditions: withRenditions * renditionsPerPhoto,
                 renditionBytes: Double(facts.renditionBytes)),
             profile(
-                "lean", "a 250-px thumbnail and a 1440-px preview (JPEG) in Cool, masters in \(masterTier.rawValue)",
-                masters: masterTier, previews: .cool, renditions: withRenditions * 2, renditionBytes: leanBytes),
+                "lean", "a 250-px thumbnail and a 1440-px preview (JPEG) in \(previewTier.rawValue), masters in \(masterTier.rawValue)",
+                masters: masterTier, previews: previewTier, renditions: withRenditions * 2, renditionBytes: leanBytes),
             profile(
-                "cold-masters", "the default renditions, masters in Cold", masters: .cold, previews: .hot,
+                "cold-masters", "the default renditions in \(previewTier.rawValue), masters in Cold", masters: .cold,
+                previews: previewTier,
                 renditions: withRenditions * renditionsPerPhoto, renditionBytes: Double(facts.renditionBytes)),
             CostProfile(
                 name: "rclone-hot", summary: "every path uploaded to Hot, duplicates and renames again, no previews",

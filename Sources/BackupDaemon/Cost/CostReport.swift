@@ -105,7 +105,7 @@ package struct CostReport: Codable, Sendable, Equatable {
             uploadCost: Double(facts.versionsRecorded) / 10_000 * prices.perTenThousand(.write, tier: .hot))
         let writes = counts.filter { $0.billingClass == BillingClass.write.rawValue }.map(\.requests).reduce(0, +)
         writesPerPhoto = facts.masters > 0 ? Double(writes) / Double(facts.masters) : nil
-        profiles = CostProfile.all(facts: facts, prices: prices, masterTier: masterTier)
+        profiles = CostProfile.all(facts: facts, prices: prices, masterTier: masterTier, previewTier: previewTier)
     }
 
     /// Requests by class and what they cost; a request that named no tier is priced at Hot (the account's default).

@@ -374,6 +374,7 @@ final class DaemonSession: Sendable {
         var scan = ScanConfiguration()
         scan.ignoredNames = configuration.watch.ignore
         scan.previewsInCloud = configuration.previews.location == .cloud
+        scan.imaging.renditions = configuration.previews.profile.renditions
         return scan
     }
 }

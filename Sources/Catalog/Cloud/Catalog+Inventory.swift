@@ -48,8 +48,9 @@ extension Catalog {
             }
             let live = Set(inventory.files.filter(\.present).map(\.sha256))
             for asset in try AssetRecord.fetchAll(db) {
-                let names = try String.fetchAll(
-                    db, sql: "SELECT name FROM renditions WHERE asset_id = ? ORDER BY name", arguments: [asset.id])
+                let names = Set(
+                    try RenditionRecord.filter(Column("asset_id") == asset.id).fetchAll(db).map(\.blob)
+                ).sorted()
                 inventory.contents[asset.sha256] = CatalogInventory.Content(
                     sha256: asset.sha256, size: asset.size, md5: asset.md5, renditions: names,
                     live: live.contains(asset.sha256))

@@ -19,14 +19,14 @@ extension Catalog {
         }
     }
 
-    /// Queues one rendition of `sha256` from the previews folder; false when the catalog has no
-    /// such rendition or no present file holds the content.
+    /// Queues one rendition blob of `sha256` (`RenditionRecord.blob`) from the previews folder; false
+    /// when the catalog has no such rendition or no present file holds the content.
     @discardableResult
     package func requeueRendition(sha256: String, name: String) throws -> Bool {
         try write { db in
             guard let file = try Self.presentFile(sha256: sha256, db: db), let assetId = file.assetId,
-                let rendition = try RenditionRecord.filter(Column("asset_id") == assetId && Column("name") == name)
-                    .fetchOne(db)
+                let rendition = try RenditionRecord.filter(Column("asset_id") == assetId).fetchAll(db)
+                    .first(where: { $0.blob == name })
             else { return false }
             try OutboxWriter.insert(
                 .rendition(RenditionFile(localPath: rendition.path, size: Int64(rendition.bytes))),

@@ -11,6 +11,8 @@ import Foundation
 /// | `container`, `blob` | where the master is (`file-store`, the SHA-256) |
 /// | `size` | the master's length in bytes (a worker checks it before decoding) |
 /// | `device`, `library`, `path` | the first known path, for logs; the rows to merge come from `refs` |
+/// | `profile` | the previews to make (`PreviewProfile`: `default`, `lean`); absent means `default` |
+/// | `previewTier` | the access tier of the renditions (`Hot`, `Cool`, …); absent: the account's default |
 /// | `lastError` | set by a worker whose attempt failed; the poison queue keeps it |
 ///
 /// Messages of the first release had no `version`, `size` or `device`; they decode as version 1.
@@ -26,6 +28,8 @@ package struct ExtractMessage: Codable, Sendable, Equatable {
     package var device: String?
     package var library: String?
     package var path: String?
+    package var profile: String?
+    package var previewTier: String?
     package var lastError: String?
 
     package init(
@@ -52,6 +56,8 @@ package struct ExtractMessage: Codable, Sendable, Equatable {
         device = try values.decodeIfPresent(String.self, forKey: .device)
         library = try values.decodeIfPresent(String.self, forKey: .library)
         path = try values.decodeIfPresent(String.self, forKey: .path)
+        profile = try values.decodeIfPresent(String.self, forKey: .profile)
+        previewTier = try values.decodeIfPresent(String.self, forKey: .previewTier)
         lastError = try values.decodeIfPresent(String.self, forKey: .lastError)
     }
 

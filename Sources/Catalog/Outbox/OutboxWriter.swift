@@ -127,10 +127,11 @@ enum OutboxWriter {
         sha256: String, assetId: Int64, version: PathVersion, fileId: Int64, db: Database
     ) throws {
         let renditions = try RenditionRecord.filter(Column("asset_id") == assetId).fetchAll(db)
-        for rendition in renditions {
+        var queued: Set<String> = []
+        for rendition in renditions where queued.insert(rendition.blob).inserted {
             try insert(
                 .rendition(RenditionFile(localPath: rendition.path, size: Int64(rendition.bytes))),
-                target: CloudKeys.renditionBlob(sha256: sha256, name: rendition.name), fileId: fileId,
+                target: CloudKeys.renditionBlob(sha256: sha256, name: rendition.blob), fileId: fileId,
                 assetId: assetId, db: db)
         }
         let kind = try String.fetchOne(db, sql: "SELECT kind FROM assets WHERE id = ?", arguments: [assetId])

@@ -10,7 +10,7 @@ package enum DescriptionFields {
     /// Every property a description sets; a row written before its description has none of them.
     package static let names: Set<String> = [
         "width", "height", "takenAt", "cameraMake", "cameraModel", "latitude", "longitude", "altitude", "phash",
-        "renditions", "renditionSizes", "problem",
+        "renditions", "renditionSizes", "renditionBlobs", "problem",
     ]
 
     /// The image facts of an analysed asset.
@@ -28,14 +28,19 @@ package enum DescriptionFields {
         return facts
     }
 
-    /// The renditions made: `renditions` (names, comma-separated, as the daemon always wrote them) and
-    /// `renditionSizes` (`name:width:height:bytes`, so a catalog can record them without a download).
+    /// The renditions made: `renditions` (names, comma-separated, as the daemon always wrote them),
+    /// `renditionSizes` (`name:width:height:bytes`, so a catalog can record them without a download)
+    /// and, when some are byte-identical to another, `renditionBlobs` (`name=blob`: the rendition
+    /// `name` is stored as `pv-store/<sha256>/<blob>.jpg`; a name not listed is its own blob).
     package static func renditions(_ renditions: [RenditionRecord]) -> [String: EntityValue] {
-        [
+        var fields: [String: EntityValue] = [
             "renditions": .string(renditions.map(\.name).joined(separator: ",")),
             "renditionSizes": .string(
                 renditions.map { "\($0.name):\($0.width):\($0.height):\($0.bytes)" }.joined(separator: ",")),
         ]
+        let aliases = renditions.filter { $0.blob != $0.name }.map { "\($0.name)=\($0.blob)" }
+        if !aliases.isEmpty { fields["renditionBlobs"] = .string(aliases.joined(separator: ",")) }
+        return fields
     }
 
     /// What went wrong describing a content (no previews, or previews of damaged data): `code: message`.
@@ -63,6 +68,11 @@ package enum DescriptionFields {
         learned.longitude = entity["longitude"]?.double
         learned.altitude = entity["altitude"]?.double
         learned.phash = entity["phash"]?.string.flatMap { UInt64($0, radix: 16) }.map { Int64(bitPattern: $0) }
+        var blobs: [String: String] = [:]
+        for pair in (entity["renditionBlobs"]?.string ?? "").split(separator: ",") {
+            let sides = pair.split(separator: "=", maxSplits: 1).map(String.init)
+            if sides.count == 2 { blobs[sides[0]] = sides[1] }
+        }
         for part in (entity["renditionSizes"]?.string ?? "").split(separator: ",") {
             let fields = part.split(separator: ":").map(String.init)
             guard fields.count == 4, let width = Int(fields[1]), let height = Int(fields[2]), let bytes = Int(fields[3])
@@ -70,7 +80,7 @@ package enum DescriptionFields {
             learned.renditions.append(
                 RenditionRecord(
                     assetId: 0, name: fields[0], width: width, height: height, bytes: bytes,
-                    path: PreviewStore.relativePath(sha256: sha256, name: fields[0])))
+                    path: PreviewStore.relativePath(sha256: sha256, name: blobs[fields[0]] ?? fields[0])))
         }
         if let error = entity["problem"]?.string {
             let parts = error.split(separator: ":", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }

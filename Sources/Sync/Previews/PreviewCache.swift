@@ -20,13 +20,14 @@ package struct PreviewCache: Sendable {
     @discardableResult
     package func fetch(_ renditions: [RenditionRecord], sha256: String) async throws -> Int {
         var fetched = 0
-        for rendition in renditions {
+        var seen: Set<String> = []
+        for rendition in renditions where seen.insert(rendition.blob).inserted {
             let target = root + "/" + rendition.path
             if FileManager.default.fileExists(atPath: target) { continue }
             try FileManager.default.createDirectory(
                 atPath: (target as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
             try await storage.blobs.download(
-                container: CloudKeys.previewContainer, name: CloudKeys.renditionBlob(sha256: sha256, name: rendition.name),
+                container: CloudKeys.previewContainer, name: CloudKeys.renditionBlob(sha256: sha256, name: rendition.blob),
                 to: target)
             fetched += 1
         }

@@ -131,6 +131,7 @@ struct OutboxWorker: Sendable {
         try await takeTurn(row, bytes: file.size)
         var upload = uploadOptions(row)
         upload.contentType = "image/jpeg"
+        upload.tier = options.previewTier
         let present: Bool
         do {
             present =
@@ -177,9 +178,11 @@ struct OutboxWorker: Sendable {
             throw SyncError(.badRow, subject(row), detail: "payload names no content", permanent: true)
         }
         try await resources.ensure(queue: row.target)
-        let message = ExtractMessage(
+        var message = ExtractMessage(
             sha256: sha, size: try catalog.asset(sha256: sha)?.size, device: options.device.device,
             library: version.library, path: version.path)
+        message.profile = options.previewProfile.rawValue
+        message.previewTier = options.previewTier?.rawValue
         try await storage.queues.put(queue: row.target, text: message.json())
     }
 
