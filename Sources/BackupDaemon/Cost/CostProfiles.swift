@@ -16,7 +16,7 @@ package struct CostProfile: Codable, Sendable, Equatable {
 
     /// The default (the ten JPEG renditions, identical ones stored once, in `previewTier`; masters in
     /// `masterTier`), the lean one (`[previews] profile = "lean"`: a 250-px thumbnail and a 1440-px
-    /// preview), masters in Cold, and the rclone mirror in Hot. Table transactions are the same for all
+    /// preview), masters in the other of Cold and Cool, and the rclone mirror in Hot. Table transactions are the same for all
     /// but the mirror and left out.
     package static func all(
         facts: CostFacts, prices: PriceTable, masterTier: AccessTier, previewTier: AccessTier = .hot
@@ -51,10 +51,16 @@ package struct CostProfile: Codable, Sendable, Equatable {
             profile(
                 "lean", "a 250-px thumbnail and a 1440-px preview (JPEG) in \(previewTier.rawValue), masters in \(masterTier.rawValue)",
                 masters: masterTier, previews: previewTier, renditions: withRenditions * 2, renditionBytes: leanBytes),
-            profile(
-                "cold-masters", "the default renditions in \(previewTier.rawValue), masters in Cold", masters: .cold,
-                previews: previewTier,
-                renditions: withRenditions * renditionsPerPhoto, renditionBytes: Double(facts.renditionBytes)),
+            // The other of Cold and Cool for masters: the choice `access_tier` makes, priced both ways.
+            masterTier == .cold
+                ? profile(
+                    "cool-masters", "the default renditions in \(previewTier.rawValue), masters in Cool", masters: .cool,
+                    previews: previewTier, renditions: withRenditions * renditionsPerPhoto,
+                    renditionBytes: Double(facts.renditionBytes))
+                : profile(
+                    "cold-masters", "the default renditions in \(previewTier.rawValue), masters in Cold", masters: .cold,
+                    previews: previewTier, renditions: withRenditions * renditionsPerPhoto,
+                    renditionBytes: Double(facts.renditionBytes)),
             CostProfile(
                 name: "rclone-hot", summary: "every path uploaded to Hot, duplicates and renames again, no previews",
                 writesPerPhoto: Double(facts.versionsRecorded) / photos, oneTime: mirrorWrites, monthly: mirrorMonthly,
