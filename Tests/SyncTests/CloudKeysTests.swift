@@ -45,6 +45,8 @@ struct CloudKeysTests {
     @Test func retentionNeverBelowTheTierMinimum() {
         var options = SyncOptions(previewsRoot: "/tmp", device: DeviceKeys(device: "keys"))
         options.mirrorRetention = .seconds(60)
+        #expect(options.masterTier == .cold && options.effectiveRetention == .seconds(90 * 86_400))
+        options.masterTier = .cool
         #expect(options.effectiveRetention == .seconds(30 * 86_400))
         options.masterTier = .archive
         #expect(options.effectiveRetention == .seconds(180 * 86_400))
