@@ -39,13 +39,7 @@ SAMPLES_PER_KIND = 5
 # Bugs this fuzzer found and reported (issue 18), not yet fixed. A plain run fails on them; `--tolerate-known` (the
 # bounded test) leaves the crasher out of the mutations and counts the known answer shape apart, so the test
 # guards everything else. Remove an entry when its bug is fixed.
-KNOWN_ISSUES = {
-    "bare-400-after-pipelined-request": "bytes that cannot be parsed arriving while a request is still being read "
-                                        "but already answered (an early refusal, say 403 before the body) get NIO's "
-                                        "bare `400 Bad Request` (Connection: close, no x-ms-error-code) after the "
-                                        "answer; a broken head pipelined behind a request is answered properly since "
-                                        "RequestHeadErrors waits for that request's answer",
-}
+KNOWN_ISSUES = {}  # "bare-400-after-pipelined-request" is fixed: AzureErrorCodes gives Hummingbird's bare 400 a code
 
 
 def load_corpus(path: str) -> list:

@@ -63,7 +63,7 @@ public struct StorageEmulator: Service {
                     responder: responder,
                     server: .http1(
                         configuration: .init(
-                            additionalChannelHandlers: [ConnectionLimit(slots: slots), RequestHeadErrors()],
+                            additionalChannelHandlers: [ConnectionLimit(slots: slots), RequestHeadErrors(), AzureErrorCodes()],
                             idleTimeout: TimeAmount(configuration.idleTimeout))),
                     configuration: .init(
                         address: .hostname(endpoint.host, port: endpoint.port), serverName: nil, reuseAddress: true),

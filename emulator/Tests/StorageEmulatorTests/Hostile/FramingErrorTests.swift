@@ -90,4 +90,22 @@ import Testing
                 "\(text)")
         }
     }
+
+    /// Found by the fuzzer (2.5 % of its requests): a request refused before its body was read, whose body then
+    /// stops parsing, got Hummingbird's bare 400 after the refusal. Every answer now carries an Azure error code.
+    @Test func aBodyThatBreaksAfterAnEarlyRefusalStillGetsErrorCodes() async throws {
+        try await withUpload { raw, _ in
+            let request =
+                "PUT /devstoreaccount1/uploads/anonymous HTTP/1.1\r\nHost: x\r\nx-ms-blob-type: BlockBlob\r\n"
+                + "Transfer-Encoding: chunked\r\n\r\n" + String(repeating: "1\r\nx\r\n", count: 2000) + "zz\r\n\r\n"
+            let exchange = try await raw.exchange(raw: Array(request.utf8), halfClose: true)
+            let text = String(decoding: exchange.received, as: UTF8.self)
+            let answers = text.components(separatedBy: "HTTP/1.1 ").dropFirst()
+            #expect(!answers.isEmpty, "\(text)")
+            for answer in answers {
+                #expect(answer.hasPrefix("4"), "\(text)")
+                #expect(answer.lowercased().contains("x-ms-error-code: "), "\(text)")
+            }
+        }
+    }
 }
