@@ -112,11 +112,32 @@ let package = Package(
             dependencies: [
                 "AzureStorage", "Catalog", "Imaging", "Ingest", "Sync", .product(name: "Logging", package: "swift-log"),
             ]),
+        // The web gallery and its JSON API over the catalog and the previews (served by the daemon and by
+        // `ironviper serve`): pages, assets, security rules. No SQL here: it asks Catalog.
+        .target(
+            name: "WebGallery",
+            dependencies: [
+                "Catalog",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "CryptoExtras", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]),
+        .testTarget(
+            name: "WebGalleryTests",
+            dependencies: [
+                "WebGallery", "Catalog", "Sync",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+            ]),
         // The daemon: configuration, the services it runs and their lifecycle under systemd.
         .target(
             name: "BackupDaemon",
             dependencies: [
-                "AzureStorage", "Catalog", "Ingest", "StorageEmulator", "Sync", "Watcher",
+                "AzureStorage", "Catalog", "Ingest", "StorageEmulator", "Sync", "Watcher", "WebGallery",
                 .product(name: "TOMLKit", package: "TOMLKit"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -125,7 +146,7 @@ let package = Package(
         .executableTarget(
             name: "ironviper",
             dependencies: [
-                "AzureStorage", "BackupDaemon", "Catalog", "Imaging", "Ingest", "PreviewWorker", "Sync",
+                "AzureStorage", "BackupDaemon", "Catalog", "Imaging", "Ingest", "PreviewWorker", "Sync", "WebGallery",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

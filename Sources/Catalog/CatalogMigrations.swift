@@ -16,6 +16,10 @@ enum CatalogMigrations {
             try db.execute(sql: v3)
             for library in try LibraryRecord.fetchAll(db) { try OutboxWriter.librarySeen(library, db: db) }
         }
+        // "v4" (cloud_requests) comes from another branch; the two are independent and merge in either order.
+        migrator.registerMigration("v5: tags and ratings") { db in
+            try db.execute(sql: v5)
+        }
         return migrator
     }
 
@@ -123,6 +127,24 @@ enum CatalogMigrations {
         CREATE TABLE settings (
             key TEXT PRIMARY KEY,
             value TEXT NOT NULL
+        ) WITHOUT ROWID;
+        """
+
+    // A person's own words about a content (the gallery's tags and 0–5 stars), keyed by content so a
+    // rename, a move or a duplicate keeps them. Never written into the photo folders. A user rating
+    // overrides the rating embedded in the file (`assets.rating`) for `rating:`.
+    private static let v5 = """
+        CREATE TABLE tags (
+            sha256 TEXT NOT NULL,
+            tag TEXT NOT NULL COLLATE NOCASE,
+            added_at TEXT NOT NULL,
+            PRIMARY KEY (sha256, tag)
+        ) WITHOUT ROWID;
+        CREATE INDEX tags_tag ON tags(tag, sha256);
+        CREATE TABLE ratings (
+            sha256 TEXT PRIMARY KEY,
+            rating INTEGER NOT NULL CHECK (rating BETWEEN 0 AND 5),
+            rated_at TEXT NOT NULL
         ) WITHOUT ROWID;
         """
 }

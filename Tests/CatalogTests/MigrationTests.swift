@@ -9,7 +9,7 @@ struct MigrationTests {
     @Test func fromAnEmptyDatabase() throws {
         let scratch = try ScratchCatalog()
         let catalog = scratch.catalog
-        #expect(try catalog.appliedMigrations().count == 3)  // v1 schema, v2 outbox parking, v3 settings (device)
+        #expect(try catalog.appliedMigrations().count == 4)  // v1 schema, v2 outbox parking, v3 settings (device), v5 tags
         let tables = try catalog.read { db in
             try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type IN ('table') ORDER BY name")
         }
