@@ -3,6 +3,7 @@ import Catalog
 import Foundation
 import Sync
 import TOMLKit
+import WebGallery
 
 extension DaemonConfiguration {
     /// Reads and validates a configuration file.
@@ -76,6 +77,27 @@ extension DaemonConfiguration {
             if let port = try emulator.int("queue_port", atLeast: 0) { configuration.emulator.queuePort = port }
             if let port = try emulator.int("table_port", atLeast: 0) { configuration.emulator.tablePort = port }
             try emulator.finish()
+        }
+        if var web = try reader.table("web") {
+            if let listen = try web.string("listen") {
+                if listen.isEmpty {
+                    configuration.web.listen = nil
+                } else {
+                    guard let address = ListenAddress(listen) else {
+                        throw ConfigurationError(key: "web.listen", "must be \"host:port\" (\"127.0.0.1:8780\") or \"\" for off, not \"\(listen)\"")
+                    }
+                    configuration.web.listen = address
+                }
+            }
+            if let hash = try web.string("password_hash") {
+                do { _ = try PasswordHash(parsing: hash) } catch {
+                    throw ConfigurationError(key: "web.password_hash", "\(error)")
+                }
+                configuration.web.passwordHash = hash
+            }
+            if let user = try web.string("user") { configuration.web.user = user }
+            if let hosts = try web.strings("allowed_hosts") { configuration.web.allowedHosts = hosts }
+            try web.finish()
         }
         if let device = try reader.string("device") {
             do {

@@ -28,6 +28,9 @@ package struct Daemon: Service {
         let location = DataLocation(directory: stateDirectory)
         let catalog = try Catalog(path: location.catalogPath)
         let previews = PreviewStore(root: location.previewsPath)
+        // Before any storage starts: a gallery the security rules refuse stops the daemon with the reason.
+        let gallery = try DaemonGallery.start(configuration: configuration, location: location, catalog: catalog, logger: logger)
+        defer { gallery?.cancel() }
         var storage = try await StorageBackend.start(configuration: configuration, stateDirectory: stateDirectory, logger: logger)
         logger.notice(
             "ironviper started",

@@ -1,0 +1,26 @@
+import Catalog
+import Foundation
+import Logging
+import WebGallery
+
+/// The web gallery beside the daemon's sessions, for the daemon's whole life: `[web]` changes take effect at
+/// the next start (a reload keeps the running gallery). A gallery that cannot bind its port is logged and the
+/// backup goes on; one the security rules refuse (not loopback, no password) stops the start with the reason.
+enum DaemonGallery {
+    static func start(configuration: DaemonConfiguration, location: DataLocation, catalog: Catalog, logger: Logger)
+        throws -> Task<Void, Never>?
+    {
+        guard let settings = try configuration.galleryConfiguration(location: location) else { return nil }
+        // The web's "retry now" is what `ironviper sync` does: SIGUSR1 retries parked rows and syncs at once.
+        let server = try GalleryServer(
+            configuration: settings, catalog: catalog, logger: logger, onRetry: { kill(getpid(), SIGUSR1) })
+        // A child of the daemon's task: it inherits the graceful shutdown that SIGTERM starts.
+        return Task {
+            do {
+                try await server.run()
+            } catch {
+                logger.error("the web gallery stopped", metadata: ["listen": "\(settings.listen)", "error": "\(error)"])
+            }
+        }
+    }
+}
