@@ -115,7 +115,7 @@ struct GalleryAPI: Sendable {
             headers: [
                 .contentType: file.mime ?? "application/octet-stream",
                 .contentDisposition: "attachment; filename*=UTF-8''"
-                    + (name.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "original"),
+                    + HTML.query(name),
                 .cacheControl: "no-store",
             ], body: body)
     }
