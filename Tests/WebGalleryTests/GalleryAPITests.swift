@@ -109,6 +109,7 @@ struct GalleryAPITests {
             #expect(home.text.contains("href=\"/?q=sunset%20camera%3A%22FUJIFILM%20X-T3%22\""))
             let item = try await bed.request("/item/\(try bed.fileId("2019/rome/sunset 1.jpg"))?q=sunset&at=0")
             #expect(item.status == 200 && item.text.contains("41.890000, 12.490000"))
+            #expect(item.text.contains("<button class=\"star\" data-rating=\"5\""))  // markup, not a SQL literal
             for page in ["/folders", "/duplicates", "/duplicates?kind=near", "/status", "/assets/gallery.js", "/assets/gallery.css"] {
                 #expect(try await bed.request(page).status == 200, "\(page)")
             }

@@ -4,7 +4,7 @@ enum GalleryStyle {
     static let text = """
         :root{--bg:#111418;--panel:#1a1f26;--line:#2a313b;--text:#e8ecf1;--muted:#8b96a5;--accent:#5fb3ff;--warn:#ffb454;
         --tile:180px;color-scheme:dark}
-        *{box-sizing:border-box}
+        *{box-sizing:border-box}[hidden]{display:none !important}
         body{margin:0;background:var(--bg);color:var(--text);font:14px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif}
         a{color:var(--accent);text-decoration:none}a:hover{text-decoration:underline}
         .bar{position:sticky;top:0;z-index:5;display:flex;gap:18px;align-items:center;padding:10px 18px;

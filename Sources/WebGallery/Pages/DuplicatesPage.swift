@@ -10,8 +10,8 @@ struct DuplicatesPage {
     func render(near: Bool) throws -> Response {
         let groups = near ? try catalog.nearDuplicateGroups() : try catalog.exactDuplicateGroups()
         let sizes = try catalog.contentSizes(groups.flatMap { $0.map(\.sha256) })
-        let html = groups.prefix(500).map { group in
-            "<div class=\"dup-group\">" + group.map { member in
+        let html = groups.prefix(500).map { group -> String in
+            "<div class=\"dup-group\">" + group.map { member -> String in
                 let size = sizes[member.sha256].map(HTML.bytes) ?? ""
                 let paths = member.paths.map { "<li>\(HTML.escape($0))</li>" }.joined()
                 return """

@@ -32,7 +32,7 @@ struct ItemPage {
             <table class="meta" id="meta">\(Self.metadataRows(item).map { "<tr><th>\(HTML.escape($0.0))</th><td>\(HTML.escape($0.1))</td></tr>" }.joined())</table>
             \(item.asset.map { "<details class=\"raw\"><summary>Everything the file says</summary><pre>\(HTML.escape($0.metadata))</pre></details>" } ?? "")
             <h2>Backup</h2>\(backup(item.backup))
-            <h2>Paths</h2><ul class="paths">\(item.paths.map { path in
+            <h2>Paths</h2><ul class="paths">\(item.paths.map { path -> String in
                 "<li><a href=\"/item/\(path.fileId)\">\(HTML.escape(path.library + "/" + path.path))</a>\(path.present ? "" : " <span class=\"muted\">(gone)</span>")</li>"
             }.joined())</ul>
             \(item.versions.isEmpty ? "" : "<h2>History</h2><ul class=\"versions\">" + item.versions.map { "<li>\(HTML.escape($0.recordedAt)) · \(HTML.bytes($0.size)) · <code>\(HTML.escape(String(($0.sha256 ?? "").prefix(12))))</code></li>" }.joined() + "</ul>")
@@ -47,7 +47,7 @@ struct ItemPage {
             "<li class=\"tag\">\(HTML.escape($0))<button class=\"remove-tag\" data-tag=\"\(HTML.escape($0))\" aria-label=\"Remove \(HTML.escape($0))\">×</button></li>"
         }.joined()
         let rating = item.annotation.rating
-        let stars = (1...5).map { star in
+        let stars = (1...5).map { star -> String in
             let on = (rating ?? 0) >= star
             return "<button class=\"star\(on ? " on" : "")\" data-rating=\"\(star)\" aria-label=\"\(star) stars\">★</button>"
         }.joined()

@@ -43,8 +43,8 @@ struct LibraryPage {
             ("Camera", facets.camera), ("Year", facets.year), ("Kind", facets.kind), ("Location", facets.gps),
             ("Rating", facets.rating), ("Tags", facets.tags), ("Damaged", facets.damaged),
         ]
-        return groups.filter { !$0.1.isEmpty }.map { name, values in
-            let links = values.map { value in
+        return groups.filter { !$0.1.isEmpty }.map { name, values -> String in
+            let links = values.map { value -> String in
                 let next = query.isEmpty ? value.token : query + " " + value.token
                 let active = query.contains(value.token)
                 return "<a class=\"facet\(active ? " active" : "")\" data-token=\"\(HTML.escape(value.token))\" href=\"/?q=\(HTML.query(next))\">"
