@@ -2,21 +2,16 @@ import GRDB
 
 extension Catalog {
     /// A page of the files matching `query` in the search's order (best match first, else newest taken first),
-    /// with the total: the gallery's grid and `/api/v1/search`.
-    package func galleryPage(_ query: SearchQuery, offset: Int, limit: Int, nearDistance: Int = 10) throws
-        -> GalleryPage
-    {
+    /// with the total unless `counting` is false (the grid counts once, then asks for more pages without it).
+    /// `after` (a file id) continues the newest-first order after that file: a seek, where `offset` walks.
+    package func galleryPage(
+        _ query: SearchQuery, offset: Int, limit: Int, after: Int64? = nil, counting: Bool = true,
+        nearDistance: Int = 10
+    ) throws -> GalleryPage {
         let nearAssets = try nearAssets(for: query, distance: nearDistance)
         return try read { db in
             let filter = SearchConditions(query, nearAssets: nearAssets)
-            let counted = filter.unranked
-            let total =
-                try Int.fetchOne(
-                    db,
-                    sql: """
-                        SELECT count(*) FROM files f JOIN libraries l ON l.id = f.library_id
-                        LEFT JOIN assets a ON a.id = f.asset_id WHERE \(counted.conditions.joined(separator: " AND "))
-                        """, arguments: StatementArguments(counted.arguments)) ?? 0
+            let total = counting ? try Self.count(filter, db: db) : nil
             let items: [SearchHit]
             if let match = filter.match {
                 // Ranked: the best offset+limit, of which the page is the tail.
@@ -26,12 +21,44 @@ extension Catalog {
                         limit: offset + limit
                     ).dropFirst(offset))
             } else {
-                items = try Self.fetchHits(
-                    db, from: "files f", conditions: filter.conditions, arguments: filter.arguments + [limit],
-                    order: "a.taken_at DESC, l.name, f.path", offset: offset)
+                items = try Self.newestFirst(
+                    db, filter: filter, offset: offset, limit: limit, after: try after.flatMap { try Self.cursor(fileId: $0, db: db) })
             }
             return GalleryPage(total: total, offset: offset, items: items)
         }
+    }
+
+    /// How many files match `query`.
+    package func resultCount(_ query: SearchQuery, nearDistance: Int = 10) throws -> Int {
+        let nearAssets = try nearAssets(for: query, distance: nearDistance)
+        return try read { db in try Self.count(SearchConditions(query, nearAssets: nearAssets), db: db) }
+    }
+
+    private static func count(_ filter: SearchConditions, db: Database) throws -> Int {
+        let counted = filter.unranked
+        return try Int.fetchOne(
+            db,
+            sql: """
+                SELECT count(*) FROM files f JOIN libraries l ON l.id = f.library_id
+                LEFT JOIN assets a ON a.id = f.asset_id WHERE \(counted.conditions.joined(separator: " AND "))
+                """, arguments: StatementArguments(counted.arguments)) ?? 0
+    }
+
+    /// The newest-first position of file `fileId`.
+    static func cursor(fileId: Int64, db: Database) throws -> PageCursor? {
+        try Row.fetchOne(
+            db,
+            sql: """
+                SELECT a.taken_at, l.name, f.path FROM files f JOIN libraries l ON l.id = f.library_id
+                LEFT JOIN assets a ON a.id = f.asset_id WHERE f.id = ?
+                """, arguments: [fileId]
+        ).map { PageCursor(takenAt: $0[0], library: $0[1], path: $0[2]) }
+    }
+
+    /// A number that changes whenever the catalog's facts do (every change of a file, a description or an
+    /// annotation queues cloud work): what the gallery's cached counts are keyed by.
+    package func changeStamp() throws -> Int64 {
+        try read { db in try Int64.fetchOne(db, sql: "SELECT coalesce(max(id), 0) FROM outbox") ?? 0 }
     }
 
     /// The facet values of everything matching `query`, counted in one grouped pass (plus one for tags).

@@ -2,8 +2,8 @@
 
 /// One page of a search or of the whole library.
 package struct GalleryPage: Sendable, Codable, Equatable {
-    /// Files matching the query in all.
-    package var total: Int
+    /// Files matching the query in all; nil when not counted (a further page of the grid).
+    package var total: Int?
     /// Position of the first item in the whole result.
     package var offset: Int
     package var items: [SearchHit]

@@ -34,9 +34,7 @@ extension Catalog {
             let filter = SearchConditions(query, nearAssets: nearAssets)
             let (conditions, arguments) = (filter.conditions, filter.arguments)
             if query.terms.isEmpty {
-                return try Self.fetchHits(
-                    db, from: "files f", conditions: conditions, arguments: arguments + [limit],
-                    order: "a.taken_at DESC, l.name, f.path")
+                return try Self.newestFirst(db, filter: filter, offset: 0, limit: limit)
             }
             return try Self.rankedHits(
                 db, match: filter.match!, conditions: conditions, arguments: arguments, limit: limit)
@@ -88,14 +86,15 @@ extension Catalog {
 
     /// The hits of one query over `from` (which names the files `f`), joined to their library and asset.
     static func fetchHits(
-        _ db: Database, from: String, conditions: [String], arguments: [(any DatabaseValueConvertible)?],
-        order: String, offset: Int = 0
+        _ db: Database, from: String,
+        join: String = "JOIN libraries l ON l.id = f.library_id LEFT JOIN assets a ON a.id = f.asset_id",
+        conditions: [String], arguments: [(any DatabaseValueConvertible)?], order: String, offset: Int = 0
     ) throws -> [SearchHit] {
         let sql = """
             SELECT f.id AS file_id, l.name AS library, f.path, l.root || '/' || f.path AS absolute_path,
                    f.sha256, a.kind, a.width, a.height, a.taken_at,
                    a.camera_make, a.camera_model
-            FROM \(from) JOIN libraries l ON l.id = f.library_id LEFT JOIN assets a ON a.id = f.asset_id
+            FROM \(from) \(join)
             WHERE \(conditions.joined(separator: " AND "))
             ORDER BY \(order)
             LIMIT ? OFFSET \(offset)

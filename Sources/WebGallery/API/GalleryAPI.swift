@@ -7,12 +7,13 @@ import Hummingbird
 /// (`BlockingWork`: SQLite blocks), every answer is JSON, and a file is named by its catalog id only.
 struct GalleryAPI: Sendable {
     let catalog: Catalog
+    let summaries: ResultSummaries
     let onRetry: @Sendable () -> Void
     let files = FileIO()
 
     /// One result page and, when asked, the facets of the whole result.
     struct SearchResult: Encodable {
-        var total: Int
+        var total: Int?
         var offset: Int
         var items: [SearchHit]
         var facets: FacetCounts?
@@ -39,10 +40,9 @@ struct GalleryAPI: Sendable {
             return try await search(request, text: form["q"] ?? "", facets: form["facets"] != "false")
         }
         api.get("/facets") { request, _ in
-            guard let query = try? SearchQuery(FormQuery(request)["q"] ?? "") else {
-                return try JSONResponse.error(.badRequest, "bad query")
-            }
-            return try JSONResponse.ok(try await blocking { try catalog.facetCounts(query) })
+            let text = FormQuery(request)["q"] ?? ""
+            guard let query = try? SearchQuery(text) else { return try JSONResponse.error(.badRequest, "bad query") }
+            return try JSONResponse.ok(try await blocking { try summaries.summary(of: query, text: text).facets })
         }
         api.get("/items/:id") { _, context in
             guard let id = context.parameters.get("id", as: Int64.self),
@@ -93,13 +93,17 @@ struct GalleryAPI: Sendable {
         let form = FormQuery(request)
         let query: SearchQuery
         do { query = try SearchQuery(text) } catch { return try JSONResponse.error(.badRequest, "\(error)") }
-        let offset = form.int("offset", default: 0, in: 0...10_000_000)
+        // `after` (the last file id of the page before) seeks in the newest-first order; ranked results page by offset.
+        let after = query.terms.isEmpty ? form["after"].flatMap { Int64($0) } : nil
+        let offset = after == nil ? form.int("offset", default: 0, in: 0...10_000_000) : 0
         let limit = form.int("limit", default: 100, in: 1...500)
+        let counting = form["count"] != "false"
         let result = try await blocking {
-            let page = try catalog.galleryPage(query, offset: offset, limit: limit)
+            let page = try catalog.galleryPage(query, offset: offset, limit: limit, after: after, counting: false)
+            let summary = counting || facets ? try summaries.summary(of: query, text: text) : nil
             return SearchResult(
-                total: page.total, offset: page.offset, items: page.items,
-                facets: facets ? try catalog.facetCounts(query) : nil)
+                total: counting ? summary?.total : nil, offset: page.offset, items: page.items,
+                facets: facets ? summary?.facets : nil)
         }
         return try JSONResponse.ok(result)
     }

@@ -53,7 +53,10 @@ enum GalleryScript {
           loading = true;
           try {
             const q = grid.dataset.q;
-            const page = await getJSON(`/api/v1/search?facets=false&limit=120&offset=${next}&q=${encodeURIComponent(q)}`);
+            // `after` (the last tile) seeks in the newest-first order; a ranked search pages by offset.
+            const shown = grid.querySelectorAll(".tile");
+            const after = shown.length ? `&after=${shown[shown.length - 1].dataset.id}` : "";
+            const page = await getJSON(`/api/v1/search?facets=false&count=false&limit=120&offset=${next}${after}&q=${encodeURIComponent(q)}`);
             if (grid.dataset.q !== q) return;
             appendTiles(grid, page.items, q, next);
             grid.dataset.next = next + page.items.length;
@@ -124,7 +127,7 @@ enum GalleryScript {
           if (at === null) return;
           const neighbour = async (delta) => {
             if (at + delta < 0) return null;
-            const page = await getJSON(`/api/v1/search?facets=false&limit=1&offset=${at + delta}&q=${encodeURIComponent(q)}`);
+            const page = await getJSON(`/api/v1/search?facets=false&count=false&limit=1&offset=${at + delta}&q=${encodeURIComponent(q)}`);
             return page.items[0] ? `/item/${page.items[0].fileId}?q=${encodeURIComponent(q)}&at=${at + delta}` : null;
           };
           [["#prev", -1], ["#next", 1]].forEach(async ([sel, d]) => { const href = await neighbour(d); if (href) { $(sel).href = href; $(sel).hidden = false; } });

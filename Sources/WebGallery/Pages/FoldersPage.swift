@@ -35,8 +35,8 @@ struct FoldersPage {
         let body = """
             <section class="folders"><p class="crumbs">\(crumbs)</p>
             <ul class="tree">\(folders)</ul>
-            <p>\(listing.files) files directly here · <a href="/?q=\(HTML.query(search))">all \(page.total) below in the grid</a></p>
-            <div id="grid" data-q="\(HTML.escape(search))" data-total="\(page.total)" data-next="\(page.items.count)">\(Tiles.render(page.items, query: search, from: 0))</div>
+            <p>\(listing.files) files directly here · <a href="/?q=\(HTML.query(search))">all \((page.total ?? 0)) below in the grid</a></p>
+            <div id="grid" data-q="\(HTML.escape(search))" data-total="\((page.total ?? 0))" data-next="\(page.items.count)">\(Tiles.render(page.items, query: search, from: 0))</div>
             </section>
             """
         return HTML.page(title: library + "/" + listing.path, active: "Folders", csrfToken: csrfToken, body: body)

@@ -5,13 +5,14 @@ import Hummingbird
 /// adds what needs it: more pages on scroll, live search, keyboard navigation, tags and rating, live status.
 struct GalleryPages: Sendable {
     let catalog: Catalog
+    let summaries: ResultSummaries
     let csrfToken: String
 
     func register(on router: Router<BasicRequestContext>) {
         router.get("/") { request, _ in
             let text = FormQuery(request)["q"] ?? ""
             return try await BlockingWork.run("ironviper-web") {
-                try LibraryPage(catalog: catalog, csrfToken: csrfToken).render(query: text)
+                try LibraryPage(catalog: catalog, summaries: summaries, csrfToken: csrfToken).render(query: text)
             }
         }
         router.get("/item/:id") { request, context in

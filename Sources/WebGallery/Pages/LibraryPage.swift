@@ -5,6 +5,7 @@ import Catalog
 /// counts as links that add their token to the query, and the first page of thumbnails.
 struct LibraryPage {
     let catalog: Catalog
+    let summaries: ResultSummaries
     let csrfToken: String
     static let pageSize = 120
 
@@ -17,22 +18,23 @@ struct LibraryPage {
                 title: "Search", active: "Library", query: text, csrfToken: csrfToken,
                 body: "<section class=\"empty\"><h1>Cannot search</h1><p>\(HTML.escape("\(error)"))</p></section>")
         }
-        let page = try catalog.galleryPage(query, offset: 0, limit: Self.pageSize)
-        let facets = try catalog.facetCounts(query)
+        let page = try catalog.galleryPage(query, offset: 0, limit: Self.pageSize, counting: false)
+        let summary = try summaries.summary(of: query, text: text)
+        let (total, facets) = (summary.total, summary.facets)
         let title = text.isEmpty ? "Library" : text
         let body = """
             <div class="library">
             <aside class="facets" id="facets">\(Self.facets(facets, query: text))</aside>
             <section class="results">
-            <p class="count" id="count">\(page.total) \(page.total == 1 ? "photo" : "photos")\(text.isEmpty ? "" : " for <q>\(HTML.escape(text))</q>")</p>
+            <p class="count" id="count">\(total) \(total == 1 ? "photo" : "photos")\(text.isEmpty ? "" : " for <q>\(HTML.escape(text))</q>")</p>
             <div class="selection" id="selection" hidden><span id="selected">0 selected</span>
             <input id="selection-tag" placeholder="tag" aria-label="Tag for the selection"><button id="selection-add">Add tag</button>
             <span class="stars" id="selection-stars">\((0...5).map { "<button data-rating=\"\($0)\">\($0)★</button>" }.joined())</span>
             <button id="selection-clear">Clear</button></div>
-            <div id="grid" data-q="\(HTML.escape(text))" data-total="\(page.total)" data-next="\(page.items.count)">
+            <div id="grid" data-q="\(HTML.escape(text))" data-total="\(total)" data-next="\(page.items.count)">
             \(Tiles.render(page.items, query: text, from: 0))
             </div>
-            \(page.total == 0 ? "<p class=\"empty\">Nothing matches.</p>" : "")
+            \(total == 0 ? "<p class=\"empty\">Nothing matches.</p>" : "")
             </section></div>
             """
         return HTML.page(title: title, active: "Library", query: text, csrfToken: csrfToken, body: body)

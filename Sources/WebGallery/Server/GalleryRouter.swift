@@ -15,9 +15,10 @@ enum GalleryRouter {
         }
         router.add(middleware: CSRFProtection(token: csrfToken))
         let previews = PreviewFiles(catalog: catalog, root: configuration.previewsRoot)
-        GalleryAPI(catalog: catalog, onRetry: onRetry).register(on: router)
+        let summaries = ResultSummaries(catalog: catalog)
+        GalleryAPI(catalog: catalog, summaries: summaries, onRetry: onRetry).register(on: router)
         previews.register(on: router)
-        GalleryPages(catalog: catalog, csrfToken: csrfToken).register(on: router)
+        GalleryPages(catalog: catalog, summaries: summaries, csrfToken: csrfToken).register(on: router)
         GalleryAssets.register(on: router)
         return router
     }
