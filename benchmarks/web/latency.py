@@ -28,9 +28,12 @@ def main():
     total = json.loads(get("/api/v1/photos?limit=1"))["total"]
     middle = json.loads(get(f"/api/v1/photos?limit=1&offset={total // 2}"))["items"][0]["fileId"]
     deep = total * 9 // 10
+    # The grid scrolls with `after` (the last tile of the page before): the id of the row just before `deep`.
+    before_deep = json.loads(get(f"/api/v1/photos?limit=1&offset={deep - 1}"))["items"][0]["fileId"]
     cases = {
         "first grid page (120)": "/api/v1/photos?limit=120",
-        f"deep page (offset {deep:,})": f"/api/v1/photos?limit=120&offset={deep}",
+        f"deep page, as the grid scrolls (after the {deep:,}th)": f"/api/v1/photos?limit=120&count=false&after={before_deep}",
+        f"deep page by offset ({deep:,})": f"/api/v1/photos?limit=120&count=false&offset={deep}",
         "search with facets (`sunset camera:canon`)": "/api/v1/search?limit=120&q=" + urllib.parse.quote("sunset camera:canon"),
         "search with facets (`beach`)": "/api/v1/search?limit=120&q=beach",
         "detail (item)": f"/api/v1/items/{middle}",

@@ -26,7 +26,7 @@ struct HostCheck<Context: RequestContext>: RouterMiddleware {
 
     /// The host part of the Host header (`:authority`), lowercased, without port or IPv6 brackets.
     static func hostName(_ request: Request) -> String? {
-        guard let authority = request.head.authority ?? request.headers[HTTPField.Name("Host")!], !authority.isEmpty
+        guard let authority = request.head.authority ?? request.headers[HostHeader.name], !authority.isEmpty
         else { return nil }
         if authority.hasPrefix("[") {
             guard let close = authority.firstIndex(of: "]") else { return nil }
@@ -42,4 +42,9 @@ struct HostCheck<Context: RequestContext>: RouterMiddleware {
         var v6 = in6_addr()
         return inet_pton(AF_INET, host, &v4) == 1 || inet_pton(AF_INET6, host, &v6) == 1
     }
+}
+
+/// `Host`, parsed once (HTTP/1's Host usually arrives as `:authority`; this is the fallback).
+enum HostHeader {
+    static let name = HTTPField.Name("Host")!
 }
