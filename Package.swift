@@ -117,7 +117,7 @@ let package = Package(
         .target(
             name: "WebGallery",
             dependencies: [
-                "Catalog",
+                "AzureWire", "Catalog",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -154,7 +154,7 @@ let package = Package(
         .testTarget(
             name: "BackupDaemonTests",
             dependencies: [
-                "BackupDaemon", "Catalog", "Sync", "Watcher", .product(name: "Logging", package: "swift-log"),
+                "BackupDaemon", "Catalog", "Sync", "Watcher", "WebGallery", .product(name: "Logging", package: "swift-log"),
             ]),
         .testTarget(name: "ImagingTests", dependencies: ["Imaging"]),
         .testTarget(name: "WatcherTests", dependencies: ["Watcher", .product(name: "Logging", package: "swift-log")]),

@@ -1,3 +1,4 @@
+import AzureWire
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -6,21 +7,9 @@ import Hummingbird
 /// CSRF token goes into a `<meta>` the script reads and into a SameSite=Strict cookie; pages are never cached
 /// (they show live state), unlike previews and assets.
 enum HTML {
-    static func escape(_ text: String) -> String {
-        var result = ""
-        result.reserveCapacity(text.utf8.count)
-        for character in text {
-            switch character {
-            case "&": result += "&amp;"
-            case "<": result += "&lt;"
-            case ">": result += "&gt;"
-            case "\"": result += "&quot;"
-            case "'": result += "&#39;"
-            default: result.append(character)
-            }
-        }
-        return result
-    }
+    /// Text and attribute values: the XML bodies' escaping (`&<>"'` and control characters as references),
+    /// which HTML reads back the same.
+    static func escape(_ text: String) -> String { XMLText.escape(text) }
 
     /// A query-string value.
     static func query(_ text: String) -> String {
