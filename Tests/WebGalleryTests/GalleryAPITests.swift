@@ -116,3 +116,18 @@ struct GalleryAPITests {
         }
     }
 }
+
+/// The date scrubber's jump: `through=` starts the newest-first order at the newest photo of that period.
+@Suite("Gallery scrubber")
+struct GalleryScrubberTests {
+    @Test func throughJumpsToThePeriod() async throws {
+        try await GalleryBed.with { bed in
+            let page = try await bed.request("/api/v1/photos?through=2020&limit=2&count=false").json() as? [String: Any]
+            let paths = (page?["items"] as? [[String: Any]])?.map { $0["path"] as? String }
+            #expect(paths == ["2020/beach/copy of dog.jpg", "2020/beach/dog.jpg"])
+            let earlier = try await bed.request("/api/v1/photos?through=2019-07&limit=5").json() as? [String: Any]
+            #expect((earlier?["items"] as? [[String: Any]])?.count == 2)
+            #expect(try await bed.request("/").text.contains("data-through=\"2021\""))
+        }
+    }
+}

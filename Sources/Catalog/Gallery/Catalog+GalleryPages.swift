@@ -4,9 +4,11 @@ extension Catalog {
     /// A page of the files matching `query` in the search's order (best match first, else newest taken first),
     /// with the total unless `counting` is false (the grid counts once, then asks for more pages without it).
     /// `after` (a file id) continues the newest-first order after that file: a seek, where `offset` walks.
+    /// `through` (`2019`, `2019-07`, `2019-07-14`) starts it at the newest file taken in or before that period:
+    /// the date scrubber's jump.
     package func galleryPage(
-        _ query: SearchQuery, offset: Int, limit: Int, after: Int64? = nil, counting: Bool = true,
-        nearDistance: Int = 10
+        _ query: SearchQuery, offset: Int, limit: Int, after: Int64? = nil, through: String? = nil,
+        counting: Bool = true, nearDistance: Int = 10
     ) throws -> GalleryPage {
         let nearAssets = try nearAssets(for: query, distance: nearDistance)
         return try read { db in
@@ -21,8 +23,12 @@ extension Catalog {
                         limit: offset + limit
                     ).dropFirst(offset))
             } else {
+                // Nothing is taken at exactly the start of the next period (times are longer), so the cursor
+                // "after that instant" is "everything taken before it".
+                let jump = through.flatMap(DateBound.init).map { PageCursor(takenAt: $0.end, library: "", path: "") }
                 items = try Self.newestFirst(
-                    db, filter: filter, offset: offset, limit: limit, after: try after.flatMap { try Self.cursor(fileId: $0, db: db) })
+                    db, filter: filter, offset: offset, limit: limit,
+                    after: try after.flatMap { try Self.cursor(fileId: $0, db: db) } ?? jump)
             }
             return GalleryPage(total: total, offset: offset, items: items)
         }

@@ -24,7 +24,8 @@ enum GalleryScript {
         // ---- the grid: more pages on scroll, live search, selection
         function tile(hit, q, at) {
           const name = esc(hit.path.split("/").pop());
-          const href = `/item/${hit.fileId}?q=${encodeURIComponent(q)}&at=${at}`;
+          // After a jump the position in the whole result is unknown: no `at`, so no arrow keys on the detail page.
+          const href = `/item/${hit.fileId}?q=${encodeURIComponent(q)}` + (at === null ? "" : `&at=${at}`);
           if (!hit.sha256) return `<a class="tile nopreview" href="${href}" data-id="${hit.fileId}"><span>${name}</span></a>`;
           return `<a class="tile" href="${href}" data-id="${hit.fileId}" title="${esc(hit.library + "/" + hit.path)}"><img loading="lazy" decoding="async" src="/previews/${hit.sha256}/200" srcset="/previews/${hit.sha256}/200 1x, /previews/${hit.sha256}/400 2x" alt="${name}"><span>${name}</span></a>`;
         }
@@ -37,7 +38,7 @@ enum GalleryScript {
               grid.insertAdjacentHTML("beforeend", `<h2 class="month" data-month="${m}">${monthTitle(m)}</h2><div class="tiles"></div>`);
               tiles = grid.lastElementChild; month = m;
             }
-            tiles.insertAdjacentHTML("beforeend", tile(hit, q, offset + i));
+            tiles.insertAdjacentHTML("beforeend", tile(hit, q, offset === null ? null : offset + i));
           });
           markBroken(grid);
         }
@@ -58,8 +59,9 @@ enum GalleryScript {
             const after = shown.length ? `&after=${shown[shown.length - 1].dataset.id}` : "";
             const page = await getJSON(`/api/v1/search?facets=false&count=false&limit=120&offset=${next}${after}&q=${encodeURIComponent(q)}`);
             if (grid.dataset.q !== q) return;
-            appendTiles(grid, page.items, q, next);
+            appendTiles(grid, page.items, q, grid.dataset.jumped ? null : next);
             grid.dataset.next = next + page.items.length;
+            if (page.items.length === 0) grid.dataset.total = next;
           } finally { loading = false; }
         }
         let searchSeq = 0;
@@ -68,11 +70,19 @@ enum GalleryScript {
           let page;
           try { page = await getJSON(`/api/v1/search?limit=120&q=${encodeURIComponent(q)}`); } catch (e) { $("#count").textContent = e.message; return; }
           if (seq !== searchSeq) return;
-          grid.dataset.q = q; grid.dataset.total = page.total; grid.dataset.next = page.items.length;
+          grid.dataset.q = q; grid.dataset.total = page.total; grid.dataset.next = page.items.length; delete grid.dataset.jumped;
           grid.innerHTML = ""; appendTiles(grid, page.items, q, 0);
           $("#count").textContent = `${page.total} ${page.total === 1 ? "photo" : "photos"}`;
           if (page.facets) $("#facets").innerHTML = renderFacets(page.facets, q);
           history.replaceState(null, "", q ? `/?q=${encodeURIComponent(q)}` : "/");
+        }
+        // The date scrubber: the grid restarts at the newest photo of that year; scrolling goes on from there.
+        async function jump(grid, through) {
+          const q = grid.dataset.q;
+          const page = await getJSON(`/api/v1/search?facets=false&count=false&limit=120&through=${encodeURIComponent(through)}&q=${encodeURIComponent(q)}`);
+          grid.innerHTML = ""; grid.dataset.jumped = "1"; appendTiles(grid, page.items, q, null);
+          grid.dataset.next = page.items.length; grid.dataset.total = Number.MAX_SAFE_INTEGER;
+          window.scrollTo(0, 0);
         }
         const selected = new Set();
         function updateSelection() {
@@ -93,6 +103,7 @@ enum GalleryScript {
             let timer;
             input.addEventListener("input", () => { clearTimeout(timer); timer = setTimeout(() => liveSearch(grid, input.value.trim()), 250); });
           }
+          $("#scrubber")?.addEventListener("click", (e) => { const a = e.target.closest("a[data-through]"); if (a) { e.preventDefault(); jump(grid, a.dataset.through); } });
           grid.addEventListener("click", (event) => {
             const t = event.target.closest(".tile");
             if (!t || !(event.ctrlKey || event.metaKey || event.shiftKey)) return;

@@ -14,7 +14,9 @@ enum GalleryStyle {
         .search{flex:1}.search input{width:100%;padding:8px 12px;border-radius:8px;border:1px solid var(--line);
         background:var(--panel);color:var(--text);font:inherit}
         main{padding:16px 18px}
-        .library{display:grid;grid-template-columns:220px 1fr;gap:20px}
+        .library{display:grid;grid-template-columns:220px 1fr auto;gap:20px}
+        .scrubber{position:sticky;top:64px;align-self:start;display:flex;flex-direction:column;gap:2px;font-size:12px}
+        .scrubber a{color:var(--muted);padding:2px 6px;border-radius:4px}.scrubber a:hover{color:var(--text);background:var(--panel)}
         .facets{position:sticky;top:64px;align-self:start;max-height:calc(100vh - 80px);overflow:auto}
         .facet-group h3{margin:14px 0 6px;font-size:12px;text-transform:uppercase;letter-spacing:.08em;color:var(--muted)}
         .facet{display:flex;justify-content:space-between;padding:3px 8px;border-radius:6px;color:var(--text)}
@@ -62,6 +64,6 @@ enum GalleryStyle {
         .tabs a{margin-right:12px}.tabs a.active{font-weight:700;color:var(--text)}
         .status table{border-collapse:collapse;margin-bottom:18px}.status td,.status th{padding:4px 12px 4px 0;text-align:left}
         .empty{color:var(--muted);padding:40px 0}
-        @media (max-width:800px){.library,.item{grid-template-columns:1fr}.facets{position:static;max-height:none}:root{--tile:110px}}
+        @media (max-width:800px){.library,.item{grid-template-columns:1fr}.scrubber{display:none}.facets{position:static;max-height:none}:root{--tile:110px}}
         """
 }

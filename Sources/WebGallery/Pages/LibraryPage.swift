@@ -35,9 +35,19 @@ struct LibraryPage {
             \(Tiles.render(page.items, query: text, from: 0))
             </div>
             \(total == 0 ? "<p class=\"empty\">Nothing matches.</p>" : "")
-            </section></div>
+            </section>
+            \(query.terms.isEmpty ? Self.scrubber(facets.year) : "")
+            </div>
             """
         return HTML.page(title: title, active: "Library", query: text, csrfToken: csrfToken, body: body)
+    }
+
+    /// The date scrubber: the years of the result, newest first, each jumping the grid to its newest photo.
+    static func scrubber(_ years: [FacetValue]) -> String {
+        guard years.count > 1 else { return "" }
+        return "<nav class=\"scrubber\" id=\"scrubber\" aria-label=\"Jump to a year\">"
+            + years.map { "<a href=\"#\" data-through=\"\(HTML.escape($0.value))\">\(HTML.escape($0.value))</a>" }.joined()
+            + "</nav>"
     }
 
     static func facets(_ facets: FacetCounts, query: String) -> String {
