@@ -4,15 +4,18 @@
 corpus of JPEGs with camera and date metadata. The browser then sees the grid with the corpus's thumbnails,
 narrows it with a live search and again with a facet click, opens a detail page showing the metadata and sets a
 tag there; `ironviper search tag:…` finds the file at once, and Microsoft's `azure-data-tables` finds the tag in
-its `files` row once the outbox is empty. Screenshots of every page go to a folder the test prints.
+its `files` row once the outbox is empty; a file deleted from the folder downloads from its master in the
+cloud by catalog id. Screenshots of every page go to a folder the test prints.
 
 Chromium, its driver and Selenium are installed by scripts/setup: without them this test fails, never skips.
 """
+import json
 import os
 import shutil
 import subprocess
 import tempfile
 import time
+import urllib.request
 
 from azure.data.tables import TableServiceClient
 from selenium import webdriver
@@ -130,6 +133,14 @@ def test_gallery_in_a_real_browser():
             assert row.get("tags") == TAG and row.get("rating") == 4, dict(row)
             return row
         eventually(d, tagged, "the tag in the cloud files row")
+
+        # A file gone from this machine is downloaded from its master in the cloud, by catalog id.
+        garden = json.load(urllib.request.urlopen(url + "api/v1/search?q=garden&facets=false"))["items"][0]["fileId"]
+        os.remove(os.path.join(d.library, "2022/garden.jpg"))
+        d.wait_for(lambda s: s["libraries"][0]["files"]["missing"] == 1 and s["outbox"]["pending"] == {},
+                   "the deletion recorded")
+        with urllib.request.urlopen(url + f"api/v1/items/{garden}/original") as response:
+            assert response.read() == open(os.path.join(work, "staging", "2022/garden.jpg"), "rb").read()
 
         for page, name in (("/folders", "5-folders.png"), ("/duplicates", "6-duplicates.png"), ("/status", "7-status.png")):
             driver.get(url.rstrip("/") + page)

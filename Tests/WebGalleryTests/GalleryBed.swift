@@ -27,7 +27,9 @@ final class GalleryBed: Sendable {
     static func sha(_ seed: Int) -> String { String(repeating: String(format: "%02x", seed), count: 32) }
 
     /// Starts a bed; `adjust` changes the gallery's settings (a password, a listen address).
-    static func start(_ adjust: (inout GalleryConfiguration) -> Void = { _ in }) async throws -> GalleryBed {
+    static func start(cloud: CloudOriginals? = nil, _ adjust: (inout GalleryConfiguration) -> Void = { _ in })
+        async throws -> GalleryBed
+    {
         let folder = NSTemporaryDirectory() + "gallery-tests-\(UUID().uuidString)"
         let photos = folder + "/photos"
         let previews = folder + "/data/previews"
@@ -66,7 +68,7 @@ final class GalleryBed: Sendable {
         var logger = Logger(label: "gallery-tests")
         logger.logLevel = .warning
         let server = try GalleryServer(
-            configuration: configuration, catalog: catalog, logger: logger,
+            configuration: configuration, catalog: catalog, logger: logger, cloud: cloud,
             onListening: { address in
                 continuation.yield(address.port)
                 continuation.finish()
@@ -97,9 +99,10 @@ final class GalleryBed: Sendable {
 
     /// Runs `body` with a started bed, stopping it afterwards whatever happens.
     static func with<T>(
-        passwordHash: PasswordHash? = nil, allowedHosts: [String] = [], _ body: (GalleryBed) async throws -> T
+        passwordHash: PasswordHash? = nil, allowedHosts: [String] = [], cloud: CloudOriginals? = nil,
+        _ body: (GalleryBed) async throws -> T
     ) async throws -> T {
-        let bed = try await start {
+        let bed = try await start(cloud: cloud) {
             $0.passwordHash = passwordHash
             $0.allowedHosts = allowedHosts
         }

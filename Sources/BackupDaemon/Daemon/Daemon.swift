@@ -29,9 +29,12 @@ package struct Daemon: Service {
         let catalog = try Catalog(path: location.catalogPath)
         let previews = PreviewStore(root: location.previewsPath)
         // Before any storage starts: a gallery the security rules refuse stops the daemon with the reason.
-        let gallery = try DaemonGallery.start(configuration: configuration, location: location, catalog: catalog, logger: logger)
+        let currentStorage = CurrentStorage()
+        let gallery = try DaemonGallery.start(
+            configuration: configuration, location: location, catalog: catalog, storage: currentStorage, logger: logger)
         defer { gallery?.cancel() }
         var storage = try await StorageBackend.start(configuration: configuration, stateDirectory: stateDirectory, logger: logger)
+        currentStorage.set(storage.client)
         logger.notice(
             "ironviper started",
             metadata: ["config": "\(configurationPath)", "state": "\(stateDirectory)", "storage": "\(storage.summary)"])
@@ -62,6 +65,7 @@ package struct Daemon: Service {
                     if fresh.storage != configuration.storage || fresh.emulator != configuration.emulator {
                         await storage.shutdown()
                         storage = try await StorageBackend.start(configuration: fresh, stateDirectory: stateDirectory, logger: logger)
+                        currentStorage.set(storage.client)
                         logger.notice("storage changed", metadata: ["storage": "\(storage.summary)"])
                         snapshot.storage = storage.summary
                     }

@@ -69,20 +69,25 @@ extension Catalog {
         return state
     }
 
-    /// The absolute path of a present cataloged file, for downloading the original by catalog id; nil for
-    /// no such row or a file gone from disk. The path comes from the catalog only, never from a URL.
-    package func originalPath(fileId: Int64) throws -> (path: String, mime: String?, size: Int64)? {
+    /// What downloading the original of cataloged file `fileId` needs: its absolute path (read only while the
+    /// file is present), its content hash (to fetch the master from the cloud once it is gone locally), type and
+    /// size; nil for no such row. The path comes from the catalog only, never from a URL.
+    package func original(fileId: Int64) throws -> OriginalFile? {
         try read { db in
-            guard
-                let row = try Row.fetchOne(
-                    db,
-                    sql: """
-                        SELECT l.root || '/' || f.path AS path, a.mime, f.size FROM files f
-                        JOIN libraries l ON l.id = f.library_id LEFT JOIN assets a ON a.id = f.asset_id
-                        WHERE f.id = ? AND f.state = 'present'
-                        """, arguments: [fileId])
-            else { return nil }
-            return (row["path"], row["mime"], row["size"])
+            try Row.fetchOne(
+                db,
+                sql: """
+                    SELECT l.root || '/' || f.path AS path, f.state = 'present' AS present, f.sha256, a.mime, f.size,
+                           EXISTS (SELECT 1 FROM outbox o WHERE o.kind = 'master' AND o.target = f.sha256
+                                   AND o.done_at IS NOT NULL AND o.last_error IS NOT ?) AS in_cloud
+                    FROM files f JOIN libraries l ON l.id = f.library_id LEFT JOIN assets a ON a.id = f.asset_id
+                    WHERE f.id = ?
+                    """, arguments: [OutboxNote.superseded, fileId]
+            ).map {
+                OriginalFile(
+                    path: $0["path"], present: $0["present"], sha256: $0["sha256"], mime: $0["mime"], size: $0["size"],
+                    inCloud: $0["in_cloud"])
+            }
         }
     }
 

@@ -92,3 +92,16 @@ package struct FolderListing: Sendable, Codable, Equatable {
     package var folders: [FolderCount]
     package var files: Int
 }
+
+/// A cataloged file's original, for the gallery's download.
+package struct OriginalFile: Sendable, Equatable {
+    /// Absolute path on this machine.
+    package var path: String
+    /// Still on disk as cataloged.
+    package var present: Bool
+    package var sha256: String?
+    package var mime: String?
+    package var size: Int64
+    /// Its master's upload is done: the cloud can give it back.
+    package var inCloud: Bool
+}

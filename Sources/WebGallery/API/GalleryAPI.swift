@@ -8,6 +8,7 @@ import Hummingbird
 struct GalleryAPI: Sendable {
     let catalog: Catalog
     let summaries: ResultSummaries
+    let cloud: CloudOriginals?
     let onRetry: @Sendable () -> Void
     let files = FileIO()
 
@@ -111,18 +112,27 @@ struct GalleryAPI: Sendable {
         return try JSONResponse.ok(result)
     }
 
+    /// The original by catalog id: the local file while it is there, else the master from the cloud when this
+    /// process can reach it (the daemon) and the upload was done.
     private func original(_ context: BasicRequestContext) async throws -> Response {
         guard let id = context.parameters.get("id", as: Int64.self),
-            let file = try await blocking({ try catalog.originalPath(fileId: id) })
-        else { return try JSONResponse.error(.notFound, "no such file on this machine") }
+            let file = try await blocking({ try catalog.original(fileId: id) })
+        else { return try JSONResponse.error(.notFound, "no such item") }
+        let path: String
+        if file.present && FileManager.default.isReadableFile(atPath: file.path) {
+            path = file.path
+        } else if let cloud, let sha = file.sha256, file.inCloud {
+            path = try await cloud.download(sha256: sha)
+        } else {
+            return try JSONResponse.error(.notFound, "gone from this machine and not reachable in the cloud from here")
+        }
         let name = (file.path as NSString).lastPathComponent
-        let body = try await files.loadFile(path: file.path, context: context)
+        let body = try await files.loadFile(path: path, context: context)
         return Response(
             status: .ok,
             headers: [
                 .contentType: file.mime ?? "application/octet-stream",
-                .contentDisposition: "attachment; filename*=UTF-8''"
-                    + HTML.query(name),
+                .contentDisposition: "attachment; filename*=UTF-8''" + HTML.query(name),
                 .cacheControl: "no-store",
             ], body: body)
     }

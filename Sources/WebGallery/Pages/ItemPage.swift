@@ -26,7 +26,7 @@ struct ItemPage {
             <div class="info">
             <h1>\(HTML.escape(name))</h1>
             <p class="path">\(HTML.escape(item.library + "/" + item.path))</p>
-            \(item.present ? "<p><a class=\"button\" id=\"download\" href=\"/api/v1/items/\(id)/original\" download>Download original</a></p>" : "<p class=\"warn\">Gone from this machine: restore it with <code>ironviper restore</code>.</p>")
+            \(item.present ? "<p><a class=\"button\" id=\"download\" href=\"/api/v1/items/\(id)/original\" download>Download original</a></p>" : item.backup.masterInCloud ? "<p class=\"warn\">Gone from this machine.</p><p><a class=\"button\" id=\"download\" href=\"/api/v1/items/\(id)/original\" download>Download from the cloud</a></p>" : "<p class=\"warn\">Gone from this machine, and not in the cloud.</p>")
             \(annotation(item))
             <h2>Details</h2>
             <table class="meta" id="meta">\(Self.metadataRows(item).map { "<tr><th>\(HTML.escape($0.0))</th><td>\(HTML.escape($0.1))</td></tr>" }.joined())</table>

@@ -5,7 +5,8 @@ import Hummingbird
 /// then the Host check, credentials when configured, the CSRF check for writes, and the handlers.
 enum GalleryRouter {
     static func make(
-        configuration: GalleryConfiguration, catalog: Catalog, csrfToken: String, onRetry: @escaping @Sendable () -> Void
+        configuration: GalleryConfiguration, catalog: Catalog, csrfToken: String, cloud: CloudOriginals?,
+        onRetry: @escaping @Sendable () -> Void
     ) -> Router<BasicRequestContext> {
         let router = Router(context: BasicRequestContext.self)
         router.add(middleware: SecurityHeaders())
@@ -16,7 +17,7 @@ enum GalleryRouter {
         router.add(middleware: CSRFProtection(token: csrfToken))
         let previews = PreviewFiles(catalog: catalog, root: configuration.previewsRoot)
         let summaries = ResultSummaries(catalog: catalog)
-        GalleryAPI(catalog: catalog, summaries: summaries, onRetry: onRetry).register(on: router)
+        GalleryAPI(catalog: catalog, summaries: summaries, cloud: cloud, onRetry: onRetry).register(on: router)
         previews.register(on: router)
         GalleryPages(catalog: catalog, summaries: summaries, csrfToken: csrfToken).register(on: router)
         GalleryAssets.register(on: router)

@@ -14,16 +14,19 @@ package struct GalleryServer: Service {
     let onListening: @Sendable (ListenAddress) -> Void
     /// Called after `POST /api/v1/status/retry` reset the parked rows (the daemon wakes its sync engine).
     let onRetry: @Sendable () -> Void
+    /// Originals gone from this machine, fetched from the cloud (the daemon's storage); nil for none.
+    let cloud: CloudOriginals?
 
     package init(
         configuration: GalleryConfiguration, catalog: Catalog, logger: Logger = Logger(label: "ironviper.web"),
-        onRetry: @escaping @Sendable () -> Void = {},
+        cloud: CloudOriginals? = nil, onRetry: @escaping @Sendable () -> Void = {},
         onListening: @escaping @Sendable (ListenAddress) -> Void = { _ in }
     ) throws {
         try configuration.validate()
         self.configuration = configuration
         self.catalog = catalog
         self.logger = logger
+        self.cloud = cloud
         self.onRetry = onRetry
         self.onListening = onListening
     }
@@ -31,7 +34,7 @@ package struct GalleryServer: Service {
     package func run() async throws {
         let router = GalleryRouter.make(
             configuration: configuration, catalog: catalog, csrfToken: CSRFProtection<BasicRequestContext>.makeToken(),
-            onRetry: onRetry)
+            cloud: cloud, onRetry: onRetry)
         var appLogger = logger
         appLogger.logLevel = max(logger.logLevel, .warning)  // Hummingbird's own start line would repeat ours
         let listen = configuration.listen
