@@ -43,6 +43,11 @@ struct NewestFirstTests {
         }
         #expect(byOffset == expected)
         #expect(byCursor == expected)
+        // Backwards from every 37th item: the items just before it.
+        for index in stride(from: 0, to: expected.count, by: 37) {
+            let page = try catalog.galleryPage(query, offset: 0, limit: 5, before: expected[index], counting: false)
+            #expect(page.items.map(\.fileId) == Array(expected[max(0, index - 5)..<index]), "before \(index)")
+        }
         // Past the end: nothing, by either way.
         #expect(try catalog.galleryPage(query, offset: expected.count, limit: 10).items.isEmpty)
         #expect(try catalog.galleryPage(query, offset: 0, limit: 10, after: expected.last).items.isEmpty)

@@ -4,11 +4,12 @@ extension Catalog {
     /// A page of the files matching `query` in the search's order (best match first, else newest taken first),
     /// with the total unless `counting` is false (the grid counts once, then asks for more pages without it).
     /// `after` (a file id) continues the newest-first order after that file: a seek, where `offset` walks.
+    /// `before` (a file id) gives the `limit` files just before that one (the detail page's "previous").
     /// `through` (`2019`, `2019-07`, `2019-07-14`) starts it at the newest file taken in or before that period:
     /// the date scrubber's jump.
     package func galleryPage(
-        _ query: SearchQuery, offset: Int, limit: Int, after: Int64? = nil, through: String? = nil,
-        counting: Bool = true, nearDistance: Int = 10
+        _ query: SearchQuery, offset: Int, limit: Int, after: Int64? = nil, before: Int64? = nil,
+        through: String? = nil, counting: Bool = true, nearDistance: Int = 10
     ) throws -> GalleryPage {
         let nearAssets = try nearAssets(for: query, distance: nearDistance)
         return try read { db in
@@ -22,6 +23,8 @@ extension Catalog {
                         db, match: match, conditions: filter.conditions, arguments: filter.arguments,
                         limit: offset + limit
                     ).dropFirst(offset))
+            } else if let before, let cursor = try Self.cursor(fileId: before, db: db) {
+                items = try Self.newestFirst(db, filter: filter, limit: limit, before: cursor)
             } else {
                 // Nothing is taken at exactly the start of the next period (times are longer), so the cursor
                 // "after that instant" is "everything taken before it".

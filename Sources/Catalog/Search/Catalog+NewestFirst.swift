@@ -65,3 +65,35 @@ extension Catalog {
         return hits + rest
     }
 }
+
+extension Catalog {
+    /// The `limit` files just before `before` in the newest-first order, in that order: the detail page's
+    /// "previous", a seek backwards on the same index (undated files first, walking back, then the dated ones
+    /// from the oldest up).
+    static func newestFirst(_ db: Database, filter: SearchConditions, limit: Int, before: PageCursor) throws
+        -> [SearchHit]
+    {
+        var reversed: [SearchHit] = []
+        if before.takenAt == nil {
+            reversed = try fetchHits(
+                db, from: "files f",
+                conditions: filter.conditions + [
+                    "(a.id IS NULL OR a.taken_at IS NULL)", "(l.name < ? OR (l.name = ? AND f.path < ?))",
+                ],
+                arguments: filter.arguments + [before.library, before.library, before.path, limit],
+                order: "l.name DESC, f.path DESC")
+        }
+        guard reversed.count < limit else { return reversed.reversed() }
+        var conditions = filter.conditions + ["a.taken_at IS NOT NULL"]
+        var arguments = filter.arguments
+        if let taken = before.takenAt {
+            conditions.append("a.taken_at >= ? AND (a.taken_at > ? OR l.name < ? OR (l.name = ? AND f.path < ?))")
+            arguments += [taken, taken, before.library, before.library, before.path]
+        }
+        reversed += try fetchHits(
+            db, from: "assets a INDEXED BY assets_taken_at JOIN files f ON f.asset_id = a.id",
+            join: "JOIN libraries l ON l.id = f.library_id", conditions: conditions,
+            arguments: arguments + [limit - reversed.count], order: "a.taken_at ASC, l.name DESC, f.path DESC")
+        return reversed.reversed()
+    }
+}

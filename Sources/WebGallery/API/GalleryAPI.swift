@@ -96,14 +96,17 @@ struct GalleryAPI: Sendable {
         do { query = try SearchQuery(text) } catch { return try JSONResponse.error(.badRequest, "\(error)") }
         // `after` (the last file id of the page before) seeks in the newest-first order; ranked results page by offset.
         // `through=2019-07` jumps to the newest photo taken then or before (the date scrubber).
+        // `before=ID`: the page just before that file (the detail page's "previous").
         let after = query.terms.isEmpty ? form["after"].flatMap { Int64($0) } : nil
+        let before = query.terms.isEmpty ? form["before"].flatMap { Int64($0) } : nil
         let through = query.terms.isEmpty ? form["through"] : nil
-        let offset = after == nil && through == nil ? form.int("offset", default: 0, in: 0...10_000_000) : 0
+        let seeking = after != nil || before != nil || through != nil
+        let offset = seeking ? 0 : form.int("offset", default: 0, in: 0...10_000_000)
         let limit = form.int("limit", default: 100, in: 1...500)
         let counting = form["count"] != "false"
         let result = try await blocking {
             let page = try catalog.galleryPage(
-                query, offset: offset, limit: limit, after: after, through: through, counting: false)
+                query, offset: offset, limit: limit, after: after, before: before, through: through, counting: false)
             let summary = counting || facets ? try summaries.summary(of: query, text: text) : nil
             return SearchResult(
                 total: counting ? summary?.total : nil, offset: page.offset, items: page.items,

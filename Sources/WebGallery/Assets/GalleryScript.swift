@@ -138,7 +138,9 @@ enum GalleryScript {
           if (at === null) return;
           const neighbour = async (delta) => {
             if (at + delta < 0) return null;
-            const page = await getJSON(`/api/v1/search?facets=false&count=false&limit=1&offset=${at + delta}&q=${encodeURIComponent(q)}`);
+            // A seek from this item where the order allows it (no words); the server falls back to the offset.
+            const seek = delta > 0 ? `&after=${item.dataset.id}` : `&before=${item.dataset.id}`;
+            const page = await getJSON(`/api/v1/search?facets=false&count=false&limit=1&offset=${at + delta}${seek}&q=${encodeURIComponent(q)}`);
             return page.items[0] ? `/item/${page.items[0].fileId}?q=${encodeURIComponent(q)}&at=${at + delta}` : null;
           };
           [["#prev", -1], ["#next", 1]].forEach(async ([sel, d]) => { const href = await neighbour(d); if (href) { $(sel).href = href; $(sel).hidden = false; } });
