@@ -3,7 +3,8 @@
 #   p50/p95 of the API a browser tab uses (first grid page, a deep page, searches with facets, a detail, the
 #   grid's HTML), sequential requests on one keep-alive connection (latency.py);
 #   thumbnail throughput: 200-px previews by content hash (1,000 distinct files) from the gallery and from nginx
-#   serving the same files by the same URLs (wrk, 2 threads, 16 connections, DURATION s each), and the ratio.
+#   serving the same files by the same URLs (wrk, 2 threads, 16 connections, DURATION s each, three alternating
+#   rounds, medians), and the ratio.
 # The catalog is written directly in SQLite (benchmarks/search/make_catalog.py: files, assets and search rows as
 # the app writes them, no file scanned), then add_previews.py gives 1,000 assets a real 200-px JPEG.
 #   benchmarks/web/run.sh [DURATION]        (release build unless IRONVIPER_BIN names a binary)
@@ -49,8 +50,16 @@ rate() {  # requests/s of wrk against $1
   PREVIEWS_LIST="$DATA/previews.txt" wrk -t2 -c16 -d"${DURATION}s" -s "$HERE/previews.lua" "$1" \
     | awk '/Requests\/sec/ {print $2}'
 }
-gallery_rps=$(rate "$URL")
-nginx_rps=$(rate "http://127.0.0.1:$NGINX_PORT")
+# Three rounds, alternating, so both sides meet the same neighbours on a shared machine; medians are reported.
+gallery_runs=(); nginx_runs=()
+for round in 1 2 3; do
+  gallery_runs+=("$(rate "$URL")")
+  nginx_runs+=("$(rate "http://127.0.0.1:$NGINX_PORT")")
+done
+median() { printf '%s\n' "$@" | sort -n | sed -n 2p; }
+gallery_rps=$(median "${gallery_runs[@]}")
+nginx_rps=$(median "${nginx_runs[@]}")
+echo "thumbnails/s per round: ironviper ${gallery_runs[*]}; nginx ${nginx_runs[*]}" >&2
 
 python3 - "$SIZE" "$latency" "$gallery_rps" "$nginx_rps" <<'PYEOF' | tee benchmarks/results/web.md
 import json, sys
@@ -60,7 +69,7 @@ print("| request | runs | p50 ms | p95 ms | goal p95 < 50 ms |")
 print("|---|---|---|---|---|")
 for name, r in latency.items():
     print(f"| {name} | {r['runs']} | {r['p50']:.1f} | {r['p95']:.1f} | {'yes' if r['p95'] < 50 else 'no'} |")
-print("\n| 200-px thumbnails (wrk -t2 -c16) | requests/s |")
+print("\n| 200-px thumbnails (wrk -t2 -c16, median of 3 alternating rounds) | requests/s |")
 print("|---|---|")
 print(f"| ironviper serve | {gallery:,.0f} |")
 print(f"| nginx (same files, same URLs) | {nginx:,.0f} |")

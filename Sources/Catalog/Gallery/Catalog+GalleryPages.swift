@@ -72,6 +72,13 @@ extension Catalog {
 
     /// The facet values of everything matching `query`, counted in one grouped pass (plus one for tags).
     package func facetCounts(_ query: SearchQuery, nearDistance: Int = 10) throws -> FacetCounts {
+        try facetCountsAndTotal(query, nearDistance: nearDistance).facets
+    }
+
+    /// The facets and the number of matches, from the same grouped pass (its groups add up to the total).
+    package func facetCountsAndTotal(_ query: SearchQuery, nearDistance: Int = 10) throws
+        -> (facets: FacetCounts, total: Int)
+    {
         let nearAssets = try nearAssets(for: query, distance: nearDistance)
         return try read { db in
             let (conditions, arguments) = SearchConditions(query, nearAssets: nearAssets).unranked
@@ -82,6 +89,7 @@ extension Catalog {
             var stars = [Int](repeating: 0, count: 6)
             var gps = 0
             var damaged = 0
+            var total = 0
             let rows = try Row.fetchCursor(
                 db,
                 sql: """
@@ -93,6 +101,7 @@ extension Catalog {
                     """, arguments: StatementArguments(arguments))
             while let row = try rows.next() {
                 let count: Int = row[7]
+                total += count
                 if let name = Self.cameraName(make: row[0], model: row[1]) { camera[name, default: 0] += count }
                 if let taken: String = row[2] { year[taken, default: 0] += count }
                 if let value: String = row[3] { kind[value, default: 0] += count }
@@ -122,7 +131,7 @@ extension Catalog {
                 let tag: String = row[0]
                 return FacetValue(value: tag, count: row[1], token: "tag:\(Self.quotedIfNeeded(tag))")
             }
-            return facets
+            return (facets, total)
         }
     }
 

@@ -20,7 +20,8 @@ final class ResultSummaries: Sendable {
     func summary(of query: SearchQuery, text: String) throws -> Summary {
         let stamp = try catalog.changeStamp()
         if let entry = entries.withLock({ $0[text] }), entry.stamp == stamp { return entry.summary }
-        let summary = Summary(total: try catalog.resultCount(query), facets: try catalog.facetCounts(query))
+        let counted = try catalog.facetCountsAndTotal(query)
+        let summary = Summary(total: counted.total, facets: counted.facets)
         let order = counter.add(1, ordering: .relaxed).newValue
         entries.withLock { entries in
             if entries.count >= capacity, let oldest = entries.min(by: { $0.value.order < $1.value.order })?.key {

@@ -21,10 +21,11 @@ struct PreviewFiles: Sendable {
     }
 
     func serve(_ request: Request, context: BasicRequestContext) async throws -> Response {
-        guard let sha = context.parameters.get("sha"), sha.count == 64, sha.allSatisfy(\.isHexDigit),
+        // Lowercase hex only, as the catalog writes it (checked on bytes: this runs for every thumbnail).
+        guard let sha256 = context.parameters.get("sha"), sha256.utf8.count == 64,
+            sha256.utf8.allSatisfy({ (0x30...0x39).contains($0) || (0x61...0x66).contains($0) }),
             let name = context.parameters.get("name"), Self.names.contains(name)
         else { throw HTTPError(.notFound) }
-        let sha256 = sha.lowercased()
         let tag = "\"\(sha256)-\(name)\""
         let key = sha256 + "/" + name
         let cached = cache.get(key)
