@@ -132,11 +132,32 @@ let package = Package(
             dependencies: [
                 "AzureStorage", "Catalog", "Imaging", "Ingest", "Sync", .product(name: "Logging", package: "swift-log"),
             ]),
+        // The web gallery and its JSON API over the catalog and the previews (served by the daemon and by
+        // `ironviper serve`): pages, assets, security rules. No SQL here: it asks Catalog.
+        .target(
+            name: "WebGallery",
+            dependencies: [
+                "AzureWire", "Catalog",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "CryptoExtras", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]),
+        .testTarget(
+            name: "WebGalleryTests",
+            dependencies: [
+                "WebGallery", "Catalog", "Sync",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+            ]),
         // The daemon: configuration, the services it runs and their lifecycle under systemd.
         .target(
             name: "BackupDaemon",
             dependencies: [
-                "AzureStorage", "Catalog", "Imaging", "Ingest", "StorageEmulator", "Sync", "Telemetry", "Watcher",
+                "AzureStorage", "Catalog", "Imaging", "Ingest", "StorageEmulator", "Sync", "Telemetry", "Watcher", "WebGallery",
                 .product(name: "CoreMetrics", package: "swift-metrics"),
                 .product(name: "TOMLKit", package: "TOMLKit"),
                 .product(name: "Logging", package: "swift-log"),
@@ -146,7 +167,7 @@ let package = Package(
         .executableTarget(
             name: "ironviper",
             dependencies: [
-                "AzureStorage", "BackupDaemon", "Catalog", "Imaging", "Ingest", "PreviewWorker", "Sync",
+                "AzureStorage", "BackupDaemon", "Catalog", "Imaging", "Ingest", "PreviewWorker", "Sync", "WebGallery",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -154,7 +175,7 @@ let package = Package(
         .testTarget(
             name: "BackupDaemonTests",
             dependencies: [
-                "BackupDaemon", "Catalog", "Sync", "Watcher", .product(name: "Logging", package: "swift-log"),
+                "BackupDaemon", "Catalog", "Sync", "Watcher", "WebGallery", .product(name: "Logging", package: "swift-log"),
             ]),
         .testTarget(
             name: "TelemetryTests",

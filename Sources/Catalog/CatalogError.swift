@@ -11,6 +11,8 @@ package struct CatalogError: Error, CustomStringConvertible, Sendable {
         case badQuery
         /// `show` found no file or asset by that path or hash.
         case notFound
+        /// A tag or rating the gallery was given is not one the catalog keeps (empty, too long, out of range).
+        case invalid
     }
 
     /// The failure class.

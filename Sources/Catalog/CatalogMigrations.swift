@@ -19,6 +19,9 @@ enum CatalogMigrations {
         migrator.registerMigration("v4: cloud requests counted per day and billing class") { db in
             try db.execute(sql: v4)
         }
+        migrator.registerMigration("v5: tags and ratings") { db in
+            try db.execute(sql: v5)
+        }
         return migrator
     }
 
@@ -140,6 +143,24 @@ enum CatalogMigrations {
             tier TEXT NOT NULL DEFAULT '',       -- Hot, Cool, Cold, Archive as the request named it
             requests INTEGER NOT NULL,
             PRIMARY KEY (day, service, operation, class, tier)
+        ) WITHOUT ROWID;
+        """
+
+    // A person's own words about a content (the gallery's tags and 0–5 stars), keyed by content so a
+    // rename, a move or a duplicate keeps them. Never written into the photo folders. A user rating
+    // overrides the rating embedded in the file (`assets.rating`) for `rating:`.
+    private static let v5 = """
+        CREATE TABLE tags (
+            sha256 TEXT NOT NULL,
+            tag TEXT NOT NULL COLLATE NOCASE,
+            added_at TEXT NOT NULL,
+            PRIMARY KEY (sha256, tag)
+        ) WITHOUT ROWID;
+        CREATE INDEX tags_tag ON tags(tag, sha256);
+        CREATE TABLE ratings (
+            sha256 TEXT PRIMARY KEY,
+            rating INTEGER NOT NULL CHECK (rating BETWEEN 0 AND 5),
+            rated_at TEXT NOT NULL
         ) WITHOUT ROWID;
         """
 }

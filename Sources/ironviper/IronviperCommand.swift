@@ -10,7 +10,7 @@ struct IronviperCommand: AsyncParsableCommand {
         subcommands: [
             ScanCommand.self, SearchCommand.self, ShowCommand.self, DuplicatesCommand.self, RenderCommand.self,
             HashCommand.self, InitCommand.self, RunCommand.self, StatusCommand.self, SyncCommand.self, RestoreCommand.self,
-            VerifyCommand.self, DeviceCommand.self, WorkerCommand.self, CostCommand.self,
+            VerifyCommand.self, DeviceCommand.self, WorkerCommand.self, CostCommand.self, ServeCommand.self,
         ])
 
     /// Logging first, then ArgumentParser's usual parse-and-run for sync and async subcommands.

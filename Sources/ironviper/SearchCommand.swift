@@ -8,7 +8,8 @@ struct SearchCommand: ParsableCommand {
         discussion: """
             Words match path, file name, camera, lens, keywords, title and caption (as prefixes); "quoted phrases" \
             match exactly; -word excludes. Facets: camera:fuji lens:35 taken:2019 taken:2019-07..2019-08 \
-            type:raw has:gps folder:2019/rome library:NAME dup:exact dup:near rating:4 is:damaged
+            type:raw has:gps folder:2019/rome library:NAME dup:exact dup:near rating:4 is:damaged tag:family \
+            (tags and ratings are set in the web gallery; a facet value with spaces is quoted: camera:"EOS R5")
             """)
 
     @OptionGroup var data: DataOptions

@@ -9,8 +9,8 @@ struct MigrationTests {
     @Test func fromAnEmptyDatabase() throws {
         let scratch = try ScratchCatalog()
         let catalog = scratch.catalog
-        // v1 schema, v2 outbox parking, v3 settings (device), v4 cloud requests per day
-        #expect(try catalog.appliedMigrations().count == 4)
+        // v1 schema, v2 outbox parking, v3 settings (device), v4 cloud requests per day, v5 tags and ratings
+        #expect(try catalog.appliedMigrations().count == 5)
         let tables = try catalog.read { db in
             try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type IN ('table') ORDER BY name")
         }

@@ -8,6 +8,7 @@ Microsoft's SDKs against docs/architecture.md's contracts.
 import hashlib
 import json
 import os
+import re
 import shutil
 import signal
 import socket
@@ -60,13 +61,14 @@ NOBODY = 65534
 
 class Daemon:
     def __init__(self, work, unprivileged=False, storage=None, settle_seconds=0.3, device="test-device", extra="",
-                 previews="", metrics="127.0.0.1:0"):
+                 previews="", metrics="127.0.0.1:0", web=""):
         """`storage`: a connection string (an emulator process of the test's own, say); without one
         the daemon runs its bundled emulator on free ports. `device`: the name its rows are keyed
         under; `extra`: more TOML for the `[storage]` table (a delete policy, a tier); `previews`: TOML
         for the `[previews]` table (`where = "cloud"`); `metrics`: the `[metrics] listen` address (a
         free port by default, so daemons of parallel tests never collide; None writes no section, for
-        binaries older than metrics)."""
+        binaries older than metrics); `web`: the gallery's `[web] listen` (off by default, so daemons of
+        parallel suites do not compete for its port; `127.0.0.1:0` picks one)."""
         self.work = work
         self.storage = storage
         self.device = device
@@ -91,6 +93,7 @@ class Daemon:
                 f.write("[previews]\n" + previews + "\n")
             if metrics:
                 f.write(f'[metrics]\nlisten = "{metrics}"\n')
+            f.write(f'[web]\nlisten = "{web}"\n')
             if not storage:
                 f.write(f'[emulator]\nblob_port = {self.ports["blob"]}\nqueue_port = {self.ports["queue"]}\n'
                         f'table_port = {self.ports["table"]}\n')
@@ -119,6 +122,13 @@ class Daemon:
         self.process.send_signal(signal.SIGTERM)
         assert self.process.wait(timeout=30) == 0, self.logtail()
         self.log.close()
+
+    def gallery_url(self):
+        """The gallery's address, from the daemon's own line once it is listening (`[web] listen` with port 0)."""
+        def listening(_):
+            with open(os.path.join(self.work, "daemon.log")) as f:
+                return re.search(r"gallery listening.*url=(http://\S+/)", f.read())
+        return self.wait_for(lambda s: listening(s) is not None, "the gallery to listen") and listening(None).group(1)
 
     def status(self):
         out = subprocess.run(self.prefix + [self.binary, "status", "--json", "--config", self.config],

@@ -53,7 +53,8 @@ class Daemon:
         self.config = os.path.join(self.dir, "config.toml")
         with open(self.config, "w") as f:
             f.write(f'state_directory = "{self.dir}/state"\n[[library]]\nname = "photos"\npath = "{self.library}"\n'
-                    f'[emulator]\nblob_port = {self.port}\nqueue_port = {free_port()}\ntable_port = {free_port()}\n')
+                    f'[emulator]\nblob_port = {self.port}\nqueue_port = {free_port()}\ntable_port = {free_port()}\n'
+                    '[web]\nlisten = ""\n')  # the daemon alone, as measured before the gallery
         self.log = open(os.path.join(self.dir, "daemon.log"), "w")
         self.process = subprocess.Popen([ironviper, "run", "--config", self.config], stdout=self.log, stderr=subprocess.STDOUT)
         self.wait(lambda s: s.get("state") == "running")

@@ -71,7 +71,8 @@ def daemon_phase(name, emulator, previews):
     config = os.path.join(folder, "config.toml")
     with open(config, "w") as f:
         f.write(f'device = "bench"\nstate_directory = "{state}"\n[[library]]\nname = "photos"\npath = "{library}"\n'
-                f'[storage]\nconnection_string = "{emulator.connection}"\n[previews]\nwhere = "{previews}"\n')
+                f'[storage]\nconnection_string = "{emulator.connection}"\n[previews]\nwhere = "{previews}"\n'
+                '[web]\nlisten = ""\n')  # the daemon alone, as measured before the gallery
     log = open(os.path.join(folder, "daemon.log"), "w")
     process = subprocess.Popen([ironviper, "run", "--config", config], stdout=log, stderr=subprocess.STDOUT)
 

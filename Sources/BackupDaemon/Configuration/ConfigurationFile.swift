@@ -78,6 +78,11 @@ package enum ConfigurationFile {
             # queue_port = \(defaults.emulator.queuePort)
             # table_port = \(defaults.emulator.tablePort)
 
+            [web]                            # the web gallery; "" turns it off
+            # listen = "\(defaults.web.listen?.description ?? "")"
+            # password_hash = "…"            # required to listen beyond loopback: ironviper serve --hash-password
+            # allowed_hosts = []             # host names besides localhost and IP literals (a reverse proxy's)
+
             # state_directory = "/var/lib/ironviper"   # default: $STATE_DIRECTORY, else ~/.local/share/ironviper
 
             """

@@ -4,6 +4,7 @@ import Foundation
 import Imaging
 import Sync
 import TOMLKit
+import WebGallery
 
 extension DaemonConfiguration {
     /// Reads and validates a configuration file.
@@ -85,6 +86,27 @@ extension DaemonConfiguration {
                 configuration.metrics.listen = try DaemonConfiguration.Listen.parse(listen, key: "metrics.listen")
             }
             try metrics.finish()
+        }
+        if var web = try reader.table("web") {
+            if let listen = try web.string("listen") {
+                if listen.isEmpty {
+                    configuration.web.listen = nil
+                } else {
+                    guard let address = ListenAddress(listen) else {
+                        throw ConfigurationError(key: "web.listen", "must be \"host:port\" (\"127.0.0.1:8780\") or \"\" for off, not \"\(listen)\"")
+                    }
+                    configuration.web.listen = address
+                }
+            }
+            if let hash = try web.string("password_hash") {
+                do { _ = try PasswordHash(parsing: hash) } catch {
+                    throw ConfigurationError(key: "web.password_hash", "\(error)")
+                }
+                configuration.web.passwordHash = hash
+            }
+            if let user = try web.string("user") { configuration.web.user = user }
+            if let hosts = try web.strings("allowed_hosts") { configuration.web.allowedHosts = hosts }
+            try web.finish()
         }
         if let device = try reader.string("device") {
             do {

@@ -3,6 +3,7 @@ import Foundation
 import Imaging
 import Sync
 import Watcher
+import WebGallery
 
 /// Everything `ironviper run` needs to know, read from `config.toml` (see `DaemonConfiguration+TOML`).
 /// Every field has a default except the libraries: a configuration that names no folder is refused,
@@ -92,6 +93,20 @@ package struct DaemonConfiguration: Sendable, Equatable {
         package init() {}
     }
 
+    /// The web gallery (`[web]`): on by default, on loopback only.
+    package struct Web: Sendable, Equatable {
+        /// `host:port`; nil (`listen = ""`) turns the gallery off.
+        package var listen: ListenAddress? = .defaultAddress
+        /// `pbkdf2-sha256$…` (`ironviper serve --hash-password`); required for a listen address that is not
+        /// loopback, unless systemd passes the credential `web-password-hash`.
+        package var passwordHash: String?
+        package var user: String = "ironviper"
+        /// Host names accepted in the Host header besides localhost, IP literals and the listen host.
+        package var allowedHosts: [String] = []
+
+        package init() {}
+    }
+
     /// The name this machine's rows in the cloud are keyed under, so that several machines can share
     /// one account; nil for the one the catalog recorded (else the host name). See `DeviceIdentity`.
     package var device: String?
@@ -102,6 +117,7 @@ package struct DaemonConfiguration: Sendable, Equatable {
     package var previews = Previews()
     package var emulator = Emulator()
     package var metrics = Metrics()
+    package var web = Web()
     /// Catalog, previews and the emulator's data; nil for the default (systemd's `$STATE_DIRECTORY`,
     /// else XDG data home).
     package var stateDirectory: String?

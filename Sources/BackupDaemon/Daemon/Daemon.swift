@@ -32,9 +32,15 @@ package struct Daemon: Service {
         let previews = PreviewStore(root: location.previewsPath)
         let metrics = DaemonMetrics(catalog: catalog, logger: logger)
         let ledger = RequestLedger(catalog: catalog, logger: logger)
+        // Before any storage starts: a gallery the security rules refuse stops the daemon with the reason.
+        let currentStorage = CurrentStorage()
+        let gallery = try DaemonGallery.start(
+            configuration: configuration, location: location, catalog: catalog, storage: currentStorage, logger: logger)
+        defer { gallery?.cancel() }
         var storage = try await StorageBackend.start(
             configuration: configuration, stateDirectory: stateDirectory, logger: logger,
             metrics: metrics.registry.factory, observer: ledger)
+        currentStorage.set(storage.client)
         let metricsServer = await serveMetrics(configuration.metrics, metrics: metrics)
         logger.notice(
             "ironviper started",
@@ -73,6 +79,7 @@ package struct Daemon: Service {
                         storage = try await StorageBackend.start(
                             configuration: fresh, stateDirectory: stateDirectory, logger: logger,
                             metrics: metrics.registry.factory, observer: ledger)
+                        currentStorage.set(storage.client)
                         logger.notice("storage changed", metadata: ["storage": "\(storage.summary)"])
                         snapshot.storage = storage.summary
                     }

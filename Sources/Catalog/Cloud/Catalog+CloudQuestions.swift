@@ -11,6 +11,8 @@ package struct FileFacts: Sendable {
     package var renditions: [RenditionRecord]
     /// When its latest delete was recorded (nanoseconds since 1970), for a path gone from disk.
     package var deletedNs: Int64?
+    /// The tags and rating set in the gallery for its content.
+    package var annotation = Annotation()
 }
 
 /// What still references a content, asked before its blobs are purged.
@@ -129,6 +131,7 @@ extension Catalog {
                     (try? OutboxWork.decode(kind: payload["kind"], payload: payload["payload"]))?
                     .version?.recordedNs
             }
+            if let sha = file.sha256 { facts.annotation = try Self.annotation(sha256: sha, db: db) }
             if let assetId = file.assetId, let asset = try AssetRecord.fetchOne(db, key: assetId) {
                 facts.asset = asset
                 facts.renditions = try RenditionRecord.fetchAll(

@@ -122,6 +122,18 @@ enum OutboxWriter {
         }
     }
 
+    /// Fresh entities of every present path holding `sha256`: its tags or rating changed in the gallery,
+    /// and the `files` rows carry them (`FileEntity` reads them when the row runs).
+    static func annotated(sha256: String, db: Database) throws {
+        let holders = try FileRecord.filter(Column("sha256") == sha256 && Column("state") == FileState.present)
+            .fetchAll(db)
+        for file in holders {
+            try insert(
+                .entity(try version(of: file, db: db)), target: CloudKeys.fileRowKey(path: file.path), fileId: file.id,
+                assetId: file.assetId, db: db)
+        }
+    }
+
     /// Rendition uploads of a content, or the extract event when it has none (and is an image).
     private static func previewsSeen(
         sha256: String, assetId: Int64, version: PathVersion, fileId: Int64, db: Database

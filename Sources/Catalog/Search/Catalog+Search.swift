@@ -31,83 +31,13 @@ extension Catalog {
             query.facets.contains(.duplicateNear)
             ? Array(try nearDuplicateGroups(maxDistance: nearDistance).flatMap { $0.map(\.assetId) }) : nil
         return try read { db in
-            var conditions = ["f.state = 'present'"]
-            var arguments: [(any DatabaseValueConvertible)?] = []
-            // With words, the exclusions go into the MATCH itself (see `rankedHits`); alone, they are a condition.
-            for excluded in query.excluded where query.terms.isEmpty {
-                conditions.append("f.id NOT IN (SELECT rowid FROM search WHERE search MATCH ?)")
-                arguments.append(Self.matchExpression([excluded]))
-            }
-            for facet in query.facets {
-                switch facet {
-                case .camera(let text):
-                    conditions.append("(coalesce(a.camera_make, '') || ' ' || coalesce(a.camera_model, '')) LIKE ?")
-                    arguments.append("%\(text)%")
-                case .lens(let text):
-                    conditions.append("a.lens LIKE ?")
-                    arguments.append("%\(text)%")
-                case .taken(let from, let to):
-                    conditions.append("a.taken_at >= ? AND a.taken_at < ?")
-                    arguments += [from, to]
-                case .type(let kind):
-                    switch kind {
-                    case "image", "photo": conditions.append("a.kind NOT IN ('other')")
-                    case "jpg": conditions.append("a.kind = 'jpeg'")
-                    case "tif": conditions.append("a.kind = 'tiff'")
-                    case "heif": conditions.append("a.kind = 'heic'")
-                    default:
-                        conditions.append("a.kind = ?")
-                        arguments.append(kind)
-                    }
-                case .has(let what):
-                    switch what {
-                    case "gps": conditions.append("a.latitude IS NOT NULL AND a.longitude IS NOT NULL")
-                    case "keywords": conditions.append("a.keywords IS NOT NULL AND a.keywords != '[]'")
-                    case "title": conditions.append("a.title IS NOT NULL")
-                    case "caption": conditions.append("a.caption IS NOT NULL")
-                    case "rating": conditions.append("a.rating IS NOT NULL")
-                    case "previews": conditions.append("EXISTS (SELECT 1 FROM renditions r WHERE r.asset_id = a.id)")
-                    default:
-                        conditions.append(
-                            "EXISTS (SELECT 1 FROM errors e WHERE e.library_id = f.library_id AND e.path = f.path)")
-                    }
-                case .folder(let folder):
-                    let trimmed = folder.hasSuffix("/") ? String(folder.dropLast()) : folder
-                    conditions.append("(f.path LIKE ? ESCAPE '\\' OR (l.root || '/' || f.path) LIKE ? ESCAPE '\\')")
-                    let pattern = Self.escapeLike(trimmed) + "/%"
-                    arguments += [pattern, pattern]
-                case .library(let name):
-                    conditions.append("l.name = ?")
-                    arguments.append(name)
-                case .duplicateExact:
-                    conditions.append(
-                        """
-                        f.sha256 IN (SELECT sha256 FROM files WHERE state = 'present' AND sha256 IS NOT NULL
-                                     GROUP BY sha256 HAVING count(*) > 1)
-                        """)
-                case .duplicateNear:
-                    let ids = nearAssets ?? []
-                    conditions.append(
-                        ids.isEmpty ? "0" : "a.id IN (\(ids.map(String.init).joined(separator: ",")))")
-                case .rating(let stars):
-                    conditions.append("a.rating >= ?")
-                    arguments.append(stars)
-                case .damaged:
-                    conditions.append("a.damaged = 1")
-                }
-            }
+            let filter = SearchConditions(query, nearAssets: nearAssets)
+            let (conditions, arguments) = (filter.conditions, filter.arguments)
             if query.terms.isEmpty {
-                return try Self.fetchHits(
-                    db, from: "files f", conditions: conditions, arguments: arguments + [limit],
-                    order: "a.taken_at DESC, l.name, f.path")
+                return try Self.newestFirst(db, filter: filter, offset: 0, limit: limit)
             }
-            // `(a AND b) NOT c NOT d`: FTS5 drops the excluded rows while it merges its lists, before any of them
-            // is ranked. bm25 sums over every phrase of the expression, but an excluded phrase occurs 0 times in
-            // every row left, so it adds exactly 0 and the ranks are those of the words alone.
-            let match = query.excluded.reduce("(" + Self.matchExpression(query.terms) + ")") { expression, word in
-                "(" + expression + " NOT " + Self.matchExpression([word]) + ")"
-            }
-            return try Self.rankedHits(db, match: match, conditions: conditions, arguments: arguments, limit: limit)
+            return try Self.rankedHits(
+                db, match: filter.match!, conditions: conditions, arguments: arguments, limit: limit)
         }
     }
 
@@ -155,18 +85,19 @@ extension Catalog {
     }
 
     /// The hits of one query over `from` (which names the files `f`), joined to their library and asset.
-    private static func fetchHits(
-        _ db: Database, from: String, conditions: [String], arguments: [(any DatabaseValueConvertible)?],
-        order: String
+    static func fetchHits(
+        _ db: Database, from: String,
+        join: String = "JOIN libraries l ON l.id = f.library_id LEFT JOIN assets a ON a.id = f.asset_id",
+        conditions: [String], arguments: [(any DatabaseValueConvertible)?], order: String, offset: Int = 0
     ) throws -> [SearchHit] {
         let sql = """
             SELECT f.id AS file_id, l.name AS library, f.path, l.root || '/' || f.path AS absolute_path,
                    f.sha256, a.kind, a.width, a.height, a.taken_at,
                    a.camera_make, a.camera_model
-            FROM \(from) JOIN libraries l ON l.id = f.library_id LEFT JOIN assets a ON a.id = f.asset_id
+            FROM \(from) \(join)
             WHERE \(conditions.joined(separator: " AND "))
             ORDER BY \(order)
-            LIMIT ?
+            LIMIT ? OFFSET \(offset)
             """
         return try Row.fetchAll(db, sql: sql, arguments: StatementArguments(arguments)).map { row in
             SearchHit(

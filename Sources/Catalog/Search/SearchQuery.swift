@@ -2,7 +2,7 @@
 ///
 /// Syntax: words (prefix-matched), `"quoted phrases"`, `-word` to exclude, and facets
 /// `camera:fuji`, `lens:35mm`, `taken:2019`, `taken:2019-07..2019-08`, `type:raw`, `has:gps`,
-/// `folder:2019/rome`, `library:photos`, `dup:exact`, `dup:near`, `rating:4`, `is:damaged`.
+/// `folder:2019/rome`, `library:photos`, `dup:exact`, `dup:near`, `rating:4`, `is:damaged`, `tag:rome`.
 package struct SearchQuery: Sendable, Equatable {
     /// A facet filter.
     package enum Facet: Sendable, Equatable {
@@ -18,6 +18,8 @@ package struct SearchQuery: Sendable, Equatable {
         case duplicateNear
         case rating(atLeast: Int)
         case damaged
+        /// A tag set in the gallery (whole tag, any case).
+        case tag(String)
     }
 
     /// Words and phrases that must all match (prefix match for words).
@@ -29,7 +31,7 @@ package struct SearchQuery: Sendable, Equatable {
 
     /// The facet names understood, for help texts and error messages.
     package static let facetNames = [
-        "camera", "lens", "taken", "type", "has", "folder", "library", "dup", "rating", "is",
+        "camera", "lens", "taken", "type", "has", "folder", "library", "dup", "rating", "is", "tag",
     ]
 
     /// Parses `text`; throws `CatalogError.badQuery` naming the part it could not understand.
@@ -64,6 +66,7 @@ package struct SearchQuery: Sendable, Equatable {
         case "type": return .type(lowered)
         case "folder": return .folder(value)
         case "library": return .library(value)
+        case "tag": return .tag(value)
         case "has":
             let known = ["gps", "keywords", "title", "caption", "previews", "errors", "rating"]
             guard known.contains(lowered) else {
@@ -123,6 +126,18 @@ package struct SearchQuery: Sendable, Equatable {
                     result.append(Token(text: phrase, quoted: true, negated: negated))
                 }
                 index = end < text.endIndex ? text.index(after: end) : end
+                continue
+            }
+            // `camera:"FUJIFILM X-T3"`: a facet's quoted value may hold spaces (the gallery's facet links).
+            if let colon = text[index...].prefix(while: { !$0.isWhitespace }).firstIndex(of: ":"),
+                text.index(after: colon) < text.endIndex, text[text.index(after: colon)] == "\""
+            {
+                let start = text.index(colon, offsetBy: 2)
+                let close = text[start...].firstIndex(of: "\"") ?? text.endIndex
+                let value = text[start..<close]
+                result.append(
+                    Token(text: String(text[index...colon]) + value, quoted: false, negated: negated))
+                index = close < text.endIndex ? text.index(after: close) : close
                 continue
             }
             let end = text[index...].firstIndex(where: \.isWhitespace) ?? text.endIndex

@@ -3,7 +3,8 @@ import Catalog
 import Foundation
 
 /// The `files` entity of a path, built from the catalog's current facts (so a late or repeated row
-/// writes the newest facts): content, size, times, image facts and the list of renditions.
+/// writes the newest facts): content, size, times, image facts, the list of renditions, and the
+/// gallery's tags and rating.
 enum FileEntity {
     /// The entity of a file row, and whether the file is present.
     static func make(_ facts: FileFacts, device: DeviceKeys) -> (entity: TableEntity, present: Bool) {
@@ -22,6 +23,10 @@ enum FileEntity {
             entity["deletedAt"] = .date(OutboxTime.date(nanoseconds: deleted))
         }
         if let sha = file.sha256 { entity["sha256"] = .string(sha) }
+        // The gallery's tags (comma-separated, as `renditions`) and stars; a present row is replaced whole,
+        // so a cleared tag list or rating disappears from it.
+        if !facts.annotation.tags.isEmpty { entity["tags"] = .string(facts.annotation.tags.joined(separator: ",")) }
+        if let rating = facts.annotation.rating { entity["rating"] = .int32(Int32(rating)) }
         if let asset = facts.asset {
             entity["contentType"] = .string(asset.mime)
             entity["kind"] = .string(asset.kind.rawValue)

@@ -1,0 +1,62 @@
+#!/usr/bin/env python3
+"""p50/p95 of the gallery's API over one keep-alive connection, sequential requests (what one browser tab
+does): latency.py URL RUNS. Prints one JSON object: {name: {"p50": ms, "p95": ms, "runs": n}}."""
+import http.client
+import json
+import math
+import sys
+import time
+import urllib.parse
+
+
+def percentile(times, p):
+    ordered = sorted(times)
+    return ordered[max(0, math.ceil(p / 100 * len(ordered)) - 1)]  # nearest rank
+
+
+def main():
+    url, runs = urllib.parse.urlsplit(sys.argv[1]), int(sys.argv[2])
+    connection = http.client.HTTPConnection(url.hostname, url.port)
+
+    def get(path):
+        connection.request("GET", path)
+        response = connection.getresponse()
+        body = response.read()
+        assert response.status == 200, (path, response.status, body[:200])
+        return body
+
+    total = json.loads(get("/api/v1/photos?limit=1"))["total"]
+    middle = json.loads(get(f"/api/v1/photos?limit=1&offset={total // 2}"))["items"][0]["fileId"]
+    deep = total * 9 // 10
+    # The grid scrolls with `after` (the last tile of the page before): the id of the row just before `deep`.
+    before_deep = json.loads(get(f"/api/v1/photos?limit=1&offset={deep - 1}"))["items"][0]["fileId"]
+    cases = {
+        "first grid page (120)": "/api/v1/photos?limit=120",
+        f"deep page, as the grid scrolls (after the {deep:,}th)": f"/api/v1/photos?limit=120&count=false&after={before_deep}",
+        f"deep page by offset ({deep:,})": f"/api/v1/photos?limit=120&count=false&offset={deep}",
+        "search with facets (`sunset camera:canon`)": "/api/v1/search?limit=120&q=" + urllib.parse.quote("sunset camera:canon"),
+        "search with facets (`beach`)": "/api/v1/search?limit=120&q=beach",
+        "detail (item)": f"/api/v1/items/{middle}",
+        "grid page HTML (`/`)": "/",
+    }
+    # The total and facets of a query are cached until the catalog changes: a different query text each time
+    # (excluding a word no file has) measures them computed afresh, page, count and facets together.
+    cases["search with facets, never cached (`beach -absentN`)"] = [
+        "/api/v1/search?limit=120&q=" + urllib.parse.quote(f"beach -absent{i}") for i in range(runs + 1)]
+    cases["grid page HTML, never cached (`camera:canon -absentN`)"] = [
+        "/?q=" + urllib.parse.quote(f"camera:canon -absent{i}") for i in range(runs + 1)]
+    results = {}
+    for name, path in cases.items():
+        paths = path if isinstance(path, list) else [path] * (runs + 1)
+        get(paths[0])  # warm-up
+        times = []
+        for each in paths[1:]:
+            start = time.perf_counter()
+            get(each)
+            times.append((time.perf_counter() - start) * 1000)
+        results[name] = {"p50": percentile(times, 50), "p95": percentile(times, 95), "runs": runs}
+    print(json.dumps(results))
+
+
+if __name__ == "__main__":
+    main()
