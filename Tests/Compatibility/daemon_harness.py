@@ -8,6 +8,7 @@ Microsoft's SDKs against docs/architecture.md's contracts.
 import hashlib
 import json
 import os
+import random
 import re
 import shutil
 import signal
@@ -34,9 +35,27 @@ def ironviper_binary() -> str:
 
 
 def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+    """A port for a daemon's bundled emulator, kept across its restarts. Picked below the kernel's
+    ephemeral range: a port from `bind(0)`, freed and bound again later, can meanwhile become the local
+    port of any outgoing connection (an SDK's, another test's), and the daemon would fail to start. Below
+    that range only an explicit bind takes a port, and this process never hands one out twice."""
+    with open("/proc/sys/net/ipv4/ip_local_port_range") as f:
+        ephemeral_low = int(f.read().split()[0])
+    while True:
+        port = _PORTS.randrange(10_240, min(ephemeral_low, 32_768))
+        if port in _HANDED_OUT:
+            continue
+        with socket.socket() as s:
+            try:
+                s.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+        _HANDED_OUT.add(port)
+        return port
+
+
+_PORTS = random.Random()
+_HANDED_OUT = set()
 
 
 def make_jpeg(path, seed):

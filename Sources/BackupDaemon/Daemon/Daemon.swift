@@ -49,6 +49,7 @@ package struct Daemon: Service {
             pid: getpid(), startedAt: Date(), state: .starting, storage: storage.summary,
             libraries: configuration.libraries.map(DaemonSnapshot.Library.init))
         snapshot.metrics = metricsServer?.url
+        snapshot.emulator = storage.emulatorConnectionString
         do {
             sessions: while true {
                 let session = DaemonSession(
@@ -82,6 +83,7 @@ package struct Daemon: Service {
                         currentStorage.set(storage.client)
                         logger.notice("storage changed", metadata: ["storage": "\(storage.summary)"])
                         snapshot.storage = storage.summary
+                        snapshot.emulator = storage.emulatorConnectionString
                     }
                     configuration = fresh
                     snapshot.lastError = nil

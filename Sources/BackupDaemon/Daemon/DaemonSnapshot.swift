@@ -29,6 +29,9 @@ package struct DaemonSnapshot: Codable, Sendable, Equatable {
     /// The device this state directory's rows are keyed under (known once the catalog is open).
     package var device: String?
     package var storage: String
+    /// The bundled emulator's connection string when the daemon runs it (its ports may be 0 in the
+    /// configuration: this says which it got, for tools and tests that look at what was stored).
+    package var emulator: String?
     package var libraries: [Library]
     /// When the last reconcile scan (start, overflow, rescan) finished.
     package var lastScanAt: Date?

@@ -22,6 +22,8 @@ package struct StatusReport: Codable, Sendable {
     package var device: String?
     package var startedAt: Date?
     package var storage: String?
+    /// The running daemon's bundled emulator, as a connection string (nil with an account of its own).
+    package var emulator: String?
     /// Where the running daemon serves Prometheus metrics (`[metrics] listen`, the port it bound).
     package var metrics: String?
     package var stateDirectory: String
@@ -66,6 +68,7 @@ package struct StatusReport: Codable, Sendable {
             running: holder != nil, pid: holder, state: holder != nil ? snapshot?.state : .notRunning,
             device: try catalog.device() ?? configuration.device,
             startedAt: holder != nil ? snapshot?.startedAt : nil, storage: snapshot?.storage,
+            emulator: holder != nil ? snapshot?.emulator : nil,
             metrics: holder != nil ? snapshot?.metrics : nil, stateDirectory: stateDirectory, libraries: libraries, outbox: outbox, lastScanAt: snapshot?.lastScanAt,
             previews: configuration.previews.location.rawValue,
             previewsAwaitingCloud: try catalog.awaitingCloudDescriptionCount(),
