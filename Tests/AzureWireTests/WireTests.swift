@@ -66,6 +66,13 @@ import Testing
         #expect(tree.value("D") == nil)
     }
 
+    @Test func theXMLDeclarationIsAcceptedFirstAfterAByteOrderMark() throws {
+        for prefix in ["", "\u{FEFF}"] {
+            let tree = try XMLTree.parse(Array((prefix + #"<?xml version="1.0" encoding="utf-8"?><A><B>1</B></A>"#).utf8))
+            #expect(tree.value("B") == "1")
+        }
+    }
+
     @Test(arguments: WireVectors.xmlRefused.map(\.name))
     func refused(_ name: String) throws {
         let vector = try #require(WireVectors.xmlRefused.first { $0.name == name })

@@ -43,6 +43,10 @@ enum WireVectors {
             #"<?xml version="1.0"?><!DOCTYPE a [<!ENTITY x SYSTEM "file:///etc/passwd">]><a>&x;</a>"#, "DTD"
         ),
         ("external DTD", #"<!DOCTYPE a SYSTEM "http://example.invalid/a.dtd"><a>&x;</a>"#, "DTD"),
+        // Found by the fuzzer's 1M run: Foundation's parser crashes the process on a data-less instruction.
+        ("empty processing instruction", "<?x?>\n<BlockList><Latest>QQ==</Latest></BlockList>", "processing instruction"),
+        ("instruction after the root", "<a/><?pi data?>", "processing instruction"),
+        ("declaration not first", " <?xml version=\"1.0\"?><a/>", "processing instruction"),
         (
             "100k deep", String(repeating: "<a>", count: 100_000) + String(repeating: "</a>", count: 100_000),
             "deeper"
