@@ -14,6 +14,7 @@ package final class MessageLease: Sendable {
     private let logger: Logger
     private let receipt: Mutex<String>
     private let renewalCount = Mutex(0)
+    private let visibleAt: Mutex<Date?>
 
     package init(
         _ message: QueueMessage, queue: String, storage: StorageClient, visibility: Duration, logger: Logger
@@ -24,6 +25,7 @@ package final class MessageLease: Sendable {
         self.visibility = visibility
         self.logger = logger
         receipt = Mutex(message.popReceipt)
+        visibleAt = Mutex(message.nextVisibleTime)
     }
 
     /// Runs `body` while renewing the message's visibility every half timeout. The renewal stops (and
@@ -53,6 +55,7 @@ package final class MessageLease: Sendable {
             do {
                 let answer = try await renewed.value
                 receipt.withLock { $0 = answer.popReceipt }
+                visibleAt.withLock { $0 = answer.nextVisibleTime }
                 renewalCount.withLock { $0 += 1 }
             } catch {
                 logger.warning(
@@ -65,6 +68,9 @@ package final class MessageLease: Sendable {
 
     /// How many times the visibility was renewed.
     package var renewals: Int { renewalCount.withLock { $0 } }
+
+    /// When the message becomes visible to other workers unless renewed again, as the service last said.
+    package var visibleAgainAt: Date? { visibleAt.withLock { $0 } }
 
     /// The work is durable: the message goes. False when it was already gone (its visibility ran out
     /// and another worker finished it: the work is idempotent, so nothing is lost either way).
