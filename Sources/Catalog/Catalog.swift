@@ -22,7 +22,9 @@ package final class Catalog: Sendable {
             try FileManager.default.createDirectory(
                 atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
             database = try DatabasePool(path: path, configuration: configuration)
-            try CatalogMigrations.migrator.migrate(database)
+            // One process at a time: two first opens must not both apply a migration (MigrationLock).
+            let database = database
+            try MigrationLock.holding(catalog: path) { try CatalogMigrations.migrator.migrate(database) }
         } catch {
             throw CatalogError(.database, path, detail: "\(error)")
         }
