@@ -63,13 +63,19 @@ package struct Outbox: Sendable {
     /// master (the consumer downloads it; a master found superseded takes back the references written
     /// before it, and a later reference must not be among them), a master or rendition for the path's
     /// reference (a purge on another device must see the reference before this device relies on the
-    /// blob being there). Only an earlier row ever blocks a later one, so nothing waits in a circle.
+    /// blob being there), and a path's `files` row write (entity or delete) for the path's earlier one:
+    /// each reads the catalog when it runs, so two in flight at once could land out of order (a retry of
+    /// the older, hidden by a fault, arriving after the newer) and leave the row stale. Only an earlier
+    /// row ever blocks a later one, so nothing waits in a circle.
     static func blocked(by prerequisite: String = "m.done_at IS NULL") -> String {
         """
         ((kind IN ('event', 'reference') AND EXISTS (SELECT 1 FROM outbox m WHERE m.kind = 'master'
                                      AND m.asset_id = outbox.asset_id AND \(prerequisite) AND m.id < outbox.id))
          OR (kind IN ('master', 'rendition') AND EXISTS (SELECT 1 FROM outbox m WHERE m.kind = 'reference'
-                                     AND m.asset_id = outbox.asset_id AND \(prerequisite) AND m.id < outbox.id)))
+                                     AND m.asset_id = outbox.asset_id AND \(prerequisite) AND m.id < outbox.id))
+         OR (kind IN ('entity', 'delete') AND EXISTS (SELECT 1 FROM outbox m WHERE m.kind IN ('entity', 'delete')
+                                     AND m.target = outbox.target AND m.file_id IS outbox.file_id
+                                     AND \(prerequisite) AND m.id < outbox.id)))
         """
     }
 
