@@ -17,7 +17,8 @@ enum DaemonGallery {
         // Originals gone from disk come back from the masters, through whichever storage the daemon runs now.
         let cloud = CloudOriginals(folder: location.directory + "/web-downloads") { sha256, path in
             guard let client = storage.client else { throw DaemonError("the storage is not running yet") }
-            try await client.blobs.download(container: CloudKeys.masterContainer, name: sha256, to: path)
+            try await client.blobs.download(
+                container: CloudKeys.masterContainer, name: sha256, to: path, check: .sha256(sha256))
         }
         // The web's "retry now" is what `ironviper sync` does: SIGUSR1 retries parked rows and syncs at once.
         let server = try GalleryServer(
