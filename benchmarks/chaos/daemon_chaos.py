@@ -10,7 +10,8 @@ tools that are not the daemon:
   SHA-256, its `files` and `history` rows, its folders' rows, an image's ten renditions, and every deleted
   path marked deleted; every blob in `file-store` is referenced;
 - the emulator's request log shows no master uploaded again once committed (a restart after a kill that cut
-  off a row's `done` sends one conditional Put Blob, refused with 409; a block upload finds its blocks and
+  off a row's `done` sends one conditional Put Blob, refused with 409, or cut short by the next kill; a block
+  upload finds its blocks and
   the blob and sends nothing), and none committed twice;
 - `ironviper restore` into an empty folder gives back the library byte for byte.
 
@@ -79,6 +80,7 @@ class Report:
     masters: int = 0
     uploads_after_commit: int = 0
     refused_after_commit: int = 0
+    resends_cut_after_commit: int = 0
     masters_committed_twice: int = 0
     faults_injected: dict = field(default_factory=dict)
     requests_seen: int = 0
@@ -248,6 +250,10 @@ def check(daemon, library, emulator, report, work):
             name, comp, status = match.groups()
             if name in commits and comp is None and status == "409":
                 report.refused_after_commit += 1
+            elif name in commits and not status.startswith("2"):
+                # A conditional Put Blob sent again (its sender never heard the first commit: a kill while the
+                # emulator held it) and itself cut short by the next kill: nothing stored.
+                report.resends_cut_after_commit += 1
             elif name in commits:
                 after_commit[name] = after_commit.get(name, 0) + 1
             if status == "201" and (comp is None or comp.startswith("?comp=blocklist")):
