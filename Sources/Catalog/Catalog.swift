@@ -109,7 +109,8 @@ package final class Catalog: Sendable {
         var assetId: Int64?
         var newAsset = false
         if var asset = ingest.asset {
-            if let existing = try AssetRecord.filter(Column("sha256") == asset.sha256).fetchOne(db) {
+            let bySHA = try db.cachedStatement(sql: "SELECT * FROM assets WHERE sha256 = ?")
+            if let existing = try AssetRecord.fetchOne(bySHA, arguments: [asset.sha256]) {
                 assetId = existing.id
             } else {
                 try asset.insert(db)
@@ -122,12 +123,14 @@ package final class Catalog: Sendable {
             }
         } else if let sha = ingest.file.sha256 {
             // The id alone: decoding the whole asset (its metadata JSON) was a tenth of a move's cost.
-            assetId = try Int64.fetchOne(db, sql: "SELECT id FROM assets WHERE sha256 = ?", arguments: [sha])
+            assetId = try Int64.fetchOne(
+                db.cachedStatement(sql: "SELECT id FROM assets WHERE sha256 = ?"), arguments: [sha])
         }
         var file = ingest.file
         file.assetId = assetId
-        let existing = try FileRecord.filter(Column("library_id") == file.libraryId && Column("path") == file.path)
-            .fetchOne(db)
+        let existing = try FileRecord.fetchOne(
+            db.cachedStatement(sql: "SELECT * FROM files WHERE library_id = ? AND path = ?"),
+            arguments: [file.libraryId, file.path])
         if let existing {
             file.id = existing.id
             file.firstSeen = existing.firstSeen
@@ -136,8 +139,8 @@ package final class Catalog: Sendable {
             try file.insert(db)
         }
         try OutboxWriter.fileRecorded(previous: existing, file: file, describing: ingest.describing, db: db)
-        try db.execute(
-            sql: "DELETE FROM errors WHERE library_id = ? AND path = ?", arguments: [file.libraryId, file.path])
+        try db.cachedStatement(sql: "DELETE FROM errors WHERE library_id = ? AND path = ?")
+            .execute(arguments: [file.libraryId, file.path])
         for var error in ingest.errors {
             error.libraryId = file.libraryId
             error.path = file.path
@@ -168,8 +171,8 @@ package final class Catalog: Sendable {
     static func vanish(_ file: inout FileRecord, db: Database) throws {
         file.state = .missing
         try file.update(db)
-        try db.execute(
-            sql: "DELETE FROM errors WHERE library_id = ? AND path = ?", arguments: [file.libraryId, file.path])
+        try db.cachedStatement(sql: "DELETE FROM errors WHERE library_id = ? AND path = ?")
+            .execute(arguments: [file.libraryId, file.path])
         try OutboxWriter.fileVanished(file: file, db: db)  // same transaction as the fact
     }
 
@@ -180,8 +183,8 @@ package final class Catalog: Sendable {
         try write { db in
             for id in fileIds {
                 let previous = try FileRecord.fetchOne(db, key: id)
-                try db.execute(
-                    sql: "UPDATE files SET last_seen = ?, state = 'present' WHERE id = ?", arguments: [time, id])
+                try db.cachedStatement(sql: "UPDATE files SET last_seen = ?, state = 'present' WHERE id = ?")
+                    .execute(arguments: [time, id])
                 // A file back on disk unchanged (moved away and back) must be undeleted in the cloud too.
                 if var file = previous, file.state != .present {
                     file.state = .present
