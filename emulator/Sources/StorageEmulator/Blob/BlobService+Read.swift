@@ -34,14 +34,13 @@ extension BlobService {
         case .failed: throw StorageError.conditionNotMet()
         }
         var headers = BlobHeaders.properties(of: blob, now: now, includeTier: headOnly)
+        try await blobs.read { db in try BlobAnnex.fetch(db, blobID: blob.id) }.write(to: &headers, includeTier: headOnly)
         if case .sharedAccessSignature(let grant) = context.credential { Self.applyOverrides(grant, to: &headers) }
         if headOnly {
             headers[.contentLength] = String(blob.contentLength)
             return Response(status: .ok, headers: headers, body: .init())
         }
-        if blob.tier == "Archive" {
-            throw StorageError(.conflict, "BlobArchived", "This operation is not permitted on an archived blob.")
-        }
+        if blob.tier == Self.archive { throw Self.blobArchived() }
         guard let range = ByteRange.parse(request) else {
             headers[.contentLength] = String(blob.contentLength)
             return Response(
