@@ -8,19 +8,8 @@ from azure.storage.blob import (AccountSasPermissions, BlobServiceClient, Contai
                                 PartialBatchErrorException, ResourceTypes, StandardBlobTier, generate_account_sas,
                                 generate_container_sas)
 
+from blob_fixtures import container, service  # noqa: F401 (fixtures)
 from conftest import ACCOUNT, KEY
-
-
-@pytest.fixture
-def service(emulator):
-    return BlobServiceClient.from_connection_string(emulator.connection_string)
-
-
-@pytest.fixture
-def container(service, unique_name):
-    client = service.create_container(unique_name)
-    yield client
-    client.delete_container()
 
 
 def names(container):

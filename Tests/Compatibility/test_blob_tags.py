@@ -3,30 +3,12 @@
 from datetime import datetime, timedelta, timezone
 
 import pytest
-from azure.core.exceptions import HttpResponseError
 from azure.storage.blob import (AccountSasPermissions, BlobBlock, BlobClient, BlobSasPermissions, BlobServiceClient,
                                 ContainerClient, ContainerSasPermissions, ResourceTypes, generate_account_sas,
                                 generate_blob_sas, generate_container_sas)
 
+from blob_fixtures import container, error_of, service  # noqa: F401 (fixtures)
 from conftest import ACCOUNT, KEY
-
-
-@pytest.fixture
-def service(emulator):
-    return BlobServiceClient.from_connection_string(emulator.connection_string)
-
-
-@pytest.fixture
-def container(service, unique_name):
-    client = service.create_container(unique_name)
-    yield client
-    client.delete_container()
-
-
-def error_of(call):
-    with pytest.raises(HttpResponseError) as error:
-        call()
-    return error.value
 
 
 def test_set_and_get_tags_leave_etag_alone(container):

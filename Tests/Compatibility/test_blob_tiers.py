@@ -8,9 +8,9 @@ import signal
 import time
 
 import pytest
-from azure.core.exceptions import HttpResponseError
 from azure.storage.blob import BlobBlock, BlobServiceClient, RehydratePriority, StandardBlobTier
 
+from blob_fixtures import blob_emulator, error_of
 from conftest import start_emulator
 
 POLL_LIMIT = 120  # seconds: only stops a rehydration that never completes
@@ -19,19 +19,13 @@ POLL_LIMIT = 120  # seconds: only stops a rehydration that never completes
 @pytest.fixture(scope="module")
 def slow():
     """Rehydrations take an hour: everything a test sees is the pending state."""
-    emu = start_emulator(services=("blob",), extra_args=["--rehydrate-seconds", "3600"])
-    yield emu
-    emu.stop()
-    shutil.rmtree(emu.location, ignore_errors=True)
+    yield from blob_emulator("--rehydrate-seconds", "3600")
 
 
 @pytest.fixture(scope="module")
 def fast():
     """Rehydrations take a second (High priority half of it)."""
-    emu = start_emulator(services=("blob",), extra_args=["--rehydrate-seconds", "1"])
-    yield emu
-    emu.stop()
-    shutil.rmtree(emu.location, ignore_errors=True)
+    yield from blob_emulator("--rehydrate-seconds", "1")
 
 
 def container_of(emu, name):
@@ -47,12 +41,6 @@ def wait_for_tier(blob, tier):
             return props
         assert time.monotonic() < deadline, f"still {props.blob_tier} ({props.archive_status}) after {POLL_LIMIT} s"
         time.sleep(0.1)
-
-
-def error_of(call):
-    with pytest.raises(HttpResponseError) as error:
-        call()
-    return error.value
 
 
 def test_tier_on_upload_commit_and_copy(slow, unique_name):
