@@ -166,7 +166,7 @@ import Testing
             #expect(forged.status == 403 && forged.errorCode == "AuthenticationFailed")
             let bad = try await client.send("PUT", "/Bad_Name", query: [("restype", "container")])
             #expect(bad.status == 400 && bad.errorCode == "InvalidResourceName")
-            let unsupported = try await client.send("GET", "/photos/b", query: [("comp", "tags")])
+            let unsupported = try await client.send("GET", "/", query: [("restype", "service"), ("comp", "stats")])
             #expect(unsupported.status == 501)
         }
     }
