@@ -148,6 +148,8 @@ def test_copy_of_an_archived_blob_is_pending_until_rehydrated(slow, unique_name)
     assert props.blob_tier == "Archive" and props.archive_status == "rehydrate-pending-to-cool"
     assert props.copy.status == "pending"
     assert error_of(lambda: copy.download_blob().readall()).error_code == "BlobArchived"
+    onto_itself = error_of(lambda: source.start_copy_from_url(source.url, standard_blob_tier=StandardBlobTier.HOT))
+    assert onto_itself.status_code == 409 and onto_itself.error_code == "BlobArchived"
 
 
 def test_set_tier_rehydration_completes(fast, unique_name):

@@ -46,7 +46,7 @@ extension BlobService {
                 throw StorageError(.notFound, "CannotVerifyCopySource", "The specified blob does not exist: \(source).")
             }
             try sourceConditions.checkSource(etag: original.etag, lastModified: original.lastModified)
-            let rehydration = try archivedCopy(source: original, tier: tier, request)
+            let rehydration = try archivedCopy(source: original, to: target, tier: tier, request)
             let now = Date()
             var blob = try Self.prepareOverwrite(
                 db, target, request: request, conditions: conditions, createOnly: createOnly)

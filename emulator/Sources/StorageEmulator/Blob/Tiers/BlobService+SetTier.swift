@@ -49,15 +49,21 @@ extension BlobService {
         return Self.emptyResponse(status)
     }
 
-    /// How Copy Blob treats an archived source: Azure copies it only to a new blob in an online tier, and the copy
-    /// is a rehydration (the destination is Archive, its copy pending, until it completes). Returns the rehydration
-    /// to start for the destination, nil for an online source; refuses an archived source without an online tier.
+    /// How Copy Blob treats an archived source: Azure copies it only to another blob in an online tier ("the
+    /// destination blob must have a different blob name or be in a different container"), and the copy is a
+    /// rehydration (the destination is Archive, its copy pending, until it completes). Returns the rehydration to
+    /// start for the destination, nil for an online source; refuses an archived source without an online tier.
     func archivedCopy(
-        source: BlobRecord, tier: String?, _ request: StorageRequest
+        source: BlobRecord, to target: BlobTarget, tier: String?, _ request: StorageRequest
     ) throws -> BlobRehydration? {
         guard source.tier == Self.archive else { return nil }
         guard let tier, tier != Self.archive else {
             throw Self.blobArchived("Copying an archived blob needs x-ms-access-tier of an online tier: the copy is a rehydration.")
+        }
+        if source.snapshot.isEmpty, source.account == target.account, source.container == target.container,
+            source.name == target.blob
+        {
+            throw Self.blobArchived("An archived blob is not copied onto itself: rehydrate it with Set Blob Tier.")
         }
         let priority = try RehydratePriority.parse(request)
         return BlobRehydration(
