@@ -22,6 +22,7 @@ extension BlobService {
             if !metadata.isEmpty { snapshot.metadata = MetadataCoding.encode(metadata) }
             try snapshot.insert(db)
             try Self.copyBlocks(db, from: base.id!, to: snapshot.id!)
+            try BlobTags.fetch(db, blobID: base.id!).replace(db, blobID: snapshot.id!)
             return snapshot
         }
         var headers = Self.writeHeaders(snapshot)
