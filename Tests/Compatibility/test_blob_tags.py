@@ -51,8 +51,8 @@ def test_tag_limits_as_azure(container):
 
 
 def test_tags_on_upload_commit_and_copy(container):
-    put = container.upload_blob("put", b"x", tags={"via": "put blob"})
-    assert put.get_blob_tags() == {"via": "put blob"}
+    put = container.upload_blob("put", b"x", tags={"via": "put blob", "a+b": "c=d/e:f"})
+    assert put.get_blob_tags() == {"via": "put blob", "a+b": "c=d/e:f"}  # x-ms-tags is percent-encoded
     blocks = container.get_blob_client("blocks")
     blocks.stage_block("YQ==", b"abc")
     blocks.commit_block_list([BlobBlock("YQ==")], tags={"via": "block list"})
