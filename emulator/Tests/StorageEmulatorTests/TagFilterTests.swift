@@ -31,6 +31,13 @@ import Testing
         }
     }
 
+    @Test func nestingIsBounded() throws {
+        let nested = { (depth: Int) in String(repeating: "(", count: depth) + "\"n\" = '10'" + String(repeating: ")", count: depth) }
+        #expect(try TagFilter(nested(TagFilter.maximumNesting), mode: .condition).matches(tags))
+        #expect(throws: StorageError.self) { try TagFilter(nested(TagFilter.maximumNesting + 1), mode: .condition) }
+        #expect(throws: StorageError.self) { try TagFilter(nested(4000), mode: .condition) }
+    }
+
     @Test func containerScopesOnlyAnAccountWideSearch() throws {
         let filter = try TagFilter("@container = 'photos' AND \"n\" = '10'", mode: .find(accountWide: true))
         #expect(filter.matches(tags, container: "photos") && !filter.matches(tags, container: "other"))

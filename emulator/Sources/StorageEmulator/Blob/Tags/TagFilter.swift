@@ -40,6 +40,8 @@ struct TagFilter: Sendable {
     }
 
     static let maximumKeys = 10
+    /// Parentheses nest at most this deep, so a hostile header cannot exhaust the parser's stack (as `$filter`).
+    static let maximumNesting = 64
 
     let text: String
     let expression: Expression
@@ -86,6 +88,7 @@ struct TagFilter: Sendable {
         let text: String
         let mode: Mode
         var position = 0
+        var depth = 0
         var container: String?
 
         init(text: String, mode: Mode) {
@@ -123,6 +126,11 @@ struct TagFilter: Sendable {
             skipSpaces()
             if isCondition, peek() == "(" {
                 position += 1
+                depth += 1
+                defer { depth -= 1 }
+                guard depth <= TagFilter.maximumNesting else {
+                    throw failure("parentheses nest deeper than \(TagFilter.maximumNesting)")
+                }
                 let inner = try parseOr()
                 skipSpaces()
                 guard peek() == ")" else { throw failure("expected ')'") }
