@@ -3,8 +3,10 @@
 Two emulators: one whose rehydrations take an hour (the pending state, held still for as long as a test needs it)
 and one whose rehydrations take a second (completion, polled for with a generous bound, never timed).
 """
+import os
 import shutil
 import signal
+import sqlite3
 import time
 
 import pytest
@@ -182,18 +184,27 @@ def test_copy_rehydration_completes(fast, unique_name):
 
 
 def test_rehydration_survives_a_kill(unique_name):
-    """The due time is stored: an emulator killed while a rehydration is pending completes it after restart."""
-    emu = start_emulator(services=("blob",), extra_args=["--rehydrate-seconds", "2"])
+    """The due time is stored: an emulator killed while a rehydration is pending completes it after restart.
+
+    The first run's rehydration takes an hour, so it is certainly pending at the kill; the hour is then made to have
+    passed by moving the stored due time (the only clock a rehydration has) before the restart.
+    """
+    emu = start_emulator(services=("blob",), extra_args=["--rehydrate-seconds", "3600"])
     try:
         container = container_of(emu, unique_name)
         blob = container.upload_blob("durable", b"survives", standard_blob_tier=StandardBlobTier.ARCHIVE)
         blob.set_standard_blob_tier(StandardBlobTier.COOL)
         assert blob.get_blob_properties().archive_status == "rehydrate-pending-to-cool"
         emu.stop(signal.SIGKILL)
-        emu = start_emulator(location=emu.location, services=("blob",), extra_args=["--rehydrate-seconds", "2"])
+        db = sqlite3.connect(os.path.join(emu.location, "emulator.sqlite3"))
+        with db:
+            assert db.execute("UPDATE blob_rehydrations SET due = ?", (time.time(),)).rowcount == 1
+        db.close()
+        emu = start_emulator(location=emu.location, services=("blob",), extra_args=["--rehydrate-seconds", "3600"])
         service = BlobServiceClient.from_connection_string(emu.connection_string)
         blob = service.get_blob_client(unique_name, "durable")
-        wait_for_tier(blob, "Cool")
+        props = wait_for_tier(blob, "Cool")
+        assert props.archive_status is None
         assert blob.download_blob().readall() == b"survives"
     finally:
         emu.stop()
