@@ -68,6 +68,10 @@ struct EmulatorCommand: AsyncParsableCommand {
     var faultsSeed: UInt64?
     @Flag(name: .customLong("metrics"), help: "Serve Prometheus metrics at /metrics on every service's port.")
     var metrics = false
+    @Option(
+        name: .customLong("rehydrate-seconds"),
+        help: "How long leaving the Archive tier takes, in seconds (High priority: half). Azure takes hours.")
+    var rehydrateSeconds: Double = 5
 
     func run() async throws {
         var configuration = EmulatorConfiguration()
@@ -80,6 +84,10 @@ struct EmulatorCommand: AsyncParsableCommand {
         configuration.loose = loose
         configuration.skipApiVersionCheck = skipApiVersionCheck
         configuration.metrics = metrics
+        guard rehydrateSeconds >= 0, rehydrateSeconds.isFinite else {
+            throw ValidationError("--rehydrate-seconds must be a number of seconds, 0 or more")
+        }
+        configuration.rehydration = RehydrationDelays(standard: .milliseconds(Int64(rehydrateSeconds * 1000)))
         configuration.services = try Set(
             services.split(separator: ",").map { name in
                 guard let kind = ServiceKind(rawValue: name.trimmingCharacters(in: .whitespaces).lowercased()) else {

@@ -99,8 +99,13 @@ extension BlobOperation {
                 "PUT", "/{container}/{blob}", [("comp", "lease")],
                 headers: [("x-ms-lease-action", "acquire"), ("x-ms-lease-duration", "-1")], .both(.object, "w"))
         case .getBlobTags: return r("GET", "/{container}/{blob}", [("comp", "tags")], .both(.object, "t"))
-        case .setBlobTags: return r("PUT", "/{container}/{blob}", [("comp", "tags")], .both(.object, "t"))
+        case .setBlobTags:
+            return r("PUT", "/{container}/{blob}", [("comp", "tags")], body: "<Tags><TagSet></TagSet></Tags>", .both(.object, "t"))
         case .undeleteBlob: return r("PUT", "/{container}/{blob}", [("comp", "undelete")], .both(.object, "w"))
+        case .findBlobsByTags:
+            return r("GET", "/", [("comp", "blobs"), ("where", "\"k\"='v'")], .accountOnly(.service, "f"))
+        case .findBlobsByTagsInContainer:
+            return r("GET", "/{container}", [("restype", "container"), ("comp", "blobs"), ("where", "\"k\"='v'")], .both(.container, "f"))
         }
     }
 }

@@ -9,9 +9,10 @@ enum BlobOperation: String, Sendable, CaseIterable {
     case putBlob, getBlob, getBlobProperties, deleteBlob, setBlobProperties, getBlobMetadata, setBlobMetadata
     case putBlock, putBlockList, getBlockList, snapshotBlob, copyBlob, abortCopyBlob, setBlobTier, leaseBlob
     case putBlockFromURL, getBlobTags, setBlobTags, undeleteBlob, batch
+    case findBlobsByTags, findBlobsByTagsInContainer
 
     /// Operations the emulator recognises but does not implement: answered with a clear 501.
-    static let unimplemented: Set<BlobOperation> = [getServiceStats, putBlockFromURL, getBlobTags, setBlobTags, undeleteBlob, batch]
+    static let unimplemented: Set<BlobOperation> = [getServiceStats, putBlockFromURL, undeleteBlob]
 
     /// Identifies the operation, or nil when the combination means nothing to Azure either.
     ///
@@ -32,6 +33,7 @@ enum BlobOperation: String, Sendable, CaseIterable {
             case (.get, "account", "properties"), (.head, "account", "properties"): return .getAccountInfo
             case (.get, "service", "stats"): return .getServiceStats
             case (.post, _, "batch"): return .batch
+            case (.get, _, "blobs"): return .findBlobsByTags
             default: return nil
             }
         }
@@ -48,6 +50,7 @@ enum BlobOperation: String, Sendable, CaseIterable {
             case (.get, "container", "list"): return .listBlobs
             case (.get, "account", "properties"), (.head, "account", "properties"): return .getAccountInfo
             case (.post, "container", "batch"): return .batch
+            case (.get, "container", "blobs"): return .findBlobsByTagsInContainer
             default: return nil
             }
         }

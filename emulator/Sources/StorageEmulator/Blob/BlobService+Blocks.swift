@@ -82,6 +82,7 @@ extension BlobService {
         let content = try BlobHeaders.contentHeaders(request, plainFallback: false)
         let metadata = MetadataCoding.encode(try BlobHeaders.metadata(request))
         let tier = try Self.accessTier(request)
+        let tags = try BlobTags.header(request)
         let conditions = try BlobConditions(request)
         let record = try await blobs.write { db, orphans -> BlobRecord in
             var blob = try Self.prepareOverwrite(
@@ -124,6 +125,7 @@ extension BlobService {
             try blob.save(db)
             try BlobStore.setBlocks(db, blobID: blob.id!, blocks: blocks, orphans: &orphans)
             try BlobStore.dropStagedBlocks(db, account: target.account, container: target.container, blob: target.blob, orphans: &orphans)
+            try (tags ?? BlobTags()).replace(db, blobID: blob.id!)
             return blob
         }
         return Self.emptyResponse(.created, headers: Self.writeHeaders(record))

@@ -11,11 +11,11 @@ extension BlobService {
 
     func getBlob(_ target: BlobTarget, _ request: StorageRequest, _ context: OperationContext, headOnly: Bool) async throws -> Response {
         let snapshot = request.query("snapshot") ?? ""
-        let found = try await blobs.read { db -> (ContainerRecord?, BlobRecord?, [BlobExtent]) in
+        let found = try await blobs.read { db -> (ContainerRecord?, BlobRecord?, [BlobExtent], BlobAnnex) in
             let container = try ContainerRecord.find(db, account: target.account, name: target.container)
             let blob = try Self.fetchBlob(db, target, snapshot: snapshot)
             let extents = try blob.flatMap { headOnly ? nil : try BlobStore.extents(db, blobID: $0.id!) } ?? []
-            return (container, blob, extents)
+            return (container, blob, extents, try BlobAnnex.fetch(db, blobID: blob?.id))
         }
         let publicRead = found.0?.publicAccess != nil
         try context.authorize(AccessRequirement("r", .object, container: target.container, blob: target.blob), publicRead: publicRead)
@@ -34,14 +34,13 @@ extension BlobService {
         case .failed: throw StorageError.conditionNotMet()
         }
         var headers = BlobHeaders.properties(of: blob, now: now, includeTier: headOnly)
+        found.3.write(to: &headers, includeTier: headOnly)
         if case .sharedAccessSignature(let grant) = context.credential { Self.applyOverrides(grant, to: &headers) }
         if headOnly {
             headers[.contentLength] = String(blob.contentLength)
             return Response(status: .ok, headers: headers, body: .init())
         }
-        if blob.tier == "Archive" {
-            throw StorageError(.conflict, "BlobArchived", "This operation is not permitted on an archived blob.")
-        }
+        if blob.tier == Self.archive { throw Self.blobArchived() }
         guard let range = ByteRange.parse(request) else {
             headers[.contentLength] = String(blob.contentLength)
             return Response(

@@ -20,6 +20,7 @@ extension BlobService {
         var content = try BlobHeaders.contentHeaders(request, plainFallback: true)
         let metadata = MetadataCoding.encode(try BlobHeaders.metadata(request))
         let tier = try Self.accessTier(request)
+        let tags = try BlobTags.header(request)
         let transactionalMD5 = try BlobHeaders.transactionalMD5(request)
         let conditions = try BlobConditions(request)
         try request.refuseDeclaredBody(over: Self.maxPutBlobSize)
@@ -42,6 +43,7 @@ extension BlobService {
                 let chunk = try BlobStore.insertChunk(db, staged)
                 try BlobStore.setBlocks(db, blobID: blob.id!, blocks: [(nil, chunk, Int64(staged.length))], orphans: &orphans)
                 try BlobStore.dropStagedBlocks(db, account: target.account, container: target.container, blob: target.blob, orphans: &orphans)
+                try (tags ?? BlobTags()).replace(db, blobID: blob.id!)
                 return blob
             }
             var headers = Self.writeHeaders(record)
@@ -137,6 +139,7 @@ extension BlobService {
             }
             try conditions.checkWrite(etag: existing.etag, lastModified: existing.lastModified)
             try LeaseAction.checkWrite(existing.lease, request: request, now: now)
+            try BlobRehydration.cancel(db, blobID: existing.id!)
         } else {
             try conditions.checkWrite(etag: nil, lastModified: nil)
             if request.header("x-ms-lease-id") != nil {

@@ -8,8 +8,13 @@ import NIOCore
 struct BlobService: StorageServiceHandler {
     let kind = ServiceKind.blob
     let blobs: BlobStore
+    /// How long leaving Archive takes (`--rehydrate-seconds`).
+    var rehydration = RehydrationDelays()
 
-    init(store: BlobStore) { blobs = store }
+    init(store: BlobStore, rehydration: RehydrationDelays = RehydrationDelays()) {
+        blobs = store
+        self.rehydration = rehydration
+    }
 
     func respond(to request: StorageRequest, context: OperationContext) async throws -> Response {
         let container = request.segments.first.flatMap { $0.isEmpty ? nil : $0 }
@@ -31,6 +36,7 @@ struct BlobService: StorageServiceHandler {
             try context.authorize(operation.route.access, container: container, blob: blobName)
             throw StorageError.unsupportedOperation(operation.rawValue, request.encodedPath)
         }
+        try await checkTagCondition(operation, target, request, context)
         switch operation {
         case .listContainers: return try await listContainers(request, context)
         case .getServiceProperties: return try await getServiceProperties(request, context)
@@ -61,7 +67,11 @@ struct BlobService: StorageServiceHandler {
             throw StorageError(.conflict, "NoPendingCopyOperation", "There is currently no pending copy operation: emulator copies complete at once.")
         case .setBlobTier: return try await setBlobTier(target, request, context)
         case .leaseBlob: return try await leaseBlob(target, request, context)
-        case .getServiceStats, .putBlockFromURL, .getBlobTags, .setBlobTags, .undeleteBlob, .batch:
+        case .getBlobTags: return try await getBlobTags(target, request, context)
+        case .setBlobTags: return try await setBlobTags(target, request, context)
+        case .findBlobsByTags, .findBlobsByTagsInContainer: return try await findBlobsByTags(target, request, context)
+        case .batch: return try await batch(target, request, context)
+        case .getServiceStats, .putBlockFromURL, .undeleteBlob:
             throw StorageError.unsupportedOperation(operation.rawValue, request.encodedPath)
         }
     }

@@ -31,7 +31,7 @@ public struct StorageEmulator: Service {
         store = try EmulatorStore(
             location: configuration.location, migrations: EmulatorServices.migrations,
             unlinkGracePeriod: configuration.unlinkGracePeriod)
-        handlers = EmulatorServices.handlers(store: store)
+        handlers = EmulatorServices.handlers(store: store, configuration: configuration)
             .filter { configuration.services.contains($0.kind) }
         metrics = configuration.metrics ? EmulatorMetrics(store: store) : nil
     }
@@ -47,6 +47,9 @@ public struct StorageEmulator: Service {
         try await withThrowingDiscardingTaskGroup { group in
             group.addTask(priority: .background) { [store, logger] in
                 await EmulatorServices.sweepLeftovers(store: store, started: started, logger: logger)
+            }
+            if configuration.services.contains(.blob) {
+                group.addTask { [store, logger] in await EmulatorServices.completeRehydrations(store: store, logger: logger) }
             }
             for handler in handlers {
                 let endpoint = configuration.endpoint(handler.kind)

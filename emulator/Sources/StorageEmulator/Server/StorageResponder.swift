@@ -49,9 +49,10 @@ struct StorageResponder: HTTPResponder {
             var storageRequest = try StorageRequest(service: handler.kind, request: request, requestID: requestID)
             storageRequest.restoreHost(request.head.authority)
             parsed = storageRequest
-            let credential = try await authenticator.authenticate(
-                storageRequest, clientAddress: context.channel.remoteAddress?.ipAddress)
-            let operationContext = OperationContext(credential: credential, authenticator: authenticator, store: store)
+            let clientAddress = context.channel.remoteAddress?.ipAddress
+            let credential = try await authenticator.authenticate(storageRequest, clientAddress: clientAddress)
+            let operationContext = OperationContext(
+                credential: credential, authenticator: authenticator, store: store, clientAddress: clientAddress)
             response = try await handler.respond(to: storageRequest, context: operationContext)
         } catch let error as StorageError {
             response = handler.errorResponse(error, for: parsed)

@@ -87,6 +87,8 @@ func withEmulator<T>(
 ) async throws -> T {
     var configuration = EmulatorConfiguration.ephemeral(location: location)
     configuration.unlinkGracePeriod = .zero
+    // Rehydrations stay pending for the whole test: what a test sees right after Set Blob Tier never depends on timing.
+    configuration.rehydration = RehydrationDelays(standard: .seconds(3600))
     let emulator = try await RunningEmulator.start(configuration: configuration)
     do {
         let result = try await body(emulator, TestClient(base: emulator.endpoint(.blob)))
