@@ -36,7 +36,7 @@ struct LibraryPage {
             </div>
             \(total == 0 ? "<p class=\"empty\">Nothing matches.</p>" : "")
             </section>
-            \(query.terms.isEmpty ? Self.scrubber(facets.year) : "")
+            \(page.order == .newest ? Self.scrubber(facets.year) : "")
             </div>
             """
         return HTML.page(title: title, active: "Library", query: text, csrfToken: csrfToken, body: body)
