@@ -149,7 +149,7 @@ let package = Package(
         .testTarget(
             name: "WebGalleryTests",
             dependencies: [
-                "WebGallery", "Catalog", "Sync",
+                "WebGallery", "Catalog", "Sync", "AzureStorage", "StorageEmulator",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
             ]),

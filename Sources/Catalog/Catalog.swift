@@ -4,30 +4,61 @@ import GRDB
 /// The local catalog: one SQLite file in WAL mode (readers never block the writer), migrated on open.
 /// All writes of one fact (a file, its asset, previews, search entry, errors) happen in one transaction.
 package final class Catalog: Sendable {
-    /// The pool; exposed for the daemon's own queries and for tests.
-    package let database: DatabasePool
+    /// The pool (one read-only connection for `init(readingAt:)`); exposed for tests.
+    package let database: any DatabaseWriter
     /// Where the database lives.
     package let path: String
 
     /// Opens (creating and migrating as needed) the catalog at `path`.
     package init(path: String) throws {
         self.path = path
-        var configuration = Configuration()
-        configuration.foreignKeysEnabled = true
-        configuration.busyMode = .timeout(10)
+        var configuration = Self.configuration
         configuration.prepareDatabase { db in
             try db.execute(sql: "PRAGMA synchronous = NORMAL")  // WAL + NORMAL: durable at checkpoints, fast commits
         }
         do {
             try FileManager.default.createDirectory(
                 atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
-            database = try DatabasePool(path: path, configuration: configuration)
+            let database = try DatabasePool(path: path, configuration: configuration)
             // One process at a time: two first opens must not both apply a migration (MigrationLock).
-            let database = database
             try MigrationLock.holding(catalog: path) { try CatalogMigrations.migrator.migrate(database) }
+            self.database = database
         } catch {
             throw CatalogError(.database, path, detail: "\(error)")
         }
+    }
+
+    /// Opens the catalog at `path` for reading only (`ironviper search`): one read-only connection, no migration
+    /// lock, no writer connection, nothing written. A catalog that does not exist yet or whose schema is older
+    /// than this program is opened as `init(path:)` does, migrations and all. The writer's open, the lock and the
+    /// migrator's look were the part of a search's start that the catalog owns (see benchmarks/README.md).
+    package convenience init(readingAt path: String) throws {
+        var configuration = Self.configuration
+        configuration.readonly = true
+        let reader: DatabaseQueue
+        do {
+            guard FileManager.default.fileExists(atPath: path) else { throw CatalogError(.notFound, path) }
+            reader = try DatabaseQueue(path: path, configuration: configuration)
+            guard try reader.read({ try CatalogMigrations.migrator.hasCompletedMigrations($0) }) else {
+                throw CatalogError(.database, path, detail: "not migrated")
+            }
+        } catch {
+            try self.init(path: path)
+            return
+        }
+        self.init(path: path, database: reader)
+    }
+
+    private init(path: String, database: any DatabaseWriter) {
+        self.path = path
+        self.database = database
+    }
+
+    private static var configuration: Configuration {
+        var configuration = Configuration()
+        configuration.foreignKeysEnabled = true
+        configuration.busyMode = .timeout(10)
+        return configuration
     }
 
     /// Names of the migrations applied, oldest first.
