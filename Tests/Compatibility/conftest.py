@@ -101,3 +101,12 @@ def unique_name(request):
     """A container/queue/table name unique to the test, valid for every service."""
     base = re.sub(r"[^a-z0-9]", "", request.node.name.lower())[:40]
     return f"t{base}{int(time.time() * 1000) % 100000}"
+
+
+@pytest.fixture
+def blob_container(emulator, unique_name):
+    """A new container on the session's emulator, through Microsoft's Blob SDK, deleted after the test."""
+    from azure.storage.blob import BlobServiceClient
+    client = BlobServiceClient.from_connection_string(emulator.connection_string).create_container(unique_name)
+    yield client
+    client.delete_container()

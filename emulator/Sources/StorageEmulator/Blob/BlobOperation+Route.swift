@@ -101,6 +101,16 @@ extension BlobOperation {
         case .getBlobTags: return r("GET", "/{container}/{blob}", [("comp", "tags")], .both(.object, "t"))
         case .setBlobTags: return r("PUT", "/{container}/{blob}", [("comp", "tags")], .both(.object, "t"))
         case .undeleteBlob: return r("PUT", "/{container}/{blob}", [("comp", "undelete")], .both(.object, "w"))
+        // Append Block takes `a` (add) or `w`; pages are written with `w` (the service SAS permission table).
+        case .appendBlock:
+            return r("PUT", "/{container}/{appendblob}", [("comp", "appendblock")], body: "data", .both(.object, "aw"))
+        case .sealBlob: return r("PUT", "/{container}/{appendblob}", [("comp", "seal")], .both(.object, "w"))
+        case .putPage:
+            return r(
+                "PUT", "/{container}/{pageblob}", [("comp", "page")],
+                headers: [("x-ms-page-write", "clear"), ("x-ms-range", "bytes=0-511")], .both(.object, "w"))
+        case .getPageRanges:
+            return r("GET", "/{container}/{pageblob}", [("comp", "pagelist")], .both(.object, "r", anonymous: .hidden))
         }
     }
 }

@@ -61,6 +61,7 @@ struct BlobService: StorageServiceHandler {
             throw StorageError(.conflict, "NoPendingCopyOperation", "There is currently no pending copy operation: emulator copies complete at once.")
         case .setBlobTier: return try await setBlobTier(target, request, context)
         case .leaseBlob: return try await leaseBlob(target, request, context)
+        case .appendBlock, .sealBlob, .putPage, .getPageRanges: return try await respondToTypedBlob(operation, target, request, context)
         case .getServiceStats, .putBlockFromURL, .getBlobTags, .setBlobTags, .undeleteBlob, .batch:
             throw StorageError.unsupportedOperation(operation.rawValue, request.encodedPath)
         }
