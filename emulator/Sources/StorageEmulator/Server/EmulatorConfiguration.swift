@@ -44,8 +44,15 @@ public struct EmulatorConfiguration: Sendable {
     /// Serve Prometheus metrics at `/metrics` on every service's port (`--metrics`). Off by default: an
     /// emulator embedded in the daemon or a test must not answer more than Azure's paths unless asked.
     public var metrics = false
+    /// Serve every service over HTTPS with these PEM files (Azurite's `--cert`/`--key`); nil: plain HTTP.
+    public var tls: TLSFiles?
+    /// Accept `Authorization: Bearer` tokens (Azurite's `--oauth basic`); HTTPS only.
+    public var oauth: OAuthLevel?
 
     public init() {}
+
+    /// `https` when the services speak TLS, else `http`: what the ready lines and connection strings say.
+    public var scheme: String { tls == nil ? "http" : "https" }
 
     /// The endpoint of a service.
     public func endpoint(_ kind: ServiceKind) -> Endpoint {
