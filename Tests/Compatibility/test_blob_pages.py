@@ -146,6 +146,9 @@ def test_refusals(blob_container):
     with pytest.raises(HttpResponseError) as info:
         blob.create_page_blob(size=1000)
     assert info.value.status_code == 400 and info.value.error_code == "InvalidHeaderValue"
+    with pytest.raises(HttpResponseError) as info:
+        blob.create_page_blob(size=4 * PAGE, premium_page_blob_tier="P10")
+    assert info.value.status_code == 400 and info.value.error_code == "AccessTierNotSupportedForBlobType"
     blob.create_page_blob(size=4 * PAGE)
     # Past the end of the blob.
     with pytest.raises(HttpResponseError) as info:
@@ -158,6 +161,8 @@ def test_refusals(blob_container):
                             permission=BlobSasPermissions(write=True), expiry=datetime.now(timezone.utc) + timedelta(hours=1))
     misaligned = requests.put(f"{url}&{sas}", data=b"x" * 100, headers=headers)
     assert misaligned.status_code == 400 and misaligned.headers["x-ms-error-code"] == "InvalidHeaderValue"
+    overflowing = requests.put(f"{url}&{sas}", data=b"", headers={**headers, "x-ms-range": "bytes=0-9223372036854775807"})
+    assert overflowing.status_code == 400 and overflowing.headers["x-ms-error-code"] == "InvalidHeaderValue"
     mismatched = requests.put(f"{url}&{sas}", data=b"x" * 100, headers={**headers, "x-ms-range": "bytes=0-511"})
     assert mismatched.status_code == 400 and mismatched.headers["x-ms-error-code"] == "InvalidHeaderValue"
     too_big = requests.put(f"{url}&{sas}", data=b"x" * (4 * 1024 * 1024 + PAGE),

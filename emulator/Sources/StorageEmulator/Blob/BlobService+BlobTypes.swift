@@ -39,6 +39,11 @@ extension BlobService {
         if let length = request.header("content-length"), length != "0" {
             throw StorageError.invalidHeader("Content-Length", length, "Put Blob of an \(blobType) takes no body.")
         }
+        if request.header("x-ms-access-tier") != nil {
+            // Tiers are for block blobs; page blob tiers (P4…P80) exist only on premium accounts, which this is not.
+            throw StorageError(
+                .badRequest, "AccessTierNotSupportedForBlobType", "The access tier is not supported for this blob type.")
+        }
         var length: Int64 = 0
         var sequenceNumber: Int64 = 0
         if blobType == PageStore.blobType {

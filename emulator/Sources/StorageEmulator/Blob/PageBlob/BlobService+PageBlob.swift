@@ -152,7 +152,8 @@ extension BlobService {
     static func pageRange(_ request: StorageRequest) throws -> Range<Int64> {
         let name = request.header("x-ms-range") != nil ? "x-ms-range" : "Range"
         guard let text = request.header(name) else { throw StorageError.missingHeader("x-ms-range") }
-        guard let range = ByteRange.parse(request), let end = range.end,
+        // The end is bounded before `end + 1`: `bytes=0-9223372036854775807` must be refused, not overflow.
+        guard let range = ByteRange.parse(request), let end = range.end, end < PageStore.maxBlobLength,
             range.start % PageMap.pageSize == 0, (end + 1) % PageMap.pageSize == 0
         else {
             throw StorageError.invalidHeader(name, text, "A page range starts and ends on 512-byte page boundaries.")
