@@ -92,6 +92,10 @@ def test_page_ranges_diff_against_a_snapshot(blob_container):
     with pytest.raises(HttpResponseError) as info:
         list(blob.list_page_ranges(previous_snapshot="2020-01-01T00:00:00.0000000Z"))
     assert info.value.status_code == 409 and info.value.error_code == "PreviousSnapshotNotFound"
+    # A managed disk's diff (previous snapshot by URL) is not implemented, and says so.
+    with pytest.raises(HttpResponseError) as info:
+        blob.get_page_range_diff_for_managed_disk(f"{blob.url}?snapshot={snapshot}")
+    assert info.value.status_code == 501
 
 
 def test_page_ranges_are_paged(blob_container):

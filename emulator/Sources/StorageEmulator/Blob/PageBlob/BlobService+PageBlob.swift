@@ -71,6 +71,11 @@ extension BlobService {
         }
         try context.authorize(
             AccessRequirement("r", .object, container: target.container, blob: target.blob), publicRead: found.0?.publicAccess != nil)
+        if request.header("x-ms-previous-snapshot-url") != nil {
+            // A managed disk's diff names its previous snapshot by URL: recognised, not implemented (a 501, never a
+            // full range list that would pass for a diff).
+            throw StorageError.unsupportedOperation("getPageRangesDiffForManagedDisk", request.encodedPath)
+        }
         guard found.0 != nil else { throw Self.containerNotFound() }
         guard let blob = found.1 else { throw Self.blobNotFound() }
         guard blob.blobType == PageStore.blobType else { throw Self.invalidBlobType(blob) }
