@@ -215,14 +215,7 @@ import Testing
                     }
                 }
             }
-            let watcher = Task {
-                for task in tasks { await task.value }
-                await acked.finish()
-            }
-            await acked.wait(forCount: 30 + 60 * cycle)
-            child.kill9()
-            await watcher.value
-            acknowledged.merge(await acked.writes) { a, _ in a }
+            acknowledged.merge(await acked.kill(child, after: 30 + 60 * cycle, writers: tasks)) { a, _ in a }
         }
         #expect(acknowledged.count >= 30)
         let child = try EmulatorProcess(location: location)
