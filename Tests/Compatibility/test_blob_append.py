@@ -170,3 +170,30 @@ def test_append_to_missing_blob_is_not_found(blob_container):
     with pytest.raises(HttpResponseError) as info:
         blob_container.get_blob_client("nothing").append_block(b"x")
     assert info.value.status_code == 404 and error_code(info) == "BlobNotFound"
+
+
+def test_a_leased_blob_takes_appends_and_pages_only_with_its_lease(blob_container):
+    log = blob_container.get_blob_client("leased-log")
+    log.create_append_blob()
+    lease = log.acquire_lease()
+    with pytest.raises(HttpResponseError) as info:
+        log.append_block(b"no lease")
+    assert info.value.status_code == 412 and error_code(info) == "LeaseIdMissing"
+    log.append_block(b"with lease", lease=lease)
+    with pytest.raises(HttpResponseError) as info:
+        log.seal_append_blob()
+    assert info.value.status_code == 412 and error_code(info) == "LeaseIdMissing"
+    log.seal_append_blob(lease=lease)
+    assert log.download_blob().readall() == b"with lease"
+    disk = blob_container.get_blob_client("leased-disk")
+    disk.create_page_blob(size=1024)
+    lease = disk.acquire_lease()
+    with pytest.raises(HttpResponseError) as info:
+        disk.upload_page(b"p" * 512, offset=0, length=512)
+    assert info.value.status_code == 412 and error_code(info) == "LeaseIdMissing"
+    with pytest.raises(HttpResponseError) as info:
+        disk.resize_blob(512)
+    assert info.value.status_code == 412 and error_code(info) == "LeaseIdMissing"
+    disk.upload_page(b"p" * 512, offset=0, length=512, lease=lease)
+    disk.resize_blob(512, lease=lease)
+    assert disk.download_blob().readall() == b"p" * 512
