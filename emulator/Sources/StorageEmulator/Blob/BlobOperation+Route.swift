@@ -106,6 +106,16 @@ extension BlobOperation {
             return r("GET", "/", [("comp", "blobs"), ("where", "\"k\"='v'")], .accountOnly(.service, "f"))
         case .findBlobsByTagsInContainer:
             return r("GET", "/{container}", [("restype", "container"), ("comp", "blobs"), ("where", "\"k\"='v'")], .both(.container, "f"))
+        // Append Block takes `a` (add) or `w`; pages are written with `w` (the service SAS permission table).
+        case .appendBlock:
+            return r("PUT", "/{container}/{appendblob}", [("comp", "appendblock")], body: "data", .both(.object, "aw"))
+        case .sealBlob: return r("PUT", "/{container}/{appendblob}", [("comp", "seal")], .both(.object, "w"))
+        case .putPage:
+            return r(
+                "PUT", "/{container}/{pageblob}", [("comp", "page")],
+                headers: [("x-ms-page-write", "clear"), ("x-ms-range", "bytes=0-511")], .both(.object, "w"))
+        case .getPageRanges:
+            return r("GET", "/{container}/{pageblob}", [("comp", "pagelist")], .both(.object, "r", anonymous: .hidden))
         }
     }
 }

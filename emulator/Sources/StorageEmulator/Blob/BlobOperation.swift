@@ -10,6 +10,7 @@ enum BlobOperation: String, Sendable, CaseIterable {
     case putBlock, putBlockList, getBlockList, snapshotBlob, copyBlob, abortCopyBlob, setBlobTier, leaseBlob
     case putBlockFromURL, getBlobTags, setBlobTags, undeleteBlob, batch
     case findBlobsByTags, findBlobsByTagsInContainer
+    case appendBlock, sealBlob, putPage, getPageRanges
 
     /// Operations the emulator recognises but does not implement: answered with a clear 501.
     static let unimplemented: Set<BlobOperation> = [getServiceStats, putBlockFromURL, undeleteBlob]
@@ -72,6 +73,10 @@ enum BlobOperation: String, Sendable, CaseIterable {
         case (.get, "tags"): return .getBlobTags
         case (.put, "tags"): return .setBlobTags
         case (.put, "undelete"): return .undeleteBlob
+        case (.put, "appendblock"): return .appendBlock
+        case (.put, "seal"): return .sealBlob
+        case (.put, "page"): return .putPage
+        case (.get, "pagelist"), (.head, "pagelist"): return .getPageRanges
         case (.get, "properties") where restype == "account", (.head, "properties") where restype == "account":
             return .getAccountInfo
         default: return nil

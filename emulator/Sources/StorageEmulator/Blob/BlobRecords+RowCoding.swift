@@ -78,6 +78,8 @@ extension BlobRecord {
         copyStatus = row["copy_status"]
         copyProgress = row["copy_progress"]
         copyCompleted = row["copy_completed"]
+        sequenceNumber = row["sequence_number"]
+        sealed = row["sealed"]
     }
 
     func encode(to container: inout PersistenceContainer) {
@@ -110,5 +112,7 @@ extension BlobRecord {
         container["copy_status"] = copyStatus
         container["copy_progress"] = copyProgress
         container["copy_completed"] = copyCompleted
+        container["sequence_number"] = sequenceNumber
+        container["sealed"] = sealed
     }
 }

@@ -9,6 +9,7 @@ enum BlobSchema {
     static let migrations: [(String, @Sendable (Database) throws -> Void)] = [
         ("blob-v1", v1), ("blob-staged-count", stagedCount),
         ("blob-tiers-tags", BlobTierTagSchema.migration),
+        ("blob-append-page", appendAndPage),
     ]
 
     @Sendable static func v1(_ db: Database) throws {

@@ -25,6 +25,7 @@ extension BlobService {
             try await blobs.write { db, orphans in
                 try Self.requireContainer(db, target)
                 if let blob = try Self.fetchBlob(db, target) {
+                    try Self.requireBlockBlob(blob)
                     try LeaseAction.checkWrite(blob.lease, request: request, now: Date())
                 }
                 try Self.checkBlockIDLength(db, target, blockID)
@@ -87,6 +88,7 @@ extension BlobService {
         let record = try await blobs.write { db, orphans -> BlobRecord in
             var blob = try Self.prepareOverwrite(
                 db, target, request: request, conditions: conditions, createOnly: createOnly)
+            try Self.requireBlockBlob(blob)
             var committed: [String: (Int64, Int64)] = [:]
             if let id = blob.id {
                 for row in try Row.fetchAll(
@@ -155,6 +157,7 @@ extension BlobService {
             AccessRequirement("r", .object, container: target.container, blob: target.blob), publicRead: found.0?.publicAccess != nil)
         guard found.0 != nil else { throw Self.containerNotFound() }
         guard found.1 != nil || !found.3.isEmpty else { throw Self.blobNotFound() }
+        try Self.requireBlockBlob(found.1)
         if let blob = found.1 { try LeaseAction.checkRead(blob.lease, request: request, now: Date()) }
         var xml = XMLWriter()
         xml.open("BlockList")

@@ -53,6 +53,7 @@ extension BlobService {
                 sql: """
                     SELECT chunk_id FROM blob_blocks WHERE blob_id IN (SELECT id FROM blobs WHERE account = ?1 AND container = ?2)
                     UNION SELECT chunk_id FROM staged_blocks WHERE account = ?1 AND container = ?2
+                    UNION SELECT chunk_id FROM blob_pages WHERE blob_id IN (SELECT id FROM blobs WHERE account = ?1 AND container = ?2)
                     """, arguments: [target.account, target.container])
             {
                 orphans.candidates.insert(row[0])

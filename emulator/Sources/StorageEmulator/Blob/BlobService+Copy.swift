@@ -23,6 +23,7 @@ extension BlobService {
             try snapshot.insert(db)
             try Self.copyBlocks(db, from: base.id!, to: snapshot.id!)
             try BlobTags.fetch(db, blobID: base.id!).replace(db, blobID: snapshot.id!)
+            try PageStore.copyPages(db, from: base.id!, to: snapshot.id!)
             return snapshot
         }
         var headers = Self.writeHeaders(snapshot)
@@ -51,6 +52,7 @@ extension BlobService {
             let now = Date()
             var blob = try Self.prepareOverwrite(
                 db, target, request: request, conditions: conditions, createOnly: createOnly)
+            try Self.adoptType(of: original, into: &blob, request: request)
             blob.contentHeaders = original.contentHeaders
             blob.contentLength = original.contentLength
             blob.metadata = metadata.isEmpty ? original.metadata : MetadataCoding.encode(metadata)
@@ -67,6 +69,7 @@ extension BlobService {
                 arguments: [original.id!]
             ).map { (blockID: $0[0] as String?, chunkID: $0[1] as Int64, length: $0[2] as Int64) }
             try BlobStore.setBlocks(db, blobID: blob.id!, blocks: blocks, orphans: &orphans)
+            try PageStore.copyPages(db, from: original.id!, to: blob.id!)
             try BlobStore.dropStagedBlocks(db, account: target.account, container: target.container, blob: target.blob, orphans: &orphans)
             try (tags ?? BlobTags()).replace(db, blobID: blob.id!)
             try rehydration.map { try Self.startCopyRehydration($0, &blob, db) }

@@ -158,6 +158,7 @@ extension BlobService {
         xml.element("Content-Disposition", blob.contentDisposition)
         xml.element("Cache-Control", blob.cacheControl)
         xml.element("BlobType", blob.blobType)
+        writeTypeProperties(blob, to: &xml)
         if !listed.uncommittedOnly {
             xml.element("AccessTier", blob.tier ?? "Hot")
             if blob.tier == nil { xml.element("AccessTierInferred", "true") }

@@ -11,10 +11,11 @@ extension BlobService {
 
     func putBlob(_ target: BlobTarget, _ request: StorageRequest, _ context: OperationContext) async throws -> Response {
         let createOnly = try authorizeWrite(target, context)
-        let blobType = request.header("x-ms-blob-type") ?? "BlockBlob"
-        guard blobType == "BlockBlob" else {
-            throw StorageError(
-                .notImplemented, "NotImplemented", "The emulator stores block blobs only; x-ms-blob-type \(blobType) is not supported.")
+        switch request.header("x-ms-blob-type") ?? Self.blockBlobType {
+        case Self.blockBlobType: break
+        case let type where type == AppendBlobs.blobType || type == PageStore.blobType:
+            return try await createTypedBlob(type, target, request, createOnly: createOnly)
+        case let type: throw StorageError.invalidHeader("x-ms-blob-type", type, "Expected BlockBlob, AppendBlob or PageBlob.")
         }
         try Self.validateBlobName(target.blob)
         var content = try BlobHeaders.contentHeaders(request, plainFallback: true)
@@ -33,6 +34,7 @@ extension BlobService {
             let record = try await blobs.write { db, orphans -> BlobRecord in
                 var blob = try Self.prepareOverwrite(
                     db, target, request: request, conditions: conditions, createOnly: createOnly)
+                blob.become(Self.blockBlobType)
                 blob.contentHeaders = stored
                 blob.metadata = metadata
                 blob.contentLength = Int64(staged.length)
@@ -57,6 +59,7 @@ extension BlobService {
 
     func setBlobProperties(_ target: BlobTarget, _ request: StorageRequest, _ context: OperationContext) async throws -> Response {
         try context.authorize(AccessRequirement("w", .object, container: target.container, blob: target.blob))
+        if let change = try PageBlobPropertyChange(request) { return try await setPageBlobProperties(target, request, change) }
         let content = try BlobHeaders.contentHeaders(request, plainFallback: false)
         let conditions = try BlobConditions(request)
         let record = try await updateBlob(target, request, conditions) { blob in

@@ -71,6 +71,7 @@ struct BlobService: StorageServiceHandler {
         case .setBlobTags: return try await setBlobTags(target, request, context)
         case .findBlobsByTags, .findBlobsByTagsInContainer: return try await findBlobsByTags(target, request, context)
         case .batch: return try await batch(target, request, context)
+        case .appendBlock, .sealBlob, .putPage, .getPageRanges: return try await respondToTypedBlob(operation, target, request, context)
         case .getServiceStats, .putBlockFromURL, .undeleteBlob:
             throw StorageError.unsupportedOperation(operation.rawValue, request.encodedPath)
         }

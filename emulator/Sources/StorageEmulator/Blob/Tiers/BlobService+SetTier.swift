@@ -20,6 +20,10 @@ extension BlobService {
         let status = try await blobs.write { db, _ -> HTTPResponse.Status in
             try Self.requireContainer(db, target)
             guard var blob = try Self.fetchBlob(db, target, snapshot: snapshot) else { throw Self.blobNotFound() }
+            guard blob.blobType == Self.blockBlobType else {
+                throw StorageError(
+                    .badRequest, "AccessTierNotSupportedForBlobType", "The access tier is not supported for this blob type.")
+            }
             if snapshot.isEmpty { try LeaseAction.checkRead(blob.lease, request: request, now: Date()) }
             let now = Date().timeIntervalSince1970
             if var pending = try BlobRehydration.fetch(db, blobID: blob.id!) {
