@@ -82,7 +82,7 @@ def rclone_round(index):
         subprocess.run(["sync"], check=True)
         before = resource.getrusage(resource.RUSAGE_CHILDREN)
         start = time.monotonic()
-        subprocess.run(["rclone", "copy", corpus, ":azureblob:"], check=True, env=env)
+        subprocess.run(["rclone", "copy", corpus, ":azureblob:bench"], check=True, env=env)
         wall = time.monotonic() - start
         after = resource.getrusage(resource.RUSAGE_CHILDREN)
         return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
