@@ -71,8 +71,10 @@ def start_emulator(location=None, extra_args=(), services=("blob", "queue", "tab
     emulator = Emulator(process, location, args)
     deadline = time.monotonic() + 30
     output = []
-    # Every service prints its ready line, then the emulator prints "ironviper-emulator ready".
-    while True:
+    # Every service prints its ready line, and the emulator "ironviper-emulator ready" after the last; read until
+    # both are in, whatever order the lines come in.
+    ready = False
+    while not (ready and len(emulator.endpoints) == len(services)):
         line = process.stdout.readline()
         if not line:
             raise RuntimeError(f"emulator exited before it was ready: {''.join(output)}")
@@ -81,7 +83,7 @@ def start_emulator(location=None, extra_args=(), services=("blob", "queue", "tab
         if match:
             emulator.endpoints[match.group(1)] = match.group(2)
         elif line.startswith("ironviper-emulator ready"):
-            break
+            ready = True
         if time.monotonic() > deadline:
             emulator.stop(signal.SIGKILL)
             raise RuntimeError(f"emulator not ready after 30 s: {''.join(output)}")

@@ -133,16 +133,19 @@ struct EmulatorCommand: AsyncParsableCommand {
         var emulator: StorageEmulator?
         let scheme = configuration.scheme
         emulator = try StorageEmulator(configuration: configuration, logger: logger) { kind, host, port in
-            // Unbuffered, so a parent process waiting for these lines sees them at once.
-            var lines = "\(kind) service is successfully listening at \(scheme)://\(host):\(port)\n"
-            if pending.withLockedValue({ count in
+            // Unbuffered, so a parent process waiting for these lines sees them at once. Counted and written under
+            // one lock: services start on different threads, and a service that counted itself last must not
+            // print "ready" before another's line is out (a parent stops reading at "ready": it missed the Table
+            // service's address once, and the daemon it configured looked for core.windows.net).
+            pending.withLockedValue { count in
                 count -= 1
-                return count == 0
-            }) {
-                let elapsed = ContinuousClock.now - started
-                lines += "ironviper-emulator ready in \(elapsed.components.attoseconds / 1_000_000_000_000_000) ms\n"
+                var lines = "\(kind) service is successfully listening at \(scheme)://\(host):\(port)\n"
+                if count == 0 {
+                    let elapsed = ContinuousClock.now - started
+                    lines += "ironviper-emulator ready in \(elapsed.components.attoseconds / 1_000_000_000_000_000) ms\n"
+                }
+                FileHandle.standardOutput.write(Data(lines.utf8))
             }
-            FileHandle.standardOutput.write(Data(lines.utf8))
         }
         guard let emulator else { return }
         if !configuration.faults.rules.isEmpty {
