@@ -6,7 +6,10 @@ import GRDB
 /// a file (`chunks`). Committing a block list or copying a blob only rewrites that list; bytes are
 /// never copied. A chunk lives as long as a committed or staged block refers to it.
 enum BlobSchema {
-    static let migrations: [(String, @Sendable (Database) throws -> Void)] = [("blob-v1", v1)]
+    static let migrations: [(String, @Sendable (Database) throws -> Void)] = [
+        ("blob-v1", v1),
+        ("blob-versions", versions),
+    ]
 
     @Sendable static func v1(_ db: Database) throws {
         try db.execute(

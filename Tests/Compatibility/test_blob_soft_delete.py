@@ -1,0 +1,142 @@
+"""Soft delete of blobs and containers (retention from --account-config) against Microsoft's `azure-storage-blob`.
+
+A deleted blob (with its snapshots) or container is listed with `include=deleted` for its retention period and
+comes back with Undelete Blob / Restore Container; past the retention a sweep purges it. The purge tests use an
+emulator whose retention is given in seconds (`deleteRetentionSeconds`) and poll for the purge with a generous
+bound, asserting nothing about how long it took.
+"""
+import json
+import os
+import shutil
+import tempfile
+import time
+
+import pytest
+from azure.core.exceptions import HttpResponseError, ResourceExistsError, ResourceNotFoundError
+from azure.storage.blob import BlobServiceClient
+
+from conftest import ACCOUNT, start_emulator
+
+
+def emulator_with(blob_features):
+    directory = tempfile.mkdtemp(prefix="ironviper-softdelete-")
+    config = os.path.join(directory, "accounts.json")
+    with open(config, "w") as f:
+        json.dump({ACCOUNT: {"blob": blob_features}}, f)
+    emulator = start_emulator(location=os.path.join(directory, "data"), extra_args=["--account-config", config],
+                              services=("blob",))
+    return emulator, directory
+
+
+@pytest.fixture(scope="module")
+def retaining():
+    emulator, directory = emulator_with({"deleteRetentionDays": 7, "containerDeleteRetentionDays": 7})
+    yield BlobServiceClient.from_connection_string(emulator.connection_string)
+    emulator.stop()
+    shutil.rmtree(directory, ignore_errors=True)
+
+
+@pytest.fixture(scope="module")
+def purging():
+    emulator, directory = emulator_with({"deleteRetentionSeconds": 1, "containerDeleteRetentionSeconds": 1})
+    yield BlobServiceClient.from_connection_string(emulator.connection_string)
+    emulator.stop()
+    shutil.rmtree(directory, ignore_errors=True)
+
+
+def eventually(check, what, bound=60):
+    """Polls `check` until it returns true; the bound is generous, nothing is asserted about the time taken."""
+    deadline = time.monotonic() + bound
+    while not check():
+        assert time.monotonic() < deadline, f"{what} did not happen within {bound} s"
+        time.sleep(0.1)
+
+
+def test_a_deleted_blob_is_listed_and_undeleted_with_its_snapshots(retaining, unique_name):
+    container = retaining.create_container(unique_name)
+    blob = container.get_blob_client("photo.jpg")
+    blob.upload_blob(b"original", metadata={"k": "v"})
+    snapshot = blob.create_snapshot()["snapshot"]
+    container.get_blob_client("other").upload_blob(b"stays")
+    blob.delete_blob(delete_snapshots="include")
+    with pytest.raises(ResourceNotFoundError):
+        blob.download_blob()
+    assert [b.name for b in container.list_blobs()] == ["other"]
+    listed = [b for b in container.list_blobs(include=["deleted"]) if b.deleted]
+    assert [b.name for b in listed] == ["photo.jpg"]
+    assert listed[0].deleted_time is not None and listed[0].remaining_retention_days == 7
+    with_snapshots = [(b.name, b.snapshot, bool(b.deleted)) for b in container.list_blobs(include=["deleted", "snapshots"])]
+    assert with_snapshots == [("other", None, False), ("photo.jpg", snapshot, True), ("photo.jpg", None, True)]
+
+    blob.undelete_blob()
+    assert blob.download_blob().readall() == b"original"
+    assert blob.get_blob_properties().metadata == {"k": "v"}
+    assert container.get_blob_client("photo.jpg", snapshot=snapshot).download_blob().readall() == b"original"
+    assert not any(b.deleted for b in container.list_blobs(include=["deleted", "snapshots"]))
+    with pytest.raises(ResourceNotFoundError):
+        container.get_blob_client("never-there").undelete_blob()
+
+
+def test_a_deleted_snapshot_comes_back_alone(retaining, unique_name):
+    container = retaining.create_container(unique_name)
+    blob = container.get_blob_client("doc")
+    blob.upload_blob(b"v1")
+    snapshot = blob.create_snapshot()["snapshot"]
+    container.get_blob_client("doc", snapshot=snapshot).delete_blob()
+    assert [b.snapshot for b in container.list_blobs(include=["snapshots"])] == [None]
+    blob.undelete_blob()
+    assert [b.snapshot for b in container.list_blobs(include=["snapshots"])] == [snapshot, None]
+
+
+def test_a_deleted_container_is_listed_and_restored(retaining, unique_name):
+    container = retaining.create_container(unique_name, metadata={"owner": "me"})
+    container.get_blob_client("inside").upload_blob(b"kept")
+    container.delete_container()
+    with pytest.raises(ResourceNotFoundError):
+        container.get_container_properties()
+    assert unique_name not in [c.name for c in retaining.list_containers()]
+    [deleted] = [c for c in retaining.list_containers(include_deleted=True) if c.name == unique_name]
+    assert deleted.deleted is True and deleted.version
+
+    # A new container may take the name meanwhile; restoring over it is refused.
+    retaining.create_container(unique_name)
+    with pytest.raises(ResourceExistsError) as refused:
+        retaining.undelete_container(unique_name, deleted.version)
+    assert refused.value.response.headers["x-ms-error-code"] == "ContainerAlreadyExists"
+    retaining.delete_container(unique_name)
+    [first, second] = [c for c in retaining.list_containers(include_deleted=True) if c.name == unique_name]
+    assert first.version != second.version
+
+    restored = retaining.undelete_container(unique_name, deleted.version)
+    assert restored.get_container_properties().metadata == {"owner": "me"}
+    assert restored.get_blob_client("inside").download_blob().readall() == b"kept"
+    assert [c.version for c in retaining.list_containers(include_deleted=True) if c.name == unique_name and c.deleted] \
+        == [c.version for c in (first, second) if c.version != deleted.version]
+    with pytest.raises(HttpResponseError) as missing:
+        retaining.undelete_container("nosuchcontainer", "0")
+    assert missing.value.status_code == 404
+
+
+def test_blobs_past_their_retention_are_purged(purging, unique_name):
+    container = purging.create_container(unique_name)
+    blob = container.get_blob_client("gone.bin")
+    blob.upload_blob(os.urandom(100 * 1024))
+    blob.delete_blob()
+    eventually(lambda: not any(b.deleted for b in container.list_blobs(include=["deleted"])),
+               "the purge of a blob past its retention")
+    with pytest.raises(ResourceNotFoundError):
+        blob.undelete_blob()
+
+
+def test_containers_past_their_retention_are_purged(purging, unique_name):
+    container = purging.create_container(unique_name)
+    container.get_blob_client("inside").upload_blob(b"x")
+    container.delete_container()
+
+    def purged():
+        return not [c for c in purging.list_containers(include_deleted=True) if c.name == unique_name]
+
+    eventually(purged, "the purge of a container past its retention")
+    with pytest.raises(HttpResponseError) as missing:
+        purging.undelete_container(unique_name, "0")
+    assert missing.value.status_code == 404
