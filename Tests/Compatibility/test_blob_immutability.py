@@ -7,30 +7,21 @@ container cannot be deleted; overwriting the blob makes a new version and leaves
 "Version-level WORM policies" page). The attack: a client holding the account key tries all of that and fails; once an
 Unlocked policy is removed, a short policy lapses or a hold is cleared, deletion works.
 """
-import json
-import os
 import shutil
-import tempfile
-import time
 from datetime import datetime, timedelta, timezone
 
 import pytest
 from azure.core.exceptions import HttpResponseError, ResourceNotFoundError
 from azure.storage.blob import BlobBlock, BlobServiceClient, ImmutabilityPolicy
 
-from conftest import ACCOUNT, start_emulator
+from conftest import eventually, start_emulator_with_features
 
 WORM = {"x-ms-immutable-storage-with-versioning-enabled": "true"}
 
 
 @pytest.fixture(scope="module")
 def worm_emulator():
-    directory = tempfile.mkdtemp(prefix="ironviper-worm-")
-    config = os.path.join(directory, "accounts.json")
-    with open(config, "w") as f:
-        json.dump({ACCOUNT: {"blob": {"versioning": True}}}, f)
-    emulator = start_emulator(location=os.path.join(directory, "data"), extra_args=["--account-config", config],
-                              services=("blob",))
+    emulator, directory = start_emulator_with_features({"versioning": True})
     yield emulator
     emulator.stop()
     shutil.rmtree(directory, ignore_errors=True)
@@ -57,14 +48,6 @@ def refused(code, call, *args, **kwargs):
     return error.value
 
 
-def eventually(check, what, bound=60):
-    """Polls `check` until it returns true; the bound is generous, nothing is asserted about the time taken."""
-    deadline = time.monotonic() + bound
-    while not check():
-        assert time.monotonic() < deadline, f"{what} did not happen within {bound} s"
-        time.sleep(0.2)
-
-
 def test_the_container_header_and_the_account_config_enable_it(service, unique_name, container):
     assert container.get_container_properties().immutable_storage_with_versioning_enabled is True
     plain = service.create_container(unique_name + "p")
@@ -75,12 +58,7 @@ def test_the_container_header_and_the_account_config_enable_it(service, unique_n
     refused("BlobOperationNotSupported", blob.set_legal_hold, True)
     plain.delete_container()
 
-    directory = tempfile.mkdtemp(prefix="ironviper-worm-account-")
-    config = os.path.join(directory, "accounts.json")
-    with open(config, "w") as f:
-        json.dump({ACCOUNT: {"blob": {"versioning": True, "versionLevelImmutability": True}}}, f)
-    emulator = start_emulator(location=os.path.join(directory, "data"), extra_args=["--account-config", config],
-                              services=("blob",))
+    emulator, directory = start_emulator_with_features({"versioning": True, "versionLevelImmutability": True})
     try:
         other = BlobServiceClient.from_connection_string(emulator.connection_string).create_container("anycontainer")
         assert other.get_container_properties().immutable_storage_with_versioning_enabled is True

@@ -5,32 +5,19 @@ comes back with Undelete Blob / Restore Container; past the retention a sweep pu
 emulator whose retention is given in seconds (`deleteRetentionSeconds`) and poll for the purge with a generous
 bound, asserting nothing about how long it took.
 """
-import json
 import os
 import shutil
-import tempfile
-import time
 
 import pytest
 from azure.core.exceptions import HttpResponseError, ResourceExistsError, ResourceNotFoundError
 from azure.storage.blob import BlobServiceClient
 
-from conftest import ACCOUNT, start_emulator
-
-
-def emulator_with(blob_features):
-    directory = tempfile.mkdtemp(prefix="ironviper-softdelete-")
-    config = os.path.join(directory, "accounts.json")
-    with open(config, "w") as f:
-        json.dump({ACCOUNT: {"blob": blob_features}}, f)
-    emulator = start_emulator(location=os.path.join(directory, "data"), extra_args=["--account-config", config],
-                              services=("blob",))
-    return emulator, directory
+from conftest import eventually, start_emulator_with_features
 
 
 @pytest.fixture(scope="module")
 def retaining():
-    emulator, directory = emulator_with({"deleteRetentionDays": 7, "containerDeleteRetentionDays": 7})
+    emulator, directory = start_emulator_with_features({"deleteRetentionDays": 7, "containerDeleteRetentionDays": 7})
     yield BlobServiceClient.from_connection_string(emulator.connection_string)
     emulator.stop()
     shutil.rmtree(directory, ignore_errors=True)
@@ -38,18 +25,10 @@ def retaining():
 
 @pytest.fixture(scope="module")
 def purging():
-    emulator, directory = emulator_with({"deleteRetentionSeconds": 1, "containerDeleteRetentionSeconds": 1})
+    emulator, directory = start_emulator_with_features({"deleteRetentionSeconds": 1, "containerDeleteRetentionSeconds": 1})
     yield BlobServiceClient.from_connection_string(emulator.connection_string)
     emulator.stop()
     shutil.rmtree(directory, ignore_errors=True)
-
-
-def eventually(check, what, bound=60):
-    """Polls `check` until it returns true; the bound is generous, nothing is asserted about the time taken."""
-    deadline = time.monotonic() + bound
-    while not check():
-        assert time.monotonic() < deadline, f"{what} did not happen within {bound} s"
-        time.sleep(0.1)
 
 
 def test_a_deleted_blob_is_listed_and_undeleted_with_its_snapshots(retaining, unique_name):

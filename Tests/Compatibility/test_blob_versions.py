@@ -4,29 +4,22 @@ Every write (Put Blob, Put Block List, Copy Blob, Set Blob Metadata) keeps the s
 delete turns the current version into a previous one; a version is read, listed, deleted and promoted by copying it
 over the blob. Versions share the stored bytes: a new version of unchanged content adds no data file.
 """
-import json
 import os
 import shutil
-import tempfile
 from urllib.parse import quote
 
 import pytest
 from azure.core.exceptions import ResourceNotFoundError
 from azure.storage.blob import BlobBlock, BlobServiceClient
 
-from conftest import ACCOUNT, start_emulator
+from conftest import start_emulator_with_features
 
 LARGE = os.urandom(200 * 1024)  # above the inline limit: its bytes live in a data file
 
 
 @pytest.fixture(scope="module")
 def versioned():
-    directory = tempfile.mkdtemp(prefix="ironviper-versions-")
-    config = os.path.join(directory, "accounts.json")
-    with open(config, "w") as f:
-        json.dump({ACCOUNT: {"blob": {"versioning": True}}}, f)
-    emulator = start_emulator(location=os.path.join(directory, "data"), extra_args=["--account-config", config],
-                              services=("blob",))
+    emulator, directory = start_emulator_with_features({"versioning": True})
     yield emulator
     emulator.stop()
     shutil.rmtree(directory, ignore_errors=True)
@@ -67,6 +60,8 @@ def test_every_write_keeps_the_previous_state_as_a_version(container):
     listed = versions_of(container, "doc.txt")
     assert [b.version_id for b in listed] == ids
     assert [bool(b.is_current_version) for b in listed] == [False] * 4 + [True]
+    pages = container.list_blobs(name_starts_with="doc.txt", include=["versions"], results_per_page=2).by_page()
+    assert [[b.version_id for b in page] for page in pages] == [ids[0:2], ids[2:4], ids[4:]], "markers resume mid-versions"
     contents = [container.get_blob_client("doc.txt", version_id=v).download_blob().readall() for v in ids]
     assert contents == [b"one", b"two", b"two", b"four", b"five"]
     third = container.get_blob_client("doc.txt", version_id=ids[2]).get_blob_properties()

@@ -62,6 +62,29 @@ import Testing
         }
     }
 
+    /// A SAS deletes a version with `x` ("Delete version"); `d` deletes blobs and snapshots only.
+    @Test func deletingAVersionTakesTheDeleteVersionPermission() async throws {
+        let features = [Self.account: AccountFeatures(blob: BlobFeatures(versioning: true))]
+        try await withEmulator(features: features) { emulator, client in
+            _ = try await client.send("PUT", "/sas", query: [("restype", "container")])
+            let first = try #require(
+                try await client.send("PUT", "/sas/doc", headers: Self.blockBlob, body: Data("1".utf8)).header("x-ms-version-id"))
+            _ = try await client.send("PUT", "/sas/doc", headers: Self.blockBlob, body: Data("2".utf8))
+            let raw = RawHTTPClient(port: try #require(emulator.ports[.blob]))
+            func delete(_ permissions: String) async throws -> (Int?, String?) {
+                let sas = TestSAS.blob("sas", "doc", permissions: permissions)
+                let versionID = first.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? first
+                let reply = try await raw.exchange(
+                    "DELETE", "/devstoreaccount1/sas/doc?versionid=\(versionID)&\(sas)", headers: ["x-ms-version": "2025-11-05"])
+                return (reply.status, reply.headers["x-ms-error-code"])
+            }
+            let refused = try await delete("d")
+            #expect(refused.0 == 403 && refused.1 == "AuthorizationPermissionMismatch")
+            #expect(try await delete("x").0 == 202)
+            #expect(try await client.send("GET", "/sas/doc", query: [("versionid", first)]).status == 404)
+        }
+    }
+
     @Test func purgedSoftDeletesGiveTheirChunksBack() async throws {
         let location = try temporaryDirectory()
         let data = (location as NSString).appendingPathComponent("data")

@@ -75,7 +75,9 @@ extension BlobService {
     }
 
     func deleteBlob(_ target: BlobTarget, _ request: StorageRequest, _ context: OperationContext) async throws -> Response {
-        try context.authorize(AccessRequirement("d", .object, container: target.container, blob: target.blob))
+        // Deleting a version takes `x` ("Delete version" in Azure's SAS permission tables), the rest `d`.
+        let letter: Character = request.query("versionid") == nil ? "d" : "x"
+        try context.authorize(AccessRequirement(letter, .object, container: target.container, blob: target.blob))
         let snapshot = request.query("snapshot") ?? ""
         let option = request.header("x-ms-delete-snapshots")
         guard option == nil || option == "include" || option == "only" else {
