@@ -3,6 +3,7 @@
 Every suite here drives the emulator with clients nobody on this project wrote (Microsoft's
 Python SDKs, Debian's rclone), so a passing run shows the emulator speaks Azure's wire format.
 """
+import contextlib
 import json
 import os
 import re
@@ -88,16 +89,21 @@ def start_emulator(location=None, extra_args=(), services=("blob", "queue", "tab
     return emulator
 
 
-def start_emulator_with_features(blob_features: dict):
-    """A Blob-only emulator whose account has `blob_features` (`--account-config`, e.g. {"versioning": True});
-    returns it and the directory holding its config and data (remove it after `stop`)."""
+@contextlib.contextmanager
+def emulator_with_features(blob_features: dict):
+    """A Blob-only emulator whose account has `blob_features` (`--account-config`, e.g. {"versioning": True}),
+    stopped and its data removed on leaving."""
     directory = tempfile.mkdtemp(prefix="ironviper-features-")
     config = os.path.join(directory, "accounts.json")
     with open(config, "w") as f:
         json.dump({ACCOUNT: {"blob": blob_features}}, f)
     emulator = start_emulator(location=os.path.join(directory, "data"), extra_args=["--account-config", config],
                               services=("blob",))
-    return emulator, directory
+    try:
+        yield emulator
+    finally:
+        emulator.stop()
+        shutil.rmtree(directory, ignore_errors=True)
 
 
 def eventually(check, what: str, bound: float = 60):

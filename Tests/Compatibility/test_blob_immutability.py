@@ -7,24 +7,21 @@ container cannot be deleted; overwriting the blob makes a new version and leaves
 "Version-level WORM policies" page). The attack: a client holding the account key tries all of that and fails; once an
 Unlocked policy is removed, a short policy lapses or a hold is cleared, deletion works.
 """
-import shutil
 from datetime import datetime, timedelta, timezone
 
 import pytest
 from azure.core.exceptions import HttpResponseError, ResourceNotFoundError
 from azure.storage.blob import BlobBlock, BlobServiceClient, ImmutabilityPolicy
 
-from conftest import eventually, start_emulator_with_features
+from conftest import eventually, emulator_with_features
 
 WORM = {"x-ms-immutable-storage-with-versioning-enabled": "true"}
 
 
 @pytest.fixture(scope="module")
 def worm_emulator():
-    emulator, directory = start_emulator_with_features({"versioning": True})
-    yield emulator
-    emulator.stop()
-    shutil.rmtree(directory, ignore_errors=True)
+    with emulator_with_features({"versioning": True}) as emulator:
+        yield emulator
 
 
 @pytest.fixture
@@ -58,17 +55,13 @@ def test_the_container_header_and_the_account_config_enable_it(service, unique_n
     refused("BlobOperationNotSupported", blob.set_legal_hold, True)
     plain.delete_container()
 
-    emulator, directory = start_emulator_with_features({"versioning": True, "versionLevelImmutability": True})
-    try:
+    with emulator_with_features({"versioning": True, "versionLevelImmutability": True}) as emulator:
         other = BlobServiceClient.from_connection_string(emulator.connection_string).create_container("anycontainer")
         assert other.get_container_properties().immutable_storage_with_versioning_enabled is True
         listed = list(BlobServiceClient.from_connection_string(emulator.connection_string).list_containers())
         assert [c.immutable_storage_with_versioning_enabled for c in listed] == [True]
         other.get_blob_client("b").upload_blob(b"y", legal_hold=True)
         assert other.get_blob_client("b").get_blob_properties().has_legal_hold is True
-    finally:
-        emulator.stop()
-        shutil.rmtree(directory, ignore_errors=True)
 
 
 def test_policy_and_legal_hold_are_set_shown_and_listed(container):

@@ -6,29 +6,24 @@ emulator whose retention is given in seconds (`deleteRetentionSeconds`) and poll
 bound, asserting nothing about how long it took.
 """
 import os
-import shutil
 
 import pytest
 from azure.core.exceptions import HttpResponseError, ResourceExistsError, ResourceNotFoundError
 from azure.storage.blob import BlobServiceClient
 
-from conftest import eventually, start_emulator_with_features
+from conftest import eventually, emulator_with_features
 
 
 @pytest.fixture(scope="module")
 def retaining():
-    emulator, directory = start_emulator_with_features({"deleteRetentionDays": 7, "containerDeleteRetentionDays": 7})
-    yield BlobServiceClient.from_connection_string(emulator.connection_string)
-    emulator.stop()
-    shutil.rmtree(directory, ignore_errors=True)
+    with emulator_with_features({"deleteRetentionDays": 7, "containerDeleteRetentionDays": 7}) as emulator:
+        yield BlobServiceClient.from_connection_string(emulator.connection_string)
 
 
 @pytest.fixture(scope="module")
 def purging():
-    emulator, directory = start_emulator_with_features({"deleteRetentionSeconds": 1, "containerDeleteRetentionSeconds": 1})
-    yield BlobServiceClient.from_connection_string(emulator.connection_string)
-    emulator.stop()
-    shutil.rmtree(directory, ignore_errors=True)
+    with emulator_with_features({"deleteRetentionSeconds": 1, "containerDeleteRetentionSeconds": 1}) as emulator:
+        yield BlobServiceClient.from_connection_string(emulator.connection_string)
 
 
 def test_a_deleted_blob_is_listed_and_undeleted_with_its_snapshots(retaining, unique_name):

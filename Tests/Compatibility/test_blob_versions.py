@@ -5,24 +5,21 @@ delete turns the current version into a previous one; a version is read, listed,
 over the blob. Versions share the stored bytes: a new version of unchanged content adds no data file.
 """
 import os
-import shutil
 from urllib.parse import quote
 
 import pytest
 from azure.core.exceptions import ResourceNotFoundError
 from azure.storage.blob import BlobBlock, BlobServiceClient
 
-from conftest import start_emulator_with_features
+from conftest import emulator_with_features
 
 LARGE = os.urandom(200 * 1024)  # above the inline limit: its bytes live in a data file
 
 
 @pytest.fixture(scope="module")
 def versioned():
-    emulator, directory = start_emulator_with_features({"versioning": True})
-    yield emulator
-    emulator.stop()
-    shutil.rmtree(directory, ignore_errors=True)
+    with emulator_with_features({"versioning": True}) as emulator:
+        yield emulator
 
 
 @pytest.fixture
