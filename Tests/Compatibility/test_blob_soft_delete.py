@@ -62,6 +62,22 @@ def test_a_deleted_snapshot_comes_back_alone(retaining, unique_name):
     assert [b.snapshot for b in container.list_blobs(include=["snapshots"])] == [snapshot, None]
 
 
+def test_an_overwrite_keeps_the_replaced_state_as_a_soft_deleted_snapshot(retaining, unique_name):
+    container = retaining.create_container(unique_name)
+    blob = container.get_blob_client("doc")
+    blob.upload_blob(b"before", metadata={"state": "old"})
+    blob.upload_blob(b"after", overwrite=True)
+    blob.set_blob_metadata({"state": "new"})  # Azure keeps nothing for a metadata write
+    listed = [(b.snapshot is not None, bool(b.deleted)) for b in container.list_blobs(include=["deleted", "snapshots"])]
+    assert listed == [(True, True), (False, False)]
+    assert [b.snapshot for b in container.list_blobs(include=["snapshots"])] == [None]
+    blob.undelete_blob()
+    [snapshot] = [b.snapshot for b in container.list_blobs(include=["snapshots"]) if b.snapshot]
+    kept = container.get_blob_client("doc", snapshot=snapshot)
+    assert kept.download_blob().readall() == b"before" and kept.get_blob_properties().metadata == {"state": "old"}
+    assert blob.download_blob().readall() == b"after"
+
+
 def test_a_deleted_container_is_listed_and_restored(retaining, unique_name):
     container = retaining.create_container(unique_name, metadata={"owner": "me"})
     container.get_blob_client("inside").upload_blob(b"kept")

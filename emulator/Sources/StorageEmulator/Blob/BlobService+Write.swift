@@ -137,7 +137,8 @@ extension BlobService {
         var blob = existing ?? BlobRecord(
             account: target.account, container: target.container, name: target.blob, etag: "", created: now.timeIntervalSince1970,
             lastModified: 0, contentLength: 0)
-        try BlobVersions.beginWrite(db, target, &blob, versioning: BlobVersions.isOn(db, target, features))
+        try BlobVersions.beginWrite(
+            db, target, &blob, versioning: BlobVersions.isOn(db, target, features), overwriteRetention: features.deleteRetention)
         try BlobImmutability.Request(request).apply(to: &blob, enabled: BlobImmutability.isEnabled(db, target, features))
         blob.touch(now)
         return blob

@@ -57,13 +57,18 @@ extension BlobService {
             try BlobStore.deleteBlobRow(db, id: blob.id!, orphans: &orphans)
             return true
         }
+        try markDeleted(db, blob)
+        return false
+    }
+
+    /// Soft-deletes a row: from now on it is kept for the account's retention, then purged.
+    static func markDeleted(_ db: Database, _ blob: BlobRecord) throws {
         var kept = blob
         let now = Date()
         kept.deletedTime = now.timeIntervalSince1970
         kept.lease = LeaseFields()
         if kept.retired.isEmpty { kept.retired = "deleted/\(HTTPDate.iso8601(now))/\(blob.id!)" }
         try kept.update(db)
-        return false
     }
 
     /// Undelete Blob: the soft-deleted versions and snapshots of the name come back, and so does the most recently

@@ -18,10 +18,16 @@ enum BlobVersions {
 
     /// Makes `blob` the new current version about to be written: the state it replaces is kept as a previous
     /// version (its immutability policy and legal hold stay with it), and the new state gets a version ID of its own
-    /// and starts unprotected. Without versioning, a protected state cannot be replaced.
-    static func beginWrite(_ db: Database, _ target: BlobTarget, _ blob: inout BlobRecord, versioning: Bool) throws {
+    /// and starts unprotected. Without versioning, a protected state cannot be replaced, and an overwrite (not a
+    /// metadata write) in an account with soft delete keeps the replaced state as a soft-deleted snapshot, except
+    /// in the Archive tier (Azure's "How overwrites are handled when soft delete is enabled").
+    static func beginWrite(
+        _ db: Database, _ target: BlobTarget, _ blob: inout BlobRecord, versioning: Bool, overwriteRetention: TimeInterval? = nil
+    ) throws {
         guard versioning else {
-            if blob.id != nil { try BlobImmutability.checkUnprotected(blob) }
+            guard blob.id != nil else { return }
+            try BlobImmutability.checkUnprotected(blob)
+            if overwriteRetention != nil && blob.tier != "Archive" { try keepSoftDeletedSnapshot(db, target, blob) }
             return
         }
         if blob.id != nil { try keepPrevious(db, target, blob) }
@@ -41,6 +47,17 @@ enum BlobVersions {
         previous.retired = versionID
         try previous.insert(db)
         try BlobService.copyBlocks(db, from: current.id!, to: previous.id!)
+    }
+
+    /// Inserts a copy of the current row as a soft-deleted snapshot, sharing its block rows' chunks.
+    static func keepSoftDeletedSnapshot(_ db: Database, _ target: BlobTarget, _ current: BlobRecord) throws {
+        var kept = current
+        kept.id = nil
+        kept.lease = LeaseFields()
+        kept.snapshot = try BlobService.uniqueTimestamp(db, target, column: "snapshot")
+        try kept.insert(db)
+        try BlobService.copyBlocks(db, from: current.id!, to: kept.id!)
+        try BlobService.markDeleted(db, kept)
     }
 
     /// Delete Blob of the current version with versioning on: the row itself becomes a previous version.
