@@ -52,7 +52,7 @@ import Testing
             _ = try await client.send("PUT", "/shared/big", headers: Self.blockBlob, body: Data(count: 100_000))
             #expect(try PersistenceTests.bytesOnDisk(data) == 300_000)
             let listing = try await client.send("GET", "/shared", query: [("restype", "container"), ("comp", "list"), ("include", "versions")])
-            let versions = Self.values("VersionId", in: listing.text)
+            let versions = BlobServiceTests.values("VersionId", in: listing.text)
             #expect(versions.count == 5 && versions.first == first)
             for version in versions.dropLast() {
                 #expect(try await client.send("DELETE", "/shared/big", query: [("versionid", version)]).status == 202)
@@ -133,7 +133,7 @@ import Testing
             #expect(deleted.status == 202 && deleted.header("x-ms-delete-type-permanent") == "false")
             #expect(try await client.send("DELETE", "/gone", query: [("restype", "container")]).status == 202)
             let containers = try await client.send("GET", "/", query: [("comp", "list"), ("include", "deleted")])
-            return (first, second, try #require(Self.values("Version", in: containers.text).first))
+            return (first, second, try #require(BlobServiceTests.values("Version", in: containers.text).first))
         }
         try await withEmulator(location: location, features: Self.everything) { _, client in
             let old = try await client.send("GET", "/vault/master", query: [("versionid", first)])
@@ -150,7 +150,7 @@ import Testing
                     == "ContainerImmutableStorageWithVersioningEnabled")
             let listing = try await client.send(
                 "GET", "/vault", query: [("restype", "container"), ("comp", "list"), ("include", "versions,deleted")])
-            #expect(Self.values("Deleted", in: listing.text) == ["true"], "the soft-deleted version of scratch")
+            #expect(BlobServiceTests.values("Deleted", in: listing.text) == ["true"], "the soft-deleted version of scratch")
             #expect(try await client.send("PUT", "/vault/scratch", query: [("comp", "undelete")]).status == 200)
             #expect(
                 try await client.send(
@@ -162,9 +162,61 @@ import Testing
         try await withEmulator(location: location, features: Self.everything) { _, client in
             let listing = try await client.send(
                 "GET", "/vault", query: [("restype", "container"), ("comp", "list"), ("include", "versions,deleted")])
-            #expect(Self.values("Deleted", in: listing.text).isEmpty, "the undelete was kept")
-            #expect(Self.values("VersionId", in: listing.text).count == 4)
+            #expect(BlobServiceTests.values("Deleted", in: listing.text).isEmpty, "the undelete was kept")
+            #expect(BlobServiceTests.values("VersionId", in: listing.text).count == 4)
         }
+    }
+
+    /// Overwrites from several clients with versioning and soft delete on while the emulator process is killed with
+    /// SIGKILL: after the restart every acknowledged version reads back whole, and every listed version is whole
+    /// (keeping the replaced state and writing the new one happen in one transaction, or not at all).
+    @Test func acknowledgedVersionsSurviveKill9() async throws {
+        let location = try temporaryDirectory()
+        let config = (location as NSString).appendingPathComponent("accounts.json")
+        try Data(#"{"devstoreaccount1": {"blob": {"versioning": true, "deleteRetentionDays": 1}}}"#.utf8)
+            .write(to: URL(fileURLWithPath: config))
+        let arguments = ["--account-config", config]
+        let child = try EmulatorProcess(location: location, arguments: arguments)
+        let client = TestClient(base: child.endpoint)
+        _ = try await client.send("PUT", "/kill", query: [("restype", "container")])
+        let acked = AckedWrites()
+        let writers = (0..<4).map { writer in
+            Task {
+                for n in 0..<1000 {
+                    let body = Self.versionBody("w\(writer)", n)
+                    guard let reply = try? await client.send("PUT", "/kill/w\(writer)", headers: Self.blockBlob, body: body),
+                        reply.status == 201, let version = reply.header("x-ms-version-id")
+                    else { return }
+                    await acked.add("w\(writer)?\(version)", body)
+                }
+            }
+        }
+        let watcher = Task {
+            for writer in writers { await writer.value }
+            await acked.finish()
+        }
+        await acked.wait(forCount: 60)
+        child.kill9()
+        await watcher.value
+        let acknowledged = await acked.writes
+        let restarted = try EmulatorProcess(location: location, arguments: arguments)
+        let after = TestClient(base: restarted.endpoint)
+        for (key, body) in acknowledged {
+            let parts = key.split(separator: "?")
+            let reply = try await after.send("GET", "/kill/\(parts[0])", query: [("versionid", String(parts[1]))])
+            #expect(reply.status == 200 && reply.body == body, "acknowledged version \(key) lost or damaged")
+        }
+        let listing = try await after.send(
+            "GET", "/kill", query: [("restype", "container"), ("comp", "list"), ("include", "versions")])
+        let names = BlobServiceTests.values("Name", in: listing.text)
+        let versions = BlobServiceTests.values("VersionId", in: listing.text)
+        #expect(names.count == versions.count && versions.count >= acknowledged.count)
+        for (name, version) in zip(names, versions) {
+            let body = try await after.send("GET", "/kill/\(name)", query: [("versionid", version)]).body
+            let n = Int(String(decoding: body.prefix { $0 != UInt8(ascii: "|") }.dropFirst(name.count + 1), as: UTF8.self))
+            #expect(n.map { body == Self.versionBody(name, $0) } == true, "torn version \(name) \(version)")
+        }
+        restarted.terminate()
     }
 
     // MARK: helpers
@@ -173,8 +225,8 @@ import Testing
         try await emulator.store.database.read { db in try Int.fetchOne(db, sql: sql) ?? -1 }
     }
 
-    /// The texts of every `<name>` element of a listing, in order.
-    static func values(_ name: String, in xml: String) -> [String] {
-        xml.components(separatedBy: "<\(name)>").dropFirst().compactMap { $0.components(separatedBy: "</\(name)>").first }
+    /// `NAME-N|` and then bytes determined by both, sized across the inline limit and file chunks.
+    static func versionBody(_ name: String, _ n: Int) -> Data {
+        Data("\(name)-\(n)|".utf8) + PersistenceTests.payload("\(name)-\(n)")
     }
 }
