@@ -133,6 +133,10 @@ import Testing
             #expect(deleted.status == 202 && deleted.header("x-ms-delete-type-permanent") == "false")
             #expect(try await client.send("DELETE", "/gone", query: [("restype", "container")]).status == 202)
             let containers = try await client.send("GET", "/", query: [("comp", "list"), ("include", "deleted")])
+            #expect(BlobServiceTests.values("Name", in: containers.text) == ["gone", "vault"])
+            #expect(BlobServiceTests.values("Deleted", in: containers.text) == ["true"])
+            #expect(BlobServiceTests.values("RemainingRetentionDays", in: containers.text) == ["1"], "an hour left: 1 day")
+            #expect(BlobServiceTests.values("ImmutableStorageWithVersioningEnabled", in: containers.text) == ["true", "true"])
             return (first, second, try #require(BlobServiceTests.values("Version", in: containers.text).first))
         }
         try await withEmulator(location: location, features: Self.everything) { _, client in
