@@ -43,8 +43,10 @@ extension BlobService {
         let limit = try Self.maxResults(request)
         let include = try ListInclude(request.query("include"))
         let start = ListMarker(marker)
-        let page = try await blobs.read { db in
-            try Self.listPage(db, target, prefix: prefix, delimiter: delimiter, start: start, limit: limit, include: include)
+        let features = blobFeatures(target)
+        let (page, retention) = try await blobs.read { db in
+            (try Self.listPage(db, target, prefix: prefix, delimiter: delimiter, start: start, limit: limit, include: include),
+             try Self.deleteRetention(db, account: target.account, features: features))
         }
         let now = Date()
         var xml = XMLWriter()
@@ -63,7 +65,7 @@ extension BlobService {
                 xml.element("Name", name)
                 xml.close("BlobPrefix")
             case .blob(let listed):
-                writeBlobXML(listed, include: include, now: now, to: &xml)
+                Self.writeBlobXML(listed, include: include, retention: retention, now: now, to: &xml)
             }
         }
         xml.close("Blobs")
@@ -139,7 +141,7 @@ extension BlobService {
         return Array(listed.prefix(batch))
     }
 
-    func writeBlobXML(_ listed: ListedBlob, include: ListInclude, now: Date, to xml: inout XMLWriter) {
+    static func writeBlobXML(_ listed: ListedBlob, include: ListInclude, retention: TimeInterval?, now: Date, to xml: inout XMLWriter) {
         let blob = listed.record
         xml.open("Blob")
         xml.element("Name", blob.name)
@@ -163,7 +165,7 @@ extension BlobService {
             xml.element("AccessTier", blob.tier ?? "Hot")
             if blob.tier == nil { xml.element("AccessTierInferred", "true") }
             if let changed = blob.tierChanged { xml.element("AccessTierChangeTime", HTTPDate.rfc1123(Date(timeIntervalSince1970: changed))) }
-            Self.writeLeaseXML(blob.lease, now: now, to: &xml)
+            writeLeaseXML(blob.lease, now: now, to: &xml)
             xml.element("ServerEncrypted", "true")
         }
         if include.copy, let copyID = blob.copyId {
@@ -173,7 +175,7 @@ extension BlobService {
             xml.optional("CopyProgress", blob.copyProgress)
             xml.optional("CopyCompletionTime", blob.copyCompleted.map { HTTPDate.rfc1123(Date(timeIntervalSince1970: $0)) })
         }
-        writeRetentionXML(blob, include: include, now: now, to: &xml)
+        writeRetentionXML(blob, include: include, retention: retention, now: now, to: &xml)
         xml.close("Properties")
         if include.metadata {
             xml.open("Metadata")

@@ -6,8 +6,8 @@ import Logging
 /// chunks in the same transaction (files unlinked after the grace period, as for any delete).
 ///
 /// It runs as a child of the emulator's service, every quarter of the shortest retention configured (between
-/// 50 ms and a minute), so a retention of seconds is purged within a fraction of it and one of days costs a
-/// query a minute. Accounts without soft delete have nothing to purge and no sweep runs for them.
+/// 50 ms and a minute; a minute when only service properties switch soft delete on), so a retention of seconds is
+/// purged within a fraction of it and one of days costs a read a minute.
 struct BlobPurge: Sendable {
     let store: BlobStore
     let features: [String: AccountFeatures]
@@ -18,15 +18,13 @@ struct BlobPurge: Sendable {
         var containers = 0
     }
 
-    /// How often to look, or nil when no account keeps deleted data.
-    var interval: Duration? {
+    /// How often to look.
+    var interval: Duration {
         let retentions = features.values.flatMap { [$0.blob.deleteRetention, $0.blob.containerDeleteRetention] }.compactMap { $0 }
-        guard let shortest = retentions.min() else { return nil }
-        return .milliseconds(Int64(min(max(shortest / 4, 0.05), 60) * 1000))
+        return .milliseconds(Int64(min(max((retentions.min() ?? 240) / 4, 0.05), 60) * 1000))
     }
 
     func run(logger: Logger) async {
-        guard let interval else { return }
         while !Task.isCancelled {
             do {
                 let removed = try await purge(now: Date())
@@ -46,18 +44,29 @@ struct BlobPurge: Sendable {
     /// Removes what was deleted longer ago than its account's retention.
     func purge(now: Date) async throws -> Removed {
         let features = self.features
+        let pending = try await store.read { db in
+            try Bool.fetchOne(
+                db,
+                sql: """
+                    SELECT EXISTS (SELECT 1 FROM blobs WHERE deleted_time IS NOT NULL)
+                        OR EXISTS (SELECT 1 FROM containers WHERE deleted_time IS NOT NULL)
+                    """) ?? false
+        }
+        guard pending else { return Removed() }
         return try await store.write { db, orphans in
             var removed = Removed()
-            for (account, settings) in features {
-                if let retention = settings.blob.deleteRetention {
-                    for id in try Int64.fetchAll(
-                        db, sql: "SELECT id FROM blobs WHERE account = ? AND deleted_time IS NOT NULL AND deleted_time <= ?",
-                        arguments: [account, now.timeIntervalSince1970 - retention])
-                    {
-                        try BlobStore.deleteBlobRow(db, id: id, orphans: &orphans)
-                        removed.blobs += 1
-                    }
+            for account in try String.fetchAll(db, sql: "SELECT DISTINCT account FROM blobs WHERE deleted_time IS NOT NULL") {
+                let settings = features[account]?.blob ?? BlobFeatures()
+                guard let retention = try BlobService.deleteRetention(db, account: account, features: settings) else { continue }
+                for id in try Int64.fetchAll(
+                    db, sql: "SELECT id FROM blobs WHERE account = ? AND deleted_time IS NOT NULL AND deleted_time <= ?",
+                    arguments: [account, now.timeIntervalSince1970 - retention])
+                {
+                    try BlobStore.deleteBlobRow(db, id: id, orphans: &orphans)
+                    removed.blobs += 1
                 }
+            }
+            for (account, settings) in features {
                 if let retention = settings.blob.containerDeleteRetention {
                     for name in try String.fetchAll(
                         db, sql: "SELECT name FROM containers WHERE account = ? AND deleted_time IS NOT NULL AND deleted_time <= ?",

@@ -21,7 +21,7 @@ extension BlobService {
             throw blobNotFound()
         }
         try conditions.checkWrite(etag: blob.etag, lastModified: blob.lastModified)
-        let retention = features.deleteRetention
+        let retention = try deleteRetention(db, account: target.account, features: features)
         if !blob.snapshot.isEmpty || !blob.retired.isEmpty {
             guard option == nil else {
                 throw StorageError.invalidHeader("x-ms-delete-snapshots", option ?? "", "Not allowed when deleting a snapshot or a version.")

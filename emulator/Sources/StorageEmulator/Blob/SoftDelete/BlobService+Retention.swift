@@ -1,0 +1,23 @@
+import AzureWire
+import Foundation
+import GRDB
+
+extension BlobService {
+    /// How long a deleted blob, snapshot or version of `account` is kept: the account config's retention, else the
+    /// `DeleteRetentionPolicy` of its Blob service properties (Azure lets a client switch blob soft delete on with Set
+    /// Blob Service Properties, as the SDKs' `set_service_properties(delete_retention_policy=…)` does). Nil: deletes
+    /// are permanent. Turning the policy off keeps what is already soft-deleted until it is turned on again (Azure
+    /// keeps it for the rest of the period it had).
+    static func deleteRetention(_ db: Database, account: String, features: BlobFeatures) throws -> TimeInterval? {
+        if let configured = features.deleteRetention { return configured }
+        guard
+            let xml = try String.fetchOne(
+                db.cachedStatement(sql: "SELECT xml FROM service_properties WHERE account = ? AND service = 'blob'"),
+                arguments: [account]),
+            let policy = try? XMLTree.parseBody(Array(xml.utf8)).child("DeleteRetentionPolicy"),
+            policy.value("Enabled")?.lowercased() == "true",
+            let days = policy.value("Days").flatMap(Double.init), days > 0
+        else { return nil }
+        return days * 86_400
+    }
+}
