@@ -27,6 +27,8 @@ def purging():
 
 
 def test_a_deleted_blob_is_listed_and_undeleted_with_its_snapshots(retaining, unique_name):
+    policy = retaining.get_service_properties()["delete_retention_policy"]
+    assert (policy.enabled, policy.days) == (True, 7), "the configured retention shows in the service properties"
     container = retaining.create_container(unique_name)
     blob = container.get_blob_client("photo.jpg")
     blob.upload_blob(b"original", metadata={"k": "v"})

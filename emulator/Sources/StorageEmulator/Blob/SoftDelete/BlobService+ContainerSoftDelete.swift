@@ -122,7 +122,7 @@ extension BlobService {
     /// Inside a listed container's properties: when it was deleted and how long it is kept, and whether it has
     /// version-level immutability.
     func writeContainerProperties(_ container: ContainerRecord, now: Date, to xml: inout XMLWriter) {
-        let features = self.features[container.account]?.blob ?? BlobFeatures()
+        let features = blobFeatures(container.account)
         if let deleted = container.deletedTime {
             xml.element("DeletedTime", HTTPDate.rfc1123(Date(timeIntervalSince1970: deleted)))
             xml.element(

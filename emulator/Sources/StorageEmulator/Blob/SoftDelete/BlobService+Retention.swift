@@ -21,3 +21,16 @@ extension BlobService {
         return days * 86_400
     }
 }
+
+extension BlobService {
+    /// The Blob service properties as Get Blob Service Properties reports them: a retention the account config sets
+    /// shows as the `DeleteRetentionPolicy` in force (in whole days, at least one, as Azure counts them).
+    static func reportingConfiguredRetention(_ xml: String, features: BlobFeatures) -> String {
+        guard let retention = features.deleteRetention, let stored = try? XMLTree.parseBody(Array(xml.utf8)) else { return xml }
+        let days = max(1, Int((retention / 86_400).rounded(.up)))
+        let policy = "<StorageServiceProperties><DeleteRetentionPolicy><Enabled>true</Enabled><Days>\(days)</Days>"
+            + "</DeleteRetentionPolicy></StorageServiceProperties>"
+        guard let update = try? XMLTree.parseBody(Array(policy.utf8)) else { return xml }
+        return ServicePropertiesMerge.merge(update, into: stored)
+    }
+}
