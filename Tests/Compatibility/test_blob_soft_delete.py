@@ -149,6 +149,10 @@ def test_service_properties_switch_blob_soft_delete_on_and_off(unique_name):
         blob.undelete_blob()
         assert blob.download_blob().readall() == b"kept"
 
+        earlier = container.get_blob_client("earlier")
+        earlier.upload_blob(b"deleted while the policy was on")
+        earlier.delete_blob()
         service.set_service_properties(delete_retention_policy=RetentionPolicy(enabled=False))
         blob.delete_blob()
-        assert list(container.list_blobs(include=["deleted"])) == [], "with the policy off, a delete is permanent"
+        listed = [(b.name, b.remaining_retention_days) for b in container.list_blobs(include=["deleted"])]
+        assert listed == [("earlier", 3)], "with the policy off a delete is permanent; what was deleted before is kept"

@@ -43,10 +43,8 @@ extension BlobService {
         let limit = try Self.maxResults(request)
         let include = try ListInclude(request.query("include"))
         let start = ListMarker(marker)
-        let features = blobFeatures(target)
-        let (page, retention) = try await blobs.read { db in
-            (try Self.listPage(db, target, prefix: prefix, delimiter: delimiter, start: start, limit: limit, include: include),
-             try Self.deleteRetention(db, account: target.account, features: features))
+        let page = try await blobs.read { db in
+            try Self.listPage(db, target, prefix: prefix, delimiter: delimiter, start: start, limit: limit, include: include)
         }
         let now = Date()
         var xml = XMLWriter()
@@ -65,7 +63,7 @@ extension BlobService {
                 xml.element("Name", name)
                 xml.close("BlobPrefix")
             case .blob(let listed):
-                Self.writeBlobXML(listed, include: include, retention: retention, now: now, to: &xml)
+                Self.writeBlobXML(listed, include: include, now: now, to: &xml)
             }
         }
         xml.close("Blobs")
@@ -141,7 +139,7 @@ extension BlobService {
         return Array(listed.prefix(batch))
     }
 
-    static func writeBlobXML(_ listed: ListedBlob, include: ListInclude, retention: TimeInterval?, now: Date, to xml: inout XMLWriter) {
+    static func writeBlobXML(_ listed: ListedBlob, include: ListInclude, now: Date, to xml: inout XMLWriter) {
         let blob = listed.record
         xml.open("Blob")
         xml.element("Name", blob.name)
@@ -175,7 +173,7 @@ extension BlobService {
             xml.optional("CopyProgress", blob.copyProgress)
             xml.optional("CopyCompletionTime", blob.copyCompleted.map { HTTPDate.rfc1123(Date(timeIntervalSince1970: $0)) })
         }
-        writeRetentionXML(blob, include: include, retention: retention, now: now, to: &xml)
+        writeRetentionXML(blob, include: include, now: now, to: &xml)
         xml.close("Properties")
         if include.metadata {
             xml.open("Metadata")

@@ -2,8 +2,9 @@ import Foundation
 import GRDB
 import Logging
 
-/// Purges soft-deleted blobs, snapshots, versions and containers once their account's retention has passed, their
-/// chunks in the same transaction (files unlinked after the grace period, as for any delete).
+/// Purges soft-deleted blobs, snapshots, versions and containers once their retention has passed (`purge_after`,
+/// fixed when they were deleted), their chunks in the same transaction (files unlinked after the grace period, as
+/// for any delete).
 ///
 /// It runs as a child of the emulator's service, every quarter of the shortest retention configured (between
 /// 50 ms and a minute; a minute when only service properties switch soft delete on), so a retention of seconds is
@@ -41,41 +42,27 @@ struct BlobPurge: Sendable {
         }
     }
 
-    /// Removes what was deleted longer ago than its account's retention.
+    /// Removes what is past its retention at `now`.
     func purge(now: Date) async throws -> Removed {
-        let features = self.features
+        let due = now.timeIntervalSince1970
         let pending = try await store.read { db in
             try Bool.fetchOne(
                 db,
                 sql: """
-                    SELECT EXISTS (SELECT 1 FROM blobs WHERE deleted_time IS NOT NULL)
-                        OR EXISTS (SELECT 1 FROM containers WHERE deleted_time IS NOT NULL)
-                    """) ?? false
+                    SELECT EXISTS (SELECT 1 FROM blobs WHERE purge_after <= ?1)
+                        OR EXISTS (SELECT 1 FROM containers WHERE purge_after <= ?1)
+                    """, arguments: [due]) ?? false
         }
         guard pending else { return Removed() }
         return try await store.write { db, orphans in
             var removed = Removed()
-            for account in try String.fetchAll(db, sql: "SELECT DISTINCT account FROM blobs WHERE deleted_time IS NOT NULL") {
-                let settings = features[account]?.blob ?? BlobFeatures()
-                guard let retention = try BlobService.deleteRetention(db, account: account, features: settings) else { continue }
-                for id in try Int64.fetchAll(
-                    db, sql: "SELECT id FROM blobs WHERE account = ? AND deleted_time IS NOT NULL AND deleted_time <= ?",
-                    arguments: [account, now.timeIntervalSince1970 - retention])
-                {
-                    try BlobStore.deleteBlobRow(db, id: id, orphans: &orphans)
-                    removed.blobs += 1
-                }
+            for id in try Int64.fetchAll(db, sql: "SELECT id FROM blobs WHERE purge_after <= ?", arguments: [due]) {
+                try BlobStore.deleteBlobRow(db, id: id, orphans: &orphans)
+                removed.blobs += 1
             }
-            for (account, settings) in features {
-                if let retention = settings.blob.containerDeleteRetention {
-                    for name in try String.fetchAll(
-                        db, sql: "SELECT name FROM containers WHERE account = ? AND deleted_time IS NOT NULL AND deleted_time <= ?",
-                        arguments: [account, now.timeIntervalSince1970 - retention])
-                    {
-                        try BlobService.dropContainer(db, account: account, name: name, orphans: &orphans)
-                        removed.containers += 1
-                    }
-                }
+            for row in try Row.fetchAll(db, sql: "SELECT account, name FROM containers WHERE purge_after <= ?", arguments: [due]) {
+                try BlobService.dropContainer(db, account: row["account"], name: row["name"], orphans: &orphans)
+                removed.containers += 1
             }
             return removed
         }

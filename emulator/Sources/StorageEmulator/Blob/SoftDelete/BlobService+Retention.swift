@@ -6,8 +6,7 @@ extension BlobService {
     /// How long a deleted blob, snapshot or version of `account` is kept: the account config's retention, else the
     /// `DeleteRetentionPolicy` of its Blob service properties (Azure lets a client switch blob soft delete on with Set
     /// Blob Service Properties, as the SDKs' `set_service_properties(delete_retention_policy=…)` does). Nil: deletes
-    /// are permanent. Turning the policy off keeps what is already soft-deleted until it is turned on again (Azure
-    /// keeps it for the rest of the period it had).
+    /// are permanent. What is already soft-deleted keeps the retention it was deleted with, as in Azure.
     static func deleteRetention(_ db: Database, account: String, features: BlobFeatures) throws -> TimeInterval? {
         if let configured = features.deleteRetention { return configured }
         guard
