@@ -4,30 +4,61 @@ import GRDB
 /// The local catalog: one SQLite file in WAL mode (readers never block the writer), migrated on open.
 /// All writes of one fact (a file, its asset, previews, search entry, errors) happen in one transaction.
 package final class Catalog: Sendable {
-    /// The pool; exposed for the daemon's own queries and for tests.
-    package let database: DatabasePool
+    /// The pool (one read-only connection for `init(readingAt:)`); exposed for tests.
+    package let database: any DatabaseWriter
     /// Where the database lives.
     package let path: String
 
     /// Opens (creating and migrating as needed) the catalog at `path`.
     package init(path: String) throws {
         self.path = path
-        var configuration = Configuration()
-        configuration.foreignKeysEnabled = true
-        configuration.busyMode = .timeout(10)
+        var configuration = Self.configuration
         configuration.prepareDatabase { db in
             try db.execute(sql: "PRAGMA synchronous = NORMAL")  // WAL + NORMAL: durable at checkpoints, fast commits
         }
         do {
             try FileManager.default.createDirectory(
                 atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
-            database = try DatabasePool(path: path, configuration: configuration)
+            let database = try DatabasePool(path: path, configuration: configuration)
             // One process at a time: two first opens must not both apply a migration (MigrationLock).
-            let database = database
             try MigrationLock.holding(catalog: path) { try CatalogMigrations.migrator.migrate(database) }
+            self.database = database
         } catch {
             throw CatalogError(.database, path, detail: "\(error)")
         }
+    }
+
+    /// Opens the catalog at `path` for reading only (`ironviper search`): one read-only connection, no migration
+    /// lock, no writer connection, nothing written. A catalog that does not exist yet or whose schema is older
+    /// than this program is opened as `init(path:)` does, migrations and all. The writer's open, the lock and the
+    /// migrator's look were the part of a search's start that the catalog owns (see benchmarks/README.md).
+    package convenience init(readingAt path: String) throws {
+        var configuration = Self.configuration
+        configuration.readonly = true
+        let reader: DatabaseQueue
+        do {
+            guard FileManager.default.fileExists(atPath: path) else { throw CatalogError(.notFound, path) }
+            reader = try DatabaseQueue(path: path, configuration: configuration)
+            guard try reader.read({ try CatalogMigrations.migrator.hasCompletedMigrations($0) }) else {
+                throw CatalogError(.database, path, detail: "not migrated")
+            }
+        } catch {
+            try self.init(path: path)
+            return
+        }
+        self.init(path: path, database: reader)
+    }
+
+    private init(path: String, database: any DatabaseWriter) {
+        self.path = path
+        self.database = database
+    }
+
+    private static var configuration: Configuration {
+        var configuration = Configuration()
+        configuration.foreignKeysEnabled = true
+        configuration.busyMode = .timeout(10)
+        return configuration
     }
 
     /// Names of the migrations applied, oldest first.
@@ -109,7 +140,8 @@ package final class Catalog: Sendable {
         var assetId: Int64?
         var newAsset = false
         if var asset = ingest.asset {
-            if let existing = try AssetRecord.filter(Column("sha256") == asset.sha256).fetchOne(db) {
+            let bySHA = try db.cachedStatement(sql: "SELECT * FROM assets WHERE sha256 = ?")
+            if let existing = try AssetRecord.fetchOne(bySHA, arguments: [asset.sha256]) {
                 assetId = existing.id
             } else {
                 try asset.insert(db)
@@ -122,12 +154,14 @@ package final class Catalog: Sendable {
             }
         } else if let sha = ingest.file.sha256 {
             // The id alone: decoding the whole asset (its metadata JSON) was a tenth of a move's cost.
-            assetId = try Int64.fetchOne(db, sql: "SELECT id FROM assets WHERE sha256 = ?", arguments: [sha])
+            assetId = try Int64.fetchOne(
+                db.cachedStatement(sql: "SELECT id FROM assets WHERE sha256 = ?"), arguments: [sha])
         }
         var file = ingest.file
         file.assetId = assetId
-        let existing = try FileRecord.filter(Column("library_id") == file.libraryId && Column("path") == file.path)
-            .fetchOne(db)
+        let existing = try FileRecord.fetchOne(
+            db.cachedStatement(sql: "SELECT * FROM files WHERE library_id = ? AND path = ?"),
+            arguments: [file.libraryId, file.path])
         if let existing {
             file.id = existing.id
             file.firstSeen = existing.firstSeen
@@ -136,8 +170,8 @@ package final class Catalog: Sendable {
             try file.insert(db)
         }
         try OutboxWriter.fileRecorded(previous: existing, file: file, describing: ingest.describing, db: db)
-        try db.execute(
-            sql: "DELETE FROM errors WHERE library_id = ? AND path = ?", arguments: [file.libraryId, file.path])
+        try db.cachedStatement(sql: "DELETE FROM errors WHERE library_id = ? AND path = ?")
+            .execute(arguments: [file.libraryId, file.path])
         for var error in ingest.errors {
             error.libraryId = file.libraryId
             error.path = file.path
@@ -168,8 +202,8 @@ package final class Catalog: Sendable {
     static func vanish(_ file: inout FileRecord, db: Database) throws {
         file.state = .missing
         try file.update(db)
-        try db.execute(
-            sql: "DELETE FROM errors WHERE library_id = ? AND path = ?", arguments: [file.libraryId, file.path])
+        try db.cachedStatement(sql: "DELETE FROM errors WHERE library_id = ? AND path = ?")
+            .execute(arguments: [file.libraryId, file.path])
         try OutboxWriter.fileVanished(file: file, db: db)  // same transaction as the fact
     }
 
@@ -180,8 +214,8 @@ package final class Catalog: Sendable {
         try write { db in
             for id in fileIds {
                 let previous = try FileRecord.fetchOne(db, key: id)
-                try db.execute(
-                    sql: "UPDATE files SET last_seen = ?, state = 'present' WHERE id = ?", arguments: [time, id])
+                try db.cachedStatement(sql: "UPDATE files SET last_seen = ?, state = 'present' WHERE id = ?")
+                    .execute(arguments: [time, id])
                 // A file back on disk unchanged (moved away and back) must be undeleted in the cloud too.
                 if var file = previous, file.state != .present {
                     file.state = .present

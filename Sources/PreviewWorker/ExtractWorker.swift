@@ -141,44 +141,58 @@ package final class ExtractWorker: Sendable {
             let outcome = try await lease.renewing { try await job.run(message, request) }
             // The work is durable: delete even when stopping (a release would have it done twice).
             try await Task.detached { try await lease.delete() }.value
-            switch outcome {
-            case .described(let uploaded, let rows):
-                logger.info(
-                    "described", metadata: ["sha256": "\(message.sha256)", "uploaded": "\(uploaded)", "rows": "\(rows)"])
-                return report(.described(id: received.id, sha256: message.sha256, renditions: uploaded, rows: rows))
-            case .unconvertible(let reason, let rows):
-                logger.notice(
-                    "no previews possible", metadata: ["sha256": "\(message.sha256)", "reason": "\(reason)", "rows": "\(rows)"])
-                return report(.unconvertible(id: received.id, sha256: message.sha256, reason: reason))
-            }
+            return finished(outcome, message, id: received.id)
         } catch where Task.isCancelled {
-            do {
-                try await Task.detached { try await lease.release() }.value
-                return report(.released(id: received.id))
-            } catch {
-                logger.warning("cannot release a message; it returns after its visibility timeout",
-                               metadata: ["message": "\(received.id)", "error": "\(error)"])
-                return nil
-            }
+            return await release(lease)
         } catch {
-            let text = String("\(error)".prefix(2000))
-            if received.dequeueCount >= options.maxDequeueCount {
-                return await poison(lease, text: message.failed(text).json(), error: text)
-            }
-            let delay = options.retryDelay * (1 << min(10, received.dequeueCount - 1))
-            logger.warning(
-                "will retry", metadata: ["sha256": "\(message.sha256)", "error": "\(text)", "after": "\(delay)"])
-            do {
-                try await lease.postpone(for: delay, text: message.failed(text).json())
-            } catch {
-                logger.warning("cannot postpone a message; it returns after its visibility timeout",
-                               metadata: ["message": "\(received.id)", "error": "\(error)"])
-            }
-            return report(.retrying(id: received.id, error: text))
+            return await retryOrPoison(lease, message, error: String("\(error)".prefix(2000)))
         }
     }
 
-    /// Moves a message to the poison queue (with its last error) and deletes it from the work queue.
+    /// Logs and reports a message worked to its end.
+    private func finished(_ outcome: ExtractJob.Outcome, _ message: ExtractMessage, id: String) -> WorkerEvent {
+        switch outcome {
+        case .described(let uploaded, let rows):
+            logger.info(
+                "described", metadata: ["sha256": "\(message.sha256)", "uploaded": "\(uploaded)", "rows": "\(rows)"])
+            return report(.described(id: id, sha256: message.sha256, renditions: uploaded, rows: rows))
+        case .unconvertible(let reason, let rows):
+            logger.notice(
+                "no previews possible", metadata: ["sha256": "\(message.sha256)", "reason": "\(reason)", "rows": "\(rows)"])
+            return report(.unconvertible(id: id, sha256: message.sha256, reason: reason))
+        }
+    }
+
+    /// Stopping: the message goes back to the queue at once rather than after its visibility timeout.
+    private func release(_ lease: MessageLease) async -> WorkerEvent? {
+        do {
+            try await Task.detached { try await lease.release() }.value
+            return report(.released(id: lease.message.id))
+        } catch {
+            logger.warning("cannot release a message; it returns after its visibility timeout",
+                           metadata: ["message": "\(lease.message.id)", "error": "\(error)"])
+            return nil
+        }
+    }
+
+    /// A transient failure: the message comes back after a growing delay with the error in its text, or goes to
+    /// the poison queue once it has been tried `maxDequeueCount` times.
+    private func retryOrPoison(_ lease: MessageLease, _ message: ExtractMessage, error: String) async -> WorkerEvent? {
+        let dequeueCount = lease.message.dequeueCount
+        if dequeueCount >= options.maxDequeueCount {
+            return await poison(lease, text: message.failed(error).json(), error: error)
+        }
+        let delay = options.retryDelay * (1 << min(10, dequeueCount - 1))
+        logger.warning("will retry", metadata: ["sha256": "\(message.sha256)", "error": "\(error)", "after": "\(delay)"])
+        do {
+            try await lease.postpone(for: delay, text: message.failed(error).json())
+        } catch {
+            logger.warning("cannot postpone a message; it returns after its visibility timeout",
+                           metadata: ["message": "\(lease.message.id)", "error": "\(error)"])
+        }
+        return report(.retrying(id: lease.message.id, error: error))
+    }
+
     private func poison(_ lease: MessageLease, text: String, error: String) async -> WorkerEvent? {
         do {
             try await resources.ensure(queue: options.poisonQueue)

@@ -4,7 +4,7 @@ import Foundation
 import Sync
 
 /// Merges what the worker learned about a content into the `files` row of every path holding it, on
-/// every device: the paths come from the content's `refs` partition (one query). Each row is read and
+/// every device: the paths come from the content's `refs` partition (`SharedContent.references`, one query). Each row is read and
 /// merged under its ETag, so a daemon rewriting the row at the same moment is read again, not lost;
 /// a row that already holds these values is left alone, so a repeated message writes nothing.
 struct RowMerger: Sendable {
@@ -13,15 +13,8 @@ struct RowMerger: Sendable {
 
     /// Merges `properties` into the rows of `sha256`; returns how many rows hold them now.
     func merge(sha256: String, properties: [String: EntityValue]) async throws -> Int {
-        let references: [TableEntity]
-        do {
-            references = try await storage.tables.queryAll(
-                CloudKeys.referencesTable, filter: "PartitionKey eq '\(sha256)'")
-        } catch let error as AzureStorageError where error.isNotFound {
-            references = []
-        }
         var merged = 0
-        for reference in references where reference.rowKey != CloudKeys.purgeMarker {
+        for reference in try await SharedContent.references(of: sha256, in: storage) {
             guard let device = reference["device"]?.string, let library = reference["library"]?.string,
                 let path = reference["path"]?.string
             else { continue }

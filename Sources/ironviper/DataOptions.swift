@@ -11,10 +11,11 @@ struct DataOptions: ParsableArguments {
 
     var location: DataLocation { DataLocation.resolve(override: dataDirectory, system: system) }
 
-    /// Opens the catalog, failing with a readable message.
-    func openCatalog() throws -> Catalog {
+    /// Opens the catalog, failing with a readable message; `readOnly` for a command that only reads it
+    /// (`Catalog.init(readingAt:)`: no writer, no migration work when the schema is current).
+    func openCatalog(readOnly: Bool = false) throws -> Catalog {
         do {
-            return try Catalog(path: location.catalogPath)
+            return readOnly ? try Catalog(readingAt: location.catalogPath) : try Catalog(path: location.catalogPath)
         } catch {
             throw ValidationError("cannot open the catalog: \(error)")
         }

@@ -17,6 +17,7 @@ struct RunCommand: AsyncParsableCommand {
     @OptionGroup var options: DaemonOptions
 
     func run() async throws {
+        HeapReturn.limitArenas()
         let logger = Logger(label: "ironviper")
         _ = try options.load()  // a readable error before anything starts
         let daemon = Daemon(configurationPath: options.configurationPath, system: options.system, logger: logger)

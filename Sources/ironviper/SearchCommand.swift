@@ -9,7 +9,10 @@ struct SearchCommand: ParsableCommand {
             Words match path, file name, camera, lens, keywords, title and caption (as prefixes); "quoted phrases" \
             match exactly; -word excludes. Facets: camera:fuji lens:35 taken:2019 taken:2019-07..2019-08 \
             type:raw has:gps folder:2019/rome library:NAME dup:exact dup:near rating:4 is:damaged tag:family \
-            (tags and ratings are set in the web gallery; a facet value with spaces is quoted: camera:"EOS R5")
+            (tags and ratings are set in the web gallery; a facet value with spaces is quoted: camera:"EOS R5"). \
+            Results come best match first, except when the words match more than 20,000 files and more than 5% \
+            of the catalog (a common word in a large library): then newest taken first, as the gallery shows the \
+            library, since ranking that many matches costs more than a person scrolling them gains from it.
             """)
 
     @OptionGroup var data: DataOptions
@@ -33,7 +36,7 @@ struct SearchCommand: ParsableCommand {
         } catch {
             throw ValidationError("\(error)")
         }
-        let hits = try data.openCatalog().search(parsed, limit: limit, nearDistance: distance)
+        let hits = try data.openCatalog(readOnly: true).search(parsed, limit: limit, nearDistance: distance)
         if json {
             try JSONOutput.print(hits)
             return

@@ -89,12 +89,19 @@ struct WorkerSettings {
         func value(_ flag: String?, _ name: String) -> String? {
             flag ?? environment[name].flatMap { $0.isEmpty ? nil : $0 }
         }
-        func number(_ flag: Double?, _ name: String, atLeast minimum: Double) throws -> Double? {
-            guard let text = flag.map({ String($0) }) ?? value(nil, name) else { return nil }
-            guard let number = Double(text), number >= minimum else {
-                throw ValidationError("\(flag != nil ? "--" + Self.flagName(name) : name) must be a number ≥ \(minimum), not \"\(text)\"")
+        /// A flag's value, else the variable's parsed as `T` (so a count of "2.5" is refused, not truncated).
+        func setting<T: LosslessStringConvertible & Comparable>(_ flag: T?, _ name: String, atLeast minimum: T) throws -> T? {
+            if let flag {
+                guard flag >= minimum else {
+                    throw ValidationError("--\(Self.flagName(name)) must be ≥ \(minimum), not \(flag)")
+                }
+                return flag
             }
-            return number
+            guard let text = value(nil, name) else { return nil }
+            guard let parsed = T(text), parsed >= minimum else {
+                throw ValidationError("\(name) must be a \(T.self == Int.self ? "whole number" : "number") ≥ \(minimum), not \"\(text)\"")
+            }
+            return parsed
         }
         guard let connection = value(command.connectionString, "AZURE_STORAGE_CONNECTION_STRING") else {
             throw ValidationError("no connection string: pass --connection-string or set AZURE_STORAGE_CONNECTION_STRING")
@@ -102,16 +109,16 @@ struct WorkerSettings {
         connectionString = connection
         if let queue = value(command.queue, "IRONVIPER_WORKER_QUEUE") { options.queue = queue }
         if let queue = value(command.poisonQueue, "IRONVIPER_WORKER_POISON_QUEUE") { options.poisonQueue = queue }
-        if let count = try number(command.concurrency.map(Double.init), "IRONVIPER_WORKER_CONCURRENCY", atLeast: 1) {
-            options.concurrency = Int(count)
+        if let count = try setting(command.concurrency, "IRONVIPER_WORKER_CONCURRENCY", atLeast: 1) {
+            options.concurrency = count
         }
-        if let seconds = try number(command.visibilityTimeout, "IRONVIPER_WORKER_VISIBILITY_TIMEOUT", atLeast: 1) {
+        if let seconds = try setting(command.visibilityTimeout, "IRONVIPER_WORKER_VISIBILITY_TIMEOUT", atLeast: 1.0) {
             options.visibilityTimeout = .milliseconds(Int(seconds * 1000))
         }
-        if let count = try number(command.maxDequeueCount.map(Double.init), "IRONVIPER_WORKER_MAX_DEQUEUE_COUNT", atLeast: 1) {
-            options.maxDequeueCount = Int(count)
+        if let count = try setting(command.maxDequeueCount, "IRONVIPER_WORKER_MAX_DEQUEUE_COUNT", atLeast: 1) {
+            options.maxDequeueCount = count
         }
-        if let seconds = try number(command.idleExit, "IRONVIPER_WORKER_IDLE_EXIT", atLeast: 0) {
+        if let seconds = try setting(command.idleExit, "IRONVIPER_WORKER_IDLE_EXIT", atLeast: 0.0) {
             options.idleExit = .milliseconds(Int(seconds * 1000))
         }
     }

@@ -31,6 +31,24 @@ struct MigrationTests {
         #expect(try again.libraries() == [library])
     }
 
+    /// `ironviper search`'s open: a current catalog is read through one read-only connection (a write is refused,
+    /// the migration lock is not taken); a catalog that does not exist yet is created and migrated as usual.
+    @Test func readingOpenIsReadOnlyWhenCurrentAndMigratesWhenNew() throws {
+        let scratch = try ScratchCatalog()
+        let library = try scratch.catalog.library(root: "/photos")
+        let lock = scratch.catalog.path + ".migrating"
+        try FileManager.default.removeItem(atPath: lock)
+        let reader = try Catalog(readingAt: scratch.catalog.path)
+        #expect(try reader.libraries() == [library])
+        #expect(reader.database is DatabaseQueue)  // one connection, opened with SQLITE_OPEN_READONLY
+        #expect(throws: CatalogError.self) { try reader.library(root: "/elsewhere") }
+        #expect(!FileManager.default.fileExists(atPath: lock))
+        let fresh = scratch.folder + "/new/catalog.sqlite"
+        let created = try Catalog(readingAt: fresh)
+        #expect(try created.appliedMigrations().count == 5)
+        #expect(try created.library(root: "/photos").name == "photos")
+    }
+
     @Test func librariesGetUniqueNames() throws {
         let scratch = try ScratchCatalog()
         let a = try scratch.catalog.library(root: "/home/ann/Pictures")

@@ -64,4 +64,37 @@ struct OutboxTests {
         #expect(try outbox.due(limit: 1, excluding: [first[0].id]).isEmpty)
         #expect(try outbox.outstanding().count == 1)  // the folder row, still not done
     }
+
+    /// Writes of one path's `files` row (entity, delete) run one at a time, in the order they were queued: each
+    /// reads the catalog when it runs, and an older one retried after a fault must not land after a newer one.
+    /// Another path's row does not wait.
+    @Test func aPathsRowWritesRunOneAtATimeInOrder() throws {
+        let scratch = try ScratchCatalog()
+        let version = PathVersion(
+            library: "Photos", path: "a.jpg", sha256: String(repeating: "ab", count: 32), size: 1, mtimeNs: 2,
+            recordedNs: 3)
+        let works: [(OutboxWork, String)] = [
+            (.entity(version), "a"), (.entity(version), "a"), (.delete(version), "a"), (.entity(version), "b"),
+        ]
+        try scratch.catalog.write { db in
+            for (work, target) in works {
+                try db.execute(
+                    sql: "INSERT INTO outbox (kind, target, payload, created_at) VALUES (?, ?, ?, ?)",
+                    arguments: [work.kind.rawValue, target, work.payload(), OutboxTime.format(Date())])
+            }
+        }
+        let outbox = Outbox(catalog: scratch.catalog)
+        var order: [String] = []
+        for _ in 0..<3 {
+            let due = try outbox.due(limit: 10, excluding: [])
+            #expect(due.filter { $0.target == "a" }.count == 1)  // never two of a's at once
+            for row in due where row.target == "a" {
+                order.append("\(row.id)")
+                try outbox.done(row)
+            }
+            if order.count == 1 { #expect(due.contains { $0.target == "b" }) }  // b's row is not held up by a's
+        }
+        #expect(order == ["1", "2", "3"])
+        #expect(try outbox.due(limit: 10, excluding: []).map(\.target) == ["b"])
+    }
 }

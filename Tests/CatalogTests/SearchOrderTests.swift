@@ -104,6 +104,48 @@ struct SearchOrderTests {
         }
     }
 
+    /// A word matching a large share of the catalog comes newest taken first (`RankingLimit`: ranking every
+    /// match is what made a common word slow at 1M files); a selective one keeps the rank order. The limit is
+    /// lowered here so the fixture's 2,400 files cross it.
+    @Test func aCommonWordComesNewestFirstASelectiveOneByRank() throws {
+        let catalog = try Self.fixture.get().catalog
+        let low = RankingLimit(matches: 100, share: 0.05)
+        let (ranked, newest, matches) = try catalog.database.read { db in
+            let ranked = try Self.oldQuery(db, match: "\"sunset\"*", limit: 100_000)
+            let newest = try Int64.fetchAll(
+                db,
+                sql: """
+                    SELECT f.id FROM files f JOIN libraries l ON l.id = f.library_id LEFT JOIN assets a ON a.id = f.asset_id
+                    WHERE f.state = 'present' AND f.id IN (SELECT rowid FROM search WHERE search MATCH '"sunset"*')
+                    ORDER BY a.taken_at DESC, l.name, f.path
+                    """)
+            let matches = try Int.fetchOne(db, sql: "SELECT count(*) FROM search WHERE search MATCH '\"sunset\"*'") ?? 0
+            return (ranked, newest, matches)
+        }
+        #expect(matches > 120 && ranked != newest)  // over 100 matches and 5% of 2,400: the lowered limit is crossed
+        let sunset = try SearchQuery("sunset")
+        #expect(try catalog.search(sunset, limit: 100_000).map(\.fileId) == ranked)
+        #expect(try catalog.search(sunset, limit: 100_000, ranking: low).map(\.fileId) == newest)
+        // The gallery's pages follow the same order and page it by position.
+        var pages: [Int64] = []
+        while pages.count < newest.count {
+            let page = try catalog.galleryPage(sunset, offset: 0, limit: 250, after: pages.last, counting: false, ranking: low)
+            #expect(page.order == .newest)
+            pages += page.items.map(\.fileId)
+            if page.items.isEmpty { break }
+        }
+        #expect(pages == newest)
+        #expect(throws: CatalogError.self) { try catalog.galleryPage(sunset, offset: 250, limit: 10, ranking: low) }
+        let rankedPage = try catalog.galleryPage(sunset, offset: 250, limit: 10)
+        #expect(rankedPage.order == .rank && rankedPage.items.map(\.fileId) == Array(ranked[250..<260]))
+        // A selective query stays ranked under the same limit: a phrase matching fewer than 100 files.
+        let rare = try catalog.database.read { db in
+            try Self.oldQuery(db, match: "\"sunset_beach_1\"*", limit: 100_000)
+        }
+        #expect(!rare.isEmpty && rare.count <= 100)
+        #expect(try catalog.search(SearchQuery("sunset_beach_1"), limit: 100_000, ranking: low).map(\.fileId) == rare)
+    }
+
     /// The fixture is what the test above needs: many matches, most of them tied on rank, and ties that
     /// reach the capture time and the library name.
     @Test func fixtureHasManyMatchesAndRankTies() throws {

@@ -18,7 +18,7 @@ import pytest
 
 ACCOUNT = "devstoreaccount1"
 KEY = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw=="
-READY = re.compile(r"^(Blob|Queue|Table) service is successfully listening at (http://\S+)$")
+READY = re.compile(r"^(Blob|Queue|Table) service is successfully listening at (https?://\S+)$")
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 
@@ -43,7 +43,8 @@ class Emulator:
 
     @property
     def connection_string(self) -> str:
-        parts = [f"DefaultEndpointsProtocol=http", f"AccountName={ACCOUNT}", f"AccountKey={KEY}"]
+        scheme = next(iter(self.endpoints.values())).split(":")[0] if self.endpoints else "http"
+        parts = [f"DefaultEndpointsProtocol={scheme}", f"AccountName={ACCOUNT}", f"AccountKey={KEY}"]
         for service, name in (("Blob", "BlobEndpoint"), ("Queue", "QueueEndpoint"), ("Table", "TableEndpoint")):
             if service in self.endpoints:
                 parts.append(f"{name}={self.url(service)}")
@@ -128,3 +129,12 @@ def unique_name(request):
     """A container/queue/table name unique to the test, valid for every service."""
     base = re.sub(r"[^a-z0-9]", "", request.node.name.lower())[:40]
     return f"t{base}{int(time.time() * 1000) % 100000}"
+
+
+@pytest.fixture
+def blob_container(emulator, unique_name):
+    """A new container on the session's emulator, through Microsoft's Blob SDK, deleted after the test."""
+    from azure.storage.blob import BlobServiceClient
+    client = BlobServiceClient.from_connection_string(emulator.connection_string).create_container(unique_name)
+    yield client
+    client.delete_container()

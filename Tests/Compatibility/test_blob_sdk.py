@@ -11,19 +11,8 @@ from azure.storage.blob import (BlobClient, BlobServiceClient, BlobBlock, Contai
                                 BlobSasPermissions, ContainerSasPermissions, ResourceTypes, AccountSasPermissions,
                                 StandardBlobTier, generate_account_sas, generate_blob_sas, generate_container_sas)
 
+from blob_fixtures import container, service  # noqa: F401 (fixtures)
 from conftest import ACCOUNT, KEY
-
-
-@pytest.fixture
-def service(emulator):
-    return BlobServiceClient.from_connection_string(emulator.connection_string)
-
-
-@pytest.fixture
-def container(service, unique_name):
-    client = service.create_container(unique_name)
-    yield client
-    client.delete_container()
 
 
 def test_container_lifecycle_and_metadata(service, unique_name):

@@ -13,7 +13,9 @@ import daemon_chaos  # noqa: E402
 def test_killing_the_daemon_at_random_moments_loses_nothing():
     report = daemon_chaos.run("kill", seed=20261125, cycles=5, files=15)
     print(report)
-    assert report.kills == 5 and report.kills_during_sync > 0
+    # At least half the kills land inside cloud work for certain: while the emulator holds one of the daemon's
+    # requests (a master mid-upload, a master committed and its answer not heard, a row written and not heard).
+    assert report.kills == 5 and report.kills_with_request_held * 2 >= report.kills, report.kills_by_window
     assert report.files_verified == report.files_written > 0
     assert report.lost == 0 and report.orphans == 0 and report.uploads_after_commit == 0
     assert report.restored_identical == report.files_written

@@ -258,3 +258,16 @@ def test_sigterm_releases_the_message_a_worker_holds(work):
         assert len(released) == 1 and json.loads(released[0].content)["sha256"] == sha
     finally:
         emulator.stop(signal.SIGKILL)  # a held-back upload would keep a graceful stop waiting
+
+
+@pytest.mark.parametrize("variable, value", [
+    ("IRONVIPER_WORKER_CONCURRENCY", "2.5"), ("IRONVIPER_WORKER_CONCURRENCY", "0"),
+    ("IRONVIPER_WORKER_MAX_DEQUEUE_COUNT", "many"), ("IRONVIPER_WORKER_IDLE_EXIT", "-1"),
+])
+def test_a_bad_setting_in_the_environment_is_refused_by_name(variable, value):
+    """A count is a whole number (2.5 is refused, not truncated) and every setting has its floor; the error names
+    the variable, since a container's operator set it, not a flag."""
+    env = dict(os.environ, AZURE_STORAGE_CONNECTION_STRING="UseDevelopmentStorage=true", **{variable: value})
+    out = subprocess.run([ironviper_binary(), "worker"], env=env, capture_output=True, text=True, timeout=60)
+    assert out.returncode != 0
+    assert variable in out.stderr and f'"{value}"' in out.stderr, out.stderr

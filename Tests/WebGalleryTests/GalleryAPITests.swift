@@ -12,8 +12,7 @@ struct GalleryAPITests {
             #expect(list["total"] as? Int == 5)
             let items = try #require(list["items"] as? [[String: Any]])
             #expect(items.map { $0["path"] as? String } == ["2021/cat.jpg", "2020/beach/copy of dog.jpg"])
-            let deep = try #require(try await bed.request("/api/v1/photos?offset=4&limit=2").json() as? [String: Any])
-            #expect((deep["items"] as? [[String: Any]])?.map { $0["path"] as? String } == ["2019/rome/sunset 1.jpg"])
+            #expect(list["order"] as? String == "newest")
 
             let search = try #require(try await bed.request("/api/v1/search?q=sunset").json() as? [String: Any])
             #expect(search["total"] as? Int == 2)
@@ -89,7 +88,10 @@ struct GalleryAPITests {
             #expect(preview.header("Cache-Control")?.contains("immutable") == true)
             let again = try await bed.request("/previews/\(sha)/200", headers: ["If-None-Match": "\"\(sha)-200\""])
             #expect(again.status == 304 && again.body.isEmpty)
-            #expect(try await bed.request("/previews/\(sha)/400").status == 404)  // no such rendition
+            // No 400 rendition: its best, the largest it has (RenditionChoice); a name the gallery never asks: 404.
+            #expect(try await bed.request("/previews/\(sha)/400").text == "jpeg of 1")
+            #expect(try await bed.request("/previews/\(sha)/1440").status == 404)
+            #expect(try await bed.request("/previews/\(GalleryBed.sha(9))/200").status == 404)  // no such content
         }
     }
 
@@ -128,6 +130,34 @@ struct GalleryScrubberTests {
             let earlier = try await bed.request("/api/v1/photos?through=2019-07&limit=5").json() as? [String: Any]
             #expect((earlier?["items"] as? [[String: Any]])?.count == 2)
             #expect(try await bed.request("/").text.contains("data-through=\"2021\""))
+            #expect(try await bed.request("/api/v1/photos?through=2019-13").status == 400)
+        }
+    }
+
+    /// A deep page is asked by position, never by offset (which walks every row before it): each seek gives
+    /// exactly the rows the whole newest-first order has there.
+    @Test func deepPagesByPositionAreTheWholeOrdersRows() async throws {
+        try await GalleryBed.with { bed in
+            func paths(_ target: String) async throws -> [String] {
+                let page = try await bed.request(target).json() as? [String: Any]
+                return ((page?["items"] as? [[String: Any]]) ?? []).compactMap { $0["path"] as? String }
+            }
+            func ids(_ target: String) async throws -> [Int64] {
+                let page = try await bed.request(target).json() as? [String: Any]
+                return ((page?["items"] as? [[String: Any]]) ?? []).compactMap { ($0["fileId"] as? Int).map(Int64.init) }
+            }
+            let whole = try await ids("/api/v1/photos?limit=100")
+            #expect(whole.count == 5)
+            for index in 1..<whole.count {
+                #expect(try await ids("/api/v1/photos?limit=100&count=false&after=\(whole[index - 1])") == Array(whole[index...]))
+                #expect(try await ids("/api/v1/photos?limit=1&count=false&before=\(whole[index])") == [whole[index - 1]])
+            }
+            #expect(try await paths("/api/v1/photos?limit=1&count=false&through=2019-07-14") == ["2019/rome/sunset 2.jpg"])
+            let refused = try await bed.request("/api/v1/photos?offset=4&limit=2")
+            #expect(refused.status == 400 && refused.text.contains("after="))
+            // A ranked search still pages by offset.
+            let ranked = try await bed.request("/api/v1/search?q=sunset&offset=1&limit=1").json() as? [String: Any]
+            #expect(ranked?["order"] as? String == "rank" && (ranked?["items"] as? [[String: Any]])?.count == 1)
         }
     }
 }

@@ -10,7 +10,8 @@ tools that are not the daemon:
   SHA-256, its `files` and `history` rows, its folders' rows, an image's ten renditions, and every deleted
   path marked deleted; every blob in `file-store` is referenced;
 - the emulator's request log shows no master uploaded again once committed (a restart after a kill that cut
-  off a row's `done` sends one conditional Put Blob, refused with 409; a block upload finds its blocks and
+  off a row's `done` sends one conditional Put Blob, refused with 409, or cut short by the next kill; a block
+  upload finds its blocks and
   the blob and sends nothing), and none committed twice;
 - `ironviper restore` into an empty folder gives back the library byte for byte.
 
@@ -47,6 +48,18 @@ EVERY_FAULT = [
     "*:*:*:rate=0.05:kinds=500,503,408,reset,reset-mid-body,truncate,latency:phase=before:retry-after=1:latency=300",
     "*:*:*:rate=0.05:kinds=500,503,408,reset,truncate:phase=after:retry-after=1",
 ]
+# The windows the aimed kills land in (issue 18): the emulator holds the first matching request for 1.5 s and the
+# daemon is killed while it is held, so the kill is inside that piece of cloud work for certain. "before": the
+# request has arrived and is not applied yet (a master or block mid-upload); "after": it is applied and its answer
+# not yet sent (a master committed, a row or rendition written, and the daemon never hears so).
+KILL_WINDOWS = {
+    "master upload, not yet stored": "blob:PUT:/devstoreaccount1/file-store/*:rate=1:kinds=latency:phase=before",
+    "master stored, answer not heard": "blob:PUT:/devstoreaccount1/file-store/*:rate=1:kinds=latency:phase=after",
+    "files/history/folders row written, answer not heard": "table:*:*:rate=1:kinds=latency:phase=after",
+    "rendition stored, answer not heard": "blob:PUT:/devstoreaccount1/pv-store/*:rate=1:kinds=latency:phase=after",
+    "block of a big master, not yet stored": "blob:PUT:/devstoreaccount1/file-store/*:rate=1:kinds=latency:comp=block",
+}
+HOLD_MS = 1500
 MASTER_PUT = re.compile(r" [Bb]lob PUT /devstoreaccount1/file-store/([0-9a-f]{64})(\?comp=block(?:list)?&?[^ ]*)? (\d{3})")
 
 
@@ -57,6 +70,8 @@ class Report:
     cycles: int = 0
     kills: int = 0
     kills_during_sync: int = 0
+    kills_with_request_held: int = 0
+    kills_by_window: dict = field(default_factory=dict)
     descriptions_finished_after_kill: int = 0
     files_written: int = 0
     files_verified: int = 0
@@ -65,6 +80,7 @@ class Report:
     masters: int = 0
     uploads_after_commit: int = 0
     refused_after_commit: int = 0
+    resends_cut_after_commit: int = 0
     masters_committed_twice: int = 0
     faults_injected: dict = field(default_factory=dict)
     requests_seen: int = 0
@@ -234,6 +250,10 @@ def check(daemon, library, emulator, report, work):
             name, comp, status = match.groups()
             if name in commits and comp is None and status == "409":
                 report.refused_after_commit += 1
+            elif name in commits and not status.startswith("2"):
+                # A conditional Put Blob sent again (its sender never heard the first commit: a kill while the
+                # emulator held it) and itself cut short by the next kill: nothing stored.
+                report.resends_cut_after_commit += 1
             elif name in commits:
                 after_commit[name] = after_commit.get(name, 0) + 1
             if status == "201" and (comp is None or comp.startswith("?comp=blocklist")):
@@ -258,6 +278,16 @@ def check(daemon, library, emulator, report, work):
 
 
 
+def fault_rule(spec):
+    """A `--faults` spec as the admin endpoint's JSON rule, holding its request for HOLD_MS."""
+    service, method, path, *options = spec.split(":")
+    rule = {"service": service, "method": method, "path": path, "latencyMs": HOLD_MS}
+    for option in options:
+        key, value = option.split("=", 1)
+        rule[key] = [value] if key == "kinds" else float(value) if key == "rate" else value
+    return rule
+
+
 class Storage:
     """An emulator process of the run's own, on one data directory, with a request log (and faults)."""
 
@@ -275,6 +305,22 @@ class Storage:
     def fault_counters(self):
         with urllib.request.urlopen(self.emulator.endpoints["Blob"] + "/_ironviper/faults") as answer:
             return json.load(answer)
+
+    def hold(self, rule):
+        """Holds the next requests matching `rule` (a --faults spec) for HOLD_MS, counting each one held."""
+        request = urllib.request.Request(
+            self.emulator.endpoints["Blob"] + "/_ironviper/faults", method="PUT",
+            data=json.dumps({"rules": [fault_rule(rule)]}).encode())
+        urllib.request.urlopen(request).close()
+
+    def wait_for_hold(self, daemon, timeout):
+        """True once the emulator holds a request of the rule (polled every 5 ms), False after `timeout`."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline and daemon.process.poll() is None:
+            if self.fault_counters()["counters"]["byKind"]["latency"] > 0:
+                return True
+            time.sleep(0.005)
+        return False
 
     def clear_faults(self):
         request = urllib.request.Request(self.emulator.endpoints["Blob"] + "/_ironviper/faults", method="DELETE")
@@ -302,23 +348,33 @@ def run(mode, seed, cycles=20, files=40, work=None, log=print):
                     library.add()
                 if cycle % 2 == 1:
                     library.change()
-                # Even cycles: a random moment from the process's start, not its readiness, so start-up, the
-                # reconcile scan and hashing get their share. Odd cycles: aimed at cloud work, a random
-                # moment after the outbox first holds rows (a clock alone landed few kills there).
+                # One cycle in three: a random moment from the process's start, not its readiness, so start-up,
+                # the reconcile scan and hashing get their share. The others: aimed, in turn, at one of the
+                # KILL_WINDOWS, by a request the emulator holds (a clock alone landed few kills in cloud work).
+                window = None if cycle % 3 == 0 else list(KILL_WINDOWS)[(cycle - cycle // 3 - 1) % len(KILL_WINDOWS)]
+                if window:
+                    storage.hold(KILL_WINDOWS[window])
                 daemon.start(wait=False)
                 started = time.monotonic()
-                if cycle % 2 == 0:
-                    time.sleep(rng.uniform(0.05, 1.5))
+                held = False
+                if window:
+                    held = storage.wait_for_hold(daemon, timeout=30)
                 else:
-                    wait_for_cloud_work(daemon, timeout=60)
-                    time.sleep(rng.uniform(0, 0.05))
+                    time.sleep(rng.uniform(0.05, 1.5))
                 moment = time.monotonic() - started
                 busy = outbox_depth(daemon)
                 daemon.kill()
+                if window:
+                    storage.clear_faults()
                 report.kills_during_sync += busy > 0
+                report.kills_with_request_held += held
+                if held:
+                    report.kills_by_window[window] = report.kills_by_window.get(window, 0) + 1
                 report.kills += 1
                 report.cycles += 1
-                log(f"cycle {cycle + 1}/{cycles}: killed after {moment:.2f} s with {busy} outbox rows pending")
+                where = f"while the emulator held a request ({window})" if held else (
+                    f"aimed at '{window}', but no such request came" if window else "at a random moment")
+                log(f"cycle {cycle + 1}/{cycles}: killed after {moment:.2f} s {where}, {busy} outbox rows pending")
         else:
             daemon.start()
             for step in range(files):

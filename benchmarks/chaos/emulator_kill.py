@@ -2,6 +2,8 @@
 same data directory, and check that every acknowledged write is intact, no blob is torn, and restart never fails.
 With `--versioning` the emulator keeps versions (and soft-deletes for a day): every acknowledged write's version,
 named by the `x-ms-version-id` it was acknowledged with, must also read back whole after the restarts.
+Each write also sets an access tier and index tags naming its content and tier: after a restart a blob's tags and
+tier must belong to the very version its bytes are (they commit in the same transaction).
 
 The schedule (kill moments, sizes, upload modes, names) comes from one seed, printed at the start: the same seed
 replays the same schedule (thread timing still varies, which is the point of running many cycles).
@@ -22,7 +24,7 @@ import time
 from dataclasses import dataclass, field
 
 from azure.core.exceptions import ResourceNotFoundError
-from azure.storage.blob import BlobBlock, BlobServiceClient, ContentSettings
+from azure.storage.blob import BlobBlock, BlobServiceClient, ContentSettings, StandardBlobTier
 
 ACCOUNT = "devstoreaccount1"
 KEY = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw=="
@@ -30,6 +32,7 @@ READY = re.compile(r"^Blob service is successfully listening at (http://\S+)$")
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 CONTAINER = "chaos"
 NAMES_PER_WRITER = 6  # few names per writer, so overwrites of the same name are frequent
+TIERS = ["Hot", "Cool", "Cold"]  # online tiers, so every version stays readable
 
 
 def default_binary() -> str:
@@ -235,6 +238,7 @@ class Chaos:
             elif md5 not in allowed:
                 self.problem("lost", cycle, name, "holds an older version than the last acknowledged write")
             else:
+                self.check_description(cycle, container, name, md5)
                 if md5 == state.baseline and state.acked_since_check:
                     self.figures.writes_checked += 1
                 elif md5 != state.baseline:
@@ -258,6 +262,17 @@ class Chaos:
                 else:
                     self.figures.versions_checked += 1
             state.acked_versions.clear()
+
+    def check_description(self, cycle: int, container, name: str, md5: str):
+        """A blob's tags and tier are those its version was written with: they name its bytes' MD5 and its tier."""
+        blob = container.get_blob_client(name)
+        try:
+            tags, tier = blob.get_blob_tags(), blob.get_blob_properties().blob_tier
+        except Exception as error:  # noqa: BLE001 - its bytes were just read: anything else missing is torn
+            self.problem("torn", cycle, name, f"tags or tier cannot be read: {error}")
+            return
+        if tags != {"md5": md5, "tier": tier} or tier not in TIERS:
+            self.problem("torn", cycle, name, f"tags {tags} and tier {tier} are not those of its bytes ({md5})")
 
     def problem(self, kind: str, cycle: int, name: str, detail: str):
         setattr(self.figures, kind, getattr(self.figures, kind) + 1)
@@ -294,6 +309,8 @@ class Chaos:
             data = content(self.seed, cycle, writer, attempt, size)
             attempt += 1
             md5 = hashlib.md5(data).digest()
+            tier = rng.choice(TIERS)
+            tags = {"md5": md5.hex(), "tier": tier}
             state = self.names[name]
             with self.lock:
                 state.versions.add(md5.hex())
@@ -303,7 +320,8 @@ class Chaos:
             try:
                 settings = ContentSettings(content_type="application/octet-stream", content_md5=bytearray(md5))
                 if mode == "put":
-                    answer = blob.upload_blob(data, overwrite=True, content_settings=settings)
+                    answer = blob.upload_blob(
+                        data, overwrite=True, content_settings=settings, standard_blob_tier=StandardBlobTier(tier), tags=tags)
                 else:
                     block_size = rng.choice([64 * 1024, 256 * 1024, 1024 * 1024])
                     blocks = []
@@ -311,7 +329,8 @@ class Chaos:
                         block_id = base64.b64encode(f"{cycle:05d}-{attempt:06d}-{index:05d}".encode()).decode()
                         blob.stage_block(block_id, data[offset:offset + block_size])
                         blocks.append(BlobBlock(block_id=block_id))
-                    answer = blob.commit_block_list(blocks, content_settings=settings)
+                    answer = blob.commit_block_list(
+                        blocks, content_settings=settings, standard_blob_tier=StandardBlobTier(tier), tags=tags)
             except Exception:  # noqa: BLE001 - the emulator was killed under us: this write is not acknowledged
                 return
             with self.lock:

@@ -42,8 +42,16 @@ EMU_PID=$!
 until grep -q "ready" "$WORK/emulator.out" 2>/dev/null; do sleep 0.05; done
 EMU_URL=$(grep -o 'http://[0-9.:]*' "$WORK/emulator.out" | head -1)
 rss() { awk '/VmRSS/ {print int($2/1024)}' "/proc/$1/status"; }
+# What the process costs on its own: USS (private pages), PSS (shared pages split among their users), and the
+# clean file-backed part of RSS (code of the binary and Swift's libraries: shared, dropped under pressure).
+memory() {
+  awk '/^(Private_Clean|Private_Dirty):/ {uss += $2} /^Pss:/ {pss = $2} /^Rss:/ {rss = $2} /^Shared_Clean:/ {shared = $2}
+       END {printf "RSS %.1f MB = USS %.1f MB private + %.1f MB shared clean code; PSS %.1f MB", rss/1024, uss/1024, shared/1024, pss/1024}' \
+    "/proc/$1/smaps_rollup"
+}
 sleep 1
 IDLE_RSS=$(rss $EMU_PID)
+IDLE_MEMORY=$(memory $EMU_PID)
 
 NGINX_PORT=$($PY -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 mkdir -p "$WORK/www/bench" "$WORK/client_body"
@@ -114,3 +122,4 @@ FULL_RSS=$(rss $EMU_PID)
 echo
 echo "start to ready line (median of 10): ${startup} ms"
 echo "RSS idle: ${IDLE_RSS} MB; after 100k blobs: ${FULL_RSS} MB"
+echo "idle: ${IDLE_MEMORY}"

@@ -18,9 +18,12 @@ def main():
         with open(f"{work}/{size}.json") as f:
             results = json.load(f)["results"]
         for result in results:
-            query = result["command"].split("'")[1] or "(no words: newest first)"
+            if "'" not in result["command"]:
+                query = "(floor: search --help, no catalog)"
+            else:
+                query = "`" + (result["command"].split("'")[1] or "(no words: newest first)") + "`"
             times = result["times"]
-            print(f"| {int(size):,} | `{query}` | {len(times)} | {percentile(times, 50) * 1000:.0f} "
+            print(f"| {int(size):,} | {query} | {len(times)} | {percentile(times, 50) * 1000:.0f} "
                   f"| {percentile(times, 95) * 1000:.0f} | {result['user'] * 1000:.0f} | {result['system'] * 1000:.0f} |")
 
 

@@ -2,7 +2,8 @@
 # `ironviper search` latency on catalogs of 100k and 1M synthetic photos (issue 14: a common word over
 # 50,000 files took 9 s). Each catalog is made once with the app's own schema (`ironviper scan` of an
 # empty folder runs the migrations), then filled by make_catalog.py, and kept under benchmarks/.work/search.
-# Each query runs as its own process (start, catalog open, search, output to /dev/null) under hyperfine;
+# Each query runs as its own process (start, catalog open, search, output to /dev/null) under hyperfine, beside
+# `search --help` (the process floor: start, dynamic linking, argument parsing, no catalog);
 # p50/p95 go to standard output and benchmarks/results/search.md.
 #   benchmarks/search/run.sh                                  (release build, 100k and 1M files, 20 runs)
 #   SIZES=20000 RUNS=5 IRONVIPER_BIN=.build/debug/ironviper benchmarks/search/run.sh   (a quick smoke run)
@@ -29,7 +30,8 @@ for size in ${SIZES:-100000 1000000}; do
     nice -n 15 $PY "$HERE/make_catalog.py" "$data/catalog.sqlite" "$size"
     touch "$data/complete"
   fi
-  commands=()
+  # The floor: the same process start and argument parsing without opening the catalog.
+  commands=("$BIN search --help")
   for query in "${QUERIES[@]}"; do
     # One argument (hyperfine splits the command like a shell): `-cat` alone would be taken for an option.
     commands+=("$BIN search --data-dir $data '$query'")

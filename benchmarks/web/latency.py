@@ -25,15 +25,25 @@ def main():
         assert response.status == 200, (path, response.status, body[:200])
         return body
 
-    total = json.loads(get("/api/v1/photos?limit=1"))["total"]
-    middle = json.loads(get(f"/api/v1/photos?limit=1&offset={total // 2}"))["items"][0]["fileId"]
-    deep = total * 9 // 10
-    # The grid scrolls with `after` (the last tile of the page before): the id of the row just before `deep`.
-    before_deep = json.loads(get(f"/api/v1/photos?limit=1&offset={deep - 1}"))["items"][0]["fileId"]
+    first = json.loads(get("/api/v1/photos?limit=1&facets=false"))
+    total = first["total"]
+    # The date scrubber jumps by capture time (`through=`), never by offset (refused in the newest-first order):
+    # the month at which about 90% of the library is newer, from the year facet and then the month's position.
+    years = sorted(((int(v["value"]), v["count"]) for v in json.loads(get("/api/v1/facets?q="))["year"]), reverse=True)
+    deep, newer = total * 9 // 10, 0
+    for year, count in years:
+        if newer + count >= deep:
+            month = 12 - min(11, (deep - newer) * 12 // count)
+            break
+        newer += count
+    through = f"{year}-{month:02d}"
+    jumped = json.loads(get(f"/api/v1/photos?limit=120&count=false&through={through}"))["items"]
+    middle = jumped[0]["fileId"]
+    # The grid scrolls on with `after` (the last tile of the page before).
     cases = {
         "first grid page (120)": "/api/v1/photos?limit=120",
-        f"deep page, as the grid scrolls (after the {deep:,}th)": f"/api/v1/photos?limit=120&count=false&after={before_deep}",
-        f"deep page by offset ({deep:,})": f"/api/v1/photos?limit=120&count=false&offset={deep}",
+        f"deep page, as the grid scrolls (after the jump to {through})": f"/api/v1/photos?limit=120&count=false&after={jumped[-1]['fileId']}",
+        f"deep jump, as the scrubber asks (`through={through}`, ~{deep:,} newer)": f"/api/v1/photos?limit=120&count=false&through={through}",
         "search with facets (`sunset camera:canon`)": "/api/v1/search?limit=120&q=" + urllib.parse.quote("sunset camera:canon"),
         "search with facets (`beach`)": "/api/v1/search?limit=120&q=beach",
         "detail (item)": f"/api/v1/items/{middle}",

@@ -28,15 +28,19 @@ extension BlobClient {
 
     /// Downloads a blob into a file, streamed to disk: small blobs in one GET, large ones as ranges
     /// fetched in parallel (pinned to the first answer's ETag, so a blob replaced meanwhile fails
-    /// rather than tears). The content is checked against the blob's MD5 and only then moved to
-    /// `path`; a failed download leaves no partial file behind.
+    /// rather than tears). The content is checked as `check` says (the blob's MD5, or the SHA-256 a
+    /// content-addressed name promises) while it arrives, and only then moved to `path`; a failed
+    /// download leaves no partial file behind.
     @discardableResult
-    package func download(container: String, name: String, to path: String) async throws -> BlobDownloadResult {
+    package func download(
+        container: String, name: String, to path: String, check: ContentCheck = .contentMD5
+    ) async throws -> BlobDownloadResult {
         let operation = "DownloadBlob \(container)/\(name)"
         let temporary = path + ".ivpart-" + UUID().uuidString.prefix(8)
         let file = try await transport.runBlocking { try LocalFile.create(temporary, operation: operation) }
         do {
-            let result = try await downloadRanges(container: container, name: name, into: file, operation: operation)
+            let result = try await downloadRanges(
+                container: container, name: name, into: file, check: check, operation: operation)
             let sync = options.syncDownloads
             try await transport.runBlocking {
                 if sync { try file.sync(operation: operation) }
@@ -53,13 +57,13 @@ extension BlobClient {
         }
     }
 
-    private func downloadRanges(container: String, name: String, into file: LocalFile, operation: String) async throws
-        -> BlobDownloadResult
-    {
+    private func downloadRanges(
+        container: String, name: String, into file: LocalFile, check: ContentCheck, operation: String
+    ) async throws -> BlobDownloadResult {
         let rangeSize = Int64(max(1, options.downloadRangeSize))
         var first = try call("GetBlob", "GET", container: container, blob: name)
         first.headers.set("x-ms-range", "bytes=0-\(rangeSize - 1)")
-        first.sink = .file(descriptor: file.descriptor, offset: 0, computeMD5: true)
+        first.sink = .file(descriptor: file.descriptor, offset: 0, digest: check.hash)
         var response: TransportResponse
         do {
             response = try await pipeline.send(first)
@@ -77,31 +81,44 @@ extension BlobClient {
         }
         // A 200 means the whole blob came at once (the service ignored the range).
         let count = response.status == 206 ? Int((total + rangeSize - 1) / rangeSize) : 1
-        var md5 = response.md5 ?? []
+        var digest = response.digest ?? []
         if count > 1 {
-            md5 = try await fetchRemainingRanges(
+            digest = try await fetchRemainingRanges(
                 container: container, name: name, file: file, total: total, rangeSize: rangeSize,
-                etag: properties.etag, operation: operation)
+                etag: properties.etag, hash: check.hash, operation: operation)
         }
-        if let expected = properties.contentMD5, expected != md5 {
-            throw AzureStorageError(
-                .integrity, operation: operation, status: response.status,
-                requestID: response.headers["x-ms-request-id"],
-                detail: "the downloaded bytes do not match the blob's Content-MD5 \(Base64.encode(expected))")
+        let verified: Bool
+        switch check {
+        case .contentMD5:
+            if let expected = properties.contentMD5, expected != digest {
+                throw AzureStorageError(
+                    .integrity, operation: operation, status: response.status,
+                    requestID: response.headers["x-ms-request-id"],
+                    detail: "the downloaded bytes do not match the blob's Content-MD5 \(Base64.encode(expected))")
+            }
+            verified = properties.contentMD5 != nil
+        case .sha256(let expected):
+            let actual = digest.map { String(format: "%02x", $0) }.joined()
+            guard actual == expected.lowercased() else {
+                throw AzureStorageError(
+                    .integrity, operation: operation, status: response.status,
+                    requestID: response.headers["x-ms-request-id"],
+                    detail: "the downloaded bytes hash to SHA-256 \(actual), expected \(expected)")
+            }
+            verified = true
         }
         return BlobDownloadResult(
-            bytes: total, md5: md5, verified: properties.contentMD5 != nil, etag: properties.etag, ranges: max(1, count)
-        )
+            bytes: total, digest: digest, verified: verified, etag: properties.etag, ranges: max(1, count))
     }
 
-    /// Ranges 1… in parallel; the MD5 of the whole file is computed in order as ranges complete,
+    /// Ranges 1… in parallel; the digest of the whole file is computed in order as ranges complete,
     /// reading back what is already on disk (from the page cache) while later ranges still arrive.
     private func fetchRemainingRanges(
         container: String, name: String, file: LocalFile, total: Int64, rangeSize: Int64, etag: String?,
-        operation: String
+        hash: ContentCheck.Hash, operation: String
     ) async throws -> [UInt8] {
         let count = Int((total + rangeSize - 1) / rangeSize)
-        let hasher = OrderedHasher(file: file, rangeSize: rangeSize, total: total, operation: operation)
+        let hasher = OrderedHasher(file: file, rangeSize: rangeSize, total: total, hash: hash, operation: operation)
         var completed: Set<Int> = [0]
         let limit = max(1, options.maxConcurrentRanges)
         try await withThrowingTaskGroup(of: Int.self) { group in
@@ -115,7 +132,7 @@ extension BlobClient {
                     var call = try self.call("GetBlob", "GET", container: container, blob: name)
                     call.headers.set("x-ms-range", "bytes=\(offset)-\(offset + length - 1)")
                     if let etag { call.headers.set("if-match", etag) }
-                    call.sink = .file(descriptor: file.descriptor, offset: offset, computeMD5: false)
+                    call.sink = .file(descriptor: file.descriptor, offset: offset, digest: nil)
                     group.addTask {
                         let response = try await pipeline.send(call)
                         guard response.status == 206, response.bytesWritten == length else {
@@ -150,26 +167,27 @@ final class OrderedHasher: @unchecked Sendable {
     private let rangeSize: Int64
     private let total: Int64
     private let operation: String
-    private var md5 = Insecure.MD5()
+    private var hasher: StreamHasher
     private var next = 0
 
-    init(file: LocalFile, rangeSize: Int64, total: Int64, operation: String) {
+    init(file: LocalFile, rangeSize: Int64, total: Int64, hash: ContentCheck.Hash, operation: String) {
         self.file = file
         self.rangeSize = rangeSize
         self.total = total
         self.operation = operation
+        hasher = StreamHasher(hash)
     }
 
     func advance(through completed: Set<Int>) throws {
         while completed.contains(next) {
             let offset = Int64(next) * rangeSize
-            try file.hash(offset: offset, count: min(rangeSize, total - offset), into: &md5, operation: operation)
+            try file.hash(offset: offset, count: min(rangeSize, total - offset), into: &hasher, operation: operation)
             next += 1
         }
     }
 
     func finish(through completed: Set<Int>) throws -> [UInt8] {
         try advance(through: completed)
-        return Array(md5.finalize())
+        return hasher.finalize()
     }
 }

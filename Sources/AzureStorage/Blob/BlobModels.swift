@@ -100,9 +100,10 @@ package struct BlobCopyResult: Sendable {
 /// The result of a download to a file.
 package struct BlobDownloadResult: Sendable {
     package var bytes: Int64
-    /// MD5 of what was written.
-    package var md5: [UInt8]
-    /// True when Azure held an MD5 for the blob and it matched (a mismatch throws instead).
+    /// The digest of what was written: its MD5, or its SHA-256 when the download was checked by one.
+    package var digest: [UInt8]
+    /// True when the bytes were checked (Azure held an MD5 for the blob, or a SHA-256 was given) and matched
+    /// (a mismatch throws instead).
     package var verified: Bool
     package var etag: String?
     /// Ranges fetched (1 for a small blob).

@@ -72,7 +72,7 @@ final class LocalFile: Sendable {
     }
 
     /// Feeds `count` bytes from `offset` into an MD5, through one reused megabyte buffer.
-    func hash(offset: Int64, count: Int64, into md5: inout Insecure.MD5, operation: String) throws(AzureStorageError) {
+    func hash(offset: Int64, count: Int64, into hasher: inout StreamHasher, operation: String) throws(AzureStorageError) {
         let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 20, alignment: 16)
         defer { buffer.deallocate() }
         var position: Int64 = 0
@@ -85,7 +85,7 @@ final class LocalFile: Sendable {
                     ? AzureStorageError(.fileSystem, operation: operation, detail: "read \(path): the file is shorter than expected")
                     : Self.error(operation, "read \(path)")
             }
-            md5.update(bufferPointer: UnsafeRawBufferPointer(rebasing: buffer[..<n]))
+            hasher.update(UnsafeRawBufferPointer(rebasing: buffer[..<n]))
             position += Int64(n)
         }
     }

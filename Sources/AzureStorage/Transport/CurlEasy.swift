@@ -88,7 +88,7 @@ final class CurlEasy {
         return .success(
             TransportResponse(
                 status: status, headers: transfer.headers, body: transfer.body, bytesWritten: transfer.bytesWritten,
-                md5: transfer.md5Digest))
+                digest: transfer.digest))
     }
 
     private func configureMethod(_ request: TransportRequest, user: UnsafeMutableRawPointer) {

@@ -30,7 +30,7 @@ final class CurlTransfer {
     private(set) var headers = HTTPHeaders()
     private(set) var body: [UInt8] = []
     private(set) var bytesWritten: Int64 = 0
-    private var md5: Insecure.MD5?
+    private var hasher: StreamHasher?
     private var bodyToFile: Bool?
     /// curl hands the write callback 16 KiB at a time; bytes for the file are gathered here (a
     /// buffer the easy handle owns and reuses) and written a buffer at a time: 16 times fewer `pwrite`s.
@@ -48,7 +48,7 @@ final class CurlTransfer {
         self.staging = staging
         self.handle = handle
         self.cancellation = cancellation
-        if case .file(_, _, true) = request.sink { md5 = Insecure.MD5() }
+        if case .file(_, _, let digest?) = request.sink { hasher = StreamHasher(digest) }
     }
 
     deinit {
@@ -66,7 +66,7 @@ final class CurlTransfer {
         return true
     }
 
-    var md5Digest: [UInt8]? { md5.map { Array($0.finalize()) } }
+    var digest: [UInt8]? { hasher?.finalize() }
 
     // MARK: callbacks
 
@@ -133,7 +133,7 @@ final class CurlTransfer {
             body.append(contentsOf: chunk)
             return chunk.count
         }
-        md5?.update(data: chunk)
+        hasher?.update(chunk)
         bytesWritten += Int64(chunk.count)
         var consumed = 0
         while consumed < chunk.count {

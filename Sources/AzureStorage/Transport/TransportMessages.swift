@@ -18,8 +18,9 @@ enum RequestBody: Sendable {
 /// Where a successful response body goes. Error bodies always go to memory, to be read for the message.
 enum ResponseSink: Sendable {
     case memory
-    /// Written with `pwrite` at `offset` onwards into an already open file (parallel ranges share one descriptor).
-    case file(descriptor: Int32, offset: Int64, computeMD5: Bool)
+    /// Written with `pwrite` at `offset` onwards into an already open file (parallel ranges share one descriptor),
+    /// hashed on the way when `digest` names a hash.
+    case file(descriptor: Int32, offset: Int64, digest: ContentCheck.Hash?)
 }
 
 /// One HTTP exchange for the transport: everything is final (signed, dated) by the time it gets here.
@@ -39,8 +40,8 @@ struct TransportResponse: Sendable {
     var body: [UInt8]
     /// Bytes written to the file sink.
     var bytesWritten: Int64
-    /// MD5 of the bytes written to the file sink, when asked for.
-    var md5: [UInt8]?
+    /// The digest of the bytes written to the file sink, when the sink asked for one.
+    var digest: [UInt8]?
 }
 
 /// A request that got no HTTP answer.

@@ -2,6 +2,7 @@ import AzureStorage
 import Catalog
 import Foundation
 import Logging
+import Sync
 import Synchronization
 import WebGallery
 
@@ -17,11 +18,18 @@ enum DaemonGallery {
         // Originals gone from disk come back from the masters, through whichever storage the daemon runs now.
         let cloud = CloudOriginals(folder: location.directory + "/web-downloads") { sha256, path in
             guard let client = storage.client else { throw DaemonError("the storage is not running yet") }
-            try await client.blobs.download(container: CloudKeys.masterContainer, name: sha256, to: path)
+            try await client.blobs.download(
+                container: CloudKeys.masterContainer, name: sha256, to: path, check: .sha256(sha256))
+        }
+        // Previews made in the cloud come down on first view, through Sync's cache into the previews folder.
+        let previews = CloudPreviews { renditions, sha256 in
+            guard let client = storage.client else { throw DaemonError("the storage is not running yet") }
+            try await PreviewCache(storage: client, root: settings.previewsRoot).fetch(renditions, sha256: sha256)
         }
         // The web's "retry now" is what `ironviper sync` does: SIGUSR1 retries parked rows and syncs at once.
         let server = try GalleryServer(
-            configuration: settings, catalog: catalog, logger: logger, cloud: cloud, onRetry: { kill(getpid(), SIGUSR1) })
+            configuration: settings, catalog: catalog, logger: logger, cloud: cloud, cloudPreviews: previews,
+            onRetry: { kill(getpid(), SIGUSR1) })
         // A child of the daemon's task: it inherits the graceful shutdown that SIGTERM starts.
         return Task {
             do {

@@ -31,6 +31,7 @@ final class DaemonSession: Sendable {
     /// Where the ingest, sync and watch loops report progress; systemd's watchdog is fed from it.
     let heartbeats: Heartbeats
     let watchdog: WatchdogFeeder
+    let heap = HeapReturn()
     /// How long events are gathered before they are ingested together.
     static let batchWindow: Duration = .milliseconds(150)
 
@@ -308,6 +309,7 @@ final class DaemonSession: Sendable {
     private func keepAlive() async {
         while !Task.isCancelled {
             watchdog.check(healthyStatus: "watching \(self.configuration.libraries.count) libraries")
+            heap.trimIfIdle(heartbeats)
             writeSnapshot()
             try? await Task.sleep(for: watchdog.period)
         }

@@ -29,6 +29,8 @@ package final class Heartbeats: Sendable {
     private struct Loop {
         var lastBeat: Instant
         var units: [Int64: Unit] = [:]
+        /// Units this loop finished, ever: tells "idle after work" from "idle all along".
+        var finished = 0
     }
 
     package let bounds: LivenessBounds
@@ -67,7 +69,16 @@ package final class Heartbeats: Sendable {
 
     /// The unit is over (done or failed): the loop is back to waiting, or to its other units.
     package func finished(_ loop: DaemonLoop, unit: Int64 = 0) {
-        change(loop) { state, _ in state.units[unit] = nil }
+        change(loop) { state, _ in
+            if state.units.removeValue(forKey: unit) != nil { state.finished += 1 }
+        }
+    }
+
+    /// Whether any loop has a unit under way, and how many units all loops finished so far.
+    package func activity() -> (busy: Bool, finishedUnits: Int) {
+        loops.withLock { loops in
+            (loops.values.contains { !$0.units.isEmpty }, loops.values.reduce(0) { $0 + $1.finished })
+        }
     }
 
     /// The stuck loops, each with its longest-quiet unit; empty while every loop is healthy.

@@ -91,14 +91,15 @@ extension Catalog {
         }
     }
 
-    /// The previews-folder-relative file of rendition `name` of content `sha256`, nil when it has none.
-    package func renditionFile(sha256: String, name: String) throws -> String? {
+    /// The renditions of content `sha256` (none when the catalog does not describe it), largest first.
+    package func renditions(sha256: String) throws -> [RenditionRecord] {
         try read { db in
-            try String.fetchOne(
+            try RenditionRecord.fetchAll(
                 db,
                 sql: """
-                    SELECT r.path FROM renditions r JOIN assets a ON a.id = r.asset_id WHERE a.sha256 = ? AND r.name = ?
-                    """, arguments: [sha256, name])
+                    SELECT r.* FROM renditions r JOIN assets a ON a.id = r.asset_id WHERE a.sha256 = ?
+                    ORDER BY r.width * r.height DESC, r.name
+                    """, arguments: [sha256])
         }
     }
 

@@ -4,8 +4,10 @@
 package struct GalleryPage: Sendable, Codable, Equatable {
     /// Files matching the query in all; nil when not counted (a further page of the grid).
     package var total: Int?
-    /// Position of the first item in the whole result.
+    /// Position of the first item in the whole result (a ranked page; 0 in the newest-first order).
     package var offset: Int
+    /// Best match first (paged by offset) or newest taken first (paged by position).
+    package var order: ResultOrder
     package var items: [SearchHit]
 }
 

@@ -63,13 +63,19 @@ package struct Outbox: Sendable {
     /// master (the consumer downloads it; a master found superseded takes back the references written
     /// before it, and a later reference must not be among them), a master or rendition for the path's
     /// reference (a purge on another device must see the reference before this device relies on the
-    /// blob being there). Only an earlier row ever blocks a later one, so nothing waits in a circle.
+    /// blob being there), and a path's `files` row write (entity or delete) for the path's earlier one:
+    /// each reads the catalog when it runs, so two in flight at once could land out of order (a retry of
+    /// the older, hidden by a fault, arriving after the newer) and leave the row stale. Only an earlier
+    /// row ever blocks a later one, so nothing waits in a circle.
     static func blocked(by prerequisite: String = "m.done_at IS NULL") -> String {
         """
         ((kind IN ('event', 'reference') AND EXISTS (SELECT 1 FROM outbox m WHERE m.kind = 'master'
                                      AND m.asset_id = outbox.asset_id AND \(prerequisite) AND m.id < outbox.id))
          OR (kind IN ('master', 'rendition') AND EXISTS (SELECT 1 FROM outbox m WHERE m.kind = 'reference'
-                                     AND m.asset_id = outbox.asset_id AND \(prerequisite) AND m.id < outbox.id)))
+                                     AND m.asset_id = outbox.asset_id AND \(prerequisite) AND m.id < outbox.id))
+         OR (kind IN ('entity', 'delete') AND EXISTS (SELECT 1 FROM outbox m WHERE m.kind IN ('entity', 'delete')
+                                     AND m.target = outbox.target AND m.file_id IS outbox.file_id
+                                     AND \(prerequisite) AND m.id < outbox.id)))
         """
     }
 
@@ -81,15 +87,14 @@ package struct Outbox: Sendable {
             let (rows, unreadable) = try catalog.read { [now] db in
                 var rows: [OutboxRow] = []
                 var unreadable: [(Int64, String)] = []
-                for row in try Row.fetchAll(
-                    db,
+                let due = try db.cachedStatement(
                     sql: """
                         SELECT id, kind, target, payload, file_id, asset_id, attempts FROM outbox
                         WHERE done_at IS NULL AND (not_before IS NULL OR not_before <= ?) AND NOT \(Self.blocked())
                           AND NOT (parked_at IS NOT NULL AND not_before IS NULL)
                         ORDER BY id LIMIT ?
-                        """,
-                    arguments: [now, limit + busy.count])
+                        """)
+                for row in try Row.fetchAll(due, arguments: [now, limit + busy.count])
                 {
                     let id: Int64 = row["id"]
                     guard !busy.contains(id), rows.count < limit else { continue }
@@ -108,9 +113,9 @@ package struct Outbox: Sendable {
             if unreadable.isEmpty { return rows }
             try catalog.write { [now] db in
                 for (id, error) in unreadable {
-                    try db.execute(
-                        sql: "UPDATE outbox SET last_error = ?, parked_at = coalesce(parked_at, ?) WHERE id = ?",
-                        arguments: [error, now, id])
+                    try db.cachedStatement(
+                        sql: "UPDATE outbox SET last_error = ?, parked_at = coalesce(parked_at, ?) WHERE id = ?"
+                    ).execute(arguments: [error, now, id])
                 }
             }
         }
@@ -124,9 +129,11 @@ package struct Outbox: Sendable {
                 done_at IS NULL AND parked_at IS NULL AND NOT (kind = 'purge' AND not_before > ?)
                 AND NOT \(Self.blocked(by: "m.done_at IS NULL AND m.parked_at IS NOT NULL"))
                 """
-            let count = try Int.fetchOne(db, sql: "SELECT count(*) FROM outbox WHERE \(filter)", arguments: [now]) ?? 0
+            let count = try Int.fetchOne(
+                db.cachedStatement(sql: "SELECT count(*) FROM outbox WHERE \(filter)"), arguments: [now]) ?? 0
             let next = try String.fetchOne(
-                db, sql: "SELECT min(not_before) FROM outbox WHERE \(filter) AND not_before > ?", arguments: [now, now])
+                db.cachedStatement(sql: "SELECT min(not_before) FROM outbox WHERE \(filter) AND not_before > ?"),
+                arguments: [now, now])
             return (count, OutboxTime.parse(next))
         }
     }
@@ -134,15 +141,14 @@ package struct Outbox: Sendable {
     /// Marks a row done, with its follow-ups in the same transaction.
     package func done(_ row: OutboxRow, followUps: [OutboxFollowUp] = []) throws {
         try catalog.write { [now] db in
-            try db.execute(
-                sql: "UPDATE outbox SET done_at = ?, last_error = NULL, parked_at = NULL WHERE id = ?",
-                arguments: [now, row.id])
+            try db.cachedStatement(
+                sql: "UPDATE outbox SET done_at = ?, last_error = NULL, parked_at = NULL WHERE id = ?"
+            ).execute(arguments: [now, row.id])
             for followUp in followUps {
                 switch followUp {
                 case .superseded:
-                    try db.execute(
-                        sql: "UPDATE outbox SET last_error = ? WHERE id = ?",
-                        arguments: [OutboxNote.superseded, row.id])
+                    try db.cachedStatement(sql: "UPDATE outbox SET last_error = ? WHERE id = ?")
+                        .execute(arguments: [OutboxNote.superseded, row.id])
                     // A file that took the content up while this upload looked for a copy was recorded as if
                     // the upload would happen: it gets a master row of its own (after its reference), and
                     // the content's previews stay queued.
@@ -153,12 +159,12 @@ package struct Outbox: Sendable {
                             assetId: holder.assetId, db: db)
                         continue
                     }
-                    try db.execute(
+                    try db.cachedStatement(
                         sql: """
                             UPDATE outbox SET done_at = ?, last_error = ?
                             WHERE asset_id = ? AND kind IN ('rendition', 'event') AND done_at IS NULL
-                            """,
-                        arguments: [now, OutboxNote.superseded, row.assetId])
+                            """
+                    ).execute(arguments: [now, OutboxNote.superseded, row.assetId])
                 case .purge(let version, let notBefore):
                     guard let sha = version.sha256 else { continue }
                     try OutboxWriter.insert(
@@ -172,8 +178,8 @@ package struct Outbox: Sendable {
     /// Postpones a row without counting a failure (a purge waiting for its retention).
     package func postpone(_ row: OutboxRow, until date: Date) throws {
         try catalog.write { db in
-            try db.execute(
-                sql: "UPDATE outbox SET not_before = ? WHERE id = ?", arguments: [OutboxTime.format(date), row.id])
+            try db.cachedStatement(sql: "UPDATE outbox SET not_before = ? WHERE id = ?")
+                .execute(arguments: [OutboxTime.format(date), row.id])
         }
     }
 
@@ -181,13 +187,13 @@ package struct Outbox: Sendable {
     /// (shown by `status`, never holding up the rest) until then or until `retryParked`.
     package func failed(_ row: OutboxRow, error: String, park: Bool, retryAt: Date) throws {
         try catalog.write { [now] db in
-            try db.execute(
+            try db.cachedStatement(
                 sql: """
                     UPDATE outbox SET attempts = ?, last_error = ?, not_before = ?,
                         parked_at = CASE WHEN ? THEN coalesce(parked_at, ?) ELSE NULL END
                     WHERE id = ?
-                    """,
-                arguments: [row.attempts + 1, error, OutboxTime.format(retryAt), park, now, row.id])
+                    """
+            ).execute(arguments: [row.attempts + 1, error, OutboxTime.format(retryAt), park, now, row.id])
         }
     }
 

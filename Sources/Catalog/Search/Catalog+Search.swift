@@ -24,20 +24,23 @@ package struct SearchHit: Sendable, Codable, Equatable {
 }
 
 extension Catalog {
-    /// Files matching `query`, best full-text match first (or newest first without words).
-    /// `nearDistance` is the Hamming distance that counts as a near duplicate for `dup:near`.
-    package func search(_ query: SearchQuery, limit: Int = 100, nearDistance: Int = 10) throws -> [SearchHit] {
+    /// Files matching `query`, best full-text match first, or newest taken first without words or when the
+    /// words match too much of the catalog to rank (`ranking`). `nearDistance` is the Hamming distance that
+    /// counts as a near duplicate for `dup:near`.
+    package func search(
+        _ query: SearchQuery, limit: Int = 100, nearDistance: Int = 10, ranking: RankingLimit = .standard
+    ) throws -> [SearchHit] {
         let nearAssets: [Int64]? =
             query.facets.contains(.duplicateNear)
             ? Array(try nearDuplicateGroups(maxDistance: nearDistance).flatMap { $0.map(\.assetId) }) : nil
         return try read { db in
             let filter = SearchConditions(query, nearAssets: nearAssets)
-            let (conditions, arguments) = (filter.conditions, filter.arguments)
-            if query.terms.isEmpty {
-                return try Self.newestFirst(db, filter: filter, offset: 0, limit: limit)
+            guard let match = filter.match else { return try Self.newestFirst(db, filter: filter, limit: limit) }
+            guard try ranking.ranks(match, db: db) else {
+                return try Self.newestFirst(db, filter: filter.unrankedWalk, limit: limit)
             }
             return try Self.rankedHits(
-                db, match: filter.match!, conditions: conditions, arguments: arguments, limit: limit)
+                db, match: match, conditions: filter.conditions, arguments: filter.arguments, limit: limit)
         }
     }
 
@@ -88,7 +91,7 @@ extension Catalog {
     static func fetchHits(
         _ db: Database, from: String,
         join: String = "JOIN libraries l ON l.id = f.library_id LEFT JOIN assets a ON a.id = f.asset_id",
-        conditions: [String], arguments: [(any DatabaseValueConvertible)?], order: String, offset: Int = 0
+        conditions: [String], arguments: [(any DatabaseValueConvertible)?], order: String
     ) throws -> [SearchHit] {
         let sql = """
             SELECT f.id AS file_id, l.name AS library, f.path, l.root || '/' || f.path AS absolute_path,
@@ -97,7 +100,7 @@ extension Catalog {
             FROM \(from) \(join)
             WHERE \(conditions.joined(separator: " AND "))
             ORDER BY \(order)
-            LIMIT ? OFFSET \(offset)
+            LIMIT ?
             """
         return try Row.fetchAll(db, sql: sql, arguments: StatementArguments(arguments)).map { row in
             SearchHit(

@@ -8,6 +8,8 @@ struct SearchConditions {
     var arguments: [(any DatabaseValueConvertible)?] = []
     /// `(a AND b) NOT c NOT d` for the `search` table; nil when the query has no words.
     var match: String?
+    /// A condition names the library `l` (`folder:`, `library:`): queries that need none leave the join out.
+    private(set) var namesLibraries = false
 
     /// `nearAssets`: the asset ids in near-duplicate groups, computed by the caller when `dup:near` is asked.
     init(_ query: SearchQuery, nearAssets: [Int64]?) {
@@ -28,12 +30,31 @@ struct SearchConditions {
     }
 
     /// The conditions plus the match as a condition, for queries that filter without ranking (counts).
-    var unranked: (conditions: [String], arguments: [(any DatabaseValueConvertible)?]) {
+    var unranked: (conditions: [String], arguments: [(any DatabaseValueConvertible)?]) { unranked(matchLeads: true) }
+
+    /// `matchLeads`: SQLite may start from the matching rows (counts, facets). False for a query that walks
+    /// something else and only tests each file against the match (the capture-time index, the tags): the unary
+    /// `+` keeps SQLite from using `f.id IN (…)` as an index constraint inside that walk, which probes the whole
+    /// list of matches once per outer row instead of looking one id up.
+    func unranked(matchLeads: Bool) -> (conditions: [String], arguments: [(any DatabaseValueConvertible)?]) {
         guard let match else { return (conditions, arguments) }
         return (
-            ["f.id IN (SELECT rowid FROM search WHERE search MATCH ?)"] + conditions, [match] + arguments
+            ["\(matchLeads ? "" : "+")f.id IN (SELECT rowid FROM search WHERE search MATCH ?)"] + conditions,
+            [match] + arguments
         )
     }
+
+    /// These conditions with the match among them and no match left: the newest-first order of a word query
+    /// that matches too much of the catalog to rank (`Catalog.rankingLimit`).
+    var unrankedWalk: SearchConditions {
+        var walk = self
+        (walk.conditions, walk.arguments) = unranked(matchLeads: false)
+        walk.match = nil
+        return walk
+    }
+
+    /// `JOIN libraries l …` when a condition needs it, else nothing.
+    var librariesJoin: String { namesLibraries ? "JOIN libraries l ON l.id = f.library_id" : "" }
 
     /// The rating that counts for `rating:`: the gallery's, else the one embedded in the file.
     static let effectiveRating = "coalesce((SELECT r.rating FROM ratings r WHERE r.sha256 = f.sha256), a.rating)"
@@ -76,9 +97,11 @@ struct SearchConditions {
             conditions.append("(f.path LIKE ? ESCAPE '\\' OR (l.root || '/' || f.path) LIKE ? ESCAPE '\\')")
             let pattern = Catalog.escapeLike(trimmed) + "/%"
             arguments += [pattern, pattern]
+            namesLibraries = true
         case .library(let name):
             conditions.append("l.name = ?")
             arguments.append(name)
+            namesLibraries = true
         case .duplicateExact:
             conditions.append(
                 """

@@ -21,7 +21,7 @@ import Foundation
 /// there (A waits until B is done, then finds the master absent and uploads it) or B is done and
 /// the master is already gone (A uploads it). Either way A ends with a master. A marker outlives a
 /// crashed purge by at most `markerLifetime`; its device redoes the purge from step 1.
-struct SharedContent: Sendable {
+package struct SharedContent: Sendable {
     let storage: StorageClient
     let device: DeviceKeys
     let markerLifetime: Duration
@@ -39,6 +39,11 @@ struct SharedContent: Sendable {
 
     /// Every reference of `sha256` (the purge marker left out; no refs table yet is none).
     func references(of sha256: String) async throws -> [TableEntity] {
+        try await Self.references(of: sha256, in: storage)
+    }
+
+    /// Every reference of `sha256` in `storage`: also what the preview worker merges a description into.
+    package static func references(of sha256: String, in storage: StorageClient) async throws -> [TableEntity] {
         let escaped = sha256.replacingOccurrences(of: "'", with: "''")
         do {
             return try await storage.tables.queryAll(CloudKeys.referencesTable, filter: "PartitionKey eq '\(escaped)'")

@@ -139,24 +139,17 @@ package struct RestoreRunner: Sendable {
         if downloaded { unlink(source) }
     }
 
-    /// Downloads a master into the scratch folder (the client checks its Content-MD5) and checks
-    /// its SHA-256; returns the temporary's path. A mismatch removes it and names both hashes.
+    /// Downloads a master into the scratch folder, its SHA-256 (its name) checked on the bytes as they
+    /// arrive; returns the temporary's path. A mismatch leaves nothing and names both hashes.
     private func download(sha256: String, size: Int64, tally: RestoreTally) async throws -> String {
         let temporary = options.scratch + "/" + sha256
-        let result = try await storage.blobs.download(
-            container: CloudKeys.masterContainer, name: sha256, to: temporary)
-        let actual: String
+        let result: BlobDownloadResult
         do {
-            actual = try await BlockingWork.run("ironviper-restore") { try RestoreFiles.sha256(temporary) }
-        } catch {
-            unlink(temporary)
-            throw error
-        }
-        guard actual == sha256 else {
-            unlink(temporary)
+            result = try await storage.blobs.download(
+                container: CloudKeys.masterContainer, name: sha256, to: temporary, check: .sha256(sha256))
+        } catch let error as AzureStorageError where error.code == .integrity {
             throw SyncError(
-                .integrity, "\(CloudKeys.masterContainer)/\(sha256)",
-                detail: "the master's bytes hash to \(actual), expected \(sha256); not put in place")
+                .integrity, "\(CloudKeys.masterContainer)/\(sha256)", detail: "\(error.detail ?? "\(error)"); not put in place")
         }
         tally.downloaded(bytes: result.bytes)
         return temporary

@@ -177,12 +177,11 @@ package struct Verifier: Sendable {
         let path = folder + "/" + content.sha256
         defer { unlink(path) }
         do {
-            try await storage.blobs.download(container: CloudKeys.masterContainer, name: content.sha256, to: path)
+            try await storage.blobs.download(
+                container: CloudKeys.masterContainer, name: content.sha256, to: path, check: .sha256(content.sha256))
+            return nil
         } catch let error as AzureStorageError where error.code == .integrity {
-            return VerifyFinding(.masterCorrupt, content.sha256, detail: "\(error)")
+            return VerifyFinding(.masterCorrupt, content.sha256, detail: error.detail ?? "\(error)")
         }
-        let actual = try await BlockingWork.run("ironviper-verify") { try RestoreFiles.sha256(path) }
-        guard actual != content.sha256 else { return nil }
-        return VerifyFinding(.masterCorrupt, content.sha256, detail: "the master's bytes hash to \(actual)")
     }
 }

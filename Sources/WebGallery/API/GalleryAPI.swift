@@ -16,6 +16,7 @@ struct GalleryAPI: Sendable {
     struct SearchResult: Encodable {
         var total: Int?
         var offset: Int
+        var order: ResultOrder
         var items: [SearchHit]
         var facets: FacetCounts?
     }
@@ -94,25 +95,34 @@ struct GalleryAPI: Sendable {
         let form = FormQuery(request)
         let query: SearchQuery
         do { query = try SearchQuery(text) } catch { return try JSONResponse.error(.badRequest, "\(error)") }
-        // `after` (the last file id of the page before) seeks in the newest-first order; ranked results page by offset.
-        // `through=2019-07` jumps to the newest photo taken then or before (the date scrubber).
-        // `before=ID`: the page just before that file (the detail page's "previous").
-        let after = query.terms.isEmpty ? form["after"].flatMap { Int64($0) } : nil
-        let before = query.terms.isEmpty ? form["before"].flatMap { Int64($0) } : nil
-        let through = query.terms.isEmpty ? form["through"] : nil
-        let seeking = after != nil || before != nil || through != nil
-        let offset = seeking ? 0 : form.int("offset", default: 0, in: 0...10_000_000)
+        // Ranked results page by `offset`. The newest-first order (no words, or words matching too much of the
+        // library to rank) pages by position only, each a seek on the capture-time index: `after=ID` (the last
+        // file of the page before), `before=ID` (the detail page's "previous"), `through=2019-07` (the date
+        // scrubber: the newest photo taken then or before). An offset there would walk every row before it.
+        let after = form["after"].flatMap { Int64($0) }
+        let before = form["before"].flatMap { Int64($0) }
+        let through = form["through"]
+        let offset = form.int("offset", default: 0, in: 0...10_000_000)
         let limit = form.int("limit", default: 100, in: 1...500)
         let counting = form["count"] != "false"
-        let result = try await blocking {
-            let page = try catalog.galleryPage(
-                query, offset: offset, limit: limit, after: after, before: before, through: through, counting: false)
-            let summary = counting || facets ? try summaries.summary(of: query, text: text) : nil
-            return SearchResult(
-                total: counting ? summary?.total : nil, offset: page.offset, items: page.items,
-                facets: facets ? summary?.facets : nil)
+        // The page and the total with the facets are independent reads: on two connections of the pool at once.
+        let summary: Task<ResultSummaries.Summary, any Error>? =
+            counting || facets ? Task { try await blocking { try summaries.summary(of: query, text: text) } } : nil
+        let page: GalleryPage
+        do {
+            page = try await blocking {
+                try catalog.galleryPage(
+                    query, offset: offset, limit: limit, after: after, before: before, through: through, counting: false)
+            }
+        } catch let error as CatalogError where error.code == .invalid || error.code == .badQuery {
+            summary?.cancel()
+            return try JSONResponse.error(.badRequest, "\(error)")
         }
-        return try JSONResponse.ok(result)
+        let counted = try await summary?.value
+        return try JSONResponse.ok(
+            SearchResult(
+                total: counting ? counted?.total : nil, offset: page.offset, order: page.order, items: page.items,
+                facets: facets ? counted?.facets : nil))
     }
 
     /// The original by catalog id: the local file while it is there, else the master from the cloud when this

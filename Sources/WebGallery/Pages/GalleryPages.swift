@@ -11,9 +11,7 @@ struct GalleryPages: Sendable {
     func register(on router: Router<BasicRequestContext>) {
         router.get("/") { request, _ in
             let text = FormQuery(request)["q"] ?? ""
-            return try await BlockingWork.run("ironviper-web") {
-                try LibraryPage(catalog: catalog, summaries: summaries, csrfToken: csrfToken).render(query: text)
-            }
+            return try await LibraryPage(catalog: catalog, summaries: summaries, csrfToken: csrfToken).render(query: text)
         }
         router.get("/item/:id") { request, context in
             let form = FormQuery(request)

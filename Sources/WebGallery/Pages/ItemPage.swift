@@ -14,11 +14,11 @@ struct ItemPage {
             return HTML.notFound("No cataloged file has this id.", csrfToken: csrfToken)
         }
         let name = (item.path as NSString).lastPathComponent
+        // `hd` is a use, not a name the content must have: the server answers with its best rendition for it.
         let preview =
             item.sha256.flatMap { sha in
-                (["hd", "1600", "800", "400", "200"].first { item.renditions.contains($0) }).map {
-                    "<img class=\"hd\" src=\"/previews/\(sha)/\($0)\" alt=\"\(HTML.escape(name))\">"
-                }
+                item.renditions.isEmpty
+                    ? nil : "<img class=\"hd\" src=\"/previews/\(sha)/hd\" alt=\"\(HTML.escape(name))\">"
             } ?? "<div class=\"nopreview big\">\(HTML.escape(name))</div>"
         let body = """
             <article class="item" id="item" data-id="\(id)" data-q="\(HTML.escape(query))" data-at="\(at.map(String.init) ?? "")">

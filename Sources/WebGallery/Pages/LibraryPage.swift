@@ -9,7 +9,9 @@ struct LibraryPage {
     let csrfToken: String
     static let pageSize = 120
 
-    func render(query text: String) throws -> Response {
+    /// The page of tiles and the total with the facets are read at once, each on a thread and a connection of
+    /// its own (SQLite blocks), as the API's search does.
+    func render(query text: String) async throws -> Response {
         let query: SearchQuery
         do {
             query = try SearchQuery(text)
@@ -18,8 +20,11 @@ struct LibraryPage {
                 title: "Search", active: "Library", query: text, csrfToken: csrfToken,
                 body: "<section class=\"empty\"><h1>Cannot search</h1><p>\(HTML.escape("\(error)"))</p></section>")
         }
-        let page = try catalog.galleryPage(query, offset: 0, limit: Self.pageSize, counting: false)
-        let summary = try summaries.summary(of: query, text: text)
+        async let counted = BlockingWork.run("ironviper-web") { [summaries] in try summaries.summary(of: query, text: text) }
+        let page = try await BlockingWork.run("ironviper-web") { [catalog] in
+            try catalog.galleryPage(query, offset: 0, limit: Self.pageSize, counting: false)
+        }
+        let summary = try await counted
         let (total, facets) = (summary.total, summary.facets)
         let title = text.isEmpty ? "Library" : text
         let body = """
@@ -36,7 +41,7 @@ struct LibraryPage {
             </div>
             \(total == 0 ? "<p class=\"empty\">Nothing matches.</p>" : "")
             </section>
-            \(query.terms.isEmpty ? Self.scrubber(facets.year) : "")
+            \(page.order == .newest ? Self.scrubber(facets.year) : "")
             </div>
             """
         return HTML.page(title: title, active: "Library", query: text, csrfToken: csrfToken, body: body)

@@ -6,7 +6,7 @@ import Hummingbird
 enum GalleryRouter {
     static func make(
         configuration: GalleryConfiguration, catalog: Catalog, csrfToken: String, cloud: CloudOriginals?,
-        onRetry: @escaping @Sendable () -> Void
+        cloudPreviews: CloudPreviews?, onRetry: @escaping @Sendable () -> Void
     ) -> Router<BasicRequestContext> {
         let router = Router(context: BasicRequestContext.self)
         router.add(middleware: SecurityHeaders())
@@ -15,7 +15,7 @@ enum GalleryRouter {
             router.add(middleware: BasicAuthentication(hash: hash, user: configuration.user))
         }
         router.add(middleware: CSRFProtection(token: csrfToken))
-        let previews = PreviewFiles(catalog: catalog, root: configuration.previewsRoot)
+        let previews = PreviewFiles(catalog: catalog, root: configuration.previewsRoot, cloud: cloudPreviews)
         let summaries = ResultSummaries(catalog: catalog)
         GalleryAPI(catalog: catalog, summaries: summaries, cloud: cloud, onRetry: onRetry).register(on: router)
         previews.register(on: router)

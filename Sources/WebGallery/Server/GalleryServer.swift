@@ -16,10 +16,12 @@ package struct GalleryServer: Service {
     let onRetry: @Sendable () -> Void
     /// Originals gone from this machine, fetched from the cloud (the daemon's storage); nil for none.
     let cloud: CloudOriginals?
+    /// Previews made in the cloud and not downloaded yet, fetched on first view (the daemon's storage); nil for none.
+    let cloudPreviews: CloudPreviews?
 
     package init(
         configuration: GalleryConfiguration, catalog: Catalog, logger: Logger = Logger(label: "ironviper.web"),
-        cloud: CloudOriginals? = nil, onRetry: @escaping @Sendable () -> Void = {},
+        cloud: CloudOriginals? = nil, cloudPreviews: CloudPreviews? = nil, onRetry: @escaping @Sendable () -> Void = {},
         onListening: @escaping @Sendable (ListenAddress) -> Void = { _ in }
     ) throws {
         try configuration.validate()
@@ -27,6 +29,7 @@ package struct GalleryServer: Service {
         self.catalog = catalog
         self.logger = logger
         self.cloud = cloud
+        self.cloudPreviews = cloudPreviews
         self.onRetry = onRetry
         self.onListening = onListening
     }
@@ -34,7 +37,7 @@ package struct GalleryServer: Service {
     package func run() async throws {
         let router = GalleryRouter.make(
             configuration: configuration, catalog: catalog, csrfToken: CSRFProtection<BasicRequestContext>.makeToken(),
-            cloud: cloud, onRetry: onRetry)
+            cloud: cloud, cloudPreviews: cloudPreviews, onRetry: onRetry)
         var appLogger = logger
         appLogger.logLevel = max(logger.logLevel, .warning)  // Hummingbird's own start line would repeat ours
         let listen = configuration.listen

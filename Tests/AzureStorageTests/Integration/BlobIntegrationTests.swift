@@ -92,6 +92,21 @@ import Testing
             #expect(download.bytes == Int64(content.count))
             #expect(try Data(contentsOf: URL(fileURLWithPath: target)) == Data(content))
 
+            // Checked by the SHA-256 its name promises instead: the one hash, computed over the nine ranges in order.
+            let sha256 = SHA256.hash(data: content).map { String(format: "%02x", $0) }.joined()
+            let byName = try await client.blobs.download(
+                container: container, name: "master", to: target, check: .sha256(sha256))
+            #expect(byName.verified && byName.ranges == 9)
+            #expect(byName.digest == Array(SHA256.hash(data: content)))
+            let wrong = String(repeating: "0", count: 64)
+            let refused = directory.appendingPathComponent("refused.raw").path
+            await #expect {
+                try await client.blobs.download(container: container, name: "master", to: refused, check: .sha256(wrong))
+            } throws: { error in
+                (error as? AzureStorageError)?.code == .integrity && "\(error)".contains(sha256)
+            }
+            #expect(!FileManager.default.fileExists(atPath: refused))
+
             // Uploading the same master again finds it there and sends nothing.
             let again = try await client.blobs.uploadFile(
                 path: source.path, container: container, name: "master", options: options)
@@ -197,6 +212,11 @@ import Testing
             let small = try await client.blobs.download(
                 container: container, name: "small", to: directory.appendingPathComponent("small").path)
             #expect(small.ranges == 1 && small.verified && small.bytes == 1000)
+            let smallSHA = SHA256.hash(data: bytes).map { String(format: "%02x", $0) }.joined()
+            let smallByName = try await client.blobs.download(
+                container: container, name: "small", to: directory.appendingPathComponent("small2").path,
+                check: .sha256(smallSHA))
+            #expect(smallByName.digest == Array(SHA256.hash(data: bytes)))
             let empty = try await client.blobs.download(
                 container: container, name: "empty", to: directory.appendingPathComponent("empty").path)
             #expect(empty.bytes == 0)

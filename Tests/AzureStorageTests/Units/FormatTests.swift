@@ -77,7 +77,7 @@ import Testing
             --changesetresponse_2--\r\n--batchresponse_1--\r\n
             """
         let response = TransportResponse(
-            status: 202, headers: HTTPHeaders(), body: Array(ok.utf8), bytesWritten: 0, md5: nil)
+            status: 202, headers: HTTPHeaders(), body: Array(ok.utf8), bytesWritten: 0, digest: nil)
         #expect(try TableClient.statuses(response, operation: "batch") == [204, 201])
 
         let failed = """
@@ -87,7 +87,7 @@ import Testing
             "value":"1:The specified entity already exists."}}}\r\n--changesetresponse_2--\r\n--batchresponse_1--\r\n
             """
         let failure = TransportResponse(
-            status: 202, headers: HTTPHeaders(), body: Array(failed.utf8), bytesWritten: 0, md5: nil)
+            status: 202, headers: HTTPHeaders(), body: Array(failed.utf8), bytesWritten: 0, digest: nil)
         do {
             _ = try TableClient.statuses(failure, operation: "batch")
             Issue.record("a failed changeset was read as success")

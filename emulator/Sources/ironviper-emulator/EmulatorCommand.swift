@@ -15,7 +15,8 @@ struct EmulatorCommand: AsyncParsableCommand {
             Serves path-style URLs such as http://127.0.0.1:10000/devstoreaccount1/container/blob with the
             well-known development account (connection string: UseDevelopmentStorage=true). Extra accounts come
             from AZURITE_ACCOUNTS="name:key1[:key2];...". Port 0 picks a free port; each service prints a line
-            "<Service> service is successfully listening at http://HOST:PORT" once it accepts requests.
+            "<Service> service is successfully listening at http://HOST:PORT" once it accepts requests (https with
+            --cert/--key, which serve every service over TLS; --oauth basic then also accepts bearer tokens).
 
             Fault injection (beyond Azurite). --faults SPEC (repeatable) adds a rule:
               SERVICE:METHOD:PATH:rate=R:kinds=K[,K...][:phase=before|after]
@@ -82,6 +83,23 @@ struct EmulatorCommand: AsyncParsableCommand {
     var accountConfig: String?
     @Flag(name: .customLong("versioning"), help: "Blob versioning for every account (what --account-config does not name).")
     var versioning = false
+    @Option(
+        name: .customLong("rehydrate-seconds"),
+        help: "How long leaving the Archive tier takes, in seconds (High priority: half). Azure takes hours.")
+    var rehydrateSeconds: Double = 5
+    @Option(name: .customLong("cert"), help: "PEM certificate: serve every service over HTTPS (with --key).")
+    var cert: String?
+    @Option(name: .customLong("key"), help: "PEM private key of --cert.") var key: String?
+    @Option(name: .customLong("pwd"), help: "Azurite's PFX password: not supported, give PEM files to --cert and --key.")
+    var pwd: String?
+    @Option(name: .customLong("oauth"), help: "Accept bearer tokens ('basic': shape, lifetime, issuer, audience); over HTTP they are refused, as Azurite.")
+    var oauth: String?
+
+    func validate() throws {
+        if pwd != nil { throw ValidationError("--pwd (a PFX certificate) is not supported: give a PEM --cert and --key") }
+        if (cert == nil) != (key == nil) { throw ValidationError("--cert and --key go together (PEM files)") }
+        if let oauth, OAuthLevel(rawValue: oauth) == nil { throw ValidationError("--oauth \(oauth): expected 'basic'") }
+    }
 
     func run() async throws {
         var configuration = EmulatorConfiguration()
@@ -94,6 +112,16 @@ struct EmulatorCommand: AsyncParsableCommand {
         configuration.loose = loose
         configuration.skipApiVersionCheck = skipApiVersionCheck
         configuration.metrics = metrics
+        guard rehydrateSeconds >= 0, rehydrateSeconds.isFinite else {
+            throw ValidationError("--rehydrate-seconds must be a number of seconds, 0 or more")
+        }
+        configuration.rehydration = RehydrationDelays(standard: .milliseconds(Int64(rehydrateSeconds * 1000)))
+        if let cert, let key {
+            let files = TLSFiles(certificate: cert, key: key)
+            do { try files.validate() } catch { throw ValidationError("\(error)") }
+            configuration.tls = files
+        }
+        configuration.oauth = oauth.flatMap(OAuthLevel.init(rawValue:))
         configuration.services = try Set(
             services.split(separator: ",").map { name in
                 guard let kind = ServiceKind(rawValue: name.trimmingCharacters(in: .whitespaces).lowercased()) else {
@@ -118,9 +146,10 @@ struct EmulatorCommand: AsyncParsableCommand {
         let started = ContinuousClock.now
         let pending = NIOLockedValueBox(0)
         var emulator: StorageEmulator?
+        let scheme = configuration.scheme
         emulator = try StorageEmulator(configuration: configuration, logger: logger) { kind, host, port in
             // Unbuffered, so a parent process waiting for these lines sees them at once.
-            var lines = "\(kind) service is successfully listening at http://\(host):\(port)\n"
+            var lines = "\(kind) service is successfully listening at \(scheme)://\(host):\(port)\n"
             if pending.withLockedValue({ count in
                 count -= 1
                 return count == 0

@@ -109,6 +109,54 @@ import Testing
         }
     }
 
+    /// A previous version of a page blob keeps its pages (sharing their chunk) and its tags, across a restart; once
+    /// every version is deleted and purged, the chunk, the page runs and the tag rows are all gone.
+    @Test func versionsOfAPageBlobKeepPagesAndTagsUntilPurged() async throws {
+        let location = try temporaryDirectory()
+        let data = (location as NSString).appendingPathComponent("data")
+        let features = [Self.account: AccountFeatures(blob: BlobFeatures(versioning: true, deleteRetention: 3600))]
+        let original = AppendPageBlobTests.bytes(128 * 1024, seed: 9)
+        let first = try await withEmulator(location: location, features: features) { emulator, client -> String in
+            _ = try await client.send("PUT", "/disks", query: [("restype", "container")])
+            // Put Page changes the version Put Blob made in place; Set Blob Metadata then keeps it as a previous one.
+            let created = try await client.send(
+                "PUT", "/disks/disk", headers: ["x-ms-blob-type": "PageBlob", "x-ms-blob-content-length": String(1 << 20)])
+            let first = try #require(created.header("x-ms-version-id"))
+            #expect(try await AppendPageBlobTests().put(client, original, at: 0, blob: "/disks/disk").status == 201)
+            let tags = "<Tags><TagSet><Tag><Key>k</Key><Value>v</Value></Tag></TagSet></Tags>"
+            #expect(try await client.send("PUT", "/disks/disk", query: [("comp", "tags")], body: Data(tags.utf8)).status == 204)
+            let second = try #require(
+                try await client.send("PUT", "/disks/disk", query: [("comp", "metadata")]).header("x-ms-version-id"))
+            #expect(second != first)
+            let cleared = try await client.send(
+                "PUT", "/disks/disk", query: [("comp", "page")],
+                headers: ["x-ms-page-write": "clear", "x-ms-range": "bytes=0-\(128 * 1024 - 1)"])
+            #expect(cleared.status == 201)
+            #expect(try PersistenceTests.bytesOnDisk(data) == 128 * 1024, "the previous version keeps the chunk")
+            #expect(try await Self.count(emulator, "SELECT count(*) FROM blob_pages") == 1)
+            #expect(try await Self.count(emulator, "SELECT count(*) FROM blob_tags") == 2)
+            return first
+        }
+        try await withEmulator(location: location, features: features) { emulator, client in
+            let old = try await client.send(
+                "GET", "/disks/disk", query: [("versionid", first)], headers: ["x-ms-range": "bytes=0-\(128 * 1024 - 1)"])
+            #expect(old.body == original)
+            let tags = try await client.send("GET", "/disks/disk", query: [("versionid", first), ("comp", "tags")])
+            #expect(BlobServiceTests.values("Value", in: tags.text) == ["v"])
+            #expect(try await client.send("DELETE", "/disks/disk").status == 202)
+            let listing = try await client.send("GET", "/disks", query: [("restype", "container"), ("comp", "list"), ("include", "versions")])
+            for version in BlobServiceTests.values("VersionId", in: listing.text) {
+                #expect(try await client.send("DELETE", "/disks/disk", query: [("versionid", version)]).status == 202)
+            }
+            let purge = BlobPurge(store: BlobStore(store: emulator.store), features: features)
+            #expect(try await purge.purge(now: Date().addingTimeInterval(3601)) == BlobPurge.Removed(blobs: 2, containers: 0))
+            for table in ["blobs", "blob_pages", "blob_tags", "chunks"] {
+                #expect(try await Self.count(emulator, "SELECT count(*) FROM \(table)") == 0, "\(table)")
+            }
+            #expect(try PersistenceTests.bytesOnDisk(data) == 0)
+        }
+    }
+
     @Test func versionsProtectionAndSoftDeletesSurviveARestart() async throws {
         let location = try temporaryDirectory()
         let until = "Fri, 01 Jan 2100 00:00:00 GMT"

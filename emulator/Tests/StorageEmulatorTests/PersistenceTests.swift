@@ -82,16 +82,8 @@ import Testing
                     }
                 }
             }
-            // Killed once some writes of this cycle were acknowledged (more each cycle, so the kill lands at a
-            // different point), not after a fixed time that a loaded machine may spend before the first answer.
-            let watcher = Task {
-                for writer in writers { await writer.value }
-                await acked.finish()
-            }
-            await acked.wait(forCount: 20 + 40 * cycle)
-            child.kill9()
-            await watcher.value
-            acknowledged.merge(await acked.writes) { a, _ in a }
+            // More acknowledged writes each cycle, so the kill lands at a different point.
+            acknowledged.merge(await acked.kill(child, after: 20 + 40 * cycle, writers: writers)) { a, _ in a }
         }
         #expect(acknowledged.count > 0)
         let child = try EmulatorProcess(location: location)
@@ -150,6 +142,19 @@ actor AckedWrites {
     func wait(forCount count: Int) async {
         if finished || writes.count >= count { return }
         await withCheckedContinuation { waiters.append((count, $0)) }
+    }
+
+    /// Kills `child` once `count` writes are acknowledged (not after a fixed time, which a loaded machine may spend
+    /// before the first answer), waits for the writers to give up, and returns every acknowledged write.
+    func kill(_ child: EmulatorProcess, after count: Int, writers: [Task<Void, Never>]) async -> [String: Data] {
+        let watcher = Task {
+            for writer in writers { await writer.value }
+            finish()
+        }
+        await wait(forCount: count)
+        child.kill9()
+        await watcher.value
+        return writes
     }
 
     /// Every writer stopped: waiters return with what there is.

@@ -10,6 +10,8 @@ public struct Authenticator: Sendable {
     public var policies: any StoredAccessPolicyLookup
     /// Accepted for Azurite compatibility; the emulator accepts any well-formed `x-ms-version` anyway.
     public var loose: Bool
+    /// Azurite's `--oauth`: bearer tokens are accepted (over HTTPS) when set.
+    public var oauth: OAuthLevel?
 
     /// An authenticator for these accounts; the first of two accounts with one name wins.
     public init(accounts: [StorageAccount], policies: any StoredAccessPolicyLookup, loose: Bool = false) {
@@ -37,6 +39,11 @@ public struct Authenticator: Sendable {
                 details: [("AuthenticationErrorDetail", "Unknown account \(request.account)")])
         }
         if let authorization = request.headers[.authorization] {
+            if oauth != nil && authorization.hasPrefix(BearerToken.prefix) {
+                try BearerToken.verify(request, authorization: authorization, account: account.name, now: now)
+                // A token grants what the data-plane Owner role grants: everything the account key allows.
+                return .sharedKey(account: account.name)
+            }
             try SharedKeyVerifier.verify(authorization: authorization, request: request, account: account)
             return .sharedKey(account: account.name)
         }

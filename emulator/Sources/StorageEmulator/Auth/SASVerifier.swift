@@ -43,8 +43,8 @@ struct SASVerifier {
         if let protocols = token.protocols {
             switch protocols {
             case "https,http", "http,https": break
-            // Azurite does the same: the emulator only speaks http, so an https-only token never fits.
-            case "https": throw StorageError.authorizationProtocolMismatch()
+            // As Azurite: an https-only token fits only a request that came over HTTPS (`--cert`).
+            case "https": if !request.isSecure { throw StorageError.authorizationProtocolMismatch() }
             default: throw StorageError.authenticationFailed("spr=\(protocols) is not 'https' or 'https,http'.")
             }
         }

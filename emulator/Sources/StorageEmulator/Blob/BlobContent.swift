@@ -40,12 +40,7 @@ enum BlobContent {
         let pieces = slices(extents, range: range)
         return ResponseBody(contentLength: Int(range.count)) { writer in
             for (extent, local) in pieces {
-                if let inline = extent.inline {
-                    let slice = inline[inline.startIndex + Int(local.lowerBound)..<inline.startIndex + Int(local.upperBound)]
-                    try await writer.write(ByteBuffer(bytes: slice))
-                } else if let file = extent.file {
-                    try await chunks.read(file: file, range: local) { try await writer.write($0) }
-                }
+                try await read(extent, local, chunks: chunks) { try await writer.write($0) }
             }
             try await writer.finish(nil)
         }
@@ -55,15 +50,34 @@ enum BlobContent {
     static func md5(_ extents: [BlobExtent], range: Range<Int64>, chunks: ChunkStorage) async throws -> Data {
         var hash = Insecure.MD5()
         for (extent, local) in slices(extents, range: range) {
-            if let inline = extent.inline {
-                hash.update(data: inline[inline.startIndex + Int(local.lowerBound)..<inline.startIndex + Int(local.upperBound)])
-            } else if let file = extent.file {
-                try await chunks.read(file: file, range: local) { buffer in
-                    buffer.withUnsafeReadableBytes { hash.update(bufferPointer: $0) }
-                }
+            try await read(extent, local, chunks: chunks) { buffer in
+                buffer.withUnsafeReadableBytes { hash.update(bufferPointer: $0) }
             }
         }
         return Data(hash.finalize())
+    }
+
+    /// Zeros for page-blob gaps are handed out a mebibyte at a time, like file reads.
+    static let zeroPiece = ByteBuffer(repeating: 0, count: 1024 * 1024)
+
+    /// Hands `local` (a range within the extent) to `consume`: inline bytes, a chunk file's bytes from the
+    /// extent's offset on, or zeros for an extent stored nowhere.
+    private static func read(
+        _ extent: BlobExtent, _ local: Range<Int64>, chunks: ChunkStorage, _ consume: (ByteBuffer) async throws -> Void
+    ) async throws {
+        let range = local.lowerBound + extent.offset..<local.upperBound + extent.offset
+        if let inline = extent.inline {
+            try await consume(ByteBuffer(bytes: inline[inline.startIndex + Int(range.lowerBound)..<inline.startIndex + Int(range.upperBound)]))
+        } else if let file = extent.file {
+            try await chunks.read(file: file, range: range, consume)
+        } else {
+            var remaining = Int(range.count)
+            while remaining > 0 {
+                let count = min(remaining, zeroPiece.readableBytes)
+                try await consume(zeroPiece.getSlice(at: zeroPiece.readerIndex, length: count)!)
+                remaining -= count
+            }
+        }
     }
 
     /// The extents a range touches, each with the range within that extent.

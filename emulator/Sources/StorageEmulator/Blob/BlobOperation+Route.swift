@@ -99,7 +99,8 @@ extension BlobOperation {
                 "PUT", "/{container}/{blob}", [("comp", "lease")],
                 headers: [("x-ms-lease-action", "acquire"), ("x-ms-lease-duration", "-1")], .both(.object, "w"))
         case .getBlobTags: return r("GET", "/{container}/{blob}", [("comp", "tags")], .both(.object, "t"))
-        case .setBlobTags: return r("PUT", "/{container}/{blob}", [("comp", "tags")], .both(.object, "t"))
+        case .setBlobTags:
+            return r("PUT", "/{container}/{blob}", [("comp", "tags")], body: "<Tags><TagSet></TagSet></Tags>", .both(.object, "t"))
         case .undeleteBlob: return r("PUT", "/{container}/{blob}", [("comp", "undelete")], .both(.object, "w"))
         // `i`: "Set or delete the immutability policy or legal hold on a blob" (Create a service SAS).
         case .setImmutabilityPolicy:
@@ -116,6 +117,20 @@ extension BlobOperation {
                 "PUT", "/{container}", [("restype", "container"), ("comp", "undelete")],
                 headers: [("x-ms-deleted-container-name", "{container}"), ("x-ms-deleted-container-version", "0")],
                 .accountOnly(.container, "w"))
+        case .findBlobsByTags:
+            return r("GET", "/", [("comp", "blobs"), ("where", "\"k\"='v'")], .accountOnly(.service, "f"))
+        case .findBlobsByTagsInContainer:
+            return r("GET", "/{container}", [("restype", "container"), ("comp", "blobs"), ("where", "\"k\"='v'")], .both(.container, "f"))
+        // Append Block takes `a` (add) or `w`; pages are written with `w` (the service SAS permission table).
+        case .appendBlock:
+            return r("PUT", "/{container}/{appendblob}", [("comp", "appendblock")], body: "data", .both(.object, "aw"))
+        case .sealBlob: return r("PUT", "/{container}/{appendblob}", [("comp", "seal")], .both(.object, "w"))
+        case .putPage:
+            return r(
+                "PUT", "/{container}/{pageblob}", [("comp", "page")],
+                headers: [("x-ms-page-write", "clear"), ("x-ms-range", "bytes=0-511")], .both(.object, "w"))
+        case .getPageRanges:
+            return r("GET", "/{container}/{pageblob}", [("comp", "pagelist")], .both(.object, "r", anonymous: .hidden))
         }
     }
 }

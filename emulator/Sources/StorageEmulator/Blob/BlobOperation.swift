@@ -10,9 +10,11 @@ enum BlobOperation: String, Sendable, CaseIterable {
     case putBlock, putBlockList, getBlockList, snapshotBlob, copyBlob, abortCopyBlob, setBlobTier, leaseBlob
     case putBlockFromURL, getBlobTags, setBlobTags, undeleteBlob, batch
     case setImmutabilityPolicy, deleteImmutabilityPolicy, setLegalHold, restoreContainer
+    case findBlobsByTags, findBlobsByTagsInContainer
+    case appendBlock, sealBlob, putPage, getPageRanges
 
     /// Operations the emulator recognises but does not implement: answered with a clear 501.
-    static let unimplemented: Set<BlobOperation> = [getServiceStats, putBlockFromURL, getBlobTags, setBlobTags, batch]
+    static let unimplemented: Set<BlobOperation> = [getServiceStats, putBlockFromURL]
 
     /// Identifies the operation, or nil when the combination means nothing to Azure either.
     ///
@@ -33,6 +35,7 @@ enum BlobOperation: String, Sendable, CaseIterable {
             case (.get, "account", "properties"), (.head, "account", "properties"): return .getAccountInfo
             case (.get, "service", "stats"): return .getServiceStats
             case (.post, _, "batch"): return .batch
+            case (.get, _, "blobs"): return .findBlobsByTags
             default: return nil
             }
         }
@@ -50,6 +53,7 @@ enum BlobOperation: String, Sendable, CaseIterable {
             case (.get, "container", "list"): return .listBlobs
             case (.get, "account", "properties"), (.head, "account", "properties"): return .getAccountInfo
             case (.post, "container", "batch"): return .batch
+            case (.get, "container", "blobs"): return .findBlobsByTagsInContainer
             default: return nil
             }
         }
@@ -74,6 +78,10 @@ enum BlobOperation: String, Sendable, CaseIterable {
         case (.put, "immutabilitypolicies"): return .setImmutabilityPolicy
         case (.delete, "immutabilitypolicies"): return .deleteImmutabilityPolicy
         case (.put, "legalhold"): return .setLegalHold
+        case (.put, "appendblock"): return .appendBlock
+        case (.put, "seal"): return .sealBlob
+        case (.put, "page"): return .putPage
+        case (.get, "pagelist"), (.head, "pagelist"): return .getPageRanges
         case (.get, "properties") where restype == "account", (.head, "properties") where restype == "account":
             return .getAccountInfo
         default: return nil

@@ -95,6 +95,8 @@ extension BlobRecord {
         immutabilityUntil = row["immutability_until"]
         immutabilityMode = row["immutability_mode"]
         legalHold = row["legal_hold"]
+        sequenceNumber = row["sequence_number"]
+        sealed = row["sealed"]
     }
 
     func encode(to container: inout PersistenceContainer) {
@@ -134,5 +136,7 @@ extension BlobRecord {
         container["immutability_until"] = immutabilityUntil
         container["immutability_mode"] = immutabilityMode
         container["legal_hold"] = legalHold
+        container["sequence_number"] = sequenceNumber
+        container["sealed"] = sealed
     }
 }

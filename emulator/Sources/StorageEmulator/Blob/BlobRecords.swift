@@ -122,6 +122,10 @@ struct BlobRecord: Codable, Sendable, FetchableRecord, MutablePersistableRecord,
     var immutabilityUntil: Double?
     var immutabilityMode: String?
     var legalHold = false
+    /// A page blob's sequence number (`x-ms-blob-sequence-number`); 0 for other types.
+    var sequenceNumber: Int64 = 0
+    /// An append blob that Seal made read-only.
+    var sealed: Bool = false
 
     mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
 
@@ -159,6 +163,11 @@ struct BlobExtent: Sendable {
     var length: Int64
     var inline: Data?
     var file: String?
+    /// Where the extent starts within its chunk: a page blob's page range may use the middle of a chunk.
+    var offset: Int64 = 0
+
+    /// Pages of a page blob never written (or cleared): read as zeros, stored nowhere.
+    static func zeros(_ length: Int64) -> BlobExtent { BlobExtent(blockID: nil, length: length, inline: nil, file: nil) }
 }
 
 /// Blob and container metadata (`x-ms-meta-*`), stored as a JSON object, names in the case they arrived.

@@ -7,7 +7,9 @@ import GRDB
 /// never copied. A chunk lives as long as a committed or staged block refers to it.
 enum BlobSchema {
     static let migrations: [(String, @Sendable (Database) throws -> Void)] = [
-        ("blob-v1", v1),
+        ("blob-v1", v1), ("blob-staged-count", stagedCount),
+        ("blob-tiers-tags", BlobTierTagSchema.migration),
+        ("blob-append-page", appendAndPage),
         ("blob-versions", versions),
     ]
 
@@ -102,6 +104,35 @@ enum BlobSchema {
                     xml TEXT NOT NULL,
                     PRIMARY KEY (account, service)
                 ) WITHOUT ROWID;
+                """)
+    }
+
+    /// The number of uncommitted blocks per blob name, kept by triggers in the transactions that stage and drop
+    /// them, so Put Block checks Azure's limit of 100,000 by reading one row. A replaced block is deleted and
+    /// inserted again (REPLACE would skip the delete trigger).
+    @Sendable static func stagedCount(_ db: Database) throws {
+        try db.execute(
+            sql: """
+                CREATE TABLE staged_block_counts (
+                    account TEXT NOT NULL,
+                    container TEXT NOT NULL,
+                    blob TEXT NOT NULL,
+                    count INTEGER NOT NULL,
+                    PRIMARY KEY (account, container, blob)
+                ) WITHOUT ROWID;
+                INSERT INTO staged_block_counts (account, container, blob, count)
+                    SELECT account, container, blob, count(*) FROM staged_blocks GROUP BY account, container, blob;
+                CREATE TRIGGER staged_block_counted AFTER INSERT ON staged_blocks BEGIN
+                    INSERT INTO staged_block_counts (account, container, blob, count)
+                        VALUES (new.account, new.container, new.blob, 1)
+                        ON CONFLICT (account, container, blob) DO UPDATE SET count = count + 1;
+                END;
+                CREATE TRIGGER staged_block_uncounted AFTER DELETE ON staged_blocks BEGIN
+                    UPDATE staged_block_counts SET count = count - 1
+                        WHERE account = old.account AND container = old.container AND blob = old.blob;
+                    DELETE FROM staged_block_counts
+                        WHERE account = old.account AND container = old.container AND blob = old.blob AND count <= 0;
+                END;
                 """)
     }
 }

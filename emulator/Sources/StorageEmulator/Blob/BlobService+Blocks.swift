@@ -7,9 +7,11 @@ import Hummingbird
 
 /// Block blobs built from blocks: Put Block, Put Block List, Get Block List.
 extension BlobService {
-    /// Azure's limits: 4000 MiB per block, 50,000 blocks per blob, block IDs of at most 64 bytes.
+    /// Azure's limits: 4000 MiB per block, 50,000 blocks per blob, 100,000 uncommitted blocks per blob name,
+    /// block IDs of at most 64 bytes.
     static let maxBlockSize = 4000 * 1024 * 1024
     static let maxBlockCount = 50_000
+    static let maxUncommittedBlockCount = 100_000
 
     func putBlock(_ target: BlobTarget, _ request: StorageRequest, _ context: OperationContext) async throws -> Response {
         try authorizeWrite(target, context)
@@ -23,20 +25,26 @@ extension BlobService {
             try await blobs.write { db, orphans in
                 try Self.requireContainer(db, target)
                 if let blob = try Self.fetchBlob(db, target) {
+                    try Self.requireBlockBlob(blob)
                     try LeaseAction.checkWrite(blob.lease, request: request, now: Date())
                 }
                 try Self.checkBlockIDLength(db, target, blockID)
-                let chunk = try BlobStore.insertChunk(db, staged)
-                if let previous = try Int64.fetchOne(
+                let previous = try Int64.fetchOne(
                     db,
                     sql: "SELECT chunk_id FROM staged_blocks WHERE account = ? AND container = ? AND blob = ? AND block_id = ?",
                     arguments: [target.account, target.container, target.blob, blockID])
-                {
+                if let previous {
                     orphans.candidates.insert(previous)
+                    try db.execute(
+                        sql: "DELETE FROM staged_blocks WHERE account = ? AND container = ? AND blob = ? AND block_id = ?",
+                        arguments: [target.account, target.container, target.blob, blockID])
+                } else {
+                    try Self.checkUncommittedBlockCount(db, target)
                 }
+                let chunk = try BlobStore.insertChunk(db, staged)
                 try db.execute(
                     sql: """
-                        INSERT OR REPLACE INTO staged_blocks (account, container, blob, block_id, chunk_id, length, staged)
+                        INSERT INTO staged_blocks (account, container, blob, block_id, chunk_id, length, staged)
                         VALUES (?, ?, ?, ?, ?, ?, ?)
                         """,
                     arguments: [target.account, target.container, target.blob, blockID, chunk, staged.length, Date().timeIntervalSince1970])
@@ -75,11 +83,13 @@ extension BlobService {
         let content = try BlobHeaders.contentHeaders(request, plainFallback: false)
         let metadata = MetadataCoding.encode(try BlobHeaders.metadata(request))
         let tier = try Self.accessTier(request)
+        let tags = try BlobTags.header(request)
         let conditions = try BlobConditions(request)
         let features = blobFeatures(target)
         let record = try await blobs.write { db, orphans -> BlobRecord in
             var blob = try Self.prepareOverwrite(
                 db, target, request: request, conditions: conditions, createOnly: createOnly, features: features)
+            try Self.requireBlockBlob(blob)
             var committed: [String: (Int64, Int64)] = [:]
             if let id = blob.id {
                 for row in try Row.fetchAll(
@@ -118,6 +128,7 @@ extension BlobService {
             try blob.save(db)
             try BlobStore.setBlocks(db, blobID: blob.id!, blocks: blocks, orphans: &orphans)
             try BlobStore.dropStagedBlocks(db, account: target.account, container: target.container, blob: target.blob, orphans: &orphans)
+            try (tags ?? BlobTags()).replace(db, blobID: blob.id!)
             return blob
         }
         return Self.emptyResponse(.created, headers: Self.writeHeaders(record))
@@ -147,6 +158,7 @@ extension BlobService {
             AccessRequirement("r", .object, container: target.container, blob: target.blob), publicRead: found.0?.publicAccess != nil)
         guard found.0 != nil else { throw Self.containerNotFound() }
         guard found.1 != nil || !found.3.isEmpty else { throw Self.blobNotFound() }
+        try Self.requireBlockBlob(found.1)
         if let blob = found.1 { try LeaseAction.checkRead(blob.lease, request: request, now: Date()) }
         var xml = XMLWriter()
         xml.open("BlockList")
@@ -174,6 +186,19 @@ extension BlobService {
     /// Block IDs are base64 strings whose decoded form is at most 64 bytes.
     /// All block IDs of a blob have one length (Put Block's documentation): one of another length than the blob's
     /// uncommitted blocks is 400 `InvalidBlobOrBlock`, as Azure (and Azurite) answer it. IDs compare decoded.
+    /// A new block id past 100,000 uncommitted ones is refused as Azure refuses it. The count is kept by triggers
+    /// (`staged_block_counts`, migration `blob-staged-count`), so the check costs one row, not a count of 100,000.
+    static func checkUncommittedBlockCount(_ db: Database, _ target: BlobTarget) throws {
+        let count =
+            try Int.fetchOne(
+                db, sql: "SELECT count FROM staged_block_counts WHERE account = ? AND container = ? AND blob = ?",
+                arguments: [target.account, target.container, target.blob]) ?? 0
+        guard count >= maxUncommittedBlockCount else { return }
+        throw StorageError(
+            .conflict, "BlockCountExceedsLimit",
+            "The uncommitted block count cannot exceed the maximum limit of 100,000 blocks.")
+    }
+
     static func checkBlockIDLength(_ db: Database, _ target: BlobTarget, _ blockID: String) throws {
         guard
             let staged = try String.fetchOne(

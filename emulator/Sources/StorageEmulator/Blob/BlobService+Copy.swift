@@ -4,7 +4,7 @@ import GRDB
 import HTTPTypes
 import Hummingbird
 
-/// Operations that derive one blob from another or change its state: Snapshot, Copy, Set Tier, Lease.
+/// Operations that derive one blob from another or change its state: Snapshot, Copy, Lease (Set Tier: `Tiers/`).
 extension BlobService {
     func snapshotBlob(_ target: BlobTarget, _ request: StorageRequest, _ context: OperationContext) async throws -> Response {
         try authorizeWrite(target, context)
@@ -21,7 +21,7 @@ extension BlobService {
             snapshot.snapshot = try Self.newSnapshotID(db, target)
             if !metadata.isEmpty { snapshot.metadata = MetadataCoding.encode(metadata) }
             try snapshot.insert(db)
-            try Self.copyBlocks(db, from: base.id!, to: snapshot.id!)
+            try Self.copyState(db, from: base.id!, to: snapshot.id!)
             return snapshot
         }
         var headers = Self.writeHeaders(snapshot)
@@ -37,6 +37,7 @@ extension BlobService {
         try await authorizeCopySource(source, url: sourceComponents, context)
         let metadata = try BlobHeaders.metadata(request)
         let tier = try Self.accessTier(request)
+        let tags = try BlobTags.header(request)
         let conditions = try BlobConditions(request)
         let sourceConditions = try BlobConditions(source: request)
         let copyID = UUIDString.make()
@@ -47,12 +48,11 @@ extension BlobService {
                 throw StorageError(.notFound, "CannotVerifyCopySource", "The specified blob does not exist: \(source).")
             }
             try sourceConditions.checkSource(etag: original.etag, lastModified: original.lastModified)
-            if original.tier == "Archive" {
-                throw StorageError(.conflict, "BlobArchived", "This operation is not permitted on an archived blob.")
-            }
+            let rehydration = try archivedCopy(source: original, to: target, tier: tier, request)
             let now = Date()
             var blob = try Self.prepareOverwrite(
                 db, target, request: request, conditions: conditions, createOnly: createOnly, features: features)
+            try Self.adoptType(of: original, into: &blob, request: request)
             blob.contentHeaders = original.contentHeaders
             blob.contentLength = original.contentLength
             blob.metadata = metadata.isEmpty ? original.metadata : MetadataCoding.encode(metadata)
@@ -69,34 +69,16 @@ extension BlobService {
                 arguments: [original.id!]
             ).map { (blockID: $0[0] as String?, chunkID: $0[1] as Int64, length: $0[2] as Int64) }
             try BlobStore.setBlocks(db, blobID: blob.id!, blocks: blocks, orphans: &orphans)
+            try PageStore.copyPages(db, from: original.id!, to: blob.id!)
             try BlobStore.dropStagedBlocks(db, account: target.account, container: target.container, blob: target.blob, orphans: &orphans)
+            try (tags ?? BlobTags()).replace(db, blobID: blob.id!)
+            try rehydration.map { try Self.startCopyRehydration($0, &blob, db) }
             return blob
         }
         var headers = Self.writeHeaders(record)
         headers[HTTPField.Name("x-ms-copy-id")!] = copyID
-        headers[HTTPField.Name("x-ms-copy-status")!] = "success"
+        headers[HTTPField.Name("x-ms-copy-status")!] = record.copyStatus
         return Self.emptyResponse(.accepted, headers: headers)
-    }
-
-    func setBlobTier(_ target: BlobTarget, _ request: StorageRequest, _ context: OperationContext) async throws -> Response {
-        try context.authorize(AccessRequirement("w", .object, container: target.container, blob: target.blob))
-        guard let tier = try Self.accessTier(request) else { throw StorageError.missingHeader("x-ms-access-tier") }
-        let snapshot = request.query("snapshot") ?? ""
-        let previous = try await blobs.write { db, _ -> String? in
-            try Self.requireContainer(db, target)
-            guard var blob = try Self.fetchBlob(db, target, snapshot: snapshot, version: request.query("versionid")) else {
-                throw Self.blobNotFound()
-            }
-            if snapshot.isEmpty { try LeaseAction.checkRead(blob.lease, request: request, now: Date()) }
-            try BlobImmutability.checkTierChange(blob, to: tier)
-            let previous = blob.tier
-            blob.tier = tier
-            blob.tierChanged = Date().timeIntervalSince1970
-            try blob.update(db)
-            return previous
-        }
-        // Leaving Archive is a rehydration: Azure answers 202; the emulator completes it at once.
-        return Self.emptyResponse(previous == "Archive" && tier != "Archive" ? .accepted : .ok)
     }
 
     func leaseBlob(_ target: BlobTarget, _ request: StorageRequest, _ context: OperationContext) async throws -> Response {
@@ -137,6 +119,15 @@ extension BlobService {
             if !taken { return id }
             time = time.addingTimeInterval(0.000_000_1)
         }
+    }
+
+    /// Gives a new row (a snapshot, a previous version, a soft-deleted snapshot) everything of `source` that lives
+    /// outside its `blobs` row: block rows, page rows (chunks shared, never bytes) and index tags. A pending
+    /// rehydration stays with the source: a kept state is not rehydrated in place.
+    static func copyState(_ db: Database, from source: Int64, to destination: Int64) throws {
+        try copyBlocks(db, from: source, to: destination)
+        try PageStore.copyPages(db, from: source, to: destination)
+        try BlobTags.fetch(db, blobID: source).replace(db, blobID: destination)
     }
 
     static func copyBlocks(_ db: Database, from source: Int64, to destination: Int64) throws {

@@ -8,7 +8,7 @@ import Hummingbird
 extension BlobService {
     /// What `include=` asks for.
     struct ListInclude: Sendable {
-        var metadata = false, snapshots = false, uncommitted = false, copy = false
+        var metadata = false, snapshots = false, uncommitted = false, copy = false, tags = false
         var versions = false, deleted = false, immutabilityPolicy = false, legalHold = false
 
         init(_ text: String?) throws {
@@ -22,7 +22,8 @@ extension BlobService {
                 case "deleted": deleted = true
                 case "immutabilitypolicy": immutabilityPolicy = true
                 case "legalhold": legalHold = true
-                case "tags", "deletedwithversions", "permissions": break
+                case "tags": tags = true
+                case "deletedwithversions", "permissions": break
                 default: throw StorageError.invalidQueryParameter("include", String(item), "Unknown include option.")
                 }
             }
@@ -33,6 +34,7 @@ extension BlobService {
     struct ListedBlob: Sendable {
         var record: BlobRecord
         var uncommittedOnly: Bool
+        var annex = BlobAnnex()
     }
 
     func listBlobs(_ target: BlobTarget, _ request: StorageRequest, _ context: OperationContext) async throws -> Response {
@@ -101,6 +103,8 @@ extension BlobService {
                     cursor = ListMarker(name: folded + "\u{10FFFF}", snapshotKey: "~", inclusive: false)
                     break
                 }
+                var listed = listed
+                listed.annex = try BlobAnnex.fetch(db, blobID: listed.record.id)
                 entries.append(.blob(listed))
                 cursor = ListMarker(name: name, snapshotKey: position.snapshotKey, inclusive: false)
             }
@@ -159,10 +163,12 @@ extension BlobService {
         xml.element("Content-Disposition", blob.contentDisposition)
         xml.element("Cache-Control", blob.cacheControl)
         xml.element("BlobType", blob.blobType)
+        writeTypeProperties(blob, to: &xml)
         if !listed.uncommittedOnly {
             xml.element("AccessTier", blob.tier ?? "Hot")
             if blob.tier == nil { xml.element("AccessTierInferred", "true") }
             if let changed = blob.tierChanged { xml.element("AccessTierChangeTime", HTTPDate.rfc1123(Date(timeIntervalSince1970: changed))) }
+            listed.annex.writeProperties(to: &xml)
             writeLeaseXML(blob.lease, now: now, to: &xml)
             xml.element("ServerEncrypted", "true")
         }
@@ -180,6 +186,7 @@ extension BlobService {
             for (name, value) in MetadataCoding.decode(blob.metadata) { xml.element(name, value) }
             xml.close("Metadata")
         }
+        if include.tags && !listed.annex.tags.isEmpty { listed.annex.tags.write(to: &xml) }
         xml.close("Blob")
     }
 }

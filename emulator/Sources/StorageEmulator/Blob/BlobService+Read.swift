@@ -11,11 +11,14 @@ extension BlobService {
 
     func getBlob(_ target: BlobTarget, _ request: StorageRequest, _ context: OperationContext, headOnly: Bool) async throws -> Response {
         let snapshot = request.query("snapshot") ?? ""
-        let found = try await blobs.read { db -> (ContainerRecord?, BlobRecord?, [BlobExtent]) in
+        let found = try await blobs.read { db -> (ContainerRecord?, BlobRecord?, [BlobExtent], BlobAnnex, Int?) in
             let container = try ContainerRecord.find(db, account: target.account, name: target.container)
             let blob = try Self.fetchBlob(db, target, snapshot: snapshot, version: request.query("versionid"))
-            let extents = try blob.flatMap { headOnly ? nil : try BlobStore.extents(db, blobID: $0.id!) } ?? []
-            return (container, blob, extents)
+            let extents = try blob.flatMap { headOnly ? nil : try BlobStore.extents(db, of: $0) } ?? []
+            return (
+                container, blob, extents, try BlobAnnex.fetch(db, blobID: blob?.id),
+                try blob.flatMap { try AppendBlobs.committedBlockCount(db, $0) }
+            )
         }
         let publicRead = found.0?.publicAccess != nil
         try context.authorize(AccessRequirement("r", .object, container: target.container, blob: target.blob), publicRead: publicRead)
@@ -34,14 +37,14 @@ extension BlobService {
         case .failed: throw StorageError.conditionNotMet()
         }
         var headers = BlobHeaders.properties(of: blob, now: now, includeTier: headOnly)
+        found.3.write(to: &headers, includeTier: headOnly)
+        Self.writeTypeProperties(blob, committedBlocks: found.4, to: &headers)
         if case .sharedAccessSignature(let grant) = context.credential { Self.applyOverrides(grant, to: &headers) }
         if headOnly {
             headers[.contentLength] = String(blob.contentLength)
             return Response(status: .ok, headers: headers, body: .init())
         }
-        if blob.tier == "Archive" {
-            throw StorageError(.conflict, "BlobArchived", "This operation is not permitted on an archived blob.")
-        }
+        if blob.tier == Self.archive { throw Self.blobArchived() }
         guard let range = ByteRange.parse(request) else {
             headers[.contentLength] = String(blob.contentLength)
             return Response(

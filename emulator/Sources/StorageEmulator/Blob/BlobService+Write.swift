@@ -11,15 +11,17 @@ extension BlobService {
 
     func putBlob(_ target: BlobTarget, _ request: StorageRequest, _ context: OperationContext) async throws -> Response {
         let createOnly = try authorizeWrite(target, context)
-        let blobType = request.header("x-ms-blob-type") ?? "BlockBlob"
-        guard blobType == "BlockBlob" else {
-            throw StorageError(
-                .notImplemented, "NotImplemented", "The emulator stores block blobs only; x-ms-blob-type \(blobType) is not supported.")
+        switch request.header("x-ms-blob-type") ?? Self.blockBlobType {
+        case Self.blockBlobType: break
+        case let type where type == AppendBlobs.blobType || type == PageStore.blobType:
+            return try await createTypedBlob(type, target, request, createOnly: createOnly)
+        case let type: throw StorageError.invalidHeader("x-ms-blob-type", type, "Expected BlockBlob, AppendBlob or PageBlob.")
         }
         try Self.validateBlobName(target.blob)
         var content = try BlobHeaders.contentHeaders(request, plainFallback: true)
         let metadata = MetadataCoding.encode(try BlobHeaders.metadata(request))
         let tier = try Self.accessTier(request)
+        let tags = try BlobTags.header(request)
         let transactionalMD5 = try BlobHeaders.transactionalMD5(request)
         let conditions = try BlobConditions(request)
         let features = blobFeatures(target)
@@ -33,6 +35,7 @@ extension BlobService {
             let record = try await blobs.write { db, orphans -> BlobRecord in
                 var blob = try Self.prepareOverwrite(
                     db, target, request: request, conditions: conditions, createOnly: createOnly, features: features)
+                blob.become(Self.blockBlobType)
                 blob.contentHeaders = stored
                 blob.metadata = metadata
                 blob.contentLength = Int64(staged.length)
@@ -43,6 +46,7 @@ extension BlobService {
                 let chunk = try BlobStore.insertChunk(db, staged)
                 try BlobStore.setBlocks(db, blobID: blob.id!, blocks: [(nil, chunk, Int64(staged.length))], orphans: &orphans)
                 try BlobStore.dropStagedBlocks(db, account: target.account, container: target.container, blob: target.blob, orphans: &orphans)
+                try (tags ?? BlobTags()).replace(db, blobID: blob.id!)
                 return blob
             }
             var headers = Self.writeHeaders(record)
@@ -56,6 +60,7 @@ extension BlobService {
 
     func setBlobProperties(_ target: BlobTarget, _ request: StorageRequest, _ context: OperationContext) async throws -> Response {
         try context.authorize(AccessRequirement("w", .object, container: target.container, blob: target.blob))
+        if let change = try PageBlobPropertyChange(request) { return try await setPageBlobProperties(target, request, change) }
         let content = try BlobHeaders.contentHeaders(request, plainFallback: false)
         let conditions = try BlobConditions(request)
         let record = try await updateBlob(target, request, conditions) { blob in
@@ -128,6 +133,7 @@ extension BlobService {
             }
             try conditions.checkWrite(etag: existing.etag, lastModified: existing.lastModified)
             try LeaseAction.checkWrite(existing.lease, request: request, now: now)
+            try BlobRehydration.cancel(db, blobID: existing.id!)
         } else {
             try conditions.checkWrite(etag: nil, lastModified: nil)
             if request.header("x-ms-lease-id") != nil {

@@ -10,10 +10,13 @@ struct BlobService: StorageServiceHandler {
     let blobs: BlobStore
     /// Per-account features (versioning, soft delete, immutability); an account not named has none.
     let features: [String: AccountFeatures]
+    /// How long leaving Archive takes (`--rehydrate-seconds`).
+    var rehydration = RehydrationDelays()
 
-    init(store: BlobStore, features: [String: AccountFeatures] = [:]) {
+    init(store: BlobStore, features: [String: AccountFeatures] = [:], rehydration: RehydrationDelays = RehydrationDelays()) {
         blobs = store
         self.features = features
+        self.rehydration = rehydration
     }
 
     func respond(to request: StorageRequest, context: OperationContext) async throws -> Response {
@@ -36,6 +39,7 @@ struct BlobService: StorageServiceHandler {
             try context.authorize(operation.route.access, container: container, blob: blobName)
             throw StorageError.unsupportedOperation(operation.rawValue, request.encodedPath)
         }
+        try await checkTagCondition(operation, target, request, context)
         switch operation {
         case .listContainers: return try await listContainers(request, context)
         case .getServiceProperties: return try await getServiceProperties(request, context)
@@ -71,7 +75,12 @@ struct BlobService: StorageServiceHandler {
         case .deleteImmutabilityPolicy: return try await deleteImmutabilityPolicy(target, request, context)
         case .setLegalHold: return try await setLegalHold(target, request, context)
         case .restoreContainer: return try await restoreContainer(target, request, context)
-        case .getServiceStats, .putBlockFromURL, .getBlobTags, .setBlobTags, .batch:
+        case .getBlobTags: return try await getBlobTags(target, request, context)
+        case .setBlobTags: return try await setBlobTags(target, request, context)
+        case .findBlobsByTags, .findBlobsByTagsInContainer: return try await findBlobsByTags(target, request, context)
+        case .batch: return try await batch(target, request, context)
+        case .appendBlock, .sealBlob, .putPage, .getPageRanges: return try await respondToTypedBlob(operation, target, request, context)
+        case .getServiceStats, .putBlockFromURL:
             throw StorageError.unsupportedOperation(operation.rawValue, request.encodedPath)
         }
     }

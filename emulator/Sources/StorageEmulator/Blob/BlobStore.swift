@@ -52,18 +52,19 @@ struct BlobStore: Sendable {
         return db.lastInsertedRowID
     }
 
-    /// The content of a blob as extents, in order.
-    static func extents(_ db: Database, blobID: Int64) throws -> [BlobExtent] {
-        try Row.fetchAll(
+    /// The content of a blob as extents, in order: its blocks, or a page blob's pages with the gaps as zeros.
+    static func extents(_ db: Database, of blob: BlobRecord) throws -> [BlobExtent] {
+        if blob.blobType == PageStore.blobType { return try PageStore.extents(db, blobID: blob.id!, length: blob.contentLength) }
+        return try Row.fetchAll(
             db.cachedStatement(
                 sql: """
                     SELECT b.block_id, b.length, c.inline, c.file FROM blob_blocks b JOIN chunks c ON c.id = b.chunk_id
                     WHERE b.blob_id = ? ORDER BY b.ordinal
-                    """), arguments: [blobID]
+                    """), arguments: [blob.id!]
         ).map { BlobExtent(blockID: $0[0], length: $0[1], inline: $0[2], file: $0[3]) }
     }
 
-    /// Replaces a blob's committed block list, marking the chunks it no longer uses.
+    /// Replaces a blob's committed block list (and drops a page blob's pages), marking the chunks it no longer uses.
     static func setBlocks(
         _ db: Database, blobID: Int64, blocks: [(blockID: String?, chunkID: Int64, length: Int64)],
         orphans: inout OrphanCollector
@@ -72,6 +73,7 @@ struct BlobStore: Sendable {
             orphans.candidates.insert(row[0])
         }
         try db.execute(sql: "DELETE FROM blob_blocks WHERE blob_id = ?", arguments: [blobID])
+        try PageStore.dropPages(db, blobID: blobID, orphans: &orphans)
         let statement = try db.makeStatement(
             sql: "INSERT INTO blob_blocks (blob_id, ordinal, block_id, chunk_id, length) VALUES (?, ?, ?, ?, ?)")
         for (ordinal, block) in blocks.enumerated() {
@@ -79,11 +81,12 @@ struct BlobStore: Sendable {
         }
     }
 
-    /// Deletes a blob row (its block rows cascade), marking its chunks.
+    /// Deletes a blob row (its block and page rows cascade), marking its chunks.
     static func deleteBlobRow(_ db: Database, id: Int64, orphans: inout OrphanCollector) throws {
         for row in try Row.fetchAll(db, sql: "SELECT chunk_id FROM blob_blocks WHERE blob_id = ?", arguments: [id]) {
             orphans.candidates.insert(row[0])
         }
+        try PageStore.dropPages(db, blobID: id, orphans: &orphans)
         try db.execute(sql: "DELETE FROM blobs WHERE id = ?", arguments: [id])
     }
 
@@ -131,6 +134,7 @@ struct OrphanCollector {
                 sql: """
                     SELECT EXISTS (SELECT 1 FROM blob_blocks WHERE chunk_id = ?1)
                         OR EXISTS (SELECT 1 FROM staged_blocks WHERE chunk_id = ?1)
+                        OR EXISTS (SELECT 1 FROM blob_pages WHERE chunk_id = ?1)
                     """, arguments: [id]) ?? true
             guard !used else { continue }
             if let file = try String.fetchOne(db, sql: "SELECT file FROM chunks WHERE id = ?", arguments: [id]) {

@@ -47,8 +47,18 @@ public struct EmulatorConfiguration: Sendable {
     /// Per-account blob features Azure switches on in its management plane (versioning, soft delete,
     /// version-level immutability): `--account-config FILE`, `--versioning`. Accounts not named have none.
     public var accountFeatures: [String: AccountFeatures] = [:]
+    /// How long leaving Archive takes (`--rehydrate-seconds`): a few seconds by default, so that a client always
+    /// sees the pending state; hours are possible, and survive restarts.
+    public var rehydration = RehydrationDelays()
+    /// Serve every service over HTTPS with these PEM files (Azurite's `--cert`/`--key`); nil: plain HTTP.
+    public var tls: TLSFiles?
+    /// Accept `Authorization: Bearer` tokens (Azurite's `--oauth basic`); HTTPS only.
+    public var oauth: OAuthLevel?
 
     public init() {}
+
+    /// `https` when the services speak TLS, else `http`: what the ready lines and connection strings say.
+    public var scheme: String { tls == nil ? "http" : "https" }
 
     /// The endpoint of a service.
     public func endpoint(_ kind: ServiceKind) -> Endpoint {

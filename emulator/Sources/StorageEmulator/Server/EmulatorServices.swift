@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import Logging
+import ServiceLifecycle
 
 /// The one place that lists the emulator's services: their handlers, their database migrations,
 /// where SAS stored access policies are found, and their background maintenance.
@@ -8,12 +9,22 @@ enum EmulatorServices {
     /// Every service's schema, in the order they were introduced (never reorder: they are applied by name).
     static let migrations: [(String, @Sendable (Database) throws -> Void)] = BlobSchema.migrations + QueueSchema.migrations + TableSchema.migrations
 
-    static func handlers(store: EmulatorStore, features: [String: AccountFeatures] = [:]) -> [any StorageServiceHandler] {
-        [BlobService(store: BlobStore(store: store), features: features), QueueService(store: store), TableService(store: store)]
+    static func handlers(store: EmulatorStore, configuration: EmulatorConfiguration) -> [any StorageServiceHandler] {
+        [
+            BlobService(store: BlobStore(store: store), features: configuration.accountFeatures, rehydration: configuration.rehydration),
+            QueueService(store: store), TableService(store: store),
+        ]
     }
 
     static func policyLookup(store: EmulatorStore) -> any StoredAccessPolicyLookup {
         StorePolicyLookup(blobs: BlobStore(store: store), queues: QueueStore(store: store), tables: TableStore(store: store))
+    }
+
+    /// Completes Archive rehydrations as they fall due, until the emulator shuts down.
+    static func completeRehydrations(store: EmulatorStore, logger: Logger) async {
+        await cancelWhenGracefulShutdown {
+            await RehydrationWorker.run(blobs: BlobStore(store: store), logger: logger)
+        }
     }
 
     /// Sweeps the data directory of files left by a crash (older than `started` and referenced by no row).

@@ -18,6 +18,8 @@ public final class RunningEmulator: Sendable {
     public let store: EmulatorStore
     /// The fault plan in force: tests replace it between steps.
     public let faults: FaultInjector
+    /// `http`, or `https` when the configuration has `tls`.
+    public let scheme: String
     private let group: ServiceGroup
     private let task: Task<Void, any Error>
 
@@ -58,14 +60,15 @@ public final class RunningEmulator: Sendable {
             throw EmulatorConfigurationError("the emulator did not start: bound \(ports), expected \(running) services")
         }
         return RunningEmulator(
-            ports: ports, host: configuration.blob.host, store: emulator.store, faults: emulator.faults, group: group,
-            task: task)
+            ports: ports, host: configuration.blob.host, store: emulator.store, faults: emulator.faults,
+            scheme: configuration.scheme, group: group, task: task)
     }
 
     private init(
-        ports: [ServiceKind: Int], host: String, store: EmulatorStore, faults: FaultInjector, group: ServiceGroup,
-        task: Task<Void, any Error>
+        ports: [ServiceKind: Int], host: String, store: EmulatorStore, faults: FaultInjector, scheme: String,
+        group: ServiceGroup, task: Task<Void, any Error>
     ) {
+        self.scheme = scheme
         self.ports = ports
         self.host = host
         self.store = store
@@ -74,15 +77,15 @@ public final class RunningEmulator: Sendable {
         self.task = task
     }
 
-    /// `http://HOST:PORT/ACCOUNT` for a service (path-style, as Azurite).
+    /// `SCHEME://HOST:PORT/ACCOUNT` for a service (path-style, as Azurite).
     public func endpoint(_ kind: ServiceKind, account: String = StorageAccount.developmentAccountName) -> String {
-        "http://\(host):\(ports[kind] ?? 0)/\(account)"
+        "\(scheme)://\(host):\(ports[kind] ?? 0)/\(account)"
     }
 
     /// A connection string for the development account pointing at this emulator's ports.
     public var connectionString: String {
         var parts = [
-            "DefaultEndpointsProtocol=http", "AccountName=\(StorageAccount.developmentAccountName)",
+            "DefaultEndpointsProtocol=\(scheme)", "AccountName=\(StorageAccount.developmentAccountName)",
             "AccountKey=\(StorageAccount.developmentAccountKey)",
         ]
         if ports[.blob] != nil { parts.append("BlobEndpoint=\(endpoint(.blob))") }

@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import HummingbirdCore
 import Logging
 import NIOCore
 import ServiceLifecycle
@@ -31,7 +32,7 @@ public struct StorageEmulator: Service {
         store = try EmulatorStore(
             location: configuration.location, migrations: EmulatorServices.migrations,
             unlinkGracePeriod: configuration.unlinkGracePeriod)
-        handlers = EmulatorServices.handlers(store: store, features: configuration.accountFeatures)
+        handlers = EmulatorServices.handlers(store: store, configuration: configuration)
             .filter { configuration.services.contains($0.kind) }
         metrics = configuration.metrics ? EmulatorMetrics(store: store) : nil
     }
@@ -40,38 +41,41 @@ public struct StorageEmulator: Service {
     public var serviceCount: Int { handlers.count }
 
     public func run() async throws {
-        let authenticator = Authenticator(
+        var authenticator = Authenticator(
             accounts: configuration.accounts, policies: EmulatorServices.policyLookup(store: store), loose: configuration.loose)
+        authenticator.oauth = configuration.oauth
         let accessLog = AccessLog(silent: configuration.silent, debugPath: configuration.debugLogPath)
         let started = Date()
         try await withThrowingDiscardingTaskGroup { group in
             group.addTask(priority: .background) { [store, logger] in
                 await EmulatorServices.sweepLeftovers(store: store, started: started, logger: logger)
             }
-            // Loops until the emulator shuts down (a graceful shutdown cancels it), so the group can end.
+            // Both loop until the emulator shuts down (a graceful shutdown cancels them), so the group can end.
             if configuration.services.contains(.blob) {
                 group.addTask(priority: .background) { [store, logger, configuration] in
                     let purge = BlobPurge(store: BlobStore(store: store), features: configuration.accountFeatures)
                     await cancelWhenGracefulShutdown { await purge.run(logger: logger) }
                 }
+                group.addTask { [store, logger] in await EmulatorServices.completeRehydrations(store: store, logger: logger) }
             }
             for handler in handlers {
                 let endpoint = configuration.endpoint(handler.kind)
                 let responder = StorageResponder(
                     handler: handler, authenticator: authenticator, store: store, accessLog: accessLog, faults: faults,
-                    metrics: metrics)
+                    metrics: metrics, overTLS: configuration.tls != nil)
                 var appLogger = logger
                 // Hummingbird's own start-up lines would duplicate the emulator's ready line.
                 appLogger.logLevel = max(logger.logLevel, .warning)
                 let onListening = self.onListening
                 let kind = handler.kind
                 let slots = ConnectionLimit.Slots(maximum: configuration.maximumConnections)
+                let http = HTTPServerBuilder.http1(
+                    configuration: .init(
+                        additionalChannelHandlers: [ConnectionLimit(slots: slots), RequestHeadErrors(), AzureErrorCodes()],
+                        idleTimeout: TimeAmount(configuration.idleTimeout)))
                 let app = Application(
                     responder: responder,
-                    server: .http1(
-                        configuration: .init(
-                            additionalChannelHandlers: [ConnectionLimit(slots: slots), RequestHeadErrors(), AzureErrorCodes()],
-                            idleTimeout: TimeAmount(configuration.idleTimeout))),
+                    server: try configuration.tls.map { try $0.server(http) } ?? http,
                     configuration: .init(
                         address: .hostname(endpoint.host, port: endpoint.port), serverName: nil, reuseAddress: true),
                     onServerRunning: { channel in

@@ -14,6 +14,6 @@ extension StorageRequest {
     /// `http://HOST:PORT/ACCOUNT` as the client reached this service; the service's default port on loopback
     /// only for a request that named no host (an HTTP/1.0 client).
     var accountURL: String {
-        "http://\(header("host") ?? "127.0.0.1:\(service.defaultPort)")/\(account)"
+        "\(isSecure ? "https" : "http")://\(header("host") ?? "127.0.0.1:\(service.defaultPort)")/\(account)"
     }
 }

@@ -30,6 +30,8 @@ public struct StorageRequest: Sendable {
     public var body: RequestBody
     /// `x-ms-request-id` of the response, also used in error bodies.
     public var requestID: String
+    /// The request came over HTTPS.
+    public var isSecure = false
 
     /// The first query value with this name; names compare case-insensitively as Azure's do.
     public func query(_ name: String) -> String? {

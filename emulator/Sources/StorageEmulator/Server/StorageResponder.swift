@@ -17,6 +17,8 @@ struct StorageResponder: HTTPResponder {
     let faults: FaultInjector
     /// Counts what is served and answers `/metrics`, when the emulator was started with metrics.
     let metrics: EmulatorMetrics?
+    /// The port speaks TLS: requests are `https` (for URLs in answers, `spr=https` SAS and bearer tokens).
+    var overTLS = false
 
     func respond(to request: Request, context: Context) async throws -> Response {
         var request = request
@@ -48,10 +50,12 @@ struct StorageResponder: HTTPResponder {
         do {
             var storageRequest = try StorageRequest(service: handler.kind, request: request, requestID: requestID)
             storageRequest.restoreHost(request.head.authority)
+            storageRequest.isSecure = overTLS
             parsed = storageRequest
-            let credential = try await authenticator.authenticate(
-                storageRequest, clientAddress: context.channel.remoteAddress?.ipAddress)
-            let operationContext = OperationContext(credential: credential, authenticator: authenticator, store: store)
+            let clientAddress = context.channel.remoteAddress?.ipAddress
+            let credential = try await authenticator.authenticate(storageRequest, clientAddress: clientAddress)
+            let operationContext = OperationContext(
+                credential: credential, authenticator: authenticator, store: store, clientAddress: clientAddress)
             response = try await handler.respond(to: storageRequest, context: operationContext)
         } catch let error as StorageError {
             response = handler.errorResponse(error, for: parsed)

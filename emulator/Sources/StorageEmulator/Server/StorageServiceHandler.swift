@@ -19,6 +19,8 @@ public struct OperationContext: Sendable {
     public var credential: Credential
     public var authenticator: Authenticator
     public var store: EmulatorStore
+    /// The connection's peer, which a SAS's `sip` must include; Blob Batch checks its subrequests' SAS against it.
+    public var clientAddress: String? = nil
 
     /// Throws 403 unless the credential allows the requirement (`publicRead` opens anonymous reads; false
     /// answers an anonymous read of a private container 404, see `Authenticator.authorize`).

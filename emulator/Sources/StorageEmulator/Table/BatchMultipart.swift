@@ -2,7 +2,7 @@ import Foundation
 
 /// The `multipart/mixed` envelope of a Table `$batch`: a batch part holding one changeset, whose
 /// parts are HTTP requests (`application/http`, binary). Parses what Azure's SDKs send, with CRLF
-/// or bare LF line ends.
+/// or bare LF line ends. Blob Batch (`Blob/Batch/`) parses its flat list of requests with it too.
 enum BatchMultipart {
     /// One request inside a changeset.
     struct Operation: Sendable {

@@ -291,7 +291,10 @@ import Testing
 
     /// Resource names of route `index`: each route gets its own, so one route's writes cannot affect another's.
     static func names(index: Int) -> [String: String] {
-        ["container": "matrix\(index)", "blob": "item", "queue": "matrix\(index)", "table": "matrix\(index)"]
+        [
+            "container": "matrix\(index)", "blob": "item", "appendblob": "log", "pageblob": "pages", "queue": "matrix\(index)",
+            "table": "matrix\(index)",
+        ]
     }
 
     static func resourceName(_ service: ServiceKind, _ names: [String: String]) -> String {
@@ -323,7 +326,16 @@ import Testing
             let blob = try await raw.exchange(
                 "PUT", "/devstoreaccount1/\(container)/\(names["blob"]!)?\(sas)",
                 headers: version.merging(["x-ms-blob-type": "BlockBlob"]) { a, _ in a }, body: Array("data".utf8))
-            #expect(created.status == 201 && blob.status == 201, "blob fixtures for \(container)")
+            // The append and page blob operations work on blobs of their own type.
+            let log = try await raw.exchange(
+                "PUT", "/devstoreaccount1/\(container)/\(names["appendblob"]!)?\(sas)",
+                headers: version.merging(["x-ms-blob-type": "AppendBlob"]) { a, _ in a })
+            let pages = try await raw.exchange(
+                "PUT", "/devstoreaccount1/\(container)/\(names["pageblob"]!)?\(sas)",
+                headers: version.merging(["x-ms-blob-type": "PageBlob", "x-ms-blob-content-length": "1024"]) { a, _ in a })
+            #expect(
+                created.status == 201 && blob.status == 201 && log.status == 201 && pages.status == 201,
+                "blob fixtures for \(container)")
         case .queue:
             let queue = names["queue"]!
             let created = try await raw.exchange("PUT", "/devstoreaccount1/\(queue)?\(sas)", headers: version)

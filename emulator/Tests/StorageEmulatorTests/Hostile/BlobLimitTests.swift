@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import Testing
 
 @testable import StorageEmulator
@@ -89,6 +90,49 @@ import Testing
             #expect(try await client.send("GET", "/box/many").body.count == 50_000)
         }
     }
+
+    /// 100,000 uncommitted blocks per blob name, then 409 BlockCountExceedsLimit; staging an id again replaces it
+    /// (no new block); a commit drops the staged blocks and so lifts the limit. 99,999 are staged straight into the
+    /// store first (one transaction, the same table Put Block writes), so the test does not send 100,000 requests.
+    @Test func aBlobNameHoldsAtMost100000UncommittedBlocks() async throws {
+        try await withEmulator { emulator, client in
+            #expect(try await client.send("PUT", "/box", query: [("restype", "container")]).status == 201)
+            func put(_ index: Int) async throws -> TestClient.Reply {
+                try await client.send(
+                    "PUT", "/box/many", query: [("comp", "block"), ("blockid", Self.numberedBlockID(index))],
+                    body: Data("b".utf8))
+            }
+            #expect(try await put(0).status == 201)
+            try await emulator.store.database.write { db in
+                try db.execute(
+                    sql: """
+                        WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ?)
+                        INSERT INTO staged_blocks (account, container, blob, block_id, chunk_id, length, staged)
+                        SELECT 'devstoreaccount1', 'box', 'many', printf('%012d', i),
+                               (SELECT chunk_id FROM staged_blocks LIMIT 1), 1, 0 FROM n
+                        """, arguments: [BlobService.maxUncommittedBlockCount - 2])
+            }
+            #expect(try await put(99_999).status == 201)  // the 100,000th
+            let over = try await put(100_000)
+            #expect(over.status == 409 && over.errorCode == "BlockCountExceedsLimit", "\(over.text)")
+            #expect(try await put(5).status == 201)  // an id staged again replaces its block
+            #expect(try await put(100_001).status == 409)
+            let list = "<BlockList><Uncommitted>\(Self.numberedBlockID(5))</Uncommitted></BlockList>"
+            #expect(
+                try await client.send("PUT", "/box/many", query: [("comp", "blocklist")], body: Data(list.utf8)).status
+                    == 201)
+            #expect(try await put(100_000).status == 201)
+            // Deleting the container drops its staged blocks and their count with them.
+            #expect(try await client.send("DELETE", "/box", query: [("restype", "container")]).status == 202)
+            let left = try await emulator.store.database.read { db in
+                try Int.fetchOne(db, sql: "SELECT count(*) FROM staged_block_counts")
+            }
+            #expect(left == 0)
+        }
+    }
+
+    /// Twelve digits: valid base64 (of 9 bytes), and what SQLite's `printf('%012d')` writes.
+    static func numberedBlockID(_ index: Int) -> String { String(format: "%012d", index) }
 
     @Test func metadataNamesAreCSharpIdentifiers() async throws {
         try await withContainer { client, _ in

@@ -88,6 +88,8 @@ func withEmulator<T>(
     var configuration = EmulatorConfiguration.ephemeral(location: location)
     configuration.unlinkGracePeriod = .zero
     configuration.accountFeatures = features
+    // Rehydrations stay pending for the whole test: what a test sees right after Set Blob Tier never depends on timing.
+    configuration.rehydration = RehydrationDelays(standard: .seconds(3600))
     let emulator = try await RunningEmulator.start(configuration: configuration)
     do {
         let result = try await body(emulator, TestClient(base: emulator.endpoint(.blob)))

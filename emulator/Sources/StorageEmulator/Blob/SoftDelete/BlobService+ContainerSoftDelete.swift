@@ -48,13 +48,14 @@ extension BlobService {
         try move(db, container, to: parked)
     }
 
-    /// Deletes a container row with its blobs and staged blocks, marking their chunks.
+    /// Deletes a container row with its blobs, staged blocks and pages, marking their chunks.
     static func dropContainer(_ db: Database, account: String, name: String, orphans: inout OrphanCollector) throws {
         for row in try Row.fetchAll(
             db,
             sql: """
                 SELECT chunk_id FROM blob_blocks WHERE blob_id IN (SELECT id FROM blobs WHERE account = ?1 AND container = ?2)
                 UNION SELECT chunk_id FROM staged_blocks WHERE account = ?1 AND container = ?2
+                UNION SELECT chunk_id FROM blob_pages WHERE blob_id IN (SELECT id FROM blobs WHERE account = ?1 AND container = ?2)
                 """, arguments: [account, name])
         {
             orphans.candidates.insert(row[0])
@@ -69,7 +70,8 @@ extension BlobService {
     /// at every statement).
     private static func move(_ db: Database, _ from: ContainerRecord, to: ContainerRecord) throws {
         try to.insert(db)
-        for table in ["blobs", "staged_blocks"] {
+        // `staged_block_counts` moves with the staged blocks (an UPDATE fires none of its triggers).
+        for table in ["blobs", "staged_blocks", "staged_block_counts"] {
             try db.execute(
                 sql: "UPDATE \(table) SET container = ? WHERE account = ? AND container = ?",
                 arguments: [to.name, from.account, from.name])

@@ -39,7 +39,7 @@ enum BlobVersions {
         blob.legalHold = false
     }
 
-    /// Inserts a copy of the current row as a previous version, sharing its block rows' chunks.
+    /// Inserts a copy of the current row as a previous version, sharing its block and page rows' chunks, with its tags.
     static func keepPrevious(_ db: Database, _ target: BlobTarget, _ current: BlobRecord) throws {
         var previous = current
         previous.id = nil
@@ -48,17 +48,17 @@ enum BlobVersions {
         previous.versionId = versionID
         previous.retired = versionID
         try previous.insert(db)
-        try BlobService.copyBlocks(db, from: current.id!, to: previous.id!)
+        try BlobService.copyState(db, from: current.id!, to: previous.id!)
     }
 
-    /// Inserts a copy of the current row as a soft-deleted snapshot, sharing its block rows' chunks.
+    /// Inserts a copy of the current row as a soft-deleted snapshot, sharing its block and page rows' chunks, with its tags.
     static func keepSoftDeletedSnapshot(_ db: Database, _ target: BlobTarget, _ current: BlobRecord, retention: TimeInterval) throws {
         var kept = current
         kept.id = nil
         kept.lease = LeaseFields()
         kept.snapshot = try BlobService.uniqueTimestamp(db, target, column: "snapshot")
         try kept.insert(db)
-        try BlobService.copyBlocks(db, from: current.id!, to: kept.id!)
+        try BlobService.copyState(db, from: current.id!, to: kept.id!)
         try BlobService.markDeleted(db, kept, retention: retention)
     }
 
@@ -70,6 +70,8 @@ enum BlobVersions {
         previous.retired = versionID
         previous.lease = LeaseFields()
         try previous.update(db)
+        // "Previous versions cannot be rehydrated" in place: a pending rehydration ends with the current version.
+        try BlobRehydration.cancel(db, blobID: current.id!)
     }
 
     /// A version that is not soft-deleted, current or previous (`?versionid=`).

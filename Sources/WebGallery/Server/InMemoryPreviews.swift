@@ -1,10 +1,11 @@
 import NIOCore
 import Synchronization
 
-/// The bytes of recently served small previews, by `sha256/name`. A rendition of a content never changes (the
-/// name is the content's hash), so a kept copy is never stale: the grid's thumbnails are then served without
-/// a catalog lookup or a file read. Bounded by `capacity` bytes; the oldest entries go first.
-final class PreviewCache: Sendable {
+/// The bytes of recently served small previews in memory, by `sha256/name`. A rendition of a content never
+/// changes (the name is the content's hash), so a kept copy is never stale: the grid's thumbnails are then served
+/// without a catalog lookup or a file read. Bounded by `capacity` bytes; the oldest entries go first. (Not to be
+/// confused with Sync's `PreviewCache`, which downloads previews made in the cloud into the previews folder.)
+final class InMemoryPreviews: Sendable {
     /// Renditions larger than this are read from disk each time (the `hd` of a detail page is asked once).
     static let largestKept = 256 * 1024
     let capacity: Int
