@@ -157,6 +157,32 @@ import Testing
         }
     }
 
+    /// A parked (soft-deleted) container takes its uncommitted blocks' count along: a new container of the same name
+    /// starts from none, and the restored one has its own back.
+    @Test func aParkedContainerTakesItsUncommittedBlockCountAlong() async throws {
+        let features = [Self.account: AccountFeatures(blob: BlobFeatures(containerDeleteRetention: 3600))]
+        try await withEmulator(features: features) { emulator, client in
+            func count() async throws -> Int {
+                try await Self.count(emulator, "SELECT coalesce(sum(count), 0) FROM staged_block_counts WHERE container = 'staging'")
+            }
+            _ = try await client.send("PUT", "/staging", query: [("restype", "container")])
+            for id in ["YQ==", "Yg=="] {
+                _ = try await client.send("PUT", "/staging/big", query: [("comp", "block"), ("blockid", id)], body: Data(id.utf8))
+            }
+            #expect(try await count() == 2)
+            #expect(try await client.send("DELETE", "/staging", query: [("restype", "container")]).status == 202)
+            #expect(try await count() == 0)
+            let containers = try await client.send("GET", "/", query: [("comp", "list"), ("include", "deleted")])
+            let version = try #require(BlobServiceTests.values("Version", in: containers.text).first)
+            let restored = try await client.send(
+                "PUT", "/staging", query: [("restype", "container"), ("comp", "undelete")],
+                headers: ["x-ms-deleted-container-name": "staging", "x-ms-deleted-container-version": version])
+            #expect(restored.status == 201)
+            #expect(try await count() == 2)
+            #expect(try await Self.count(emulator, "SELECT count(*) FROM staged_block_counts WHERE container != 'staging'") == 0)
+        }
+    }
+
     @Test func versionsProtectionAndSoftDeletesSurviveARestart() async throws {
         let location = try temporaryDirectory()
         let until = "Fri, 01 Jan 2100 00:00:00 GMT"
