@@ -9,11 +9,12 @@ enum BlobOperation: String, Sendable, CaseIterable {
     case putBlob, getBlob, getBlobProperties, deleteBlob, setBlobProperties, getBlobMetadata, setBlobMetadata
     case putBlock, putBlockList, getBlockList, snapshotBlob, copyBlob, abortCopyBlob, setBlobTier, leaseBlob
     case putBlockFromURL, getBlobTags, setBlobTags, undeleteBlob, batch
+    case setImmutabilityPolicy, deleteImmutabilityPolicy, setLegalHold, restoreContainer
     case findBlobsByTags, findBlobsByTagsInContainer
     case appendBlock, sealBlob, putPage, getPageRanges
 
     /// Operations the emulator recognises but does not implement: answered with a clear 501.
-    static let unimplemented: Set<BlobOperation> = [getServiceStats, putBlockFromURL, undeleteBlob]
+    static let unimplemented: Set<BlobOperation> = [getServiceStats, putBlockFromURL]
 
     /// Identifies the operation, or nil when the combination means nothing to Azure either.
     ///
@@ -48,6 +49,7 @@ enum BlobOperation: String, Sendable, CaseIterable {
             case (.get, "container", "acl"), (.head, "container", "acl"): return .getContainerACL
             case (.put, "container", "acl"): return .setContainerACL
             case (.put, "container", "lease"): return .leaseContainer
+            case (.put, "container", "undelete"): return .restoreContainer
             case (.get, "container", "list"): return .listBlobs
             case (.get, "account", "properties"), (.head, "account", "properties"): return .getAccountInfo
             case (.post, "container", "batch"): return .batch
@@ -73,6 +75,9 @@ enum BlobOperation: String, Sendable, CaseIterable {
         case (.get, "tags"): return .getBlobTags
         case (.put, "tags"): return .setBlobTags
         case (.put, "undelete"): return .undeleteBlob
+        case (.put, "immutabilitypolicies"): return .setImmutabilityPolicy
+        case (.delete, "immutabilitypolicies"): return .deleteImmutabilityPolicy
+        case (.put, "legalhold"): return .setLegalHold
         case (.put, "appendblock"): return .appendBlock
         case (.put, "seal"): return .sealBlob
         case (.put, "page"): return .putPage

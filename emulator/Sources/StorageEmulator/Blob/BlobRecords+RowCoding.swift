@@ -20,6 +20,11 @@ extension ContainerRecord {
         leaseDuration = row["lease_duration"]
         leaseExpires = row["lease_expires"]
         leaseBreakAt = row["lease_break_at"]
+        versionImmutability = row["version_immutability"]
+        deletedTime = row["deleted_time"]
+        deletedName = row["deleted_name"]
+        deletedVersion = row["deleted_version"]
+        purgeAfter = row["purge_after"]
     }
 
     func encode(to container: inout PersistenceContainer) {
@@ -36,6 +41,11 @@ extension ContainerRecord {
         container["lease_duration"] = leaseDuration
         container["lease_expires"] = leaseExpires
         container["lease_break_at"] = leaseBreakAt
+        container["version_immutability"] = versionImmutability
+        container["deleted_time"] = deletedTime
+        container["deleted_name"] = deletedName
+        container["deleted_version"] = deletedVersion
+        container["purge_after"] = purgeAfter
     }
 
     /// The container `account/name`, through a statement compiled once per connection (the hot path
@@ -78,6 +88,13 @@ extension BlobRecord {
         copyStatus = row["copy_status"]
         copyProgress = row["copy_progress"]
         copyCompleted = row["copy_completed"]
+        versionId = row["version_id"]
+        retired = row["retired"]
+        deletedTime = row["deleted_time"]
+        purgeAfter = row["purge_after"]
+        immutabilityUntil = row["immutability_until"]
+        immutabilityMode = row["immutability_mode"]
+        legalHold = row["legal_hold"]
         sequenceNumber = row["sequence_number"]
         sealed = row["sealed"]
     }
@@ -112,6 +129,13 @@ extension BlobRecord {
         container["copy_status"] = copyStatus
         container["copy_progress"] = copyProgress
         container["copy_completed"] = copyCompleted
+        container["version_id"] = versionId
+        container["retired"] = retired
+        container["deleted_time"] = deletedTime
+        container["purge_after"] = purgeAfter
+        container["immutability_until"] = immutabilityUntil
+        container["immutability_mode"] = immutabilityMode
+        container["legal_hold"] = legalHold
         container["sequence_number"] = sequenceNumber
         container["sealed"] = sealed
     }

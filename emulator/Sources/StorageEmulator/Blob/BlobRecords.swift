@@ -73,6 +73,11 @@ struct ContainerRecord: Codable, Sendable, FetchableRecord, PersistableRecord, L
     var leaseDuration: Int?
     var leaseExpires: Double?
     var leaseBreakAt: Double?
+    var versionImmutability = false
+    var deletedTime: Double?
+    var deletedName: String?
+    var deletedVersion: String?
+    var purgeAfter: Double?
 }
 
 /// A row of `blobs`: a base blob (`snapshot == ""`) or one of its snapshots.
@@ -110,6 +115,13 @@ struct BlobRecord: Codable, Sendable, FetchableRecord, MutablePersistableRecord,
     var copyStatus: String?
     var copyProgress: String?
     var copyCompleted: Double?
+    var versionId: String?
+    var retired = ""
+    var deletedTime: Double?
+    var purgeAfter: Double?
+    var immutabilityUntil: Double?
+    var immutabilityMode: String?
+    var legalHold = false
     /// A page blob's sequence number (`x-ms-blob-sequence-number`); 0 for other types.
     var sequenceNumber: Int64 = 0
     /// An append blob that Seal made read-only.

@@ -10,6 +10,7 @@ enum BlobSchema {
         ("blob-v1", v1), ("blob-staged-count", stagedCount),
         ("blob-tiers-tags", BlobTierTagSchema.migration),
         ("blob-append-page", appendAndPage),
+        ("blob-versions", versions),
     ]
 
     @Sendable static func v1(_ db: Database) throws {

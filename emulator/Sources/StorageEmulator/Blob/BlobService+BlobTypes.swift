@@ -53,8 +53,10 @@ extension BlobService {
         let content = try BlobHeaders.contentHeaders(request, plainFallback: true)
         let metadata = MetadataCoding.encode(try BlobHeaders.metadata(request))
         let conditions = try BlobConditions(request)
+        let features = blobFeatures(target)
         let record = try await blobs.write { [length, sequenceNumber] db, orphans -> BlobRecord in
-            var blob = try Self.prepareOverwrite(db, target, request: request, conditions: conditions, createOnly: createOnly)
+            var blob = try Self.prepareOverwrite(
+                db, target, request: request, conditions: conditions, createOnly: createOnly, features: features)
             blob.become(blobType, sequenceNumber: sequenceNumber)
             blob.contentHeaders = content
             blob.metadata = metadata

@@ -85,9 +85,10 @@ extension BlobService {
         let tier = try Self.accessTier(request)
         let tags = try BlobTags.header(request)
         let conditions = try BlobConditions(request)
+        let features = blobFeatures(target)
         let record = try await blobs.write { db, orphans -> BlobRecord in
             var blob = try Self.prepareOverwrite(
-                db, target, request: request, conditions: conditions, createOnly: createOnly)
+                db, target, request: request, conditions: conditions, createOnly: createOnly, features: features)
             try Self.requireBlockBlob(blob)
             var committed: [String: (Int64, Int64)] = [:]
             if let id = blob.id {

@@ -21,9 +21,7 @@ extension BlobService {
             snapshot.snapshot = try Self.newSnapshotID(db, target)
             if !metadata.isEmpty { snapshot.metadata = MetadataCoding.encode(metadata) }
             try snapshot.insert(db)
-            try Self.copyBlocks(db, from: base.id!, to: snapshot.id!)
-            try BlobTags.fetch(db, blobID: base.id!).replace(db, blobID: snapshot.id!)
-            try PageStore.copyPages(db, from: base.id!, to: snapshot.id!)
+            try Self.copyState(db, from: base.id!, to: snapshot.id!)
             return snapshot
         }
         var headers = Self.writeHeaders(snapshot)
@@ -43,15 +41,17 @@ extension BlobService {
         let conditions = try BlobConditions(request)
         let sourceConditions = try BlobConditions(source: request)
         let copyID = UUIDString.make()
+        let features = blobFeatures(target)
+        let sourceVersion = sourceComponents.queryItems?.first { $0.name == "versionid" }?.value
         let record = try await blobs.write { db, orphans -> BlobRecord in
-            guard let original = try Self.fetchBlob(db, source, snapshot: sourceSnapshot) else {
+            guard let original = try Self.fetchBlob(db, source, snapshot: sourceSnapshot, version: sourceVersion) else {
                 throw StorageError(.notFound, "CannotVerifyCopySource", "The specified blob does not exist: \(source).")
             }
             try sourceConditions.checkSource(etag: original.etag, lastModified: original.lastModified)
             let rehydration = try archivedCopy(source: original, to: target, tier: tier, request)
             let now = Date()
             var blob = try Self.prepareOverwrite(
-                db, target, request: request, conditions: conditions, createOnly: createOnly)
+                db, target, request: request, conditions: conditions, createOnly: createOnly, features: features)
             try Self.adoptType(of: original, into: &blob, request: request)
             blob.contentHeaders = original.contentHeaders
             blob.contentLength = original.contentLength
@@ -105,15 +105,29 @@ extension BlobService {
 
     /// A snapshot ID is its creation time with seven fractional digits, unique per blob.
     static func newSnapshotID(_ db: Database, _ target: BlobTarget) throws -> String {
+        try uniqueTimestamp(db, target, column: "snapshot")
+    }
+
+    /// The current time with seven fractional digits, unused in `column` (`snapshot` or `version_id`) of the blob.
+    static func uniqueTimestamp(_ db: Database, _ target: BlobTarget, column: String) throws -> String {
         var time = Date()
         while true {
             let id = HTTPDate.iso8601(time)
             let taken = try Bool.fetchOne(
-                db, sql: "SELECT EXISTS (SELECT 1 FROM blobs WHERE account = ? AND container = ? AND name = ? AND snapshot = ?)",
+                db, sql: "SELECT EXISTS (SELECT 1 FROM blobs WHERE account = ? AND container = ? AND name = ? AND \(column) = ?)",
                 arguments: [target.account, target.container, target.blob, id]) ?? false
             if !taken { return id }
             time = time.addingTimeInterval(0.000_000_1)
         }
+    }
+
+    /// Gives a new row (a snapshot, a previous version, a soft-deleted snapshot) everything of `source` that lives
+    /// outside its `blobs` row: block rows, page rows (chunks shared, never bytes) and index tags. A pending
+    /// rehydration stays with the source: a kept state is not rehydrated in place.
+    static func copyState(_ db: Database, from source: Int64, to destination: Int64) throws {
+        try copyBlocks(db, from: source, to: destination)
+        try PageStore.copyPages(db, from: source, to: destination)
+        try BlobTags.fetch(db, blobID: source).replace(db, blobID: destination)
     }
 
     static func copyBlocks(_ db: Database, from source: Int64, to destination: Int64) throws {

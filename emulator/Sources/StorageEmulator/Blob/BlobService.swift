@@ -8,11 +8,14 @@ import NIOCore
 struct BlobService: StorageServiceHandler {
     let kind = ServiceKind.blob
     let blobs: BlobStore
+    /// Per-account features (versioning, soft delete, immutability); an account not named has none.
+    let features: [String: AccountFeatures]
     /// How long leaving Archive takes (`--rehydrate-seconds`).
     var rehydration = RehydrationDelays()
 
-    init(store: BlobStore, rehydration: RehydrationDelays = RehydrationDelays()) {
+    init(store: BlobStore, features: [String: AccountFeatures] = [:], rehydration: RehydrationDelays = RehydrationDelays()) {
         blobs = store
+        self.features = features
         self.rehydration = rehydration
     }
 
@@ -67,12 +70,17 @@ struct BlobService: StorageServiceHandler {
             throw StorageError(.conflict, "NoPendingCopyOperation", "There is currently no pending copy operation: emulator copies complete at once.")
         case .setBlobTier: return try await setBlobTier(target, request, context)
         case .leaseBlob: return try await leaseBlob(target, request, context)
+        case .undeleteBlob: return try await undeleteBlob(target, request, context)
+        case .setImmutabilityPolicy: return try await setImmutabilityPolicy(target, request, context)
+        case .deleteImmutabilityPolicy: return try await deleteImmutabilityPolicy(target, request, context)
+        case .setLegalHold: return try await setLegalHold(target, request, context)
+        case .restoreContainer: return try await restoreContainer(target, request, context)
         case .getBlobTags: return try await getBlobTags(target, request, context)
         case .setBlobTags: return try await setBlobTags(target, request, context)
         case .findBlobsByTags, .findBlobsByTagsInContainer: return try await findBlobsByTags(target, request, context)
         case .batch: return try await batch(target, request, context)
         case .appendBlock, .sealBlob, .putPage, .getPageRanges: return try await respondToTypedBlob(operation, target, request, context)
-        case .getServiceStats, .putBlockFromURL, .undeleteBlob:
+        case .getServiceStats, .putBlockFromURL:
             throw StorageError.unsupportedOperation(operation.rawValue, request.encodedPath)
         }
     }

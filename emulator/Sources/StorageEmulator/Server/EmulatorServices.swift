@@ -11,8 +11,8 @@ enum EmulatorServices {
 
     static func handlers(store: EmulatorStore, configuration: EmulatorConfiguration) -> [any StorageServiceHandler] {
         [
-            BlobService(store: BlobStore(store: store), rehydration: configuration.rehydration), QueueService(store: store),
-            TableService(store: store),
+            BlobService(store: BlobStore(store: store), features: configuration.accountFeatures, rehydration: configuration.rehydration),
+            QueueService(store: store), TableService(store: store),
         ]
     }
 

@@ -50,7 +50,12 @@ public struct StorageEmulator: Service {
             group.addTask(priority: .background) { [store, logger] in
                 await EmulatorServices.sweepLeftovers(store: store, started: started, logger: logger)
             }
+            // Both loop until the emulator shuts down (a graceful shutdown cancels them), so the group can end.
             if configuration.services.contains(.blob) {
+                group.addTask(priority: .background) { [store, logger, configuration] in
+                    let purge = BlobPurge(store: BlobStore(store: store), features: configuration.accountFeatures)
+                    await cancelWhenGracefulShutdown { await purge.run(logger: logger) }
+                }
                 group.addTask { [store, logger] in await EmulatorServices.completeRehydrations(store: store, logger: logger) }
             }
             for handler in handlers {

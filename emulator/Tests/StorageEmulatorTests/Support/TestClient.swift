@@ -83,10 +83,11 @@ extension DateFormatter {
 
 /// Runs a test body against an emulator started in-process on free ports, then shuts it down.
 func withEmulator<T>(
-    location: String? = nil, _ body: (RunningEmulator, TestClient) async throws -> T
+    location: String? = nil, features: [String: AccountFeatures] = [:], _ body: (RunningEmulator, TestClient) async throws -> T
 ) async throws -> T {
     var configuration = EmulatorConfiguration.ephemeral(location: location)
     configuration.unlinkGracePeriod = .zero
+    configuration.accountFeatures = features
     // Rehydrations stay pending for the whole test: what a test sees right after Set Blob Tier never depends on timing.
     configuration.rehydration = RehydrationDelays(standard: .seconds(3600))
     let emulator = try await RunningEmulator.start(configuration: configuration)

@@ -74,6 +74,7 @@ extension BlobService {
             guard blob.blobType == AppendBlobs.blobType else { throw Self.invalidBlobType(blob) }
             try conditions.checkWrite(etag: blob.etag, lastModified: blob.lastModified)
             try LeaseAction.checkWrite(blob.lease, request: request, now: Date())
+            try BlobImmutability.checkUnprotected(blob)
             if let position, position != blob.contentLength {
                 throw StorageError(
                     .preconditionFailed, "AppendPositionConditionNotMet", "The append position condition specified was not met.")
@@ -110,6 +111,8 @@ enum AppendBlobs {
         guard let blob = try BlobService.fetchBlob(db, target) else { throw BlobService.blobNotFound() }
         try conditions.checkWrite(etag: blob.etag, lastModified: blob.lastModified)
         try LeaseAction.checkWrite(blob.lease, request: request, now: Date())
+        // A protected version's bytes are fixed: Append Block makes no new version, so it would change them.
+        try BlobImmutability.checkUnprotected(blob)
         // The seal is checked before the type, as Azurite orders it; only an append blob can be sealed anyway.
         if blob.sealed {
             throw StorageError(

@@ -36,7 +36,7 @@ extension BlobService {
                 try BlobHeaders.checkMD5(try BlobHeaders.transactionalMD5(request), computed: staged.md5)
             }
             let record = try await blobs.write { [staged] db, orphans -> BlobRecord in
-                var blob = try Self.writablePageBlob(db, target, request: request, conditions: conditions)
+                var blob = try Self.writablePageBlob(db, target, request: request, conditions: conditions, changesPages: true)
                 try sequence.check(blob.sequenceNumber)
                 guard range.upperBound <= blob.contentLength else {
                     throw StorageError(
@@ -64,7 +64,7 @@ extension BlobService {
         let previous = request.query("prevsnapshot")
         let found = try await blobs.read { db -> (ContainerRecord?, BlobRecord?, [PageRun], [PageRun]?) in
             let container = try ContainerRecord.find(db, account: target.account, name: target.container)
-            let blob = try Self.fetchBlob(db, target, snapshot: snapshot)
+            let blob = try Self.fetchBlob(db, target, snapshot: snapshot, version: request.query("versionid"))
             let runs = try blob.map { try PageStore.runs(db, blobID: $0.id!) } ?? []
             let old = try previous.flatMap { try Self.fetchBlob(db, target, snapshot: $0) }
             return (container, blob, runs, try old.map { try PageStore.runs(db, blobID: $0.id!) })
@@ -122,7 +122,8 @@ extension BlobService {
         let setsContent = content != ContentHeaders()
         let conditions = try BlobConditions(request)
         let record = try await blobs.write { db, orphans -> BlobRecord in
-            var blob = try Self.writablePageBlob(db, target, request: request, conditions: conditions)
+            var blob = try Self.writablePageBlob(
+                db, target, request: request, conditions: conditions, changesPages: change.length != nil)
             if let length = change.length {
                 if length < blob.contentLength { try PageStore.truncate(db, blobID: blob.id!, to: length, orphans: &orphans) }
                 blob.contentLength = length
@@ -140,15 +141,18 @@ extension BlobService {
 
     // MARK: helpers
 
-    /// The base page blob a write may change, after the container, conditions and lease allow it.
+    /// The base page blob a write may change, after the container, conditions and lease allow it. `changesPages`:
+    /// the write changes its bytes (Put Page, a resize), which a protected version refuses as neither makes a new
+    /// version; a sequence number alone is a property, changed in place as Set Blob Properties does.
     static func writablePageBlob(
-        _ db: Database, _ target: BlobTarget, request: StorageRequest, conditions: BlobConditions
+        _ db: Database, _ target: BlobTarget, request: StorageRequest, conditions: BlobConditions, changesPages: Bool
     ) throws -> BlobRecord {
         try requireContainer(db, target)
         guard let blob = try fetchBlob(db, target) else { throw blobNotFound() }
         guard blob.blobType == PageStore.blobType else { throw invalidBlobType(blob) }
         try conditions.checkWrite(etag: blob.etag, lastModified: blob.lastModified)
         try LeaseAction.checkWrite(blob.lease, request: request, now: Date())
+        if changesPages { try BlobImmutability.checkUnprotected(blob) }
         return blob
     }
 

@@ -18,10 +18,13 @@ extension BlobService {
         try context.authorize(AccessRequirement("t", .object, container: target.container, blob: target.blob))
         let tags = try BlobTags.parse(try XMLTree.parseBody(try await Self.collectXML(request, limit: 64 * 1024)))
         let snapshot = request.query("snapshot") ?? ""
+        let version = request.query("versionid")
         try await blobs.write { db, _ in
             try Self.requireContainer(db, target)
-            guard let blob = try Self.fetchBlob(db, target, snapshot: snapshot) else { throw Self.blobNotFound() }
-            try LeaseAction.checkWrite(blob.lease, request: request, now: Date())
+            guard let blob = try Self.fetchBlob(db, target, snapshot: snapshot, version: version) else { throw Self.blobNotFound() }
+            // A previous version has no lease. Immutability does not guard tags: they describe a version and are not
+            // part of its data (Azure lets Set Blob Tags change a WORM-protected version, as its ETag stays too).
+            if blob.retired.isEmpty { try LeaseAction.checkWrite(blob.lease, request: request, now: Date()) }
             try tags.replace(db, blobID: blob.id!)
         }
         return Self.emptyResponse(.noContent)
@@ -30,10 +33,11 @@ extension BlobService {
     func getBlobTags(_ target: BlobTarget, _ request: StorageRequest, _ context: OperationContext) async throws -> Response {
         try context.authorize(AccessRequirement("t", .object, container: target.container, blob: target.blob))
         let snapshot = request.query("snapshot") ?? ""
+        let version = request.query("versionid")
         let tags = try await blobs.read { db -> BlobTags in
             try Self.requireContainer(db, target)
-            guard let blob = try Self.fetchBlob(db, target, snapshot: snapshot) else { throw Self.blobNotFound() }
-            try LeaseAction.checkRead(blob.lease, request: request, now: Date())
+            guard let blob = try Self.fetchBlob(db, target, snapshot: snapshot, version: version) else { throw Self.blobNotFound() }
+            if blob.retired.isEmpty { try LeaseAction.checkRead(blob.lease, request: request, now: Date()) }
             return try BlobTags.fetch(db, blobID: blob.id!)
         }
         var xml = XMLWriter()
@@ -84,7 +88,9 @@ extension BlobService {
         return Self.xmlResponse(xml)
     }
 
-    /// Walks the blobs holding one of the expression's keys, in (container, name) order after the marker.
+    /// Walks the blobs holding one of the expression's keys, in (container, name) order after the marker. Only
+    /// current blobs: previous versions, soft-deleted blobs and the blobs of a soft-deleted container (parked under
+    /// another name) keep their tags but are not in Azure's index.
     static func findTagged(
         _ db: Database, account: String, container: String?, filter: TagFilter, after marker: FindMarker?, limit: Int
     ) throws -> (matches: [(String, String, BlobTags)], next: FindMarker?) {
@@ -94,7 +100,8 @@ extension BlobService {
             db,
             sql: """
                 SELECT b.id, b.container, b.name FROM blobs b JOIN blob_tags t ON t.blob_id = b.id AND t.key = ?
-                WHERE b.account = ? AND b.snapshot = '' AND (? IS NULL OR b.container = ?)
+                JOIN containers c ON c.account = b.account AND c.name = b.container AND c.deleted_time IS NULL
+                WHERE b.account = ? AND b.snapshot = '' AND b.retired = '' AND (? IS NULL OR b.container = ?)
                 AND (b.container > ? OR (b.container = ? AND b.name > ?))
                 ORDER BY b.container, b.name
                 """,
@@ -127,7 +134,8 @@ extension BlobService {
         try context.authorize(operation.route.access, container: target.container, blob: target.blob)
         let snapshot = request.query("snapshot") ?? ""
         let tags = try await blobs.read { db in
-            try Self.fetchBlob(db, target, snapshot: snapshot).map { try BlobTags.fetch(db, blobID: $0.id!) } ?? BlobTags()
+            try Self.fetchBlob(db, target, snapshot: snapshot, version: request.query("versionid"))
+                .map { try BlobTags.fetch(db, blobID: $0.id!) } ?? BlobTags()
         }
         guard filter.matches(tags) else { throw StorageError.conditionNotMet() }
     }

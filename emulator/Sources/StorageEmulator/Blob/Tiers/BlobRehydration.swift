@@ -81,7 +81,11 @@ struct BlobRehydration: Sendable, Equatable {
             db, sql: "SELECT blob_id, to_tier, due, by_copy FROM blob_rehydrations WHERE due <= ?", arguments: [now])
         for row in due {
             let blobID: Int64 = row[0], tier: String = row[1], at: Double = row[2], byCopy: Bool = row[3]
-            try db.execute(sql: "UPDATE blobs SET tier = ?, tier_changed = ? WHERE id = ?", arguments: [tier, at, blobID])
+            // Not a previous version (its state is kept as it was); a soft-deleted blob completes, so Undelete Blob
+            // brings it back rehydrated.
+            try db.execute(
+                sql: "UPDATE blobs SET tier = ?, tier_changed = ? WHERE id = ? AND (retired = '' OR retired GLOB 'deleted/*')",
+                arguments: [tier, at, blobID])
             if byCopy {
                 try db.execute(
                     sql: """

@@ -17,14 +17,18 @@ extension BlobService {
         let priority = try RehydratePriority.parse(request)
         let delay = rehydration.delay(priority)
         let snapshot = request.query("snapshot") ?? ""
+        let version = request.query("versionid")
         let status = try await blobs.write { db, _ -> HTTPResponse.Status in
             try Self.requireContainer(db, target)
-            guard var blob = try Self.fetchBlob(db, target, snapshot: snapshot) else { throw Self.blobNotFound() }
+            guard var blob = try Self.fetchBlob(db, target, snapshot: snapshot, version: version) else {
+                throw Self.blobNotFound()
+            }
             guard blob.blobType == Self.blockBlobType else {
                 throw StorageError(
                     .badRequest, "AccessTierNotSupportedForBlobType", "The access tier is not supported for this blob type.")
             }
-            if snapshot.isEmpty { try LeaseAction.checkRead(blob.lease, request: request, now: Date()) }
+            if snapshot.isEmpty && blob.retired.isEmpty { try LeaseAction.checkRead(blob.lease, request: request, now: Date()) }
+            try BlobImmutability.checkTierChange(blob, to: tier)
             let now = Date().timeIntervalSince1970
             if var pending = try BlobRehydration.fetch(db, blobID: blob.id!) {
                 guard tier == pending.toTier else { throw Self.beingRehydrated(pending) }
@@ -36,9 +40,10 @@ extension BlobService {
                 return .accepted
             }
             if blob.tier == Self.archive && tier != Self.archive {
-                guard snapshot.isEmpty else {
+                guard snapshot.isEmpty && blob.retired.isEmpty else {
                     // "Snapshots and previous versions cannot be rehydrated back … copy it to a new blob."
-                    throw Self.blobArchived("An archived snapshot is not rehydrated in place: copy it to a new blob with a tier.")
+                    throw Self.blobArchived(
+                        "An archived snapshot or previous version is not rehydrated in place: copy it to a new blob with a tier.")
                 }
                 try BlobRehydration(toTier: tier, priority: priority, due: now + delay, byCopy: false).save(db, blobID: blob.id!)
                 return .accepted
