@@ -197,6 +197,14 @@ class Daemon:
                 f"TableEndpoint=http://127.0.0.1:{self.ports['table']}/{ACCOUNT};")
 
 
+def kill_all(daemons):
+    """Kills every daemon a test started that is still running (a fixture's teardown)."""
+    for d in daemons:
+        if d.process and d.process.poll() is None:
+            d.process.kill()
+            d.process.wait()
+
+
 @pytest.fixture
 def daemon():
     work = tempfile.mkdtemp(prefix="ironviper-daemon-")

@@ -17,7 +17,7 @@ from azure.data.tables import TableServiceClient
 from azure.storage.blob import BlobServiceClient
 
 from conftest import start_emulator
-from daemon_harness import Daemon, check_file, encode_key, eventually, make_jpeg, sha256
+from daemon_harness import Daemon, check_file, encode_key, eventually, kill_all, make_jpeg, sha256
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "benchmarks", "chaos"))
 import devices_chaos  # noqa: E402
@@ -37,10 +37,7 @@ def account():
         return d
 
     yield emulator, machine, work
-    for d in daemons:
-        if d.process and d.process.poll() is None:
-            d.process.kill()
-            d.process.wait()
+    kill_all(daemons)
     emulator.stop()
     shutil.rmtree(work, ignore_errors=True)
 
