@@ -3,6 +3,8 @@
 Every suite here drives the emulator with clients nobody on this project wrote (Microsoft's
 Python SDKs, Debian's rclone), so a passing run shows the emulator speaks Azure's wire format.
 """
+import contextlib
+import json
 import os
 import re
 import shutil
@@ -85,6 +87,31 @@ def start_emulator(location=None, extra_args=(), services=("blob", "queue", "tab
             emulator.stop(signal.SIGKILL)
             raise RuntimeError(f"emulator not ready after 30 s: {''.join(output)}")
     return emulator
+
+
+@contextlib.contextmanager
+def emulator_with_features(blob_features: dict):
+    """A Blob-only emulator whose account has `blob_features` (`--account-config`, e.g. {"versioning": True}),
+    stopped and its data removed on leaving."""
+    directory = tempfile.mkdtemp(prefix="ironviper-features-")
+    config = os.path.join(directory, "accounts.json")
+    with open(config, "w") as f:
+        json.dump({ACCOUNT: {"blob": blob_features}}, f)
+    emulator = start_emulator(location=os.path.join(directory, "data"), extra_args=["--account-config", config],
+                              services=("blob",))
+    try:
+        yield emulator
+    finally:
+        emulator.stop()
+        shutil.rmtree(directory, ignore_errors=True)
+
+
+def eventually(check, what: str, bound: float = 60):
+    """Polls `check` until it returns true; the bound is generous and nothing is asserted about the time taken."""
+    deadline = time.monotonic() + bound
+    while not check():
+        assert time.monotonic() < deadline, f"{what} did not happen within {bound} s"
+        time.sleep(0.1)
 
 
 @pytest.fixture(scope="session")

@@ -12,6 +12,21 @@ sys.path.insert(0, os.path.join(ROOT, "benchmarks", "chaos"))
 from emulator_kill import Chaos  # noqa: E402
 
 
+def test_sigkill_during_uploads_with_versioning_loses_no_acknowledged_version():
+    """The same with versioning and soft delete on: each acknowledged write also reads back by its version ID."""
+    location = tempfile.mkdtemp(prefix="ironviper-crash-versions-")
+    try:
+        chaos = Chaos(emulator_binary(), location, seed=11, writers=3, max_kill_delay=0.8, log=print, versioning=True)
+        figures = chaos.run(6)
+        print(figures.summary())
+        assert figures.problems == []
+        assert figures.cycles == 6
+        assert figures.writes_acknowledged > 10
+        assert figures.versions_checked == figures.writes_acknowledged
+    finally:
+        shutil.rmtree(location, ignore_errors=True)
+
+
 def test_sigkill_during_uploads_loses_nothing_acknowledged():
     location = tempfile.mkdtemp(prefix="ironviper-crash-")
     try:

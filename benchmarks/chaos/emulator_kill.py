@@ -1,5 +1,7 @@
 """Emulator crash chaos: SIGKILL `ironviper-emulator` at random moments during uploads, restart it on the
 same data directory, and check that every acknowledged write is intact, no blob is torn, and restart never fails.
+With `--versioning` the emulator keeps versions (and soft-deletes for a day): every acknowledged write's version,
+named by the `x-ms-version-id` it was acknowledged with, must also read back whole after the restarts.
 
 The schedule (kill moments, sizes, upload modes, names) comes from one seed, printed at the start: the same seed
 replays the same schedule (thread timing still varies, which is the point of running many cycles).
@@ -9,6 +11,7 @@ Used by `benchmarks/chaos/emulator-kill` (100 cycles by default) and, bounded, b
 """
 import base64
 import hashlib
+import json
 import os
 import random
 import re
@@ -55,6 +58,7 @@ class NameState:
     acked_since_check: bool = False  # the baseline is an acknowledged write not yet checked after a restart
     in_flight: set = field(default_factory=set)  # MD5s of writes started after the baseline but not acknowledged
     versions: set = field(default_factory=set)  # MD5 of every version ever written to this name
+    acked_versions: dict = field(default_factory=dict)  # version ID -> MD5 of acknowledged writes not yet checked
 
 
 @dataclass
@@ -65,6 +69,7 @@ class Figures:
     writes_checked: int = 0  # acknowledged writes read back intact after a restart (the latest of their name)
     blobs_checked: int = 0  # blob reads after restarts, all cycles
     live_reads: int = 0  # blob reads while uploads ran, checked against the versions written
+    versions_checked: int = 0  # with versioning: acknowledged versions read back by ID after a restart
     unacked_committed: int = 0  # writes in flight at the kill that turned out committed (allowed)
     torn: int = 0
     lost: int = 0
@@ -85,22 +90,30 @@ class Figures:
             f"blob reads after restarts: {self.blobs_checked}\n"
             f"blob reads during uploads (checked for torn content): {self.live_reads}\n"
             f"unacknowledged writes found committed (allowed): {self.unacked_committed}\n"
+            f"versions read back by ID after a restart: {self.versions_checked}\n"
             f"torn: {self.torn}\nlost: {self.lost}\nrestart failures: {self.restart_failures}\n"
             f"restart to ready: median {times[len(times) // 2]:.0f} ms, max {times[-1]:.0f} ms"
         )
 
 
 class Emulator:
-    def __init__(self, binary: str, location: str):
+    def __init__(self, binary: str, location: str, versioning: bool = False):
         self.binary, self.location = binary, location
         self.process = None
         self.endpoint = None
+        self.extra = []
+        if versioning:
+            config = os.path.join(location, "accounts.json")
+            os.makedirs(location, exist_ok=True)
+            with open(config, "w") as f:
+                json.dump({ACCOUNT: {"blob": {"versioning": True, "deleteRetentionDays": 1}}}, f)
+            self.extra = ["--account-config", config]
 
     def start(self, timeout=30.0) -> float:
         """Starts the Blob service on a free port; returns milliseconds to the ready line."""
         started = time.monotonic()
         self.process = subprocess.Popen(
-            [self.binary, "--location", self.location, "--services", "blob", "--blobPort", "0", "--silent"],
+            [self.binary, "--location", self.location, "--services", "blob", "--blobPort", "0", "--silent"] + self.extra,
             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
         output = []
         deadline = started + timeout
@@ -140,8 +153,8 @@ class Emulator:
 
 class Chaos:
     def __init__(self, binary: str, location: str, seed: int, writers: int = 4, max_kill_delay: float = 1.5,
-                 log=print):
-        self.emulator = Emulator(binary, location)
+                 log=print, versioning: bool = False):
+        self.emulator = Emulator(binary, location, versioning)
         self.seed, self.writers, self.max_kill_delay, self.log = seed, writers, max_kill_delay, log
         self.names = {f"w{w}-n{n}": NameState() for w in range(writers) for n in range(NAMES_PER_WRITER)}
         self.figures = Figures()
@@ -229,6 +242,22 @@ class Chaos:
             state.baseline = md5 if md5 in state.versions else state.baseline
             state.acked_since_check = False
             state.in_flight.clear()
+        self.check_versions(cycle, container)
+
+    def check_versions(self, cycle: int, container):
+        """With versioning: each version acknowledged since the last check reads back, by its ID, whole."""
+        for name, state in self.names.items():
+            for version_id, md5 in sorted(state.acked_versions.items()):
+                try:
+                    data = container.get_blob_client(name, version_id=version_id).download_blob().readall()
+                except Exception as error:  # noqa: BLE001 - an acknowledged version that cannot be read is lost
+                    self.problem("lost", cycle, name, f"version {version_id} cannot be read after the restart: {error}")
+                    continue
+                if hashlib.md5(data).hexdigest() != md5:
+                    self.problem("torn", cycle, name, f"version {version_id} holds other bytes ({len(data)})")
+                else:
+                    self.figures.versions_checked += 1
+            state.acked_versions.clear()
 
     def problem(self, kind: str, cycle: int, name: str, detail: str):
         setattr(self.figures, kind, getattr(self.figures, kind) + 1)
@@ -274,7 +303,7 @@ class Chaos:
             try:
                 settings = ContentSettings(content_type="application/octet-stream", content_md5=bytearray(md5))
                 if mode == "put":
-                    blob.upload_blob(data, overwrite=True, content_settings=settings)
+                    answer = blob.upload_blob(data, overwrite=True, content_settings=settings)
                 else:
                     block_size = rng.choice([64 * 1024, 256 * 1024, 1024 * 1024])
                     blocks = []
@@ -282,7 +311,7 @@ class Chaos:
                         block_id = base64.b64encode(f"{cycle:05d}-{attempt:06d}-{index:05d}".encode()).decode()
                         blob.stage_block(block_id, data[offset:offset + block_size])
                         blocks.append(BlobBlock(block_id=block_id))
-                    blob.commit_block_list(blocks, content_settings=settings)
+                    answer = blob.commit_block_list(blocks, content_settings=settings)
             except Exception:  # noqa: BLE001 - the emulator was killed under us: this write is not acknowledged
                 return
             with self.lock:
@@ -290,6 +319,8 @@ class Chaos:
                 state.baseline = md5.hex()
                 state.acked_since_check = True
                 state.in_flight.clear()
+                if answer.get("version_id"):
+                    state.acked_versions[answer["version_id"]] = md5.hex()
                 self.figures.writes_acknowledged += 1
 
     def reader(self, service, cycle: int, stop: threading.Event):
@@ -332,13 +363,15 @@ def main() -> int:
     parser.add_argument("--max-kill-delay", type=float, default=1.5, help="seconds; kills land in [0.02, this]")
     parser.add_argument("--location", default=None, help="data directory (default: a fresh temporary one, removed)")
     parser.add_argument("--emulator", default=None, help="the ironviper-emulator binary")
+    parser.add_argument("--versioning", action="store_true", help="versioning and soft delete on; versions checked too")
     args = parser.parse_args()
     seed = args.seed if args.seed is not None else random.SystemRandom().randrange(1 << 32)
     binary = args.emulator or default_binary()
     location = args.location or tempfile.mkdtemp(prefix="ironviper-chaos-")
     started = time.monotonic()
     print(f"emulator: {binary}")
-    chaos = Chaos(binary, location, seed, writers=args.writers, max_kill_delay=args.max_kill_delay)
+    chaos = Chaos(binary, location, seed, writers=args.writers, max_kill_delay=args.max_kill_delay,
+                  versioning=args.versioning)
     figures = chaos.run(args.cycles)
     print(figures.summary())
     print(f"elapsed: {time.monotonic() - started:.1f} s, seed {seed}")

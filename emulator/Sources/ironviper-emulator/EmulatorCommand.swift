@@ -40,6 +40,14 @@ struct EmulatorCommand: AsyncParsableCommand {
             printed). At run time, from loopback only, on every service's port:
               GET / PUT / DELETE http://127.0.0.1:PORT/_ironviper/faults
             shows the plan and its counters / replaces it (JSON) / clears it.
+
+            Account features (Azure switches them in its management plane).
+            --account-config FILE.json: {"devstoreaccount1": {"blob": {
+              "versioning": true, "versionLevelImmutability": true,
+              "deleteRetentionDays": 7, "containerDeleteRetentionDays": 7}}}
+            (deleteRetentionSeconds / containerDeleteRetentionSeconds override
+            the days, for tests). --versioning: versioning for every account
+            the file does not name.
             """)
 
     @Option(name: [.customShort("l"), .customLong("location")], help: "Directory for the emulator's data.")
@@ -68,6 +76,12 @@ struct EmulatorCommand: AsyncParsableCommand {
     var faultsSeed: UInt64?
     @Flag(name: .customLong("metrics"), help: "Serve Prometheus metrics at /metrics on every service's port.")
     var metrics = false
+    @Option(
+        name: .customLong("account-config"),
+        help: ArgumentHelp("Per-account blob features (versioning, soft delete, immutability) from a JSON file.", valueName: "file"))
+    var accountConfig: String?
+    @Flag(name: .customLong("versioning"), help: "Blob versioning for every account (what --account-config does not name).")
+    var versioning = false
 
     func run() async throws {
         var configuration = EmulatorConfiguration()
@@ -94,6 +108,7 @@ struct EmulatorCommand: AsyncParsableCommand {
                 configuration.accounts.append(.development)
             }
         }
+        configuration.accountFeatures = try accountFeatures(accounts: configuration.accounts)
         LoggingSystem.bootstrap { label in
             var handler = StreamLogHandler.standardError(label: label)
             handler.logLevel = .info
@@ -124,6 +139,27 @@ struct EmulatorCommand: AsyncParsableCommand {
         let group = ServiceGroup(
             configuration: .init(services: [emulator], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         try await group.run()
+    }
+
+    /// The features of `--account-config`; `--versioning` switches versioning on for every account it leaves out.
+    func accountFeatures(accounts: [StorageAccount]) throws -> [String: AccountFeatures] {
+        var features: [String: AccountFeatures] = [:]
+        if let accountConfig {
+            guard let data = FileManager.default.contents(atPath: accountConfig) else {
+                throw ValidationError("--account-config \(accountConfig): cannot be read")
+            }
+            do {
+                features = try AccountFeatures.parse(json: data)
+            } catch {
+                throw ValidationError("--account-config \(accountConfig): \(error.description)")
+            }
+        }
+        if versioning {
+            for account in accounts where features[account.name] == nil {
+                features[account.name] = AccountFeatures(blob: BlobFeatures(versioning: true))
+            }
+        }
+        return features
     }
 
     /// The plan from `--faults-file` and `--faults` (file rules first), seeded by `--faults-seed` or at random.

@@ -87,6 +87,8 @@ enum BlobHeaders {
         writeLease(blob.lease, now: now, to: &headers)
         writeMetadata(blob.metadata, to: &headers)
         if !blob.snapshot.isEmpty { headers[HTTPField.Name("x-ms-snapshot")!] = blob.snapshot }
+        BlobVersions.writeProperties(blob, to: &headers)
+        BlobImmutability.writeProperties(blob, to: &headers)
         if includeTier {
             headers[HTTPField.Name("x-ms-access-tier")!] = blob.tier ?? "Hot"
             if blob.tier == nil {

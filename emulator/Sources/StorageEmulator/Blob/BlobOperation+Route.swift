@@ -101,6 +101,21 @@ extension BlobOperation {
         case .getBlobTags: return r("GET", "/{container}/{blob}", [("comp", "tags")], .both(.object, "t"))
         case .setBlobTags: return r("PUT", "/{container}/{blob}", [("comp", "tags")], .both(.object, "t"))
         case .undeleteBlob: return r("PUT", "/{container}/{blob}", [("comp", "undelete")], .both(.object, "w"))
+        // `i`: "Set or delete the immutability policy or legal hold on a blob" (Create a service SAS).
+        case .setImmutabilityPolicy:
+            return r(
+                "PUT", "/{container}/{blob}", [("comp", "immutabilityPolicies")],
+                headers: [("x-ms-immutability-policy-until-date", "Fri, 01 Jan 2100 00:00:00 GMT")], .both(.object, "i"))
+        case .deleteImmutabilityPolicy:
+            return r("DELETE", "/{container}/{blob}", [("comp", "immutabilityPolicies")], .both(.object, "i"))
+        case .setLegalHold:
+            return r("PUT", "/{container}/{blob}", [("comp", "legalhold")], headers: [("x-ms-legal-hold", "false")], .both(.object, "i"))
+        // Like creating a container, restoring one takes the account key or an account SAS.
+        case .restoreContainer:
+            return r(
+                "PUT", "/{container}", [("restype", "container"), ("comp", "undelete")],
+                headers: [("x-ms-deleted-container-name", "{container}"), ("x-ms-deleted-container-version", "0")],
+                .accountOnly(.container, "w"))
         }
     }
 }

@@ -9,9 +9,10 @@ enum BlobOperation: String, Sendable, CaseIterable {
     case putBlob, getBlob, getBlobProperties, deleteBlob, setBlobProperties, getBlobMetadata, setBlobMetadata
     case putBlock, putBlockList, getBlockList, snapshotBlob, copyBlob, abortCopyBlob, setBlobTier, leaseBlob
     case putBlockFromURL, getBlobTags, setBlobTags, undeleteBlob, batch
+    case setImmutabilityPolicy, deleteImmutabilityPolicy, setLegalHold, restoreContainer
 
     /// Operations the emulator recognises but does not implement: answered with a clear 501.
-    static let unimplemented: Set<BlobOperation> = [getServiceStats, putBlockFromURL, getBlobTags, setBlobTags, undeleteBlob, batch]
+    static let unimplemented: Set<BlobOperation> = [getServiceStats, putBlockFromURL, getBlobTags, setBlobTags, batch]
 
     /// Identifies the operation, or nil when the combination means nothing to Azure either.
     ///
@@ -45,6 +46,7 @@ enum BlobOperation: String, Sendable, CaseIterable {
             case (.get, "container", "acl"), (.head, "container", "acl"): return .getContainerACL
             case (.put, "container", "acl"): return .setContainerACL
             case (.put, "container", "lease"): return .leaseContainer
+            case (.put, "container", "undelete"): return .restoreContainer
             case (.get, "container", "list"): return .listBlobs
             case (.get, "account", "properties"), (.head, "account", "properties"): return .getAccountInfo
             case (.post, "container", "batch"): return .batch
@@ -69,6 +71,9 @@ enum BlobOperation: String, Sendable, CaseIterable {
         case (.get, "tags"): return .getBlobTags
         case (.put, "tags"): return .setBlobTags
         case (.put, "undelete"): return .undeleteBlob
+        case (.put, "immutabilitypolicies"): return .setImmutabilityPolicy
+        case (.delete, "immutabilitypolicies"): return .deleteImmutabilityPolicy
+        case (.put, "legalhold"): return .setLegalHold
         case (.get, "properties") where restype == "account", (.head, "properties") where restype == "account":
             return .getAccountInfo
         default: return nil

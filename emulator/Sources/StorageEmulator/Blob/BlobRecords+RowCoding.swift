@@ -20,6 +20,10 @@ extension ContainerRecord {
         leaseDuration = row["lease_duration"]
         leaseExpires = row["lease_expires"]
         leaseBreakAt = row["lease_break_at"]
+        versionImmutability = row["version_immutability"]
+        deletedTime = row["deleted_time"]
+        deletedName = row["deleted_name"]
+        deletedVersion = row["deleted_version"]
     }
 
     func encode(to container: inout PersistenceContainer) {
@@ -36,6 +40,10 @@ extension ContainerRecord {
         container["lease_duration"] = leaseDuration
         container["lease_expires"] = leaseExpires
         container["lease_break_at"] = leaseBreakAt
+        container["version_immutability"] = versionImmutability
+        container["deleted_time"] = deletedTime
+        container["deleted_name"] = deletedName
+        container["deleted_version"] = deletedVersion
     }
 
     /// The container `account/name`, through a statement compiled once per connection (the hot path
@@ -78,6 +86,12 @@ extension BlobRecord {
         copyStatus = row["copy_status"]
         copyProgress = row["copy_progress"]
         copyCompleted = row["copy_completed"]
+        versionId = row["version_id"]
+        retired = row["retired"]
+        deletedTime = row["deleted_time"]
+        immutabilityUntil = row["immutability_until"]
+        immutabilityMode = row["immutability_mode"]
+        legalHold = row["legal_hold"]
     }
 
     func encode(to container: inout PersistenceContainer) {
@@ -110,5 +124,11 @@ extension BlobRecord {
         container["copy_status"] = copyStatus
         container["copy_progress"] = copyProgress
         container["copy_completed"] = copyCompleted
+        container["version_id"] = versionId
+        container["retired"] = retired
+        container["deleted_time"] = deletedTime
+        container["immutability_until"] = immutabilityUntil
+        container["immutability_mode"] = immutabilityMode
+        container["legal_hold"] = legalHold
     }
 }

@@ -73,6 +73,10 @@ struct ContainerRecord: Codable, Sendable, FetchableRecord, PersistableRecord, L
     var leaseDuration: Int?
     var leaseExpires: Double?
     var leaseBreakAt: Double?
+    var versionImmutability = false
+    var deletedTime: Double?
+    var deletedName: String?
+    var deletedVersion: String?
 }
 
 /// A row of `blobs`: a base blob (`snapshot == ""`) or one of its snapshots.
@@ -110,6 +114,12 @@ struct BlobRecord: Codable, Sendable, FetchableRecord, MutablePersistableRecord,
     var copyStatus: String?
     var copyProgress: String?
     var copyCompleted: Double?
+    var versionId: String?
+    var retired = ""
+    var deletedTime: Double?
+    var immutabilityUntil: Double?
+    var immutabilityMode: String?
+    var legalHold = false
 
     mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
 

@@ -8,6 +8,7 @@ import GRDB
 enum BlobSchema {
     static let migrations: [(String, @Sendable (Database) throws -> Void)] = [
         ("blob-v1", v1), ("blob-staged-count", stagedCount),
+        ("blob-versions", versions),
     ]
 
     @Sendable static func v1(_ db: Database) throws {

@@ -11,15 +11,18 @@ extension BlobService {
         let prefix = request.query("prefix") ?? ""
         let marker = request.query("marker") ?? ""
         let limit = try Self.maxResults(request)
-        let includeMetadata = (request.query("include") ?? "").lowercased().split(separator: ",").contains("metadata")
+        let include = (request.query("include") ?? "").lowercased().split(separator: ",")
+        let includeMetadata = include.contains("metadata")
         let account = request.account
+        // A soft-deleted container is listed (with `include=deleted`) under the name it had.
         let rows = try await blobs.read { db in
             try ContainerRecord.fetchAll(
                 db,
                 sql: """
-                    SELECT * FROM containers WHERE account = ? AND name >= ? AND substr(name, 1, ?) = ?
-                    ORDER BY name LIMIT ?
-                    """, arguments: [account, max(marker, prefix), prefix.count, prefix, limit + 1])
+                    SELECT * FROM containers WHERE account = ? AND coalesce(deleted_name, name) >= ?
+                    AND substr(coalesce(deleted_name, name), 1, ?) = ? AND (deleted_time IS NULL OR ?)
+                    ORDER BY coalesce(deleted_name, name), deleted_time LIMIT ?
+                    """, arguments: [account, max(marker, prefix), prefix.count, prefix, include.contains("deleted"), limit + 1])
         }
         let now = Date()
         var xml = XMLWriter()
@@ -30,7 +33,8 @@ extension BlobService {
         xml.open("Containers")
         for container in rows.prefix(limit) {
             xml.open("Container")
-            xml.element("Name", container.name)
+            xml.element("Name", container.deletedName ?? container.name)
+            Self.writeDeletedContainer(container, to: &xml)
             xml.open("Properties")
             xml.element("Last-Modified", HTTPDate.rfc1123(Date(timeIntervalSince1970: container.lastModified)))
             xml.element("Etag", container.etag)
@@ -38,6 +42,7 @@ extension BlobService {
             if let access = container.publicAccess { xml.element("PublicAccess", access) }
             xml.element("HasImmutabilityPolicy", "false")
             xml.element("HasLegalHold", "false")
+            writeContainerProperties(container, now: now, to: &xml)
             xml.close("Properties")
             if includeMetadata {
                 xml.open("Metadata")
@@ -47,7 +52,7 @@ extension BlobService {
             xml.close("Container")
         }
         xml.close("Containers")
-        xml.element("NextMarker", rows.count > limit ? rows[limit].name : nil)
+        xml.element("NextMarker", rows.count > limit ? rows[limit].deletedName ?? rows[limit].name : nil)
         xml.close("EnumerationResults")
         return Self.xmlResponse(xml)
     }

@@ -83,9 +83,10 @@ extension BlobService {
         let metadata = MetadataCoding.encode(try BlobHeaders.metadata(request))
         let tier = try Self.accessTier(request)
         let conditions = try BlobConditions(request)
+        let features = blobFeatures(target)
         let record = try await blobs.write { db, orphans -> BlobRecord in
             var blob = try Self.prepareOverwrite(
-                db, target, request: request, conditions: conditions, createOnly: createOnly)
+                db, target, request: request, conditions: conditions, createOnly: createOnly, features: features)
             var committed: [String: (Int64, Int64)] = [:]
             if let id = blob.id {
                 for row in try Row.fetchAll(

@@ -14,7 +14,8 @@ extension BlobService {
         let now = Date().timeIntervalSince1970
         let record = ContainerRecord(
             account: target.account, name: target.container, etag: BlobHeaders.newETag(), created: now,
-            lastModified: now, metadata: metadata, publicAccess: access)
+            lastModified: now, metadata: metadata, publicAccess: access,
+            versionImmutability: request.header("x-ms-immutable-storage-with-versioning-enabled")?.lowercased() == "true")
         try await blobs.write { db, _ in
             guard try ContainerRecord.exists(db, key: ["account": record.account, "name": record.name]) == false else {
                 throw StorageError(.conflict, "ContainerAlreadyExists", "The specified container already exists.")
@@ -33,6 +34,8 @@ extension BlobService {
         if let access = container.publicAccess { headers[HTTPField.Name("x-ms-blob-public-access")!] = access }
         headers[HTTPField.Name("x-ms-has-immutability-policy")!] = "false"
         headers[HTTPField.Name("x-ms-has-legal-hold")!] = "false"
+        headers[HTTPField.Name("x-ms-immutable-storage-with-versioning-enabled")!] =
+            container.versionImmutability || blobFeatures(target).versionLevelImmutability ? "true" : "false"
         return Self.emptyResponse(.ok, headers: headers)
     }
 
@@ -42,25 +45,14 @@ extension BlobService {
         guard conditions.ifMatch == nil, conditions.ifNoneMatch == nil else {
             throw StorageError.invalidHeader("If-Match", conditions.ifMatch ?? conditions.ifNoneMatch ?? "", "Delete Container supports only date conditions.")
         }
+        let features = blobFeatures(target)
         try await blobs.write { db, orphans in
             guard let container = try ContainerRecord.find(db, account: target.account, name: target.container) else {
                 throw Self.containerNotFound()
             }
             try conditions.checkWrite(etag: container.etag, lastModified: container.lastModified)
             try LeaseAction.checkWrite(container.lease, request: request, now: Date(), isContainer: true)
-            for row in try Row.fetchAll(
-                db,
-                sql: """
-                    SELECT chunk_id FROM blob_blocks WHERE blob_id IN (SELECT id FROM blobs WHERE account = ?1 AND container = ?2)
-                    UNION SELECT chunk_id FROM staged_blocks WHERE account = ?1 AND container = ?2
-                    """, arguments: [target.account, target.container])
-            {
-                orphans.candidates.insert(row[0])
-            }
-            try db.execute(
-                sql: "DELETE FROM blob_blocks WHERE blob_id IN (SELECT id FROM blobs WHERE account = ? AND container = ?)",
-                arguments: [target.account, target.container])
-            _ = try ContainerRecord.deleteOne(db, key: ["account": target.account, "name": target.container])
+            try Self.removeContainer(db, container, features: features, orphans: &orphans)
         }
         return Self.emptyResponse(.accepted)
     }

@@ -40,8 +40,10 @@ extension BlobService {
         let conditions = try BlobConditions(request)
         let sourceConditions = try BlobConditions(source: request)
         let copyID = UUIDString.make()
+        let features = blobFeatures(target)
+        let sourceVersion = sourceComponents.queryItems?.first { $0.name == "versionid" }?.value
         let record = try await blobs.write { db, orphans -> BlobRecord in
-            guard let original = try Self.fetchBlob(db, source, snapshot: sourceSnapshot) else {
+            guard let original = try Self.fetchBlob(db, source, snapshot: sourceSnapshot, version: sourceVersion) else {
                 throw StorageError(.notFound, "CannotVerifyCopySource", "The specified blob does not exist: \(source).")
             }
             try sourceConditions.checkSource(etag: original.etag, lastModified: original.lastModified)
@@ -50,7 +52,7 @@ extension BlobService {
             }
             let now = Date()
             var blob = try Self.prepareOverwrite(
-                db, target, request: request, conditions: conditions, createOnly: createOnly)
+                db, target, request: request, conditions: conditions, createOnly: createOnly, features: features)
             blob.contentHeaders = original.contentHeaders
             blob.contentLength = original.contentLength
             blob.metadata = metadata.isEmpty ? original.metadata : MetadataCoding.encode(metadata)
@@ -82,8 +84,11 @@ extension BlobService {
         let snapshot = request.query("snapshot") ?? ""
         let previous = try await blobs.write { db, _ -> String? in
             try Self.requireContainer(db, target)
-            guard var blob = try Self.fetchBlob(db, target, snapshot: snapshot) else { throw Self.blobNotFound() }
+            guard var blob = try Self.fetchBlob(db, target, snapshot: snapshot, version: request.query("versionid")) else {
+                throw Self.blobNotFound()
+            }
             if snapshot.isEmpty { try LeaseAction.checkRead(blob.lease, request: request, now: Date()) }
+            try BlobImmutability.checkTierChange(blob, to: tier)
             let previous = blob.tier
             blob.tier = tier
             blob.tierChanged = Date().timeIntervalSince1970
@@ -118,11 +123,16 @@ extension BlobService {
 
     /// A snapshot ID is its creation time with seven fractional digits, unique per blob.
     static func newSnapshotID(_ db: Database, _ target: BlobTarget) throws -> String {
+        try uniqueTimestamp(db, target, column: "snapshot")
+    }
+
+    /// The current time with seven fractional digits, unused in `column` (`snapshot` or `version_id`) of the blob.
+    static func uniqueTimestamp(_ db: Database, _ target: BlobTarget, column: String) throws -> String {
         var time = Date()
         while true {
             let id = HTTPDate.iso8601(time)
             let taken = try Bool.fetchOne(
-                db, sql: "SELECT EXISTS (SELECT 1 FROM blobs WHERE account = ? AND container = ? AND name = ? AND snapshot = ?)",
+                db, sql: "SELECT EXISTS (SELECT 1 FROM blobs WHERE account = ? AND container = ? AND name = ? AND \(column) = ?)",
                 arguments: [target.account, target.container, target.blob, id]) ?? false
             if !taken { return id }
             time = time.addingTimeInterval(0.000_000_1)

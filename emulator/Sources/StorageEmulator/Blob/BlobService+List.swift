@@ -9,6 +9,7 @@ extension BlobService {
     /// What `include=` asks for.
     struct ListInclude: Sendable {
         var metadata = false, snapshots = false, uncommitted = false, copy = false
+        var versions = false, deleted = false, immutabilityPolicy = false, legalHold = false
 
         init(_ text: String?) throws {
             for item in (text ?? "").split(separator: ",") {
@@ -17,7 +18,11 @@ extension BlobService {
                 case "snapshots": snapshots = true
                 case "uncommittedblobs": uncommitted = true
                 case "copy": copy = true
-                case "deleted", "tags", "versions", "immutabilitypolicy", "legalhold", "deletedwithversions", "permissions": break
+                case "versions": versions = true
+                case "deleted": deleted = true
+                case "immutabilitypolicy": immutabilityPolicy = true
+                case "legalhold": legalHold = true
+                case "tags", "deletedwithversions", "permissions": break
                 default: throw StorageError.invalidQueryParameter("include", String(item), "Unknown include option.")
                 }
             }
@@ -58,7 +63,7 @@ extension BlobService {
                 xml.element("Name", name)
                 xml.close("BlobPrefix")
             case .blob(let listed):
-                Self.writeBlobXML(listed, include: include, now: now, to: &xml)
+                writeBlobXML(listed, include: include, now: now, to: &xml)
             }
         }
         xml.close("Blobs")
@@ -86,7 +91,7 @@ extension BlobService {
             for listed in rows {
                 let name = listed.record.name
                 guard name.hasPrefix(prefix) else { return (entries, nil) }
-                let position = ListMarker(name: name, snapshotKey: ListMarker.key(listed.record.snapshot), inclusive: true)
+                let position = ListMarker(name: name, snapshotKey: Self.listKey(listed.record), inclusive: true)
                 if entries.count == limit { return (entries, position) }
                 let rest = name.utf8.dropFirst(prefix.utf8.count)
                 if let delimiter, let found = String(Substring(rest)).range(of: delimiter) {
@@ -104,14 +109,13 @@ extension BlobService {
 
     /// Up to `batch` committed blobs (and, when asked, snapshots and uncommitted names) from a marker on.
     static func fetchListRows(_ db: Database, _ target: BlobTarget, from marker: ListMarker, batch: Int, include: ListInclude) throws -> [ListedBlob] {
-        let snapshotFilter = include.snapshots ? "" : "AND snapshot = ''"
         let comparison = marker.inclusive ? ">=" : ">"
         var listed = try BlobRecord.fetchAll(
             db,
             sql: """
-                SELECT * FROM blobs WHERE account = ? AND container = ? \(snapshotFilter)
-                AND (name > ? OR (name = ? AND (CASE WHEN snapshot = '' THEN '~' ELSE snapshot END) \(comparison) ?))
-                ORDER BY name, CASE WHEN snapshot = '' THEN '~' ELSE snapshot END LIMIT ?
+                SELECT * FROM blobs WHERE account = ? AND container = ? \(listFilterSQL(include))
+                AND (name > ? OR (name = ? AND (\(listKeySQL)) \(comparison) ?))
+                ORDER BY name, \(listKeySQL) LIMIT ?
                 """,
             arguments: [target.account, target.container, marker.name, marker.name, marker.snapshotKey, batch]
         ).map { ListedBlob(record: $0, uncommittedOnly: false) }
@@ -122,7 +126,7 @@ extension BlobService {
             db,
             sql: """
                 SELECT DISTINCT s.blob FROM staged_blocks s WHERE s.account = ? AND s.container = ? AND s.blob >= ?
-                AND NOT EXISTS (SELECT 1 FROM blobs b WHERE b.account = s.account AND b.container = s.container AND b.name = s.blob AND b.snapshot = '')
+                AND NOT EXISTS (SELECT 1 FROM blobs b WHERE b.account = s.account AND b.container = s.container AND b.name = s.blob AND b.snapshot = '' AND b.retired = '')
                 ORDER BY s.blob LIMIT ?
                 """, arguments: [target.account, target.container, marker.name, batch])
         for name in names where upper.map({ name <= $0 }) ?? true {
@@ -131,15 +135,16 @@ extension BlobService {
                 record: BlobRecord(account: target.account, container: target.container, name: name, etag: "", created: 0, lastModified: 0, contentLength: 0),
                 uncommittedOnly: true))
         }
-        listed.sort { ($0.record.name, ListMarker.key($0.record.snapshot)) < ($1.record.name, ListMarker.key($1.record.snapshot)) }
+        listed.sort { ($0.record.name, Self.listKey($0.record)) < ($1.record.name, Self.listKey($1.record)) }
         return Array(listed.prefix(batch))
     }
 
-    static func writeBlobXML(_ listed: ListedBlob, include: ListInclude, now: Date, to xml: inout XMLWriter) {
+    func writeBlobXML(_ listed: ListedBlob, include: ListInclude, now: Date, to xml: inout XMLWriter) {
         let blob = listed.record
         xml.open("Blob")
         xml.element("Name", blob.name)
         if !blob.snapshot.isEmpty { xml.element("Snapshot", blob.snapshot) }
+        Self.writeVersionXML(blob, include: include, to: &xml)
         xml.open("Properties")
         if !listed.uncommittedOnly {
             xml.element("Creation-Time", HTTPDate.rfc1123(Date(timeIntervalSince1970: blob.created)))
@@ -158,7 +163,7 @@ extension BlobService {
             xml.element("AccessTier", blob.tier ?? "Hot")
             if blob.tier == nil { xml.element("AccessTierInferred", "true") }
             if let changed = blob.tierChanged { xml.element("AccessTierChangeTime", HTTPDate.rfc1123(Date(timeIntervalSince1970: changed))) }
-            writeLeaseXML(blob.lease, now: now, to: &xml)
+            Self.writeLeaseXML(blob.lease, now: now, to: &xml)
             xml.element("ServerEncrypted", "true")
         }
         if include.copy, let copyID = blob.copyId {
@@ -168,6 +173,7 @@ extension BlobService {
             xml.optional("CopyProgress", blob.copyProgress)
             xml.optional("CopyCompletionTime", blob.copyCompleted.map { HTTPDate.rfc1123(Date(timeIntervalSince1970: $0)) })
         }
+        writeRetentionXML(blob, include: include, now: now, to: &xml)
         xml.close("Properties")
         if include.metadata {
             xml.open("Metadata")
@@ -182,7 +188,8 @@ extension BlobService {
 /// included. Opaque to clients (base64 of the three, tab-separated).
 struct ListMarker: Sendable, Equatable {
     var name: String
-    /// `""` for "from the first row of this name", a snapshot ID, or `~` for the base blob (which sorts after its snapshots).
+    /// `""` for "from the first row of this name", or a row's `BlobService.listKey` (`~` for the base blob, which sorts
+    /// after its snapshots and versions).
     var snapshotKey: String
     var inclusive: Bool
 
@@ -210,7 +217,4 @@ struct ListMarker: Sendable, Equatable {
     }
 
     var encoded: String { Data((name + "\t" + snapshotKey + "\t" + (inclusive ? "1" : "0")).utf8).base64EncodedString() }
-
-    /// The sort key of a row's snapshot: its ID, or `~` for the base blob.
-    static func key(_ snapshot: String) -> String { snapshot.isEmpty ? "~" : snapshot }
 }

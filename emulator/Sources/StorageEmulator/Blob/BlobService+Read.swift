@@ -13,7 +13,7 @@ extension BlobService {
         let snapshot = request.query("snapshot") ?? ""
         let found = try await blobs.read { db -> (ContainerRecord?, BlobRecord?, [BlobExtent]) in
             let container = try ContainerRecord.find(db, account: target.account, name: target.container)
-            let blob = try Self.fetchBlob(db, target, snapshot: snapshot)
+            let blob = try Self.fetchBlob(db, target, snapshot: snapshot, version: request.query("versionid"))
             let extents = try blob.flatMap { headOnly ? nil : try BlobStore.extents(db, blobID: $0.id!) } ?? []
             return (container, blob, extents)
         }
@@ -68,7 +68,7 @@ extension BlobService {
         let snapshot = request.query("snapshot") ?? ""
         let found = try await blobs.read { db in
             (try ContainerRecord.find(db, account: target.account, name: target.container),
-             try Self.fetchBlob(db, target, snapshot: snapshot))
+             try Self.fetchBlob(db, target, snapshot: snapshot, version: request.query("versionid")))
         }
         try context.authorize(
             AccessRequirement("r", .object, container: target.container, blob: target.blob), publicRead: found.0?.publicAccess != nil)
@@ -87,9 +87,12 @@ extension BlobService {
 
     // MARK: helpers
 
-    static func fetchBlob(_ db: Database, _ target: BlobTarget, snapshot: String = "") throws -> BlobRecord? {
-        try BlobRecord.fetchOne(
-            db.cachedStatement(sql: "SELECT * FROM blobs WHERE account = ? AND container = ? AND name = ? AND snapshot = ?"),
+    /// The live blob or snapshot `target` names, or with `version` (`?versionid=`) that version.
+    static func fetchBlob(_ db: Database, _ target: BlobTarget, snapshot: String = "", version: String? = nil) throws -> BlobRecord? {
+        if let version, snapshot.isEmpty { return try BlobVersions.fetch(db, target, version: version) }
+        return try BlobRecord.fetchOne(
+            db.cachedStatement(
+                sql: "SELECT * FROM blobs WHERE account = ? AND container = ? AND name = ? AND snapshot = ? AND retired = ''"),
             arguments: [target.account, target.container, target.blob, snapshot])
     }
 

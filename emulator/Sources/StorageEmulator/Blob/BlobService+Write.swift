@@ -22,6 +22,7 @@ extension BlobService {
         let tier = try Self.accessTier(request)
         let transactionalMD5 = try BlobHeaders.transactionalMD5(request)
         let conditions = try BlobConditions(request)
+        let features = blobFeatures(target)
         try request.refuseDeclaredBody(over: Self.maxPutBlobSize)
         let staged = try await blobs.chunks.receive(request.body, limit: Self.maxPutBlobSize)
         do {
@@ -31,7 +32,7 @@ extension BlobService {
             let stored = content
             let record = try await blobs.write { db, orphans -> BlobRecord in
                 var blob = try Self.prepareOverwrite(
-                    db, target, request: request, conditions: conditions, createOnly: createOnly)
+                    db, target, request: request, conditions: conditions, createOnly: createOnly, features: features)
                 blob.contentHeaders = stored
                 blob.metadata = metadata
                 blob.contentLength = Int64(staged.length)
@@ -67,42 +68,29 @@ extension BlobService {
         try context.authorize(AccessRequirement("w", .object, container: target.container, blob: target.blob))
         let metadata = MetadataCoding.encode(try BlobHeaders.metadata(request))
         let conditions = try BlobConditions(request)
-        let record = try await updateBlob(target, request, conditions) { blob in
+        let record = try await updateBlob(target, request, conditions, newVersion: true) { blob in
             blob.metadata = metadata
         }
         return Self.emptyResponse(.ok, headers: Self.writeHeaders(record))
     }
 
     func deleteBlob(_ target: BlobTarget, _ request: StorageRequest, _ context: OperationContext) async throws -> Response {
-        try context.authorize(AccessRequirement("d", .object, container: target.container, blob: target.blob))
+        // Deleting a version takes `x` ("Delete version" in Azure's SAS permission tables), the rest `d`.
+        let letter: Character = request.query("versionid") == nil ? "d" : "x"
+        try context.authorize(AccessRequirement(letter, .object, container: target.container, blob: target.blob))
         let snapshot = request.query("snapshot") ?? ""
         let option = request.header("x-ms-delete-snapshots")
         guard option == nil || option == "include" || option == "only" else {
             throw StorageError.invalidHeader("x-ms-delete-snapshots", option ?? "", "Expected include or only.")
         }
         let conditions = try BlobConditions(request)
-        try await blobs.write { db, orphans in
-            try Self.requireContainer(db, target)
-            guard let blob = try Self.fetchBlob(db, target, snapshot: snapshot) else { throw Self.blobNotFound() }
-            try conditions.checkWrite(etag: blob.etag, lastModified: blob.lastModified)
-            if !snapshot.isEmpty {
-                guard option == nil else {
-                    throw StorageError.invalidHeader("x-ms-delete-snapshots", option ?? "", "Not allowed when deleting a snapshot.")
-                }
-                try BlobStore.deleteBlobRow(db, id: blob.id!, orphans: &orphans)
-                return
-            }
-            let snapshots = try Int64.fetchAll(
-                db, sql: "SELECT id FROM blobs WHERE account = ? AND container = ? AND name = ? AND snapshot != ''",
-                arguments: [target.account, target.container, target.blob])
-            if !snapshots.isEmpty && option == nil {
-                throw StorageError(.conflict, "SnapshotsPresent", "This operation is not permitted because the blob has snapshots.")
-            }
-            if option != "only" { try LeaseAction.checkWrite(blob.lease, request: request, now: Date()) }
-            for id in snapshots { try BlobStore.deleteBlobRow(db, id: id, orphans: &orphans) }
-            if option != "only" { try BlobStore.deleteBlobRow(db, id: blob.id!, orphans: &orphans) }
+        let features = blobFeatures(target)
+        let permanent = try await blobs.write { db, orphans in
+            try Self.removeBlob(
+                db, target, request, snapshot: snapshot, option: option, conditions: conditions, features: features,
+                orphans: &orphans)
         }
-        return Self.emptyResponse(.accepted, headers: [HTTPField.Name("x-ms-delete-type-permanent")!: "true"])
+        return Self.emptyResponse(.accepted, headers: [HTTPField.Name("x-ms-delete-type-permanent")!: permanent ? "true" : "false"])
     }
 
     // MARK: helpers
@@ -122,8 +110,11 @@ extension BlobService {
     }
 
     /// The row an upload replaces (or a fresh one), after the container, conditions and lease allow it.
+    /// With versioning the replaced state is kept as a previous version (`BlobVersions.beginWrite`), and the new
+    /// one gets the immutability policy and legal hold the request asks for.
     static func prepareOverwrite(
-        _ db: Database, _ target: BlobTarget, request: StorageRequest, conditions: BlobConditions, createOnly: Bool
+        _ db: Database, _ target: BlobTarget, request: StorageRequest, conditions: BlobConditions, createOnly: Bool,
+        features: BlobFeatures
     ) throws -> BlobRecord {
         try requireContainer(db, target)
         let now = Date()
@@ -146,20 +137,30 @@ extension BlobService {
         var blob = existing ?? BlobRecord(
             account: target.account, container: target.container, name: target.blob, etag: "", created: now.timeIntervalSince1970,
             lastModified: 0, contentLength: 0)
+        try BlobVersions.beginWrite(
+            db, target, &blob, versioning: BlobVersions.isOn(db, target, features), overwriteRetention: features.deleteRetention)
+        try BlobImmutability.Request(request).apply(to: &blob, enabled: BlobImmutability.isEnabled(db, target, features))
         blob.touch(now)
         return blob
     }
 
     /// Applies a change to an existing base blob under its conditions and lease.
+    /// `newVersion`: the change makes a new version (Set Blob Metadata does, Set Blob Properties does not), which a
+    /// protected version refuses.
     func updateBlob(
-        _ target: BlobTarget, _ request: StorageRequest, _ conditions: BlobConditions,
+        _ target: BlobTarget, _ request: StorageRequest, _ conditions: BlobConditions, newVersion: Bool = false,
         _ change: @escaping @Sendable (inout BlobRecord) throws -> Void
     ) async throws -> BlobRecord {
-        try await blobs.write { db, _ in
+        let features = blobFeatures(target)
+        return try await blobs.write { db, _ in
             try Self.requireContainer(db, target)
             guard var blob = try Self.fetchBlob(db, target) else { throw Self.blobNotFound() }
             try conditions.checkWrite(etag: blob.etag, lastModified: blob.lastModified)
             try LeaseAction.checkWrite(blob.lease, request: request, now: Date())
+            if newVersion {
+                try BlobImmutability.checkUnprotected(blob)
+                try BlobVersions.beginWrite(db, target, &blob, versioning: BlobVersions.isOn(db, target, features))
+            }
             try change(&blob)
             blob.touch(Date())
             try blob.update(db)
@@ -178,6 +179,7 @@ extension BlobService {
         headers[.eTag] = blob.etag
         headers[.lastModified] = HTTPDate.rfc1123(Date(timeIntervalSince1970: blob.lastModified))
         headers[HTTPField.Name("x-ms-request-server-encrypted")!] = "true"
+        if let versionID = blob.versionId { headers[HTTPField.Name("x-ms-version-id")!] = versionID }
         return headers
     }
 

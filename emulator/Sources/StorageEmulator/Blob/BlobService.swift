@@ -8,8 +8,13 @@ import NIOCore
 struct BlobService: StorageServiceHandler {
     let kind = ServiceKind.blob
     let blobs: BlobStore
+    /// Per-account features (versioning, soft delete, immutability); an account not named has none.
+    let features: [String: AccountFeatures]
 
-    init(store: BlobStore) { blobs = store }
+    init(store: BlobStore, features: [String: AccountFeatures] = [:]) {
+        blobs = store
+        self.features = features
+    }
 
     func respond(to request: StorageRequest, context: OperationContext) async throws -> Response {
         let container = request.segments.first.flatMap { $0.isEmpty ? nil : $0 }
@@ -61,7 +66,12 @@ struct BlobService: StorageServiceHandler {
             throw StorageError(.conflict, "NoPendingCopyOperation", "There is currently no pending copy operation: emulator copies complete at once.")
         case .setBlobTier: return try await setBlobTier(target, request, context)
         case .leaseBlob: return try await leaseBlob(target, request, context)
-        case .getServiceStats, .putBlockFromURL, .getBlobTags, .setBlobTags, .undeleteBlob, .batch:
+        case .undeleteBlob: return try await undeleteBlob(target, request, context)
+        case .setImmutabilityPolicy: return try await setImmutabilityPolicy(target, request, context)
+        case .deleteImmutabilityPolicy: return try await deleteImmutabilityPolicy(target, request, context)
+        case .setLegalHold: return try await setLegalHold(target, request, context)
+        case .restoreContainer: return try await restoreContainer(target, request, context)
+        case .getServiceStats, .putBlockFromURL, .getBlobTags, .setBlobTags, .batch:
             throw StorageError.unsupportedOperation(operation.rawValue, request.encodedPath)
         }
     }

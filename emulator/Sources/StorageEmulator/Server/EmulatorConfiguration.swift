@@ -44,6 +44,9 @@ public struct EmulatorConfiguration: Sendable {
     /// Serve Prometheus metrics at `/metrics` on every service's port (`--metrics`). Off by default: an
     /// emulator embedded in the daemon or a test must not answer more than Azure's paths unless asked.
     public var metrics = false
+    /// Per-account blob features Azure switches on in its management plane (versioning, soft delete,
+    /// version-level immutability): `--account-config FILE`, `--versioning`. Accounts not named have none.
+    public var accountFeatures: [String: AccountFeatures] = [:]
 
     public init() {}
 

@@ -8,8 +8,8 @@ enum EmulatorServices {
     /// Every service's schema, in the order they were introduced (never reorder: they are applied by name).
     static let migrations: [(String, @Sendable (Database) throws -> Void)] = BlobSchema.migrations + QueueSchema.migrations + TableSchema.migrations
 
-    static func handlers(store: EmulatorStore) -> [any StorageServiceHandler] {
-        [BlobService(store: BlobStore(store: store)), QueueService(store: store), TableService(store: store)]
+    static func handlers(store: EmulatorStore, features: [String: AccountFeatures] = [:]) -> [any StorageServiceHandler] {
+        [BlobService(store: BlobStore(store: store), features: features), QueueService(store: store), TableService(store: store)]
     }
 
     static func policyLookup(store: EmulatorStore) -> any StoredAccessPolicyLookup {

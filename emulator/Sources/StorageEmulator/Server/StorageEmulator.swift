@@ -31,7 +31,7 @@ public struct StorageEmulator: Service {
         store = try EmulatorStore(
             location: configuration.location, migrations: EmulatorServices.migrations,
             unlinkGracePeriod: configuration.unlinkGracePeriod)
-        handlers = EmulatorServices.handlers(store: store)
+        handlers = EmulatorServices.handlers(store: store, features: configuration.accountFeatures)
             .filter { configuration.services.contains($0.kind) }
         metrics = configuration.metrics ? EmulatorMetrics(store: store) : nil
     }
@@ -47,6 +47,11 @@ public struct StorageEmulator: Service {
         try await withThrowingDiscardingTaskGroup { group in
             group.addTask(priority: .background) { [store, logger] in
                 await EmulatorServices.sweepLeftovers(store: store, started: started, logger: logger)
+            }
+            // Loops until the emulator shuts down (a graceful shutdown cancels it), so the group can end.
+            group.addTask(priority: .background) { [store, logger, configuration] in
+                let purge = BlobPurge(store: BlobStore(store: store), features: configuration.accountFeatures)
+                await cancelWhenGracefulShutdown { await purge.run(logger: logger) }
             }
             for handler in handlers {
                 let endpoint = configuration.endpoint(handler.kind)

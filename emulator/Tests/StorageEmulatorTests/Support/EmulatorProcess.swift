@@ -14,9 +14,9 @@ final class EmulatorProcess: @unchecked Sendable {
     }
 
     /// Starts the emulator's Blob service on a free port and waits for its ready line.
-    init(location: String) throws {
+    init(location: String, arguments: [String] = []) throws {
         process.executableURL = URL(fileURLWithPath: Self.binary)
-        process.arguments = ["--location", location, "--blobPort", "0", "--services", "blob", "--silent"]
+        process.arguments = ["--location", location, "--blobPort", "0", "--services", "blob", "--silent"] + arguments
         let output = Pipe()
         process.standardOutput = output
         try process.run()

@@ -83,10 +83,11 @@ extension DateFormatter {
 
 /// Runs a test body against an emulator started in-process on free ports, then shuts it down.
 func withEmulator<T>(
-    location: String? = nil, _ body: (RunningEmulator, TestClient) async throws -> T
+    location: String? = nil, features: [String: AccountFeatures] = [:], _ body: (RunningEmulator, TestClient) async throws -> T
 ) async throws -> T {
     var configuration = EmulatorConfiguration.ephemeral(location: location)
     configuration.unlinkGracePeriod = .zero
+    configuration.accountFeatures = features
     let emulator = try await RunningEmulator.start(configuration: configuration)
     do {
         let result = try await body(emulator, TestClient(base: emulator.endpoint(.blob)))
