@@ -16,13 +16,11 @@ import os
 import shutil
 import sqlite3
 import tempfile
-import time
 
 import pytest
-from azure.core.exceptions import HttpResponseError
 from azure.storage.blob import BlobServiceClient, ImmutabilityPolicy
 
-from conftest import ACCOUNT, start_emulator
+from conftest import emulator_with_features, eventually as until, refused
 from daemon_harness import Daemon, eventually, kill_all, make_jpeg, sha256
 
 # While attacked, a day is an hour: the policies the daemon sets outlast the attack by far.
@@ -37,10 +35,6 @@ MIRROR = 'access_tier = "Hot"\ndeletes = "mirror"\nretention_days = 0\n'
 def worm_account():
     """An emulator whose account keeps versions and has version-level immutability on every container."""
     work = tempfile.mkdtemp(prefix="ironviper-worm-")
-    config = os.path.join(work, "accounts.json")
-    with open(config, "w") as f:
-        json.dump({ACCOUNT: {"blob": {"versioning": True, "versionLevelImmutability": True}}}, f)
-    emulator = start_emulator(location=os.path.join(work, "storage"), extra_args=["--account-config", config])
     daemons = []
 
     def machine(extra, day_seconds):
@@ -49,9 +43,10 @@ def worm_account():
         daemons.append(d)
         return d
 
-    yield emulator, machine
-    kill_all(daemons)
-    emulator.stop()
+    with emulator_with_features({"versioning": True, "versionLevelImmutability": True},
+                                services=("blob", "queue", "table")) as emulator:
+        yield emulator, machine
+        kill_all(daemons)
     shutil.rmtree(work, ignore_errors=True)
 
 
@@ -71,14 +66,6 @@ def protected_version(container, sha):
     versions = [v for v in versions_of(container, sha) if v.immutability_policy.expiry_time is not None]
     assert len(versions) == 1, [(v.version_id, v.immutability_policy) for v in versions_of(container, sha)]
     return versions[0]
-
-
-def refused(action, code):
-    with pytest.raises(HttpResponseError) as caught:
-        action()
-    assert caught.value.status_code == 409, caught.value
-    assert caught.value.error_code == code, caught.value
-    return caught.value
 
 
 def test_an_attacker_holding_the_account_key_cannot_destroy_a_master(worm_account, monkeypatch):
@@ -114,27 +101,26 @@ def test_an_attacker_holding_the_account_key_cannot_destroy_a_master(worm_accoun
         with open(os.path.join(d.library, relative), "rb") as f:
             original = f.read()
         blob = masters.get_blob_client(sha)
-        until = blob.get_blob_properties().immutability_policy.expiry_time
-        refused(lambda: blob.delete_blob(), "BlobImmutableDueToPolicy")
-        refused(lambda: blob.delete_immutability_policy(), "ImmutabilityPolicyDeleteOnLockedPolicy")
-        refused(lambda: blob.set_immutability_policy(
-            ImmutabilityPolicy(expiry_time=until - datetime.timedelta(minutes=30), policy_mode="Locked")),
-            "BlobImmutableDueToPolicy")
-        refused(lambda: blob.set_immutability_policy(
-            ImmutabilityPolicy(expiry_time=until, policy_mode="Unlocked")), "BlobImmutableDueToPolicy")
-        refused(lambda: blob.set_blob_metadata({"owned": "yes"}), "BlobImmutableDueToPolicy")
+        ends = blob.get_blob_properties().immutability_policy.expiry_time
+        refused("BlobImmutableDueToPolicy", blob.delete_blob)
+        refused("ImmutabilityPolicyDeleteOnLockedPolicy", blob.delete_immutability_policy)
+        refused("BlobImmutableDueToPolicy", blob.set_immutability_policy,
+                ImmutabilityPolicy(expiry_time=ends - datetime.timedelta(minutes=30), policy_mode="Locked"))
+        refused("BlobImmutableDueToPolicy", blob.set_immutability_policy,
+                ImmutabilityPolicy(expiry_time=ends, policy_mode="Unlocked"))
+        refused("BlobImmutableDueToPolicy", blob.set_blob_metadata, {"owned": "yes"})
         # Lowering the tier: refused by the emulator (on Azure it is allowed, see the README's threat model).
-        refused(lambda: blob.set_standard_blob_tier("Archive"), "BlobImmutableDueToPolicy")
+        refused("BlobImmutableDueToPolicy", blob.set_standard_blob_tier, "Archive")
         # An overwrite succeeds as on Azure, as a new current version; the protected one stays, and the new
         # version (not protected) can be deleted, never the protected one.
         kept = protected_version(masters, sha)
         blob.upload_blob(b"encrypted by ransomware", overwrite=True)
         assert blob.download_blob().readall() == b"encrypted by ransomware"
         blob.delete_blob()
-        refused(lambda: blob.delete_blob(version_id=kept.version_id), "BlobImmutableDueToPolicy")
+        refused("BlobImmutableDueToPolicy", blob.delete_blob, version_id=kept.version_id)
         after = protected_version(masters, sha)
         assert after.version_id == kept.version_id
-        assert after.immutability_policy.expiry_time == until
+        assert after.immutability_policy.expiry_time == ends
         assert blob.download_blob(version_id=kept.version_id).readall() == original, relative
 
     # The catalog recorded each master's protection (what the daemon extends and mirror waits for).
@@ -160,19 +146,12 @@ def test_a_referenced_master_stays_protected_and_mirror_removes_it_once_the_poli
     first = eventually(d, uploaded, "three protected masters")
 
     # While referenced, the daemon extends every policy before it runs out: each ends later than it first did.
-    def extended():
-        now = uploaded()
-        assert all(now[sha] > first[sha] for sha in now), (first, now)
-        return now
-    poll(extended, "every policy extended")
+    until(lambda: all(later > first[sha] for sha, later in uploaded().items()), "every policy extended", bound=180)
 
     # The paths go; mirror removes those masters (every version) once their policies have lapsed, never before.
     shutil.rmtree(os.path.join(d.library, "gone"))
-
-    def removed():
-        left = {sha: versions_of(masters, sha) for sha in gone}
-        assert left == {sha: [] for sha in gone}, left
-    poll(removed, "the unreferenced masters removed")
+    until(lambda: all(versions_of(masters, sha) == [] for sha in gone), "the unreferenced masters removed",
+          bound=180)
     assert kept in {b.name for b in masters.list_blobs()}
     # still extended while referenced: its policy is in force now
     assert protected_version(masters, kept).immutability_policy.expiry_time > datetime.datetime.now(
@@ -186,14 +165,3 @@ def test_a_referenced_master_stays_protected_and_mirror_removes_it_once_the_poli
             "SELECT sum(requests), class FROM cloud_requests WHERE operation = 'SetBlobImmutabilityPolicy'").fetchone()
     assert extensions[0] >= 3 and extensions[1] == "write", extensions
 
-
-def poll(check, what, timeout=180):
-    """Runs `check` until it passes (the daemon extends and purges on its own time)."""
-    deadline = time.monotonic() + timeout
-    while True:
-        try:
-            return check()
-        except AssertionError:
-            if time.monotonic() > deadline:
-                raise AssertionError(f"timed out waiting for {what}")
-            time.sleep(0.5)
