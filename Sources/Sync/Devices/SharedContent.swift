@@ -92,7 +92,7 @@ struct SharedContent: Sendable {
             // An account keeping versions (immutability needs it) keeps a deleted blob as a previous version, and
             // an overwrite by someone else leaves the protected one behind: each version goes, and none before the
             // last policy among them ends.
-            let versions = blob.versionID == nil ? [] : try await masterVersions(sha)
+            let versions = blob.versionID == nil ? [] : try await MasterVersions.list(sha, storage: storage)
             if let protectedUntil = ([blob] + versions.map(\.properties)).compactMap(\.immutabilityPolicy?.until).max(),
                 protectedUntil > clock()
             {
@@ -130,12 +130,5 @@ struct SharedContent: Sendable {
             }
         }
         return .deleted
-    }
-
-    /// Every version of master `sha` (the current one included), with its immutability policy.
-    private func masterVersions(_ sha: String) async throws -> [BlobItem] {
-        try await storage.blobs.allBlobs(
-            container: CloudKeys.masterContainer, prefix: sha, includeImmutabilityPolicy: true, includeVersions: true
-        ).filter { $0.name == sha && $0.properties.versionID != nil }
     }
 }
