@@ -95,6 +95,10 @@ def test_an_attacker_holding_the_account_key_cannot_destroy_a_master(worm_accoun
     listed = {m["sha256"]: m for m in report["report"]["protection"]}
     assert set(listed) == set(photos.values())
     assert all(m["active"] and m["referenced"] and m["mode"] == "Locked" for m in listed.values()), listed
+    text = d.ironviper("verify").stdout
+    assert "protection: 3 of 3 masters under an immutability policy" in text, text
+    for sha in photos.values():
+        assert f"  {sha}: until " in text and "(Locked)" in text, text
     d.stop()
 
     for relative, sha in photos.items():
@@ -168,8 +172,9 @@ def test_a_referenced_master_stays_protected_and_mirror_removes_it_once_the_poli
     with open(os.path.join(d.work, "daemon.log")) as f:
         log = f.read()
     assert "BlobImmutableDueToPolicy" not in log, "a purge was tried before the policy ended"
+    # Each extension was counted for `ironviper cost` as the write it is, priced at the master's tier.
     with sqlite3.connect(os.path.join(d.state, "catalog.sqlite")) as catalog:
         extensions = catalog.execute(
-            "SELECT sum(requests), class FROM cloud_requests WHERE operation = 'SetBlobImmutabilityPolicy'").fetchone()
-    assert extensions[0] >= 3 and extensions[1] == "write", extensions
-
+            "SELECT class, tier, sum(requests) FROM cloud_requests WHERE operation = 'SetBlobImmutabilityPolicy' "
+            "GROUP BY class, tier").fetchall()
+    assert len(extensions) == 1 and extensions[0][:2] == ("write", "Hot") and extensions[0][2] >= 3, extensions

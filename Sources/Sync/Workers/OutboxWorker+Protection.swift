@@ -32,7 +32,8 @@ extension OutboxWorker {
         let granted: ImmutabilityPolicy
         do {
             granted = try await storage.blobs.setImmutabilityPolicy(
-                container: CloudKeys.masterContainer, name: sha256, versionID: properties.versionID, policy: wanted)
+                container: CloudKeys.masterContainer, name: sha256, versionID: properties.versionID, policy: wanted,
+                tier: properties.accessTier)
         } catch let error as AzureStorageError where error.errorCode == "BlobOperationNotSupported" {
             throw Self.immutabilityUnavailable("protect \(sha256)", error)
         }
