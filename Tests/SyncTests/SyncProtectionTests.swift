@@ -97,4 +97,43 @@ import Testing
             #expect(try await bed.storage.blobs.propertiesIfExists(container: CloudKeys.masterContainer, name: a) != nil)
         }
     }
+
+    @Test func verifyListsEachMastersProtectionAndFlagsAMissingOrLapsingOne() async throws {
+        try await SyncBed.with(features: Self.worm) { bed in
+            try bed.write("old.jpg", try SyncBed.jpeg(4))
+            try bed.write("new.jpg", try SyncBed.jpeg(5))
+            try bed.scan()
+            try await bed.engine { $0.masterTier = .hot }.drain()  // uploaded before immutability was switched on
+            let old = try bed.asset("old.jpg").sha256
+            let new = try bed.asset("new.jpg").sha256
+            let policy = ImmutabilityPolicy(until: Date().addingTimeInterval(3600), mode: .locked)
+            try await bed.storage.blobs.setImmutabilityPolicy(container: CloudKeys.masterContainer, name: new, policy: policy)
+
+            func verify(at now: Date, repair: Bool = false) async throws -> VerifyReport {
+                var options = VerifyOptions()
+                options.immutability = MasterImmutability(period: .seconds(3600))
+                options.clock = { now }
+                options.repair = repair
+                return try await Verifier(catalog: bed.catalog, storage: bed.storage, device: bed.device, options: options)
+                    .run()
+            }
+            let report = try await verify(at: Date())
+            let listed = Dictionary(uniqueKeysWithValues: report.protection.map { ($0.sha256, $0) })
+            #expect(listed[new]?.active == true && listed[new]?.mode == "Locked" && listed[new]?.referenced == true)
+            #expect(listed[new]?.until == OutboxTime.format(policy.until))
+            #expect(listed[old]?.active == false && listed[old]?.until == nil)
+            #expect(report.findings.map(\.kind) == [.protectionMissing])
+            #expect(report.findings.first?.subject == old)
+
+            // Less than half the renewal margin (a sixth of the period) left and nothing queued: about to lapse.
+            let late = try await verify(at: policy.until.addingTimeInterval(-500), repair: true)
+            #expect(Set(late.findings.map(\.kind)) == [.protectionMissing, .protectionLapsing])
+            #expect(late.findings.allSatisfy { $0.repair == "extension queued" })
+            let queued = try Outbox(catalog: bed.catalog).due(limit: 10, excluding: []).filter { $0.kind == .protect }
+            #expect(Set(queued.map(\.target)) == [old, new])
+            // With the extensions queued, the same look lists them as pending, not as problems.
+            let pending = try await verify(at: policy.until.addingTimeInterval(-500))
+            #expect(pending.findings.isEmpty && pending.pending.count == 2)
+        }
+    }
 }
