@@ -9,7 +9,7 @@ import os
 
 import pytest
 from azure.core.exceptions import HttpResponseError, ResourceExistsError, ResourceNotFoundError
-from azure.storage.blob import BlobServiceClient
+from azure.storage.blob import BlobServiceClient, RetentionPolicy
 
 from conftest import eventually, emulator_with_features
 
@@ -27,6 +27,8 @@ def purging():
 
 
 def test_a_deleted_blob_is_listed_and_undeleted_with_its_snapshots(retaining, unique_name):
+    policy = retaining.get_service_properties()["delete_retention_policy"]
+    assert (policy.enabled, policy.days) == (True, 7), "the configured retention shows in the service properties"
     container = retaining.create_container(unique_name)
     blob = container.get_blob_client("photo.jpg")
     blob.upload_blob(b"original", metadata={"k": "v"})
@@ -130,3 +132,27 @@ def test_containers_past_their_retention_are_purged(purging, unique_name):
     with pytest.raises(HttpResponseError) as missing:
         purging.undelete_container(unique_name, "0")
     assert missing.value.status_code == 404
+
+
+def test_service_properties_switch_blob_soft_delete_on_and_off(unique_name):
+    """Azure lets a client switch blob soft delete on through Set Blob Service Properties, as the SDK does."""
+    with emulator_with_features({}) as emulator:
+        service = BlobServiceClient.from_connection_string(emulator.connection_string)
+        service.set_service_properties(delete_retention_policy=RetentionPolicy(enabled=True, days=3))
+        assert service.get_service_properties()["delete_retention_policy"].days == 3
+        container = service.create_container(unique_name)
+        blob = container.get_blob_client("doc")
+        blob.upload_blob(b"kept")
+        blob.delete_blob()
+        [deleted] = container.list_blobs(include=["deleted"])
+        assert deleted.deleted and deleted.remaining_retention_days == 3
+        blob.undelete_blob()
+        assert blob.download_blob().readall() == b"kept"
+
+        earlier = container.get_blob_client("earlier")
+        earlier.upload_blob(b"deleted while the policy was on")
+        earlier.delete_blob()
+        service.set_service_properties(delete_retention_policy=RetentionPolicy(enabled=False))
+        blob.delete_blob()
+        listed = [(b.name, b.remaining_retention_days) for b in container.list_blobs(include=["deleted"])]
+        assert listed == [("earlier", 3)], "with the policy off a delete is permanent; what was deleted before is kept"

@@ -24,6 +24,7 @@ extension ContainerRecord {
         deletedTime = row["deleted_time"]
         deletedName = row["deleted_name"]
         deletedVersion = row["deleted_version"]
+        purgeAfter = row["purge_after"]
     }
 
     func encode(to container: inout PersistenceContainer) {
@@ -44,6 +45,7 @@ extension ContainerRecord {
         container["deleted_time"] = deletedTime
         container["deleted_name"] = deletedName
         container["deleted_version"] = deletedVersion
+        container["purge_after"] = purgeAfter
     }
 
     /// The container `account/name`, through a statement compiled once per connection (the hot path
@@ -89,6 +91,7 @@ extension BlobRecord {
         versionId = row["version_id"]
         retired = row["retired"]
         deletedTime = row["deleted_time"]
+        purgeAfter = row["purge_after"]
         immutabilityUntil = row["immutability_until"]
         immutabilityMode = row["immutability_mode"]
         legalHold = row["legal_hold"]
@@ -127,6 +130,7 @@ extension BlobRecord {
         container["version_id"] = versionId
         container["retired"] = retired
         container["deleted_time"] = deletedTime
+        container["purge_after"] = purgeAfter
         container["immutability_until"] = immutabilityUntil
         container["immutability_mode"] = immutabilityMode
         container["legal_hold"] = legalHold

@@ -77,6 +77,7 @@ struct ContainerRecord: Codable, Sendable, FetchableRecord, PersistableRecord, L
     var deletedTime: Double?
     var deletedName: String?
     var deletedVersion: String?
+    var purgeAfter: Double?
 }
 
 /// A row of `blobs`: a base blob (`snapshot == ""`) or one of its snapshots.
@@ -117,6 +118,7 @@ struct BlobRecord: Codable, Sendable, FetchableRecord, MutablePersistableRecord,
     var versionId: String?
     var retired = ""
     var deletedTime: Double?
+    var purgeAfter: Double?
     var immutabilityUntil: Double?
     var immutabilityMode: String?
     var legalHold = false

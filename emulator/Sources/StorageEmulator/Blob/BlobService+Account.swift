@@ -66,7 +66,8 @@ extension BlobService {
         }
         var headers = HTTPFields()
         headers[.contentType] = "application/xml"
-        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: stored ?? Self.defaultServiceProperties)))
+        let reported = Self.reportingConfiguredRetention(stored ?? Self.defaultServiceProperties, features: blobFeatures(account))
+        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: reported)))
     }
 
     func setServiceProperties(_ request: StorageRequest, _ context: OperationContext) async throws -> Response {

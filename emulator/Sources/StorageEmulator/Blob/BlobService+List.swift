@@ -63,7 +63,7 @@ extension BlobService {
                 xml.element("Name", name)
                 xml.close("BlobPrefix")
             case .blob(let listed):
-                writeBlobXML(listed, include: include, now: now, to: &xml)
+                Self.writeBlobXML(listed, include: include, now: now, to: &xml)
             }
         }
         xml.close("Blobs")
@@ -139,7 +139,7 @@ extension BlobService {
         return Array(listed.prefix(batch))
     }
 
-    func writeBlobXML(_ listed: ListedBlob, include: ListInclude, now: Date, to xml: inout XMLWriter) {
+    static func writeBlobXML(_ listed: ListedBlob, include: ListInclude, now: Date, to xml: inout XMLWriter) {
         let blob = listed.record
         xml.open("Blob")
         xml.element("Name", blob.name)
@@ -163,7 +163,7 @@ extension BlobService {
             xml.element("AccessTier", blob.tier ?? "Hot")
             if blob.tier == nil { xml.element("AccessTierInferred", "true") }
             if let changed = blob.tierChanged { xml.element("AccessTierChangeTime", HTTPDate.rfc1123(Date(timeIntervalSince1970: changed))) }
-            Self.writeLeaseXML(blob.lease, now: now, to: &xml)
+            writeLeaseXML(blob.lease, now: now, to: &xml)
             xml.element("ServerEncrypted", "true")
         }
         if include.copy, let copyID = blob.copyId {

@@ -138,7 +138,8 @@ extension BlobService {
             account: target.account, container: target.container, name: target.blob, etag: "", created: now.timeIntervalSince1970,
             lastModified: 0, contentLength: 0)
         try BlobVersions.beginWrite(
-            db, target, &blob, versioning: BlobVersions.isOn(db, target, features), overwriteRetention: features.deleteRetention)
+            db, target, &blob, versioning: BlobVersions.isOn(db, target, features),
+            overwriteRetention: deleteRetention(db, account: target.account, features: features))
         try BlobImmutability.Request(request).apply(to: &blob, enabled: BlobImmutability.isEnabled(db, target, features))
         blob.touch(now)
         return blob

@@ -49,9 +49,11 @@ public struct StorageEmulator: Service {
                 await EmulatorServices.sweepLeftovers(store: store, started: started, logger: logger)
             }
             // Loops until the emulator shuts down (a graceful shutdown cancels it), so the group can end.
-            group.addTask(priority: .background) { [store, logger, configuration] in
-                let purge = BlobPurge(store: BlobStore(store: store), features: configuration.accountFeatures)
-                await cancelWhenGracefulShutdown { await purge.run(logger: logger) }
+            if configuration.services.contains(.blob) {
+                group.addTask(priority: .background) { [store, logger, configuration] in
+                    let purge = BlobPurge(store: BlobStore(store: store), features: configuration.accountFeatures)
+                    await cancelWhenGracefulShutdown { await purge.run(logger: logger) }
+                }
             }
             for handler in handlers {
                 let endpoint = configuration.endpoint(handler.kind)

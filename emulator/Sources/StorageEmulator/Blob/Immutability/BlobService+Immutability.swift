@@ -70,5 +70,7 @@ extension BlobService {
     }
 
     /// The blob features of the account a request is for.
-    func blobFeatures(_ target: BlobTarget) -> BlobFeatures { features[target.account]?.blob ?? BlobFeatures() }
+    func blobFeatures(_ target: BlobTarget) -> BlobFeatures { blobFeatures(target.account) }
+
+    func blobFeatures(_ account: String) -> BlobFeatures { features[account]?.blob ?? BlobFeatures() }
 }

@@ -2,12 +2,13 @@ import Foundation
 import GRDB
 import Logging
 
-/// Purges soft-deleted blobs, snapshots, versions and containers once their account's retention has passed, their
-/// chunks in the same transaction (files unlinked after the grace period, as for any delete).
+/// Purges soft-deleted blobs, snapshots, versions and containers once their retention has passed (`purge_after`,
+/// fixed when they were deleted), their chunks in the same transaction (files unlinked after the grace period, as
+/// for any delete).
 ///
 /// It runs as a child of the emulator's service, every quarter of the shortest retention configured (between
-/// 50 ms and a minute), so a retention of seconds is purged within a fraction of it and one of days costs a
-/// query a minute. Accounts without soft delete have nothing to purge and no sweep runs for them.
+/// 50 ms and a minute; a minute when only service properties switch soft delete on), so a retention of seconds is
+/// purged within a fraction of it and one of days costs a read a minute.
 struct BlobPurge: Sendable {
     let store: BlobStore
     let features: [String: AccountFeatures]
@@ -18,15 +19,13 @@ struct BlobPurge: Sendable {
         var containers = 0
     }
 
-    /// How often to look, or nil when no account keeps deleted data.
-    var interval: Duration? {
+    /// How often to look.
+    var interval: Duration {
         let retentions = features.values.flatMap { [$0.blob.deleteRetention, $0.blob.containerDeleteRetention] }.compactMap { $0 }
-        guard let shortest = retentions.min() else { return nil }
-        return .milliseconds(Int64(min(max(shortest / 4, 0.05), 60) * 1000))
+        return .milliseconds(Int64(min(max((retentions.min() ?? 240) / 4, 0.05), 60) * 1000))
     }
 
     func run(logger: Logger) async {
-        guard let interval else { return }
         while !Task.isCancelled {
             do {
                 let removed = try await purge(now: Date())
@@ -43,30 +42,27 @@ struct BlobPurge: Sendable {
         }
     }
 
-    /// Removes what was deleted longer ago than its account's retention.
+    /// Removes what is past its retention at `now`.
     func purge(now: Date) async throws -> Removed {
-        let features = self.features
+        let due = now.timeIntervalSince1970
+        let pending = try await store.read { db in
+            try Bool.fetchOne(
+                db,
+                sql: """
+                    SELECT EXISTS (SELECT 1 FROM blobs WHERE purge_after <= ?1)
+                        OR EXISTS (SELECT 1 FROM containers WHERE purge_after <= ?1)
+                    """, arguments: [due]) ?? false
+        }
+        guard pending else { return Removed() }
         return try await store.write { db, orphans in
             var removed = Removed()
-            for (account, settings) in features {
-                if let retention = settings.blob.deleteRetention {
-                    for id in try Int64.fetchAll(
-                        db, sql: "SELECT id FROM blobs WHERE account = ? AND deleted_time IS NOT NULL AND deleted_time <= ?",
-                        arguments: [account, now.timeIntervalSince1970 - retention])
-                    {
-                        try BlobStore.deleteBlobRow(db, id: id, orphans: &orphans)
-                        removed.blobs += 1
-                    }
-                }
-                if let retention = settings.blob.containerDeleteRetention {
-                    for name in try String.fetchAll(
-                        db, sql: "SELECT name FROM containers WHERE account = ? AND deleted_time IS NOT NULL AND deleted_time <= ?",
-                        arguments: [account, now.timeIntervalSince1970 - retention])
-                    {
-                        try BlobService.dropContainer(db, account: account, name: name, orphans: &orphans)
-                        removed.containers += 1
-                    }
-                }
+            for id in try Int64.fetchAll(db, sql: "SELECT id FROM blobs WHERE purge_after <= ?", arguments: [due]) {
+                try BlobStore.deleteBlobRow(db, id: id, orphans: &orphans)
+                removed.blobs += 1
+            }
+            for row in try Row.fetchAll(db, sql: "SELECT account, name FROM containers WHERE purge_after <= ?", arguments: [due]) {
+                try BlobService.dropContainer(db, account: row["account"], name: row["name"], orphans: &orphans)
+                removed.containers += 1
             }
             return removed
         }

@@ -32,7 +32,7 @@ extension BlobService {
                 "The requested operation is not allowed as the container has a immutable storage with versioning "
                     + "enabled and holds protected blob versions.")
         }
-        guard features.containerDeleteRetention != nil else {
+        guard let retention = features.containerDeleteRetention else {
             try dropContainer(db, account: container.account, name: container.name, orphans: &orphans)
             return
         }
@@ -43,6 +43,7 @@ extension BlobService {
         parked.deletedName = container.name
         parked.deletedVersion = version
         parked.deletedTime = now
+        parked.purgeAfter = now + retention
         parked.lease = LeaseFields()
         try move(db, container, to: parked)
     }
@@ -100,6 +101,7 @@ extension BlobService {
             restored.deletedName = nil
             restored.deletedVersion = nil
             restored.deletedTime = nil
+            restored.purgeAfter = nil
             try Self.move(db, parked, to: restored)
             return restored
         }
@@ -107,8 +109,8 @@ extension BlobService {
     }
 
     /// Days left before a soft-deleted item is purged, rounded up as Azure reports `RemainingRetentionDays`.
-    static func remainingRetentionDays(deleted: Double, retention: TimeInterval?, now: Date) -> String {
-        let left = deleted + (retention ?? 0) - now.timeIntervalSince1970
+    static func remainingRetentionDays(purgeAfter: Double?, now: Date) -> String {
+        let left = (purgeAfter ?? 0) - now.timeIntervalSince1970
         return String(max(0, Int((left / 86_400).rounded(.up))))
     }
 
@@ -122,14 +124,11 @@ extension BlobService {
     /// Inside a listed container's properties: when it was deleted and how long it is kept, and whether it has
     /// version-level immutability.
     func writeContainerProperties(_ container: ContainerRecord, now: Date, to xml: inout XMLWriter) {
-        let features = self.features[container.account]?.blob ?? BlobFeatures()
         if let deleted = container.deletedTime {
             xml.element("DeletedTime", HTTPDate.rfc1123(Date(timeIntervalSince1970: deleted)))
-            xml.element(
-                "RemainingRetentionDays",
-                Self.remainingRetentionDays(deleted: deleted, retention: features.containerDeleteRetention, now: now))
+            xml.element("RemainingRetentionDays", Self.remainingRetentionDays(purgeAfter: container.purgeAfter, now: now))
         }
-        if container.versionImmutability || features.versionLevelImmutability {
+        if container.versionImmutability || blobFeatures(container.account).versionLevelImmutability {
             xml.element("ImmutableStorageWithVersioningEnabled", "true")
         }
     }

@@ -21,7 +21,7 @@ extension BlobService {
             throw blobNotFound()
         }
         try conditions.checkWrite(etag: blob.etag, lastModified: blob.lastModified)
-        let retention = features.deleteRetention
+        let retention = try deleteRetention(db, account: target.account, features: features)
         if !blob.snapshot.isEmpty || !blob.retired.isEmpty {
             guard option == nil else {
                 throw StorageError.invalidHeader("x-ms-delete-snapshots", option ?? "", "Not allowed when deleting a snapshot or a version.")
@@ -53,19 +53,20 @@ extension BlobService {
     /// Soft-deletes a row when the account keeps deleted data (a live blob or snapshot leaves the live names under a
     /// key of its own), or deletes it for good. Returns whether it was for good.
     static func discard(_ db: Database, _ blob: BlobRecord, retention: TimeInterval?, orphans: inout OrphanCollector) throws -> Bool {
-        guard retention != nil else {
+        guard let retention else {
             try BlobStore.deleteBlobRow(db, id: blob.id!, orphans: &orphans)
             return true
         }
-        try markDeleted(db, blob)
+        try markDeleted(db, blob, retention: retention)
         return false
     }
 
-    /// Soft-deletes a row: from now on it is kept for the account's retention, then purged.
-    static func markDeleted(_ db: Database, _ blob: BlobRecord) throws {
+    /// Soft-deletes a row: it is kept for `retention`, then purged.
+    static func markDeleted(_ db: Database, _ blob: BlobRecord, retention: TimeInterval) throws {
         var kept = blob
         let now = Date()
         kept.deletedTime = now.timeIntervalSince1970
+        kept.purgeAfter = now.timeIntervalSince1970 + retention
         kept.lease = LeaseFields()
         if kept.retired.isEmpty { kept.retired = "deleted/\(HTTPDate.iso8601(now))/\(blob.id!)" }
         try kept.update(db)
@@ -97,6 +98,7 @@ extension BlobService {
                     row.retired = ""
                 }
                 row.deletedTime = nil
+                row.purgeAfter = nil
                 try row.update(db)
             }
         }

@@ -31,12 +31,10 @@ extension BlobService {
     }
 
     /// Soft-delete and immutability properties of a listed blob.
-    func writeRetentionXML(_ blob: BlobRecord, include: ListInclude, now: Date, to xml: inout XMLWriter) {
+    static func writeRetentionXML(_ blob: BlobRecord, include: ListInclude, now: Date, to xml: inout XMLWriter) {
         if let deleted = blob.deletedTime {
             xml.element("DeletedTime", HTTPDate.rfc1123(Date(timeIntervalSince1970: deleted)))
-            xml.element(
-                "RemainingRetentionDays",
-                Self.remainingRetentionDays(deleted: deleted, retention: features[blob.account]?.blob.deleteRetention, now: now))
+            xml.element("RemainingRetentionDays", remainingRetentionDays(purgeAfter: blob.purgeAfter, now: now))
         }
         if include.immutabilityPolicy, let until = blob.immutabilityUntil, let mode = blob.immutabilityMode {
             xml.element("ImmutabilityPolicyUntilDate", HTTPDate.rfc1123(Date(timeIntervalSince1970: until)))

@@ -27,7 +27,9 @@ enum BlobVersions {
         guard versioning else {
             guard blob.id != nil else { return }
             try BlobImmutability.checkUnprotected(blob)
-            if overwriteRetention != nil && blob.tier != "Archive" { try keepSoftDeletedSnapshot(db, target, blob) }
+            if let overwriteRetention, blob.tier != "Archive" {
+                try keepSoftDeletedSnapshot(db, target, blob, retention: overwriteRetention)
+            }
             return
         }
         if blob.id != nil { try keepPrevious(db, target, blob) }
@@ -50,14 +52,14 @@ enum BlobVersions {
     }
 
     /// Inserts a copy of the current row as a soft-deleted snapshot, sharing its block rows' chunks.
-    static func keepSoftDeletedSnapshot(_ db: Database, _ target: BlobTarget, _ current: BlobRecord) throws {
+    static func keepSoftDeletedSnapshot(_ db: Database, _ target: BlobTarget, _ current: BlobRecord, retention: TimeInterval) throws {
         var kept = current
         kept.id = nil
         kept.lease = LeaseFields()
         kept.snapshot = try BlobService.uniqueTimestamp(db, target, column: "snapshot")
         try kept.insert(db)
         try BlobService.copyBlocks(db, from: current.id!, to: kept.id!)
-        try BlobService.markDeleted(db, kept)
+        try BlobService.markDeleted(db, kept, retention: retention)
     }
 
     /// Delete Blob of the current version with versioning on: the row itself becomes a previous version.
