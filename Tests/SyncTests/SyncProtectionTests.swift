@@ -136,4 +136,16 @@ import Testing
             #expect(pending.findings.isEmpty && pending.pending.count == 2)
         }
     }
+
+    @Test func withoutImmutabilityOnTheAccountAProtectedUploadIsParkedWithWhatToDo() async throws {
+        try await SyncBed.with { bed in
+            try bed.write("a.jpg", try SyncBed.jpeg(6))
+            try bed.scan()
+            let status = try await bed.engine { $0.immutability = MasterImmutability(period: .seconds(3600)) }.drain()
+            let parked = try #require(status.parked.first { $0.kind == OutboxKind.master.rawValue })
+            #expect(parked.attempts == 1)  // permanent: parked at once, not retried eight times
+            #expect(parked.lastError?.contains("BlobOperationNotSupported") == true)
+            #expect(parked.lastError?.contains("no version-level immutability") == true)
+        }
+    }
 }
