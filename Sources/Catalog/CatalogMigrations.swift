@@ -22,6 +22,9 @@ enum CatalogMigrations {
         migrator.registerMigration("v5: tags and ratings") { db in
             try db.execute(sql: v5)
         }
+        migrator.registerMigration("v6: masters' immutability protection") { db in
+            try db.execute(sql: v6)
+        }
         return migrator
     }
 
@@ -162,5 +165,20 @@ enum CatalogMigrations {
             rating INTEGER NOT NULL CHECK (rating BETWEEN 0 AND 5),
             rated_at TEXT NOT NULL
         ) WITHOUT ROWID;
+        """
+
+    // What the service said about each master's version-level immutability policy, recorded in the transaction
+    // that marks its upload (or its extension) done: until when no one, the holder of the account key included,
+    // can delete that version. `version_id` names the version the policy is on (an overwrite by someone else
+    // makes a new current version; the protected one stays as a previous version). Only ever moved later.
+    private static let v6 = """
+        CREATE TABLE master_protection (
+            sha256 TEXT PRIMARY KEY,
+            until TEXT NOT NULL,                 -- OutboxTime text
+            mode TEXT NOT NULL,                  -- Unlocked, Locked
+            version_id TEXT,                     -- x-ms-version-id of the protected version
+            recorded_at TEXT NOT NULL
+        ) WITHOUT ROWID;
+        CREATE INDEX master_protection_until ON master_protection(until);
         """
 }

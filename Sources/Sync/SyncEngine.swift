@@ -28,6 +28,8 @@ package final class SyncEngine: Sendable {
     /// With previews in the cloud: what learns their descriptions, and when it last looked.
     private let descriptions: CloudDescriptions?
     private let lastLearned = Mutex<Date>(.distantPast)
+    /// With immutable masters: when policies about to run out were last looked for.
+    private let lastRenewal = Mutex<Date>(.distantPast)
 
     /// An engine over `catalog`'s outbox, talking to Azure (or the emulator) through `storage`.
     /// The caller keeps ownership of `storage` and shuts it down after the engine stops.
@@ -60,6 +62,7 @@ package final class SyncEngine: Sendable {
             }
             if processed == 0 {
                 await learnDescriptions(force: false)
+                if queueRenewals(force: false) > 0 { continue }
                 await wakeup.wait(timeout: options.pollInterval)
                 options.activity(.woke)
             }
@@ -75,6 +78,7 @@ package final class SyncEngine: Sendable {
     /// then reports. Rows failing with back-off are waited for until done or parked.
     @discardableResult
     package func drain() async throws -> OutboxStatus {
+        queueRenewals(force: true)
         while true {
             try Task.checkCancellation()
             if try await pass() > 0 { continue }
@@ -103,6 +107,35 @@ package final class SyncEngine: Sendable {
             try await descriptions.learn()
         } catch {
             logger.warning("cannot learn descriptions made in the cloud", metadata: ["error": "\(error)"])
+        }
+    }
+
+    /// With immutable masters, queues the extension of every referenced master's policy that ends within the
+    /// renewal margin (`MasterImmutability`), a batch per look, every `checkInterval` (or now when forced). The
+    /// rows are ordinary outbox work: they survive a kill and are retried like every other cloud write. A catalog
+    /// failure is logged and tried at the next look. Returns how many were queued.
+    @discardableResult
+    private func queueRenewals(force: Bool) -> Int {
+        guard let immutability = options.immutability else { return 0 }
+        let now = options.clock()
+        let due = lastRenewal.withLock { last in
+            guard force || now.timeIntervalSince(last) >= immutability.checkInterval.seconds else { return false }
+            last = now
+            return true
+        }
+        guard due else { return 0 }
+        do {
+            let queued = try catalog.queueProtectionRenewals(
+                renewBefore: now.addingTimeInterval(immutability.renewalMargin.seconds), limit: immutability.batchSize)
+            if queued > 0 {
+                logger.info("extending masters' immutability", metadata: ["masters": "\(queued)"])
+                // A full batch: look again at once for the rest rather than a whole interval later.
+                if queued == immutability.batchSize { lastRenewal.withLock { $0 = .distantPast } }
+            }
+            return queued
+        } catch {
+            logger.warning("cannot look for masters' immutability to extend", metadata: ["error": "\(error)"])
+            return 0
         }
     }
 

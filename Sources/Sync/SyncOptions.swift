@@ -27,6 +27,8 @@ package struct SyncOptions: Sendable {
     /// With `mirror`: how long content stays after its last path vanished. The tier's minimum
     /// retention (Cool 30 days, Cold 90, Archive 180) is always respected on top of this.
     package var mirrorRetention: Duration = .seconds(30 * 86_400)
+    /// Version-level immutability of masters (`[storage] immutability_days`); nil: off, the default.
+    package var immutability: MasterImmutability?
     /// Failed attempts after which a row is parked (visible in status, retried only rarely).
     package var maxAttempts = 8
     /// First retry delay; doubled per attempt up to `maxRetryDelay`, with up to 50 % jitter.

@@ -12,7 +12,9 @@ struct VerifyCommand: AsyncParsableCommand {
         abstract: "Check that the cloud holds what the catalog says (exits 1 when something is wrong).",
         discussion: """
             Finds masters missing or with the wrong size/MD5 (--deep also downloads and hashes them), \
-            renditions missing, files rows missing or stale, and orphan blobs. Work still queued in the \
+            renditions missing, files rows missing or stale, and orphan blobs. Lists each master's \
+            immutability policy; with [storage] immutability_days set, a referenced master without one, \
+            or whose policy is about to end with no extension queued, is a problem. Work still queued in the \
             outbox is shown as pending, not as a problem. --repair queues the missing uploads and rows \
             for the daemon (or `ironviper sync`) and deletes orphans; a master any version references \
             is never deleted.
@@ -40,6 +42,7 @@ struct VerifyCommand: AsyncParsableCommand {
         var options = VerifyOptions()
         options.deep = deep
         options.repair = repair
+        options.immutability = configuration.masterImmutability
         // Counted like the daemon's requests: a deep verify reads every master, and `cost` should say so.
         let ledger = RequestLedger(catalog: catalog, logger: CloudOptions.logger)
         defer { ledger.flush() }
@@ -72,6 +75,12 @@ struct VerifyCommand: AsyncParsableCommand {
                     + (finding.repair.map { " [\($0)]" } ?? ""))
         }
         for finding in report.pending { lines.append("pending \(finding.kind.rawValue) \(finding.subject)") }
+        let protected = report.protection.filter(\.active).count
+        lines.append("protection: \(protected) of \(report.protection.count) masters under an immutability policy")
+        for master in report.protection {
+            let state = master.until.map { "\(master.active ? "until" : "ended") \($0) (\(master.mode ?? "?"))" } ?? "none"
+            lines.append("  \(master.sha256): \(state)\(master.referenced ? "" : ", unreferenced")")
+        }
         lines.append(report.isClean ? "clean" : "\(report.findings.count) problem\(report.findings.count == 1 ? "" : "s")")
         return lines.joined(separator: "\n")
     }

@@ -79,6 +79,10 @@ import Testing
         ("[[library]]\nname = \"p\"\npath = \"/p\"\n[previews]\nwhere = \"nas\"", "previews.where: must be \"local\" or \"cloud\""),
         ("[[library]]\nname = \"p\"\npath = \"/p\"\n[previews]\nprofile = \"tiny\"", "previews.profile: must be \"default\" or \"lean\""),
         ("[[library]]\nname = \"p\"\npath = \"/p\"\n[previews]\ntier = \"Warm\"", "previews.tier: must be Hot, Cool"),
+        ("[[library]]\nname = \"p\"\npath = \"/p\"\n[storage]\nimmutability_days = -1", "storage.immutability_days: must be at least 0"),
+        ("[[library]]\nname = \"p\"\npath = \"/p\"\n[storage]\nimmutability_days = 200000", "storage.immutability_days: must be at most 146000"),
+        ("[[library]]\nname = \"p\"\npath = \"/p\"\n[storage]\nimmutability_days = \"30\"", "storage.immutability_days: must be a whole number"),
+        ("[[library]]\nname = \"p\"\npath = \"/p\"\n[storage]\nimmutability_mode = \"frozen\"", "storage.immutability_mode: must be \"locked\" or \"unlocked\""),
     ])
     func badFilesAreRefusedWithTheKeyAtFault(text: String, expected: String) {
         #expect {
@@ -86,6 +90,21 @@ import Testing
         } throws: { error in
             String(describing: error).contains(expected)
         }
+    }
+
+    @Test func immutabilityIsOffByDefaultLockedWhenOnAndADayLongUnlessTheTestHookSaysOtherwise() throws {
+        let library = "[[library]]\nname = \"p\"\npath = \"/p\"\n"
+        let off = try DaemonConfiguration.parse(library)
+        #expect(off.storage.immutabilityDays == 0 && off.masterImmutability == nil)
+        let on = try DaemonConfiguration.parse(library + "[storage]\nimmutability_days = 30\n")
+        #expect(on.storage.immutabilityMode == .locked)
+        #expect(on.masterImmutability?.period == .seconds(30 * 86_400))
+        #expect(on.masterImmutability?.mode == .locked)
+        let unlocked = try DaemonConfiguration.parse(library + "[storage]\nimmutability_days = 1\nimmutability_mode = \"Unlocked\"\n")
+        #expect(unlocked.masterImmutability?.mode == .unlocked)
+        #expect(DaemonConfiguration.immutabilityDaySeconds(environment: [:]) == 86_400)
+        #expect(DaemonConfiguration.immutabilityDaySeconds(environment: ["IRONVIPER_TEST_DAY_SECONDS": "6"]) == 6)
+        #expect(DaemonConfiguration.immutabilityDaySeconds(environment: ["IRONVIPER_TEST_DAY_SECONDS": "-1"]) == 86_400)
     }
 
     @Test func loadNamesTheFile() throws {

@@ -18,6 +18,13 @@ final class ScratchCatalog: Sendable {
     }
 
     var previews: PreviewStore { PreviewStore(root: folder + "/data/previews") }
+
+    /// A new folder inside the scratch folder (a library's root), by its full path.
+    func makeFolder(_ name: String) throws -> String {
+        let path = folder + "/" + name
+        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        return path
+    }
 }
 
 /// A deterministic 64-bit generator (splitmix64) for synthetic catalog rows.

@@ -9,12 +9,15 @@ struct MigrationTests {
     @Test func fromAnEmptyDatabase() throws {
         let scratch = try ScratchCatalog()
         let catalog = scratch.catalog
-        // v1 schema, v2 outbox parking, v3 settings (device), v4 cloud requests per day, v5 tags and ratings
-        #expect(try catalog.appliedMigrations().count == 5)
+        // v1 schema, v2 outbox parking, v3 settings (device), v4 cloud requests per day, v5 tags and ratings,
+        // v6 masters' immutability protection
+        #expect(try catalog.appliedMigrations().count == 6)
         let tables = try catalog.read { db in
             try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type IN ('table') ORDER BY name")
         }
-        for table in ["libraries", "files", "assets", "renditions", "outbox", "errors", "search", "cloud_requests"] {
+        for table in [
+            "libraries", "files", "assets", "renditions", "outbox", "errors", "search", "cloud_requests", "master_protection",
+        ] {
             #expect(tables.contains(table), "missing table \(table): \(tables)")
         }
         let journal = try catalog.read { db in try String.fetchOne(db, sql: "PRAGMA journal_mode") }

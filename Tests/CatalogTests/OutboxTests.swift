@@ -30,6 +30,7 @@ struct OutboxTests {
             .folder(FolderEntry(library: "Photos", folder: "2024/été")), .history(version), .event(version),
             .delete(version), .purge(version), .reference(version),
             .library(LibraryEntry(library: "Photos", root: "/srv/photos")),
+            .protect(ProtectedMaster(sha256: String(repeating: "ab", count: 32), versionID: "2026-12-05T00:00:00.0000000Z")),
         ]
         #expect(Set(works.map(\.kind)) == Set(OutboxKind.allCases))
         for work in works {

@@ -15,6 +15,7 @@ import time
 from dataclasses import dataclass, field
 
 import pytest
+from azure.core.exceptions import HttpResponseError
 
 ACCOUNT = "devstoreaccount1"
 KEY = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw=="
@@ -93,15 +94,15 @@ def start_emulator(location=None, extra_args=(), services=("blob", "queue", "tab
 
 
 @contextlib.contextmanager
-def emulator_with_features(blob_features: dict):
-    """A Blob-only emulator whose account has `blob_features` (`--account-config`, e.g. {"versioning": True}),
-    stopped and its data removed on leaving."""
+def emulator_with_features(blob_features: dict, services=("blob",)):
+    """An emulator (Blob only unless `services` says more) whose account has `blob_features` (`--account-config`,
+    e.g. {"versioning": True}), stopped and its data removed on leaving."""
     directory = tempfile.mkdtemp(prefix="ironviper-features-")
     config = os.path.join(directory, "accounts.json")
     with open(config, "w") as f:
         json.dump({ACCOUNT: {"blob": blob_features}}, f)
     emulator = start_emulator(location=os.path.join(directory, "data"), extra_args=["--account-config", config],
-                              services=("blob",))
+                              services=services)
     try:
         yield emulator
     finally:
@@ -115,6 +116,14 @@ def eventually(check, what: str, bound: float = 60):
     while not check():
         assert time.monotonic() < deadline, f"{what} did not happen within {bound} s"
         time.sleep(0.1)
+
+
+def refused(code, call, *args, **kwargs):
+    """Calls `call` and checks that the service refused it with 409 and Azure's error code `code`."""
+    with pytest.raises(HttpResponseError) as error:
+        call(*args, **kwargs)
+    assert (error.value.status_code, error.value.response.headers.get("x-ms-error-code")) == (409, code), error.value.message
+    return error.value
 
 
 @pytest.fixture(scope="session")

@@ -197,6 +197,22 @@ class Daemon:
                 f"TableEndpoint=http://127.0.0.1:{self.ports['table']}/{ACCOUNT};")
 
 
+def restore(d, target, *extra):
+    """`ironviper restore` of the daemon's device into `target` (a library per folder), with only the connection
+    string, as on a fresh machine; it must succeed."""
+    out = subprocess.run([d.binary, "restore", "--connection-string", d.connection_string, "--device", d.device,
+                          "--to", target, *extra], capture_output=True, text=True, timeout=300)
+    assert out.returncode == 0, out.stdout + out.stderr
+
+
+def kill_all(daemons):
+    """Kills every daemon a test started that is still running (a fixture's teardown)."""
+    for d in daemons:
+        if d.process and d.process.poll() is None:
+            d.process.kill()
+            d.process.wait()
+
+
 @pytest.fixture
 def daemon():
     work = tempfile.mkdtemp(prefix="ironviper-daemon-")

@@ -13,7 +13,7 @@ import pytest
 from azure.core.exceptions import HttpResponseError, ResourceNotFoundError
 from azure.storage.blob import BlobBlock, BlobServiceClient, ImmutabilityPolicy
 
-from conftest import eventually, emulator_with_features
+from conftest import eventually, emulator_with_features, refused
 
 WORM = {"x-ms-immutable-storage-with-versioning-enabled": "true"}
 
@@ -36,13 +36,6 @@ def container(service, unique_name):
 
 def later(seconds):
     return datetime.now(timezone.utc).replace(microsecond=0) + timedelta(seconds=seconds)
-
-
-def refused(code, call, *args, **kwargs):
-    with pytest.raises(HttpResponseError) as error:
-        call(*args, **kwargs)
-    assert (error.value.status_code, error.value.response.headers.get("x-ms-error-code")) == (409, code), error.value.message
-    return error.value
 
 
 def test_the_container_header_and_the_account_config_enable_it(service, unique_name, container):

@@ -8,7 +8,6 @@ import filecmp
 import os
 import shutil
 import sqlite3
-import subprocess
 import sys
 import tempfile
 
@@ -17,7 +16,7 @@ from azure.data.tables import TableServiceClient
 from azure.storage.blob import BlobServiceClient
 
 from conftest import start_emulator
-from daemon_harness import Daemon, check_file, encode_key, eventually, make_jpeg, sha256
+from daemon_harness import Daemon, check_file, encode_key, eventually, kill_all, make_jpeg, restore, sha256
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "benchmarks", "chaos"))
 import devices_chaos  # noqa: E402
@@ -37,10 +36,7 @@ def account():
         return d
 
     yield emulator, machine, work
-    for d in daemons:
-        if d.process and d.process.poll() is None:
-            d.process.kill()
-            d.process.wait()
+    kill_all(daemons)
     emulator.stop()
     shutil.rmtree(work, ignore_errors=True)
 
@@ -48,12 +44,6 @@ def account():
 def rows_of(tables, d):
     return {e["RowKey"]: e for e in
             tables.get_table_client("files").query_entities(f"PartitionKey eq '{d.files_partition}'")}
-
-
-def restore(d, target, *extra):
-    out = subprocess.run([d.binary, "restore", "--connection-string", d.connection_string, "--device", d.device,
-                          "--to", target, *extra], capture_output=True, text=True, timeout=300)
-    assert out.returncode == 0, out.stdout + out.stderr
 
 
 def test_two_machines_with_the_same_names_restore_their_own_files(account):

@@ -38,11 +38,13 @@ final class SyncBed: Sendable {
         self.storage = storage
     }
 
-    /// Runs `body` with a fresh bed.
-    static func with<T>(_ body: (SyncBed) async throws -> T) async throws -> T {
+    /// Runs `body` with a fresh bed; `features`: what the emulator's accounts have switched on (versioning,
+    /// version-level immutability), as Azure's management plane would.
+    static func with<T>(features: [String: AccountFeatures] = [:], _ body: (SyncBed) async throws -> T) async throws -> T {
         let folder = NSTemporaryDirectory() + "sync-tests-\(UUID().uuidString)"
         var configuration = EmulatorConfiguration.ephemeral()
         configuration.services = [.blob, .queue, .table]
+        configuration.accountFeatures = features
         let emulator = try await RunningEmulator.start(configuration: configuration)
         var clientConfiguration = StorageClientConfiguration()
         clientConfiguration.retry = quickRetries

@@ -82,18 +82,22 @@ extension BlobClient {
     {
         do {
             let response = try await pipeline.send(call)
-            return BlobUploadResult(outcome: .uploaded, etag: response.headers["etag"], contentMD5: md5)
+            return BlobUploadResult(
+                outcome: .uploaded, etag: response.headers["etag"], versionID: response.headers["x-ms-version-id"],
+                contentMD5: md5)
         } catch let error as AzureStorageError
             where ifNotExists && (error.status == 409 || error.status == 412)
         {
             guard let existing = try await propertiesIfExists(container: container, name: name),
                 existing.contentMD5 == md5
             else { throw error }
-            return BlobUploadResult(outcome: .alreadyExists, etag: existing.etag, contentMD5: md5)
+            return BlobUploadResult(
+                outcome: .alreadyExists, etag: existing.etag, versionID: existing.versionID, contentMD5: md5)
         }
     }
 
-    /// Content type, metadata, tier and the overwrite guard, shared by Put Blob and Put Block List.
+    /// Content type, metadata, tier, immutability policy and the overwrite guard, shared by Put Blob and Put Block
+    /// List (a block upload's policy goes on the commit, which creates the version).
     func applyBlobHeaders(_ call: inout StorageCall, options: BlobUploadOptions, operation: String)
         throws(AzureStorageError)
     {
@@ -104,6 +108,7 @@ extension BlobClient {
         }
         if let tier = options.tier { call.headers.set("x-ms-access-tier", tier.rawValue) }
         if options.ifNotExists { call.headers.set("if-none-match", "*") }
+        options.immutabilityPolicy?.apply(to: &call.headers)
         for (key, value) in try Metadata.validated(options.metadata, operation: operation) {
             call.headers.set("x-ms-meta-\(key)", value)
         }

@@ -30,17 +30,18 @@ extension BlobClient {
     /// fetched in parallel (pinned to the first answer's ETag, so a blob replaced meanwhile fails
     /// rather than tears). The content is checked as `check` says (the blob's MD5, or the SHA-256 a
     /// content-addressed name promises) while it arrives, and only then moved to `path`; a failed
-    /// download leaves no partial file behind.
+    /// download leaves no partial file behind. With `versionID`, that version (an account keeping
+    /// versions keeps an overwritten or deleted blob's earlier states).
     @discardableResult
     package func download(
-        container: String, name: String, to path: String, check: ContentCheck = .contentMD5
+        container: String, name: String, versionID: String? = nil, to path: String, check: ContentCheck = .contentMD5
     ) async throws -> BlobDownloadResult {
         let operation = "DownloadBlob \(container)/\(name)"
         let temporary = path + ".ivpart-" + UUID().uuidString.prefix(8)
         let file = try await transport.runBlocking { try LocalFile.create(temporary, operation: operation) }
         do {
             let result = try await downloadRanges(
-                container: container, name: name, into: file, check: check, operation: operation)
+                container: container, name: name, versionID: versionID, into: file, check: check, operation: operation)
             let sync = options.syncDownloads
             try await transport.runBlocking {
                 if sync { try file.sync(operation: operation) }
@@ -58,10 +59,12 @@ extension BlobClient {
     }
 
     private func downloadRanges(
-        container: String, name: String, into file: LocalFile, check: ContentCheck, operation: String
+        container: String, name: String, versionID: String?, into file: LocalFile, check: ContentCheck,
+        operation: String
     ) async throws -> BlobDownloadResult {
         let rangeSize = Int64(max(1, options.downloadRangeSize))
         var first = try call("GetBlob", "GET", container: container, blob: name)
+        first.url = first.url.adding("versionid", versionID)
         first.headers.set("x-ms-range", "bytes=0-\(rangeSize - 1)")
         first.sink = .file(descriptor: file.descriptor, offset: 0, digest: check.hash)
         var response: TransportResponse
@@ -84,8 +87,8 @@ extension BlobClient {
         var digest = response.digest ?? []
         if count > 1 {
             digest = try await fetchRemainingRanges(
-                container: container, name: name, file: file, total: total, rangeSize: rangeSize,
-                etag: properties.etag, hash: check.hash, operation: operation)
+                container: container, name: name, versionID: versionID, file: file, total: total,
+                rangeSize: rangeSize, etag: properties.etag, hash: check.hash, operation: operation)
         }
         let verified: Bool
         switch check {
@@ -114,8 +117,8 @@ extension BlobClient {
     /// Ranges 1… in parallel; the digest of the whole file is computed in order as ranges complete,
     /// reading back what is already on disk (from the page cache) while later ranges still arrive.
     private func fetchRemainingRanges(
-        container: String, name: String, file: LocalFile, total: Int64, rangeSize: Int64, etag: String?,
-        hash: ContentCheck.Hash, operation: String
+        container: String, name: String, versionID: String?, file: LocalFile, total: Int64, rangeSize: Int64,
+        etag: String?, hash: ContentCheck.Hash, operation: String
     ) async throws -> [UInt8] {
         let count = Int((total + rangeSize - 1) / rangeSize)
         let hasher = OrderedHasher(file: file, rangeSize: rangeSize, total: total, hash: hash, operation: operation)
@@ -130,6 +133,7 @@ extension BlobClient {
                     let offset = Int64(index) * rangeSize
                     let length = min(rangeSize, total - offset)
                     var call = try self.call("GetBlob", "GET", container: container, blob: name)
+                    call.url = call.url.adding("versionid", versionID)
                     call.headers.set("x-ms-range", "bytes=\(offset)-\(offset + length - 1)")
                     if let etag { call.headers.set("if-match", etag) }
                     call.sink = .file(descriptor: file.descriptor, offset: offset, digest: nil)

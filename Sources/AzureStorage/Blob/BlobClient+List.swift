@@ -7,14 +7,21 @@ extension BlobClient {
     /// - Parameters:
     ///   - delimiter: `/` to list one virtual folder level (sub-folders come back in `prefixes`).
     ///   - includeMetadata: also return each blob's metadata (costs bandwidth on big listings).
+    ///   - includeImmutabilityPolicy: also return each blob's immutability policy (x-ms-version 2020-06-12+).
+    ///   - includeVersions: every version of each blob, each its own entry with its `versionID`.
     package func listBlobs(
         container: String, prefix: String? = nil, delimiter: String? = nil, marker: String? = nil,
-        maxResults: Int? = nil, includeMetadata: Bool = false
+        maxResults: Int? = nil, includeMetadata: Bool = false, includeImmutabilityPolicy: Bool = false,
+        includeVersions: Bool = false
     ) async throws -> BlobListPage {
+        let include = [
+            includeMetadata ? "metadata" : nil, includeImmutabilityPolicy ? "immutabilitypolicy" : nil,
+            includeVersions ? "versions" : nil,
+        ].compactMap { $0 }
         var call = try call("ListBlobs", "GET", container: container)
         call.url = call.url.adding("restype", "container").adding("comp", "list").adding("prefix", prefix)
             .adding("delimiter", delimiter).adding("marker", marker).adding("maxresults", maxResults.map(String.init))
-            .adding("include", includeMetadata ? "metadata" : nil)
+            .adding("include", include.isEmpty ? nil : include.joined(separator: ","))
         let response = try await pipeline.send(call)
         guard let root = try? XMLTree.parse(response.body), root.name == "EnumerationResults" else {
             throw AzureStorageError(
@@ -32,14 +39,16 @@ extension BlobClient {
     }
 
     /// Every blob under a prefix, following markers page after page.
-    package func allBlobs(container: String, prefix: String? = nil, includeMetadata: Bool = false) async throws
-        -> [BlobItem]
-    {
+    package func allBlobs(
+        container: String, prefix: String? = nil, includeMetadata: Bool = false, includeImmutabilityPolicy: Bool = false,
+        includeVersions: Bool = false
+    ) async throws -> [BlobItem] {
         var items: [BlobItem] = []
         var marker: String?
         repeat {
             let page = try await listBlobs(
-                container: container, prefix: prefix, marker: marker, includeMetadata: includeMetadata)
+                container: container, prefix: prefix, marker: marker, includeMetadata: includeMetadata,
+                includeImmutabilityPolicy: includeImmutabilityPolicy, includeVersions: includeVersions)
             items += page.blobs
             marker = page.nextMarker
         } while marker != nil
@@ -67,6 +76,9 @@ extension BlobProperties {
         blobType = value("BlobType")
         copyID = value("CopyId")
         copyStatus = value("CopyStatus")
+        versionID = entry.value("VersionId").flatMap { $0.isEmpty ? nil : $0 }
+        immutabilityPolicy = ImmutabilityPolicy.parse(
+            until: value("ImmutabilityPolicyUntilDate"), mode: value("ImmutabilityPolicyMode"))
         for item in entry.child("Metadata")?.children ?? [] { metadata[item.name] = item.text }
     }
 }

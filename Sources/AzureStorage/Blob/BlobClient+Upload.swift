@@ -39,7 +39,8 @@ extension BlobClient {
         if options.ifNotExists, !listing.committed.isEmpty, let known = options.contentMD5,
             let existing = try await propertiesIfExists(container: container, name: name), existing.contentMD5 == known
         {
-            return BlobUploadResult(outcome: .alreadyExists, etag: existing.etag, contentMD5: known)
+            return BlobUploadResult(
+                outcome: .alreadyExists, etag: existing.etag, versionID: existing.versionID, contentMD5: known)
         }
         var staged: [String: Int64] = [:]
         for block in listing.uncommitted { staged[block.id] = block.size }

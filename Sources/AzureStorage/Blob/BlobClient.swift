@@ -48,27 +48,39 @@ package struct BlobClient: Sendable {
 
     // MARK: single-request blob operations
 
-    /// Get Blob Properties; throws a 404 `AzureStorageError` (`isNotFound`) when the blob is absent.
-    package func properties(container: String, name: String) async throws -> BlobProperties {
-        let response = try await pipeline.send(try call("GetBlobProperties", "HEAD", container: container, blob: name))
+    /// Get Blob Properties (of the current version, or of `versionID`); throws a 404 `AzureStorageError`
+    /// (`isNotFound`) when the blob is absent.
+    package func properties(container: String, name: String, versionID: String? = nil) async throws -> BlobProperties {
+        var call = try call("GetBlobProperties", "HEAD", container: container, blob: name)
+        call.url = call.url.adding("versionid", versionID)
+        let response = try await pipeline.send(call)
         return BlobProperties(headers: response.headers)
     }
 
     /// Get Blob Properties, or nil when the blob does not exist.
-    package func propertiesIfExists(container: String, name: String) async throws -> BlobProperties? {
+    package func propertiesIfExists(container: String, name: String, versionID: String? = nil) async throws
+        -> BlobProperties?
+    {
         do {
-            return try await properties(container: container, name: name)
+            return try await properties(container: container, name: name, versionID: versionID)
         } catch let error as AzureStorageError where error.isNotFound {
             return nil
         }
     }
 
     /// Deletes a blob with its snapshots; returns false when it was not there. With `ifMatch`, only
-    /// that version: a blob written again since fails with 412 (`isConditionNotMet`) and stays.
+    /// that version: a blob written again since fails with 412 (`isConditionNotMet`) and stays. With
+    /// `versionID`, that previous version (an account keeping versions turns a plain delete into one).
     @discardableResult
-    package func delete(container: String, name: String, ifMatch: String? = nil) async throws -> Bool {
+    package func delete(container: String, name: String, ifMatch: String? = nil, versionID: String? = nil)
+        async throws -> Bool
+    {
         var call = try call("DeleteBlob", "DELETE", container: container, blob: name)
-        call.headers.set("x-ms-delete-snapshots", "include")
+        if let versionID {
+            call.url = call.url.adding("versionid", versionID)
+        } else {
+            call.headers.set("x-ms-delete-snapshots", "include")
+        }
         if let ifMatch { call.headers.set("if-match", ifMatch) }
         return try await pipeline.sendUnless(.notFound, call)
     }

@@ -22,6 +22,9 @@ package struct BlobUploadOptions: Sendable {
     package var contentMD5: [UInt8]?
     package var cacheControl: String?
     package var contentDisposition: String?
+    /// A version-level immutability policy for the version this upload writes (on Put Blob, or on the Put
+    /// Block List that commits a block upload).
+    package var immutabilityPolicy: ImmutabilityPolicy?
     /// Called after each block is staged or found already staged, with (done, total) block counts.
     package var progress: (@Sendable (Int, Int) -> Void)?
 
@@ -39,6 +42,8 @@ package struct BlobUploadResult: Sendable {
 
     package var outcome: Outcome
     package var etag: String?
+    /// `x-ms-version-id` of the version written (or found), when the account keeps versions.
+    package var versionID: String?
     /// MD5 of the content, as stored in the blob's Content-MD5.
     package var contentMD5: [UInt8]
     /// Blocks sent by this call (0 for a single Put Blob).
@@ -61,6 +66,10 @@ package struct BlobProperties: Sendable {
     package var copyID: String?
     /// `pending`, `success`, `aborted` or `failed` for the last copy into this blob.
     package var copyStatus: String?
+    /// The version these properties are of, when the account keeps versions.
+    package var versionID: String?
+    /// The version's immutability policy (listings report it with `include=immutabilitypolicy`).
+    package var immutabilityPolicy: ImmutabilityPolicy?
 }
 
 /// One entry of a listing.

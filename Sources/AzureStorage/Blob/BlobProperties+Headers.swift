@@ -20,5 +20,8 @@ extension BlobProperties {
         blobType = headers["x-ms-blob-type"]
         copyID = headers["x-ms-copy-id"]
         copyStatus = headers["x-ms-copy-status"]
+        versionID = headers["x-ms-version-id"]
+        immutabilityPolicy = ImmutabilityPolicy.parse(
+            until: headers["x-ms-immutability-policy-until-date"], mode: headers["x-ms-immutability-policy-mode"])
     }
 }

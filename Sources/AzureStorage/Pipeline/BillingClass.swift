@@ -2,7 +2,8 @@
 /// standard general-purpose v2 account. Every request is priced by its class alone (and, for blob writes and
 /// reads, by the tier of the blob), so counting requests per class is enough to compute a bill.
 package enum BillingClass: String, Sendable, CaseIterable, Codable {
-    /// Put Blob, Put Block, Put Block List, Copy Blob, Set Blob Tier: priced per tier of the blob written.
+    /// Put Blob, Put Block, Put Block List, Copy Blob, Set Blob Tier, and setting or deleting an immutability
+    /// policy ("results in a write transaction charge", Microsoft's immutable storage page): priced per tier.
     case write
     /// Get Blob, Get Block List: priced per tier of the blob read (plus retrieval per GB in cool tiers).
     case read
@@ -25,7 +26,7 @@ package enum BillingClass: String, Sendable, CaseIterable, Codable {
         case .blob:
             switch operation {
             case "PutBlob", "PutBlock", "PutBlockList", "CopyBlob", "SetBlobTier", "SnapshotBlob", "AppendBlock",
-                "SetBlobProperties", "SetBlobMetadata":
+                "SetBlobProperties", "SetBlobMetadata", "SetBlobImmutabilityPolicy", "DeleteBlobImmutabilityPolicy":
                 self = .write
             case "GetBlob", "GetBlockList": self = .read
             case "ListBlobs", "ListContainers", "CreateContainer": self = .listCreate

@@ -12,6 +12,9 @@ struct StorageCall: Sendable {
     /// Safe to send again after it may have reached the server (same result if applied twice).
     var idempotent: Bool
     var service: StorageService
+    /// The tier a write is billed at when the request names none (Set Blob Immutability Policy acts on a blob whose
+    /// tier the caller knows); a request's own `x-ms-access-tier` wins.
+    var billingTier: AccessTier?
 
     init(
         _ operation: String, target: String, method: String, url: ResourceURL, service: StorageService,

@@ -64,7 +64,8 @@ struct StoragePipeline: Sendable {
     }
 
     /// One answered attempt, in the metrics and for the billing ledger. Azure bills every answered request,
-    /// failed ones and retries included; the tier is the one a write names (else the account's default).
+    /// failed ones and retries included; the tier is the one a write names (else the one its caller knows the blob
+    /// is in, else the account's default).
     private func count(_ call: StorageCall, request: TransportRequest, response: TransportResponse, elapsed: Duration) {
         let billing = BillingClass(operation: call.operation, service: call.service)
         metrics.answered(
@@ -73,7 +74,7 @@ struct StoragePipeline: Sendable {
         observer?.observe(
             RequestRecord(
                 service: call.service, operation: call.operation, billingClass: billing,
-                tier: request.headers["x-ms-access-tier"], status: response.status))
+                tier: request.headers["x-ms-access-tier"] ?? call.billingTier?.rawValue, status: response.status))
     }
 
     /// Dates, versions and authenticates one attempt.

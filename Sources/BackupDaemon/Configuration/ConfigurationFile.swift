@@ -52,6 +52,11 @@ package enum ConfigurationFile {
             # access_tier = "\(defaults.storage.accessTier.rawValue)"    # Hot, Cool, Cold or Archive: where masters go
             # deletes = "\(defaults.storage.deletes.rawValue)"         # keep: mark deleted, keep the master; mirror: remove it later
             # retention_days = \(defaults.storage.retentionDays)      # mirror only; never less than the tier's minimum
+            # Masters no one can delete, the holder of the account key included: each is uploaded with a
+            # version-level immutability policy for this many days, extended while a path or version here
+            # references it (needs version-level immutability on the account or the file-store container).
+            # immutability_days = \(defaults.storage.immutabilityDays)     # 0: off
+            # immutability_mode = "\(defaults.storage.immutabilityMode.rawValue.lowercased())" # unlocked can be removed by anyone with the account key, the attacker too
 
             [watch]
             # settle_seconds = \(defaults.watch.settleSeconds)     # quiet time after the last write before a file is read

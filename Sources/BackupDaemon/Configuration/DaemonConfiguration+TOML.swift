@@ -31,6 +31,21 @@ extension DaemonConfiguration {
                 configuration.storage.deletes = policy
             }
             if let days = try storage.int("retention_days", atLeast: 0) { configuration.storage.retentionDays = days }
+            if let days = try storage.int("immutability_days", atLeast: 0) {
+                // Azure's longest time-based retention is 146,000 days (400 years).
+                guard days <= 146_000 else {
+                    throw ConfigurationError(
+                        key: "storage.immutability_days", "must be at most 146000 (Azure's 400 years), not \(days)")
+                }
+                configuration.storage.immutabilityDays = days
+            }
+            if let mode = try storage.string("immutability_mode") {
+                guard let known = ImmutabilityPolicy.Mode(text: mode) else {
+                    throw ConfigurationError(
+                        key: "storage.immutability_mode", "must be \"locked\" or \"unlocked\", not \"\(mode)\"")
+                }
+                configuration.storage.immutabilityMode = known
+            }
             try storage.finish()
         }
         if var watch = try reader.table("watch") {

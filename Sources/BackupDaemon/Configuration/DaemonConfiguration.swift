@@ -35,6 +35,12 @@ package struct DaemonConfiguration: Sendable, Equatable {
         package var deletes: DeletePolicy = SyncOptions.defaults.deletes
         /// Days a deleted file's master is kept under `mirror` (never less than the tier's minimum).
         package var retentionDays: Int = 30
+        /// Days each master is protected by a version-level immutability policy from its upload, extended while it
+        /// is referenced; 0 (the default) uploads without a policy. Needs version-level immutability on the
+        /// account or the `file-store` container (see the README).
+        package var immutabilityDays: Int = 0
+        /// Locked by default: an Unlocked policy can be removed by anyone with the account key.
+        package var immutabilityMode: ImmutabilityPolicy.Mode = .locked
 
         package init() {}
     }

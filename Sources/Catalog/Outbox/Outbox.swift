@@ -26,6 +26,8 @@ package enum OutboxFollowUp: Sendable, Equatable {
     case superseded
     /// Remove the content of this deleted version at `notBefore` (the retention of `mirror`).
     case purge(PathVersion, notBefore: Date)
+    /// The master's version is protected until this date, as the service reported (`Catalog+Protection`).
+    case protected(MasterProtection)
 }
 
 /// A row's kind and target: what verify asks "is this queued?" of.
@@ -170,6 +172,8 @@ package struct Outbox: Sendable {
                     try OutboxWriter.insert(
                         .purge(version), target: sha, fileId: row.fileId, assetId: row.assetId,
                         notBefore: OutboxTime.format(notBefore), db: db)
+                case .protected(let protection):
+                    try Catalog.recordProtection(protection, db: db)
                 }
             }
         }

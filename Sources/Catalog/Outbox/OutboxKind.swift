@@ -20,6 +20,8 @@ package enum OutboxKind: String, Sendable, Codable, CaseIterable {
     case reference
     /// Write the `devices` row of a library (its device, name and folder).
     case library
+    /// Extend a referenced master's immutability policy before it runs out (`Catalog.queueProtectionRenewals`).
+    case protect
 }
 
 /// What a done row's `last_error` says when it finished without doing its work.

@@ -64,6 +64,19 @@ package struct LibraryEntry: Codable, Sendable, Equatable {
     }
 }
 
+/// A master whose immutability policy is to be extended: its content and the version the policy is on (nil:
+/// the current version, for a master recorded without one).
+package struct ProtectedMaster: Codable, Sendable, Equatable {
+    package var sha256: String
+    package var versionID: String?
+
+    /// Makes one.
+    package init(sha256: String, versionID: String?) {
+        self.sha256 = sha256
+        self.versionID = versionID
+    }
+}
+
 /// What an outbox row asks for, with the details its kind needs and no others. Stored as the row's
 /// `kind` and a JSON `payload` whose keys are those of the structs above.
 package enum OutboxWork: Sendable, Equatable {
@@ -82,6 +95,8 @@ package enum OutboxWork: Sendable, Equatable {
     /// Record that the version's path references its content (`refs`), before the master is checked.
     case reference(PathVersion)
     case library(LibraryEntry)
+    /// Extend the master's immutability policy to now + the configured period (never shortening it).
+    case protect(ProtectedMaster)
 
     /// The row's kind.
     package var kind: OutboxKind {
@@ -96,6 +111,7 @@ package enum OutboxWork: Sendable, Equatable {
         case .purge: .purge
         case .reference: .reference
         case .library: .library
+        case .protect: .protect
         }
     }
 
@@ -105,7 +121,7 @@ package enum OutboxWork: Sendable, Equatable {
         case .master(let version), .entity(let version), .history(let version), .event(let version),
             .delete(let version), .purge(let version), .reference(let version):
             version
-        case .rendition, .folder, .library: nil
+        case .rendition, .folder, .library, .protect: nil
         }
     }
 
@@ -121,7 +137,7 @@ package enum OutboxWork: Sendable, Equatable {
         case .delete: return .delete(version)
         case .purge: return .purge(version)
         case .reference: return .reference(version)
-        case .rendition, .folder, .library: return self
+        case .rendition, .folder, .library, .protect: return self
         }
     }
 
@@ -134,6 +150,7 @@ package enum OutboxWork: Sendable, Equatable {
         case .rendition(let value): Self.encode(value)
         case .folder(let value): Self.encode(value)
         case .library(let value): Self.encode(value)
+        case .protect(let value): Self.encode(value)
         }
     }
 
@@ -154,6 +171,7 @@ package enum OutboxWork: Sendable, Equatable {
             case .purge: return .purge(try decoder.decode(PathVersion.self, from: data))
             case .reference: return .reference(try decoder.decode(PathVersion.self, from: data))
             case .library: return .library(try decoder.decode(LibraryEntry.self, from: data))
+            case .protect: return .protect(try decoder.decode(ProtectedMaster.self, from: data))
             }
         } catch {
             throw OutboxWorkError(kind: kind.rawValue, payload: payload)

@@ -33,7 +33,8 @@ package struct SharedContent: Sendable {
         case referenced
         /// The master (if there was one) and the renditions are gone.
         case deleted
-        /// The master is within its tier's minimum retention until then: nothing was deleted.
+        /// The master is within its tier's minimum retention, or its immutability policy, until then: nothing
+        /// was deleted.
         case notBefore(Date)
     }
 
@@ -93,10 +94,29 @@ package struct SharedContent: Sendable {
                 let earliest = written.addingTimeInterval(minimumRetention(blob.accessTier).seconds)
                 if earliest > clock() { return .notBefore(earliest) }
             }
+            // An account keeping versions (immutability needs it) keeps a deleted blob as a previous version, and
+            // an overwrite by someone else leaves the protected one behind: each version goes, and none before the
+            // last policy among them ends.
+            let versions = blob.versionID == nil ? [] : try await MasterVersions.list(sha, storage: storage)
+            if let protectedUntil = ([blob] + versions.map(\.properties)).compactMap(\.immutabilityPolicy?.until).max(),
+                protectedUntil > clock()
+            {
+                return .notBefore(protectedUntil.addingTimeInterval(1))
+            }
             do {
                 _ = try await storage.blobs.delete(container: CloudKeys.masterContainer, name: sha, ifMatch: blob.etag)
+                for version in versions {
+                    _ = try await storage.blobs.delete(
+                        container: CloudKeys.masterContainer, name: sha, versionID: version.properties.versionID)
+                }
             } catch let error as AzureStorageError where error.isConditionNotMet {
                 return .referenced  // written again since the look: another device's upload, which references it
+            } catch let error as AzureStorageError where error.errorCode == "BlobImmutableDueToPolicy" {
+                // Protected since the look (another device extended it): wait for the date the blob now carries.
+                let until = try await storage.blobs.propertiesIfExists(container: CloudKeys.masterContainer, name: sha)?
+                    .immutabilityPolicy?.until
+                guard let until else { throw error }
+                return .notBefore(until.addingTimeInterval(1))
             }
         }
         // Every rendition of the content, whichever device made it: nothing references any of them now.

@@ -139,14 +139,37 @@ package struct RestoreRunner: Sendable {
         if downloaded { unlink(source) }
     }
 
-    /// Downloads a master into the scratch folder, its SHA-256 (its name) checked on the bytes as they
-    /// arrive; returns the temporary's path. A mismatch leaves nothing and names both hashes.
+    /// Downloads a master into the scratch folder and checks it (`downloadVersion`). When the current version is
+    /// gone or holds other bytes (overwritten, or deleted, by someone holding the account key) and the account keeps
+    /// versions, the earlier versions are tried, protected ones first: an immutable master survives that way.
     private func download(sha256: String, size: Int64, tally: RestoreTally) async throws -> String {
+        do {
+            return try await downloadVersion(sha256: sha256, versionID: nil, tally: tally)
+        } catch let error where Self.currentVersionUnusable(error) {
+            for version in try await MasterVersions.list(sha256, storage: storage) {
+                guard let path = try? await downloadVersion(sha256: sha256, versionID: version.properties.versionID, tally: tally)
+                else { continue }
+                return path
+            }
+            throw error
+        }
+    }
+
+    /// Missing (404), or bytes that are not the content (a Content-MD5 or SHA-256 mismatch).
+    private static func currentVersionUnusable(_ error: Error) -> Bool {
+        if let error = error as? AzureStorageError { return error.status == 404 || error.code == .integrity }
+        return (error as? SyncError)?.code == .integrity
+    }
+
+    /// Downloads one version of a master into the scratch folder, its SHA-256 (its name) checked on the bytes
+    /// as they arrive; returns the temporary's path. A mismatch leaves nothing and names both hashes.
+    private func downloadVersion(sha256: String, versionID: String?, tally: RestoreTally) async throws -> String {
         let temporary = options.scratch + "/" + sha256
         let result: BlobDownloadResult
         do {
             result = try await storage.blobs.download(
-                container: CloudKeys.masterContainer, name: sha256, to: temporary, check: .sha256(sha256))
+                container: CloudKeys.masterContainer, name: sha256, versionID: versionID, to: temporary,
+                check: .sha256(sha256))
         } catch let error as AzureStorageError where error.code == .integrity {
             throw SyncError(
                 .integrity, "\(CloudKeys.masterContainer)/\(sha256)", detail: "\(error.detail ?? "\(error)"); not put in place")

@@ -20,8 +20,9 @@ struct CloudInventory: Sendable {
 
     static func read(_ storage: StorageClient, device: DeviceKeys) async throws -> CloudInventory {
         var inventory = CloudInventory()
-        for blob in try await missingIsEmpty({ try await storage.blobs.allBlobs(container: CloudKeys.masterContainer) })
-        {
+        for blob in try await missingIsEmpty({
+            try await storage.blobs.allBlobs(container: CloudKeys.masterContainer, includeImmutabilityPolicy: true)
+        }) {
             inventory.masters[blob.name] = blob.properties
         }
         inventory.renditions = Set(

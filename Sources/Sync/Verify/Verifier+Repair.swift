@@ -25,6 +25,8 @@ extension Verifier {
         case .referenceBroken:
             // This device can send the master again when one of its files still holds the content.
             finding.repair = try catalog.requeueMaster(sha256: finding.subject) ? "upload queued" : nil
+        case .protectionMissing, .protectionLapsing:
+            finding.repair = try catalog.requeueProtection(sha256: finding.subject) ? "extension queued" : nil
         case .orphanMaster, .orphanRendition:
             // Through the purge protocol: a device that started to reference the content since the
             // listing keeps it (its reference is seen at the second look, or its upload is newer).

@@ -142,6 +142,10 @@ package struct Verifier: Sendable {
             }
         }
 
+        for (finding, pending) in try checkProtection(cloud: cloud, local: local, report: &report) {
+            note(finding, pending: pending)
+        }
+
         for (finding, pending, fileId) in found {
             if pending {
                 report.pending.append(finding)
@@ -150,6 +154,42 @@ package struct Verifier: Sendable {
             }
         }
         return report
+    }
+
+    /// Lists every master's immutability policy in the report and, with immutability configured, flags each
+    /// master a path or kept version references whose policy is missing, ended, or about to end with no
+    /// extension queued. A master without a policy whose upload or extension is queued is pending.
+    private func checkProtection(cloud: CloudInventory, local: CatalogInventory, report: inout VerifyReport) throws
+        -> [(VerifyFinding, pending: Bool)]
+    {
+        let now = options.clock()
+        let referenced = try catalog.referencedMasters()
+        var found: [(VerifyFinding, pending: Bool)] = []
+        for (sha, blob) in cloud.masters.sorted(by: { $0.key < $1.key }) {
+            let policy = blob.immutabilityPolicy
+            let active = (policy?.until).map { $0 > now } ?? false
+            report.protection.append(
+                MasterProtectionState(
+                    sha256: sha, until: policy.map { OutboxTime.format($0.until) }, mode: policy?.mode.rawValue,
+                    active: active, referenced: referenced.contains(sha)))
+            guard let immutability = options.immutability, referenced.contains(sha) else { continue }
+            let queued =
+                local.pending.contains(OutboxTarget(.protect, sha)) || local.pending.contains(OutboxTarget(.master, sha))
+            if !active {
+                let detail = policy.map { "its immutability policy ended \(OutboxTime.format($0.until))" }
+                    ?? "no immutability policy"
+                found.append((VerifyFinding(.protectionMissing, sha, detail: detail), queued))
+            } else if let until = policy?.until, until.timeIntervalSince(now) < immutability.renewalMargin.seconds / 2 {
+                found.append(
+                    (
+                        VerifyFinding(
+                            .protectionLapsing, sha,
+                            detail: "its immutability policy ends \(OutboxTime.format(until)) and no extension is queued"),
+                        queued
+                    ))
+            }
+        }
+        return found
     }
 
     /// Downloads the masters whose size and MD5 look right and hashes them.

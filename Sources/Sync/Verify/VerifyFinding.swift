@@ -22,6 +22,11 @@ package struct VerifyFinding: Sendable, Equatable, Codable {
         case orphanRendition
         /// A `refs` row (of any device) names content whose master is missing.
         case referenceBroken
+        /// (Immutability on) A referenced master has no immutability policy, or one that has ended.
+        case protectionMissing
+        /// (Immutability on) A referenced master's policy ends within half the renewal margin and no extension is
+        /// queued (the daemon queues one at the margin; half of it means the daemon is not keeping up).
+        case protectionLapsing
     }
 
     /// What is wrong.
@@ -55,6 +60,8 @@ package struct VerifyReport: Sendable, Equatable, Codable {
     package var findings: [VerifyFinding] = []
     /// What would be a finding but has outbox work still queued for it (not wrong, just not done yet).
     package var pending: [VerifyFinding] = []
+    /// Each master's immutability policy as the cloud reports it, by content.
+    package var protection: [MasterProtectionState] = []
 
     /// Makes an empty report.
     package init() {}
@@ -70,6 +77,19 @@ package struct VerifyReport: Sendable, Equatable, Codable {
     }
 }
 
+/// One master's protection as verify saw it in the listing.
+package struct MasterProtectionState: Sendable, Equatable, Codable {
+    package var sha256: String
+    /// The end of its immutability policy (ISO 8601), nil when it has none.
+    package var until: String?
+    /// `Unlocked` or `Locked`, nil when it has no policy.
+    package var mode: String?
+    /// Whether the policy is still in force at the time of the verify.
+    package var active: Bool
+    /// Whether a path or kept version here references it (so it should stay protected).
+    package var referenced: Bool
+}
+
 /// What a verify does beyond looking.
 package struct VerifyOptions: Sendable {
     /// Download every master and hash it (slow: reads the whole library back).
@@ -80,6 +100,10 @@ package struct VerifyOptions: Sendable {
     package var concurrency = 4
     /// Where `deep` downloads go for hashing (removed after).
     package var scratch = NSTemporaryDirectory()
+    /// The configured protection of masters: with it, referenced masters without it are findings.
+    package var immutability: MasterImmutability?
+    /// Now, for judging policies (tests move it).
+    package var clock: @Sendable () -> Date = { Date() }
 
     /// The defaults: look only.
     package init() {}

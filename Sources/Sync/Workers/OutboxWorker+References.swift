@@ -63,6 +63,11 @@ extension OutboxWorker {
         let now = options.clock()
         // A master upload still queued would bring the blob back after the purge: wait for it.
         if local.uploadQueued { return .postponed(now.addingTimeInterval(options.pollInterval.seconds * 30)) }
+        // A master this device protected cannot be deleted before its policy ends: wait for that date rather than
+        // be refused (the service's own answer covers a policy set by another device, in `SharedContent`).
+        if let protection = try catalog.protection(sha256: sha), protection.until > now {
+            return .postponed(protection.until.addingTimeInterval(1))
+        }
         let ownKey = options.device.referenceRowKey(library: version.library, path: version.path)
         try await resources.ensure(table: CloudKeys.referencesTable)
         let tier = options.masterTier

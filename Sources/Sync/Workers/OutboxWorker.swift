@@ -39,6 +39,7 @@ struct OutboxWorker: Sendable {
         case .purge(let version): return try await purge(row, version)
         case .reference(let version): try await reference(row, version)
         case .library(let entry): try await library(row, entry)
+        case .protect(let master): return try await protect(row, master)
         }
         return .done(followUps: [])
     }
@@ -85,6 +86,7 @@ struct OutboxWorker: Sendable {
         upload.contentMD5 = md5
         upload.tier = options.masterTier
         upload.contentType = asset.mime
+        upload.immutabilityPolicy = options.immutability?.policy(from: options.clock())
         upload.metadata = [
             "sha256": sha, "device": options.device.device, "library": CloudKeys.metadataValue(version.library),
             "path": CloudKeys.metadataValue(version.path),
@@ -100,9 +102,15 @@ struct OutboxWorker: Sendable {
             if let present = try await existingMaster(row, asset: asset, md5: md5) { return present }
             throw error
         }
+        catch let error as AzureStorageError where error.errorCode == "BlobOperationNotSupported" && upload.immutabilityPolicy != nil {
+            throw Self.immutabilityUnavailable(subject(row), error)
+        }
         // Already there (another path or device uploaded it), unless a purge is taking it away.
-        if result.outcome == .alreadyExists { return try await waitForPurge(sha) ?? .done(followUps: []) }
-        return .done(followUps: [])
+        if result.outcome == .alreadyExists {
+            if let waiting = try await waitForPurge(sha) { return waiting }
+            return .done(followUps: try await existingProtection(sha))
+        }
+        return .done(followUps: uploadedProtection(sha, policy: upload.immutabilityPolicy, result: result))
     }
 
     /// With nothing local to send: done when the cloud already holds these bytes (length and MD5), a conflict
@@ -116,7 +124,8 @@ struct OutboxWorker: Sendable {
                 detail: "blob exists with length \(existing.contentLength) and another MD5 than the content's",
                 permanent: true)
         }
-        return try await waitForPurge(row.target) ?? .done(followUps: [])
+        if let waiting = try await waitForPurge(row.target) { return waiting }
+        return .done(followUps: try await protectExisting(row.target, existing).map { [.protected($0)] } ?? [])
     }
 
     /// Uploads one rendition from the local previews folder unless it is already there. Put first, as for a

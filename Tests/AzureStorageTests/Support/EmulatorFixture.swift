@@ -12,14 +12,16 @@ enum EmulatorFixture {
         try await with(services: services, configure: { _ in }, body)
     }
 
-    /// The same, with the client's configuration adjusted first. Only the services a suite needs are
+    /// The same, with the emulator's (account features, say) and the client's configuration adjusted first. Only the services a suite needs are
     /// started, so a suite does not depend on services it does not use.
     static func with<T>(
-        services: Set<ServiceKind> = [.blob], configure: (inout StorageClientConfiguration) -> Void,
+        services: Set<ServiceKind> = [.blob], emulator adjust: (inout EmulatorConfiguration) -> Void = { _ in },
+        configure: (inout StorageClientConfiguration) -> Void,
         _ body: (RunningEmulator, StorageClient) async throws -> T
     ) async throws -> T {
         var emulatorConfiguration = EmulatorConfiguration.ephemeral()
         emulatorConfiguration.services = services
+        adjust(&emulatorConfiguration)
         let emulator = try await RunningEmulator.start(configuration: emulatorConfiguration)
         var configuration = StorageClientConfiguration()
         configuration.retry = TestClients.quickRetries
