@@ -140,7 +140,7 @@ package final class ExtractWorker: Sendable {
         do {
             let outcome = try await lease.renewing { try await job.run(message, request) }
             // The work is durable: delete even when stopping (a release would have it done twice).
-            try await Task.detached { try await lease.delete() }.value
+            _ = try await Task.detached { try await lease.delete() }.value
             return finished(outcome, message, id: received.id)
         } catch where Task.isCancelled {
             return await release(lease)
