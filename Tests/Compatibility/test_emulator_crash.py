@@ -40,5 +40,8 @@ def test_sigkill_during_uploads_loses_nothing_acknowledged():
         # The run did real work: writes were acknowledged and read back after restarts.
         assert figures.writes_acknowledged > 20
         assert figures.writes_checked > 10
+        # Append and page blobs too: blocks appended and runs of pages written, then found in place.
+        assert figures.appends_acknowledged > 0 and figures.append_blocks_checked >= figures.appends_acknowledged
+        assert figures.page_writes_acknowledged > 0
     finally:
         shutil.rmtree(location, ignore_errors=True)

@@ -3,7 +3,10 @@ same data directory, and check that every acknowledged write is intact, no blob 
 With `--versioning` the emulator keeps versions (and soft-deletes for a day): every acknowledged write's version,
 named by the `x-ms-version-id` it was acknowledged with, must also read back whole after the restarts.
 Each write also sets an access tier and index tags naming its content and tier: after a restart a blob's tags and
-tier must belong to the very version its bytes are (they commit in the same transaction).
+tier must belong to the very version its bytes are (they commit in the same transaction). Beside the block-blob
+writers, one writer appends blocks to an append blob (after a restart it must hold exactly its acknowledged blocks,
+plus at most the one in flight, in order) and one writes and clears 4 KiB runs of a page blob (each run must hold
+its last acknowledged content or the one in flight, never a mix; cleared runs read as zeros).
 
 The schedule (kill moments, sizes, upload modes, names) comes from one seed, printed at the start: the same seed
 replays the same schedule (thread timing still varies, which is the point of running many cycles).
@@ -33,6 +36,9 @@ ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)
 CONTAINER = "chaos"
 NAMES_PER_WRITER = 6  # few names per writer, so overwrites of the same name are frequent
 TIERS = ["Hot", "Cool", "Cold"]  # online tiers, so every version stays readable
+APPEND_BLOB, PAGE_BLOB = "append-log", "page-image"
+PAGE_RUN, PAGE_RUNS = 4096, 256  # the page blob: 256 runs of 4 KiB (eight pages each), 1 MiB
+ZERO_RUN = hashlib.md5(bytes(PAGE_RUN)).hexdigest()
 
 
 def default_binary() -> str:
@@ -74,6 +80,10 @@ class Figures:
     live_reads: int = 0  # blob reads while uploads ran, checked against the versions written
     versions_checked: int = 0  # with versioning: acknowledged versions read back by ID after a restart
     unacked_committed: int = 0  # writes in flight at the kill that turned out committed (allowed)
+    appends_acknowledged: int = 0  # Append Block calls answered 201
+    append_blocks_checked: int = 0  # appended blocks found in place, in order, after restarts
+    page_writes_acknowledged: int = 0  # Put Page (update or clear) answered 201
+    page_runs_checked: int = 0  # 4 KiB runs of the page blob read back as acknowledged after restarts
     torn: int = 0
     lost: int = 0
     restart_failures: int = 0
@@ -94,6 +104,10 @@ class Figures:
             f"blob reads during uploads (checked for torn content): {self.live_reads}\n"
             f"unacknowledged writes found committed (allowed): {self.unacked_committed}\n"
             f"versions read back by ID after a restart: {self.versions_checked}\n"
+            f"append blocks acknowledged: {self.appends_acknowledged}, found in order after restarts: "
+            f"{self.append_blocks_checked}\n"
+            f"page writes acknowledged: {self.page_writes_acknowledged}, runs read back after restarts: "
+            f"{self.page_runs_checked}\n"
             f"torn: {self.torn}\nlost: {self.lost}\nrestart failures: {self.restart_failures}\n"
             f"restart to ready: median {times[len(times) // 2]:.0f} ms, max {times[-1]:.0f} ms"
         )
@@ -162,6 +176,12 @@ class Chaos:
         self.names = {f"w{w}-n{n}": NameState() for w in range(writers) for n in range(NAMES_PER_WRITER)}
         self.figures = Figures()
         self.lock = threading.Lock()
+        # The append blob: every block ever sent, in order (the committed ones first), and how many were answered.
+        self.appended: list[bytes] = []
+        self.appends_acked = 0
+        # The page blob: per 4 KiB run, the MD5 of its acknowledged content and of the write in flight, if any.
+        self.page_acked = [ZERO_RUN] * PAGE_RUNS
+        self.page_in_flight: dict[int, str] = {}
 
     def run(self, cycles: int) -> Figures:
         self.log(f"emulator kill chaos: {cycles} cycles, seed {self.seed} (replay with --seed {self.seed}), "
@@ -203,6 +223,10 @@ class Chaos:
                 container.create_container()
             except Exception:  # noqa: BLE001 - exists from an earlier run on the same directory
                 pass
+            container.get_blob_client(APPEND_BLOB).create_append_blob()
+            container.get_blob_client(PAGE_BLOB).create_page_blob(PAGE_RUN * PAGE_RUNS)
+        self.check_append(cycle, container)
+        self.check_pages(cycle, container)
         try:
             listed = {blob.name: blob.size for blob in container.list_blobs()}
         except ResourceNotFoundError:
@@ -274,6 +298,80 @@ class Chaos:
         if tags != {"md5": md5, "tier": tier} or tier not in TIERS:
             self.problem("torn", cycle, name, f"tags {tags} and tier {tier} are not those of its bytes ({md5})")
 
+    def check_append(self, cycle: int, container):
+        """The append blob holds its acknowledged blocks in order, and at most the one in flight after them."""
+        try:
+            data = container.get_blob_client(APPEND_BLOB).download_blob().readall()
+        except Exception as error:  # noqa: BLE001
+            return self.problem("lost", cycle, APPEND_BLOB, f"cannot be read after the restart: {error}")
+        prefix = b"".join(self.appended[:self.appends_acked])
+        committed = self.appends_acked
+        if len(self.appended) > committed and data == prefix + self.appended[committed]:
+            committed += 1  # the block in flight at the kill was committed: allowed
+        elif data != prefix:
+            kind = "lost" if len(data) < len(prefix) else "torn"
+            return self.problem(kind, cycle, APPEND_BLOB, f"holds {len(data)} bytes, not its {committed} acknowledged "
+                                                         f"blocks ({len(prefix)} bytes) in order")
+        self.figures.append_blocks_checked += committed
+        del self.appended[committed:]  # what was not committed was never appended
+        self.appends_acked = committed
+
+    def check_pages(self, cycle: int, container):
+        """Each 4 KiB run of the page blob holds its acknowledged content or the write in flight, never a mix."""
+        try:
+            data = container.get_blob_client(PAGE_BLOB).download_blob().readall()
+        except Exception as error:  # noqa: BLE001
+            return self.problem("lost", cycle, PAGE_BLOB, f"cannot be read after the restart: {error}")
+        if len(data) != PAGE_RUN * PAGE_RUNS:
+            return self.problem("torn", cycle, PAGE_BLOB, f"is {len(data)} bytes long, not {PAGE_RUN * PAGE_RUNS}")
+        for run in range(PAGE_RUNS):
+            found = hashlib.md5(data[run * PAGE_RUN:(run + 1) * PAGE_RUN]).hexdigest()
+            if found == self.page_acked[run]:
+                self.figures.page_runs_checked += 1
+            elif found == self.page_in_flight.get(run):
+                self.page_acked[run] = found  # the write in flight at the kill was committed: allowed
+            else:
+                self.problem("torn", cycle, f"{PAGE_BLOB}[{run}]", "holds neither its acknowledged content nor the "
+                                                                  "write in flight")
+        self.page_in_flight.clear()
+
+    def appender(self, service, cycle: int, stop: threading.Event):
+        """Appends blocks of 1 B to 64 KiB, one at a time, to the append blob until the kill."""
+        rng = random.Random(f"{self.seed}:{cycle}:append")
+        blob = service.get_container_client(CONTAINER).get_blob_client(APPEND_BLOB)
+        attempt = 0
+        while not stop.is_set():
+            block = content(self.seed, cycle, 100, attempt, rng.randrange(1, 64 * 1024))
+            attempt += 1
+            self.appended.append(block)
+            try:
+                blob.append_block(block)
+            except Exception:  # noqa: BLE001 - killed under us: not acknowledged
+                return
+            self.appends_acked = len(self.appended)
+            self.figures.appends_acknowledged += 1
+
+    def pager(self, service, cycle: int, stop: threading.Event):
+        """Writes (or, one time in five, clears) a random 4 KiB run of the page blob until the kill."""
+        rng = random.Random(f"{self.seed}:{cycle}:pages")
+        blob = service.get_container_client(CONTAINER).get_blob_client(PAGE_BLOB)
+        attempt = 0
+        while not stop.is_set():
+            run = rng.randrange(PAGE_RUNS)
+            clear = rng.random() < 0.2
+            data = bytes(PAGE_RUN) if clear else content(self.seed, cycle, 200, attempt, PAGE_RUN)
+            attempt += 1
+            self.page_in_flight[run] = hashlib.md5(data).hexdigest()
+            try:
+                if clear:
+                    blob.clear_page(offset=run * PAGE_RUN, length=PAGE_RUN)
+                else:
+                    blob.upload_page(data, offset=run * PAGE_RUN, length=PAGE_RUN)
+            except Exception:  # noqa: BLE001 - killed under us: not acknowledged
+                return
+            self.page_acked[run] = self.page_in_flight.pop(run)
+            self.figures.page_writes_acknowledged += 1
+
     def problem(self, kind: str, cycle: int, name: str, detail: str):
         setattr(self.figures, kind, getattr(self.figures, kind) + 1)
         self.figures.problems.append(f"cycle {cycle}: {kind}: {name}: {detail}")
@@ -287,6 +385,8 @@ class Chaos:
         service = self.emulator.client(retry_total=0, connection_timeout=5, read_timeout=10)
         threads = [threading.Thread(target=self.writer, args=(service, cycle, w, stop)) for w in range(self.writers)]
         threads.append(threading.Thread(target=self.reader, args=(service, cycle, stop)))
+        threads.append(threading.Thread(target=self.appender, args=(service, cycle, stop)))
+        threads.append(threading.Thread(target=self.pager, args=(service, cycle, stop)))
         for thread in threads:
             thread.start()
         time.sleep(delay)
