@@ -19,10 +19,14 @@ package final class Catalog: Sendable {
         do {
             try FileManager.default.createDirectory(
                 atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
-            let database = try DatabasePool(path: path, configuration: configuration)
-            // One process at a time: two first opens must not both apply a migration (MigrationLock).
-            try MigrationLock.holding(catalog: path) { try CatalogMigrations.migrator.migrate(database) }
-            self.database = database
+            // One process at a time, from the pool's open (which switches a new file to WAL) through the
+            // migrations: two first opens must not both apply a migration, and eight opening a new catalog at once
+            // saw "database is locked" from the WAL switch itself (a full run beside a release build caught it).
+            self.database = try MigrationLock.holding(catalog: path) {
+                let database = try DatabasePool(path: path, configuration: configuration)
+                try CatalogMigrations.migrator.migrate(database)
+                return database
+            }
         } catch {
             throw CatalogError(.database, path, detail: "\(error)")
         }
