@@ -32,12 +32,12 @@ rounds = int(sys.argv[5]) if len(sys.argv) > 5 else 3
 os.environ["IRONVIPER_BIN"], os.environ["EMULATOR_BIN"] = ironviper, emulator_bin
 
 
-def timed(command):
+def timed(command, env=None):
     """Runs `command` and returns (wall seconds, CPU seconds of the command and its children)."""
     subprocess.run(["sync"], check=True)  # no dirty pages of the last round slow this one
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.monotonic()
-    subprocess.run(command, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    subprocess.run(command, check=True, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     wall = time.monotonic() - start
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
@@ -70,13 +70,7 @@ def main():
                 shutil.rmtree(folder, ignore_errors=True)
             results["ironviper"].append(timed([ironviper, "restore", "--connection-string", storage.connection_string,
                                                "--device", "bench", "--to", ours]))
-            before = os.environ.copy()
-            os.environ.update(rclone_env)
-            try:
-                results["rclone"].append(timed(["rclone", "copy", ":azureblob:", theirs]))
-            finally:
-                os.environ.clear()
-                os.environ.update(before)
+            results["rclone"].append(timed(["rclone", "copy", ":azureblob:", theirs], env=rclone_env))
             print(f"   round {round_}: ironviper {results['ironviper'][-1][0]:.2f} s / {results['ironviper'][-1][1]:.2f} "
                   f"CPU-s; rclone {results['rclone'][-1][0]:.2f} s / {results['rclone'][-1][1]:.2f} CPU-s", flush=True)
         # Both got every byte: ours by path, rclone's by content name.
