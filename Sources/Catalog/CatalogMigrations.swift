@@ -25,6 +25,9 @@ enum CatalogMigrations {
         migrator.registerMigration("v6: masters' immutability protection") { db in
             try db.execute(sql: v6)
         }
+        migrator.registerMigration("v7: the outbox's pending rows indexed in id order") { db in
+            try db.execute(sql: v7)
+        }
         return migrator
     }
 
@@ -180,5 +183,14 @@ enum CatalogMigrations {
             recorded_at TEXT NOT NULL
         ) WITHOUT ROWID;
         CREATE INDEX master_protection_until ON master_protection(until);
+        """
+
+    // The sync's look for due rows (`Outbox.due`: pending, oldest first, the first few not blocked) walked every
+    // pending row and sorted them by id on each look: 17 ms with 20,000 rows pending, once per 16 rows run, most of
+    // a small-file backup's catalog time. Pending rows in id order let the look stop after the first few it can run
+    // (0.2 ms). It replaces `outbox_pending` (done_at, not_before), whose queries are served as well by this one.
+    private static let v7 = """
+        DROP INDEX outbox_pending;
+        CREATE INDEX outbox_due ON outbox(done_at, id);
         """
 }

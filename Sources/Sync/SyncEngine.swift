@@ -154,42 +154,64 @@ package final class SyncEngine: Sendable {
 
     /// One pass: rows due now, `concurrency` at a time, until none is due. A slot that frees up takes
     /// the next due row at once (rows recorded meanwhile included), so one slow upload never holds the
-    /// others idle until a whole batch is done. Returns how many were run.
+    /// others idle until a whole batch is done. `files` rows due together go as one `$batch` per partition
+    /// (`EntityBatch`), and what became of finished rows is recorded a dozen at a time, in one transaction
+    /// (`Outbox.record`), before the next look for due rows. Returns how many were run.
     package func pass() async throws -> Int {
         let limit = max(1, options.concurrency)
-        var queued: [OutboxRow] = []
+        var queued: [SyncWork] = []
+        var finished = FinishedRows()
         var total = 0
         /// More due rows, not already running; false when there are none.
         func refill() throws -> Bool {
             options.activity(.lookingStarted)
             defer { options.activity(.lookingFinished) }
-            let rows = try outbox.due(limit: limit * 4, excluding: busy.withLock { $0 })
+            var rows = try outbox.due(limit: limit * 4, excluding: busy.withLock { $0 })
+            // A `files` row due now gathers the others due after it, up to a full batch.
+            if rows.contains(where: { $0.kind == .entity }) {
+                let taken = busy.withLock { $0 }.union(rows.map(\.id))
+                rows += try outbox.due(
+                    limit: EntityBatch.capacity - rows.count { $0.kind == .entity }, excluding: taken, kind: .entity)
+            }
             busy.withLock { $0.formUnion(rows.map(\.id)) }
-            queued += rows
+            queued += SyncWork.plan(rows)
             total += rows.count
             return !rows.isEmpty
         }
+        /// Records the finished rows and lets them go from `busy` (so their follow-ups can be due).
+        func record() {
+            guard !finished.isEmpty else { return }
+            let outcomes = finished.take()
+            options.activity(.lookingStarted)
+            defer { options.activity(.lookingFinished) }
+            do {
+                try outbox.record(outcomes.compactMap { finished in finished.outcome.map { (finished.row, $0) } })
+            } catch {
+                logger.error(
+                    "cannot record finished outbox rows", metadata: ["rows": "\(outcomes.count)", "error": "\(error)"])
+            }
+            busy.withLock { $0.subtract(outcomes.map(\.row.id)) }
+        }
         guard try refill() else { return 0 }
-        // Children answer true when a row finished, false when `notify()` (or the poll interval)
-        // woke the listener: new facts while a long upload runs start without waiting for it.
-        await withTaskGroup(of: Bool.self) { group in
+        // Children answer the rows they finished, or nil when `notify()` (or the poll interval) woke the
+        // listener: new facts while a long upload runs start without waiting for it.
+        await withTaskGroup(of: [FinishedRow]?.self) { group in
             var running = 0
             var listening = false
             var more = true  // false when the last look found no row due (or the catalog could not say)
             while true {
+                if finished.due(queueEmpty: queued.isEmpty) { record() }
                 while running < limit, !Task.isCancelled, !queued.isEmpty || more {
                     if queued.isEmpty {
+                        record()
                         do { more = try refill() } catch {
                             logger.error("cannot read the outbox", metadata: ["error": "\(error)"])
                             more = false
                         }
                         if !more { break }
                     }
-                    let row = queued.removeFirst()
-                    group.addTask {
-                        await self.execute(row)
-                        return true
-                    }
+                    let work = queued.removeFirst()
+                    group.addTask { await self.execute(work) }
                     running += 1
                 }
                 guard running > 0 else { break }
@@ -197,51 +219,84 @@ package final class SyncEngine: Sendable {
                     listening = true
                     group.addTask {
                         await self.wakeup.wait(timeout: self.options.pollInterval)
-                        return false
+                        return nil
                     }
                 }
-                guard let rowFinished = await group.next() else { break }
-                if rowFinished { running -= 1 } else { listening = false }
+                guard let next = await group.next() else { break }
+                if let rows = next {
+                    running -= 1
+                    finished.append(rows)
+                } else {
+                    listening = false
+                }
                 more = true  // follow-ups of a finished row, or facts recorded meanwhile
             }
             group.cancelAll()  // the listener
+            record()
         }
         return total
     }
 
-    /// Runs one row and records its outcome; errors become back-off or parking, never a thrown error.
-    private func execute(_ row: OutboxRow) async {
-        options.activity(.rowStarted(row.id))
-        defer {
-            _ = busy.withLock { $0.remove(row.id) }
-            options.activity(.rowFinished(row.id))
+    /// Runs one piece of work; what became of each row is returned for `Outbox.record`, never thrown.
+    private func execute(_ work: SyncWork) async -> [FinishedRow] {
+        switch work {
+        case .row(let row):
+            return [await execute(row)]
+        case .entities(let rows):
+            for row in rows { options.activity(.rowStarted(row.id)) }
+            defer { for row in rows { options.activity(.rowFinished(row.id)) } }
+            let plan: EntityBatch.Plan
+            do {
+                plan = try worker.entityBatches(rows)
+            } catch {
+                // The catalog could not describe them together: each row on its own says which failed.
+                return await execute(alone: rows)
+            }
+            var finished: [FinishedRow] = plan.nothingToWrite.map { ($0, .done(followUps: [])) }
+            for batch in plan.batches {
+                do {
+                    try await worker.send(batch)
+                    finished += batch.rows.map { ($0, .done(followUps: [])) }
+                } catch where error is CancellationError || Task.isCancelled {
+                    finished += batch.rows.map { ($0, nil) }
+                } catch {
+                    // Alone, each row gets its own retry and its own error (one bad entity fails the whole batch).
+                    finished += await execute(alone: batch.rows)
+                }
+            }
+            return finished + (await execute(alone: plan.alone))
         }
+    }
+
+    /// Runs rows one after the other.
+    private func execute(alone rows: [OutboxRow]) async -> [FinishedRow] {
+        var finished: [FinishedRow] = []
+        for row in rows { finished.append(await execute(row)) }
+        return finished
+    }
+
+    /// Runs one row; errors become back-off or parking. No outcome when shutting down (the row stays due
+    /// for the next start).
+    private func execute(_ row: OutboxRow) async -> FinishedRow {
+        options.activity(.rowStarted(row.id))
+        defer { options.activity(.rowFinished(row.id)) }
         do {
             switch try await worker.run(row) {
-            case .done(let followUps):
-                try outbox.done(row, followUps: followUps)
-            case .postponed(let date):
-                try outbox.postpone(row, until: date)
+            case .done(let followUps): return (row, .done(followUps: followUps))
+            case .postponed(let date): return (row, .postponed(until: date))
             }
-        } catch is CancellationError {
-            return  // shutting down: the row stays due for the next start
-        } catch  where Task.isCancelled {
-            return  // the client reports an aborted transfer as its own error
+        } catch where error is CancellationError || Task.isCancelled {
+            return (row, nil)  // the client reports an aborted transfer as its own error
         } catch {
             let permanent = (error as? SyncError)?.permanent ?? false
-            do {
-                let (parked, retryAt) = options.retry(
-                    attempt: row.attempts + 1, permanent: permanent, now: options.clock())
-                try outbox.failed(row, error: "\(error)", park: parked, retryAt: retryAt)
-                logger.log(
-                    level: parked ? .error : .warning, parked ? "outbox row parked" : "outbox row failed, will retry",
-                    metadata: [
-                        "row": "\(row.id)", "kind": "\(row.kind.rawValue)", "target": "\(row.target)",
-                        "attempts": "\(row.attempts + 1)", "error": "\(error)",
-                    ])
-            } catch {
-                logger.error("cannot record an outbox failure", metadata: ["row": "\(row.id)", "error": "\(error)"])
-            }
+            let (parked, retryAt) = options.retry(attempt: row.attempts + 1, permanent: permanent, now: options.clock())
+            logger.log(
+                level: parked ? .error : .warning, parked ? "outbox row parked" : "outbox row failed, will retry",
+                metadata: [
+                    "row": "\(row.id)", "kind": "\(row.kind.rawValue)", "target": "\(row.target)",
+                    "attempts": "\(row.attempts + 1)", "error": "\(error)",
+                ])
+            return (row, .failed(error: "\(error)", park: parked, retryAt: retryAt))
         }
     }
 }

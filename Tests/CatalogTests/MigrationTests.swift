@@ -10,8 +10,8 @@ struct MigrationTests {
         let scratch = try ScratchCatalog()
         let catalog = scratch.catalog
         // v1 schema, v2 outbox parking, v3 settings (device), v4 cloud requests per day, v5 tags and ratings,
-        // v6 masters' immutability protection
-        #expect(try catalog.appliedMigrations().count == 6)
+        // v6 masters' immutability protection, v7 pending outbox rows in id order
+        #expect(try catalog.appliedMigrations().count == 7)
         let tables = try catalog.read { db in
             try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type IN ('table') ORDER BY name")
         }

@@ -98,4 +98,52 @@ struct OutboxTests {
         #expect(order == ["1", "2", "3"])
         #expect(try outbox.due(limit: 10, excluding: []).map(\.target) == ["b"])
     }
+
+    /// The look for due rows walks the pending rows in id order and stops when it has enough: no sort of
+    /// every pending row, and no blocking check that walks the earlier pending rows (quadratic in a full outbox).
+    @Test func theLookForDueRowsWalksPendingRowsInOrderWithoutASort() throws {
+        let scratch = try ScratchCatalog()
+        let plan = try scratch.catalog.read { db in
+            try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN " + Outbox.dueQuery, arguments: ["now", nil, nil, 16])
+                .map { $0["detail"] as String }
+        }
+        #expect(plan.first == "SEARCH outbox USING INDEX outbox_due (done_at=?)", "\(plan)")
+        #expect(!plan.contains { $0.contains("TEMP B-TREE") }, "\(plan)")
+        #expect(plan.filter { $0.contains("outbox_due") }.count == 1, "\(plan)")
+    }
+
+    /// Outcomes of many rows are recorded in one transaction; a kind narrows the look for due rows.
+    @Test func manyOutcomesAreRecordedTogetherAndAKindNarrowsTheLook() throws {
+        let scratch = try ScratchCatalog()
+        try scratch.catalog.write { db in
+            for (index, work) in [
+                OutboxWork.folder(FolderEntry(library: "Photos", folder: "a")),
+                .folder(FolderEntry(library: "Photos", folder: "b")),
+                .library(LibraryEntry(library: "Photos", root: "/p")),
+                .folder(FolderEntry(library: "Photos", folder: "c")),
+            ].enumerated() {
+                try db.execute(
+                    sql: "INSERT INTO outbox (kind, target, payload, created_at) VALUES (?, ?, ?, ?)",
+                    arguments: [work.kind.rawValue, "t\(index)", work.payload(), OutboxTime.format(Date())])
+            }
+        }
+        let outbox = Outbox(catalog: scratch.catalog)
+        #expect(try outbox.due(limit: 10, excluding: [], kind: .library).map(\.target) == ["t2"])
+        let rows = try outbox.due(limit: 10, excluding: [], kind: .folder)
+        #expect(rows.map(\.target) == ["t0", "t1", "t3"])
+        let later = Date().addingTimeInterval(3600)
+        try outbox.record([
+            (rows[0], .done(followUps: [])), (rows[1], .postponed(until: later)),
+            (rows[2], .failed(error: "refused", park: true, retryAt: later)),
+        ])
+        #expect(try outbox.due(limit: 10, excluding: []).map(\.target) == ["t2"])
+        let stored = try scratch.catalog.read { db in
+            try Row.fetchAll(db, sql: "SELECT done_at, attempts, last_error, parked_at FROM outbox ORDER BY id").map {
+                (done: ($0["done_at"] as String?) != nil, attempts: $0["attempts"] as Int,
+                 error: $0["last_error"] as String?, parked: ($0["parked_at"] as String?) != nil)
+            }
+        }
+        #expect(stored[0].done && !stored[1].done && stored[1].attempts == 0 && !stored[1].parked)
+        #expect(!stored[3].done && stored[3].error == "refused" && stored[3].parked && stored[3].attempts == 1)
+    }
 }

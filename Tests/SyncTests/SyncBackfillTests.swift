@@ -13,8 +13,8 @@ struct SyncBackfillTests {
             try bed.write("old/one.jpg", try SyncBed.jpeg(70))
             try bed.write("old/two.jpg", try SyncBed.jpeg(70))
             try bed.scan()
-            // Back to a v1 catalog: no outbox rows, no v2 column or indexes, no v3, v4, v5 or v6 tables, none of them
-            // applied.
+            // Back to a v1 catalog: no outbox rows, no v2 column or indexes, no v3, v4, v5 or v6 tables, v1's index
+            // of pending rows (not v7's), none of them applied.
             try bed.catalog.write { db in
                 try db.execute(
                     sql: """
@@ -26,10 +26,12 @@ struct SyncBackfillTests {
                         DROP TABLE cloud_requests; DELETE FROM grdb_migrations WHERE identifier LIKE 'v4%';
                         DROP TABLE tags; DROP TABLE ratings; DELETE FROM grdb_migrations WHERE identifier LIKE 'v5%';
                         DROP TABLE master_protection; DELETE FROM grdb_migrations WHERE identifier LIKE 'v6%';
+                        DROP INDEX outbox_due; CREATE INDEX outbox_pending ON outbox(done_at, not_before);
+                        DELETE FROM grdb_migrations WHERE identifier LIKE 'v7%';
                         """)
             }
             let reopened = try Catalog(path: bed.catalog.path)
-            #expect(try reopened.appliedMigrations().count == 6)  // v1 … v6
+            #expect(try reopened.appliedMigrations().count == 7)  // v1 … v7
             let kinds = try reopened.read { db in
                 try String.fetchAll(db, sql: "SELECT kind FROM outbox ORDER BY kind")
             }

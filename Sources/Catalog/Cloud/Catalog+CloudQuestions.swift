@@ -116,30 +116,42 @@ extension Catalog {
 
     /// The facts of file row `fileId` its `files` entity is written from; nil when the row is gone.
     package func fileFacts(fileId: Int64) throws -> FileFacts? {
+        try read { db in try Self.fileFacts(fileId: fileId, db: db) }
+    }
+
+    /// The facts of many files in one read (the `files` rows of a `$batch`), by file id; a file gone with its
+    /// library is absent.
+    package func fileFacts(fileIds: [Int64]) throws -> [Int64: FileFacts] {
         try read { db in
-            guard let file = try FileRecord.fetchOne(db, key: fileId) else { return nil }
-            var facts = FileFacts(
-                file: file, library: try Self.libraryName(id: file.libraryId, db: db), asset: nil, renditions: [])
-            if file.state != .present,
-                let payload = try Row.fetchOne(
-                    db,
-                    sql:
-                        "SELECT kind, payload FROM outbox WHERE kind = 'delete' AND file_id = ? ORDER BY id DESC LIMIT 1",
-                    arguments: [fileId])
-            {
-                facts.deletedNs =
-                    (try? OutboxWork.decode(kind: payload["kind"], payload: payload["payload"]))?
-                    .version?.recordedNs
-            }
-            if let sha = file.sha256 { facts.annotation = try Self.annotation(sha256: sha, db: db) }
-            if let assetId = file.assetId, let asset = try AssetRecord.fetchOne(db, key: assetId) {
-                facts.asset = asset
-                facts.renditions = try RenditionRecord.fetchAll(
-                    db, sql: "SELECT * FROM renditions WHERE asset_id = ? ORDER BY width DESC, name",
-                    arguments: [assetId])
-            }
+            var facts: [Int64: FileFacts] = [:]
+            for id in fileIds { facts[id] = try Self.fileFacts(fileId: id, db: db) }
             return facts
         }
+    }
+
+    static func fileFacts(fileId: Int64, db: Database) throws -> FileFacts? {
+        guard let file = try FileRecord.fetchOne(db, key: fileId) else { return nil }
+        var facts = FileFacts(
+            file: file, library: try Self.libraryName(id: file.libraryId, db: db), asset: nil, renditions: [])
+        if file.state != .present,
+            let payload = try Row.fetchOne(
+                db,
+                sql:
+                    "SELECT kind, payload FROM outbox WHERE kind = 'delete' AND file_id = ? ORDER BY id DESC LIMIT 1",
+                arguments: [fileId])
+        {
+            facts.deletedNs =
+                (try? OutboxWork.decode(kind: payload["kind"], payload: payload["payload"]))?
+                .version?.recordedNs
+        }
+        if let sha = file.sha256 { facts.annotation = try Self.annotation(sha256: sha, db: db) }
+        if let assetId = file.assetId, let asset = try AssetRecord.fetchOne(db, key: assetId) {
+            facts.asset = asset
+            facts.renditions = try RenditionRecord.fetchAll(
+                db, sql: "SELECT * FROM renditions WHERE asset_id = ? ORDER BY width DESC, name",
+                arguments: [assetId])
+        }
+        return facts
     }
 
     /// The name of library `id` ("" when it is gone).

@@ -40,4 +40,10 @@ enum FileEntity {
         }
         return (entity, present)
     }
+
+    /// Whether the path's row carries a description `ironviper worker` writes into it, which a replace must keep
+    /// (read first, replaced under its ETag: never part of a `$batch`).
+    static func keepsCloudDescription(_ facts: FileFacts) -> Bool {
+        facts.file.state == .present && facts.asset?.analyzedAt == AssetRecord.describedInCloud
+    }
 }

@@ -10,7 +10,7 @@ extension OutboxWorker {
         guard let fileId = row.fileId, let facts = try catalog.fileFacts(fileId: fileId) else { return }
         let (entity, present) = FileEntity.make(facts, device: options.device)
         try await resources.ensure(table: CloudKeys.filesTable)
-        if present, let asset = facts.asset, asset.analyzedAt == AssetRecord.describedInCloud {
+        if present, FileEntity.keepsCloudDescription(facts), let asset = facts.asset {
             return try await replaceKeepingDescription(
                 entity, sha256: asset.sha256, path: (facts.library, facts.file.path), subject: subject(row))
         }
