@@ -132,11 +132,11 @@ package final class Catalog: Sendable {
         try write { db in try Self.record(ingest, db: db) }
     }
 
-    /// Records many ingests in one transaction (bulk imports, tests with thousands of rows).
-    package func recordAll(_ ingests: [IngestRecord]) throws {
-        try write { db in
-            for ingest in ingests { _ = try Self.record(ingest, db: db) }
-        }
+    /// Records many ingests in one transaction (a scan's small files, bulk imports), each as `record` does;
+    /// returns what `record` would have, in order.
+    @discardableResult
+    package func recordAll(_ ingests: [IngestRecord]) throws -> [(file: FileRecord, newAsset: Bool)] {
+        try write { db in try ingests.map { try Self.record($0, db: db) } }
     }
 
     /// The body of `record`, inside the caller's transaction (a move records its new path with it).

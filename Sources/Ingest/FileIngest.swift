@@ -18,7 +18,10 @@ struct FileIngest: Sendable {
     /// Called when new content's master was queued and its previews are about to be made.
     var queued: @Sendable () -> Void = {}
 
-    func run(_ job: IngestJob) -> IngestResult {
+    /// Ingests `job`. With `deferring`, a file whose record is complete at once (anything but new image content,
+    /// which is recorded first and described after) is handed to it instead of written: the caller writes many in
+    /// one transaction (`RecordBatch`), and the outcome's `newAsset` is a forecast it corrects.
+    func run(_ job: IngestJob, deferring: ((IngestRecord) -> Void)? = nil) -> IngestResult {
         let entry = job.entry
         let now = Timestamp.now()
         let ext = (entry.relativePath as NSString).pathExtension.lowercased()
@@ -62,8 +65,14 @@ struct FileIngest: Sendable {
                         bytes: bytes ?? [], digest: digest, path: entry.absolutePath, ext: ext, now: now)
                 }
             }
-            let recorded = try catalog.record(
-                IngestRecord(file: file, asset: asset, renditions: renditions, errors: errors, describing: describing))
+            let record = IngestRecord(
+                file: file, asset: asset, renditions: renditions, errors: errors, describing: describing)
+            if let deferring, !describing {
+                deferring(record)
+                let failures = errors.map { ScanFailure(path: entry.absolutePath, code: $0.code, message: $0.message) }
+                return .recorded(.init(bytes: Int64(digest.size), newAsset: asset != nil, failures: failures))
+            }
+            let recorded = try catalog.record(record)
             file = recorded.file
             newAsset = recorded.newAsset
             if describing && newAsset {

@@ -153,13 +153,30 @@ package final class LibraryScanner: Sendable {
         var configured = ingest
         configured.queued = queued
         let ingest = configured
+        let catalog = catalog
         for _ in 0..<min(max(1, configuration.workers), max(1, jobs.count)) {
             group.enter()
             let thread = Thread {
+                let batch = RecordBatch()
+                func write() {
+                    let entries = batch.take()
+                    guard !entries.isEmpty else { return }
+                    do {
+                        let recorded = try catalog.recordAll(entries.map(\.record))
+                        for (entry, result) in zip(entries, recorded) { state.revise(entry.index, newAsset: result.newAsset) }
+                    } catch {
+                        for entry in entries {
+                            state.revise(entry.index, failure: ScanFailure(path: entry.path, code: "database", message: "\(error)"))
+                        }
+                    }
+                    queued()  // their outbox rows exist now
+                }
                 while let (index, job) = state.next() {
-                    let result = ingest.run(job)
+                    if batch.isDue(before: job.entry.size) { write() }
+                    let result = ingest.run(job) { batch.add(index: index, path: job.entry.absolutePath, record: $0) }
                     progress(state.finish(index, result))
                 }
+                write()
                 group.leave()
             }
             thread.stackSize = 8 << 20

@@ -65,6 +65,24 @@ final class WorkQueue: Sendable {
         }
     }
 
+    /// Corrects a result after its deferred record was written (`RecordBatch`): whether it made the asset, or the
+    /// write's failure.
+    func revise(_ index: Int, newAsset: Bool) {
+        state.withLock { state in
+            if case .recorded(var outcome) = state.collected[index] {
+                outcome.newAsset = newAsset
+                state.collected[index] = .recorded(outcome)
+            }
+        }
+    }
+
+    func revise(_ index: Int, failure: ScanFailure) {
+        state.withLock { state in
+            state.collected[index] = .failed(failure)
+            state.progress.failed += 1
+        }
+    }
+
     func results() -> [IngestResult] {
         state.withLock { $0.collected.compactMap { $0 } }
     }
