@@ -163,10 +163,13 @@ package final class LibraryScanner: Sendable {
                     guard !entries.isEmpty else { return }
                     do {
                         let recorded = try catalog.recordAll(entries.map(\.record))
-                        for (entry, result) in zip(entries, recorded) { state.revise(entry.index, newAsset: result.newAsset) }
+                        for (entry, result) in zip(entries, recorded) {
+                            state.revise(entry.index, newAsset: result.newAsset)
+                        }
                     } catch {
                         for entry in entries {
-                            state.revise(entry.index, failure: ScanFailure(path: entry.path, code: "database", message: "\(error)"))
+                            state.revise(
+                                entry.index, failure: ScanFailure(path: entry.path, code: "database", message: "\(error)"))
                         }
                     }
                     queued()  // their outbox rows exist now

@@ -114,6 +114,27 @@ struct ScannerTests {
         #expect(seen.values.allSatisfy { $0.filesTotal == 10 && $0.bytesDone <= $0.bytesTotal })
     }
 
+    /// Small files are written many to a transaction (`RecordBatch`): the summary still counts each content once
+    /// as new, even when its copies were in flight on both workers at once, and each content gets one master row.
+    @Test func smallFilesWrittenInBatchesCountEachContentOnce() throws {
+        let folder = scratch.folder + "/Notes"
+        for index in 0..<90 {
+            try FileManager.default.createDirectory(atPath: folder + "/d\(index % 3)", withIntermediateDirectories: true)
+            // 30 contents, three paths each, spread so that copies land in different batches and workers.
+            #expect(FileManager.default.createFile(
+                atPath: folder + "/d\(index % 3)/n\(index).txt", contents: Data("note \(index / 3)\n".utf8)))
+        }
+        let summary = try scanner().scan(roots: [folder])
+        #expect(summary.ingested == 90)
+        #expect(summary.newAssets == 30)
+        #expect(summary.knownContent == 60)
+        #expect(try scratch.catalog.counts().files == 90)
+        let masters = try scratch.catalog.read { db in
+            try Int.fetchOne(db, sql: "SELECT count(*) FROM outbox WHERE kind = 'master'") ?? 0
+        }
+        #expect(masters == 30)
+    }
+
     @Test func notAFolderIsAnError() throws {
         let error = try #require(throws: CatalogError.self) { try scanner().scan(roots: [photos + "/notes.txt"]) }
         #expect(error.code == .io)
