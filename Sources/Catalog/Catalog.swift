@@ -119,6 +119,16 @@ package final class Catalog: Sendable {
         }
     }
 
+    /// Whether an asset with this content hash exists (the ingest's question for every file: the row itself, with
+    /// its metadata JSON, is not decoded).
+    package func hasAsset(sha256: String) throws -> Bool {
+        try read { db in
+            try Bool.fetchOne(
+                db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM assets WHERE sha256 = ?)"), arguments: [sha256])
+                ?? false
+        }
+    }
+
     /// The asset with this content hash, if already described.
     package func asset(sha256: String) throws -> AssetRecord? {
         try read { db in try AssetRecord.filter(Column("sha256") == sha256).fetchOne(db) }

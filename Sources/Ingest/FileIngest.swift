@@ -52,7 +52,7 @@ struct FileIngest: Sendable {
             // New image content is recorded as a placeholder first, which queues its master; the claim
             // keeps any other path with the same bytes from describing it twice.
             var describing = false
-            if owner, try catalog.asset(sha256: digest.sha256) == nil {
+            if owner, try !catalog.hasAsset(sha256: digest.sha256) {
                 if previewsInCloud {
                     asset = Self.awaitingCloud(digest: digest, path: entry.absolutePath, ext: ext, now: now)
                 } else if decodable {

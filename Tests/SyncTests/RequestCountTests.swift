@@ -61,6 +61,13 @@ struct RequestCountTests {
         }
     }
 
+    @Test func aRequestsDayIsItsUTCDate() {
+        #expect(RequestLedger.day(Date(timeIntervalSince1970: 0)) == "1970-01-01")
+        #expect(RequestLedger.day(Date(timeIntervalSince1970: 1_709_164_800)) == "2024-02-29")  // 00:00:00Z
+        #expect(RequestLedger.day(Date(timeIntervalSince1970: 1_709_251_199.999)) == "2024-02-29")  // 23:59:59.999Z
+        #expect(RequestLedger.day(Date(timeIntervalSince1970: 1_709_251_200)) == "2024-03-01")
+    }
+
     @Test func countsFromConcurrentRequestsAreAllWrittenPerDayAndClass() async throws {
         try await SyncBed.with { bed in
             let ledger = RequestLedger(catalog: bed.catalog, logger: SyncBed.quietLogger)
