@@ -42,11 +42,13 @@ EMU_PID=$!
 until grep -q "ready" "$WORK/emulator.out" 2>/dev/null; do sleep 0.05; done
 EMU_URL=$(grep -o 'http://[0-9.:]*' "$WORK/emulator.out" | head -1)
 rss() { awk '/VmRSS/ {print int($2/1024)}' "/proc/$1/status"; }
-# What the process costs on its own: USS (private pages), PSS (shared pages split among their users), and the
-# clean file-backed part of RSS (code of the binary and Swift's libraries: shared, dropped under pressure).
+# What the process costs on its own. Anonymous memory (heap, stacks) is what only this process can use and the
+# kernel can never drop; the rest of RSS is file-backed: the pages of the binary and of Swift's libraries that were
+# read, clean, dropped under memory pressure and shared with every other process mapping the same files (USS counts
+# them as private when no other process runs this binary, which is why it is shown but is not the cost). PSS beside.
 memory() {
-  awk '/^(Private_Clean|Private_Dirty):/ {uss += $2} /^Pss:/ {pss = $2} /^Rss:/ {rss = $2} /^Shared_Clean:/ {shared = $2}
-       END {printf "RSS %.1f MB = USS %.1f MB private + %.1f MB shared clean code; PSS %.1f MB", rss/1024, uss/1024, shared/1024, pss/1024}' \
+  awk '/^(Private_Clean|Private_Dirty):/ {uss += $2} /^Pss:/ {pss = $2} /^Rss:/ {rss = $2} /^Anonymous:/ {anon = $2}
+       END {printf "RSS %.1f MB = %.1f MB anonymous (heap and stacks) + %.1f MB file-backed code pages; USS %.1f MB, PSS %.1f MB", rss/1024, anon/1024, (rss-anon)/1024, uss/1024, pss/1024}' \
     "/proc/$1/smaps_rollup"
 }
 sleep 1

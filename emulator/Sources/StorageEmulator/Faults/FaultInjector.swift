@@ -43,11 +43,17 @@ public final class FaultInjector: Sendable {
         state.withLockedValue { $0 = State(plan: FaultPlan(seed: $0.plan.seed)) }
     }
 
-    /// Numbers the request and returns its fault, if the plan gives it one; counts both.
-    func decide(service: ServiceKind, method: String, path: String, comp: String?) -> FaultDecision? {
+    /// Numbers the request and returns its fault, if the plan gives it one; counts both. `target` (the decoded path
+    /// and the `comp` parameter) is asked for only when the plan has rules: parsing the URL for a plan without any
+    /// was 2 % of a small GET's CPU.
+    func decide(
+        service: ServiceKind, method: String, target: () -> (path: String, comp: String?)
+    ) -> FaultDecision? {
         state.withLockedValue { state in
             let index = state.counters.requests
             state.counters.requests += 1
+            guard !state.plan.rules.isEmpty else { return nil }
+            let (path, comp) = target()
             guard let decision = state.plan.decide(index: index, service: service, method: method, path: path, comp: comp)
             else { return nil }
             state.counters.injected[decision.kind, default: 0] += 1

@@ -10,12 +10,14 @@ import NIOCore
 /// `truncate`) always serves the read and damages its real response, whatever the phase.
 extension StorageResponder {
     func decideFault(for request: Request) -> FaultDecision? {
-        let target = request.head.path ?? "/"
-        let pathEnd = target.firstIndex(of: "?") ?? target.endIndex
-        let path = PercentEncoding.decode(target[..<pathEnd])
-        let query = pathEnd < target.endIndex ? StorageRequest.parseQuery(target[target.index(after: pathEnd)...]) : []
-        let comp = query.first { $0.name.lowercased() == "comp" }?.value
-        return faults.decide(service: handler.kind, method: request.method.rawValue, path: path, comp: comp)
+        faults.decide(service: handler.kind, method: request.method.rawValue) {
+            let target = request.head.path ?? "/"
+            let pathEnd = target.firstIndex(of: "?") ?? target.endIndex
+            let path = PercentEncoding.decode(target[..<pathEnd])
+            let query =
+                pathEnd < target.endIndex ? StorageRequest.parseQuery(target[target.index(after: pathEnd)...]) : []
+            return (path, query.first { $0.name.lowercased() == "comp" }?.value)
+        }
     }
 
     func respond(to request: Request, context: Context, fault: FaultDecision) async throws -> Response {

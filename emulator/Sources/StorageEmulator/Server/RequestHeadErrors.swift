@@ -1,5 +1,6 @@
 import Foundation
 import NIOCore
+import NIOHTTPTypes
 
 /// Answers a request head the HTTP decoder could not parse (a malformed request line, headers or URL over the
 /// decoder's 80 KiB limits, an unknown method) with an Azure-style error: Hummingbird's own answer is a bare 400
@@ -10,11 +11,11 @@ import NIOCore
 /// itself, as raw bytes through `RawResponseWriter` at the socket end of the pipeline, and ends the connection (its
 /// framing is lost). During a request's body the error is passed on: the request body fails, and `ClientBody` makes
 /// that a 400 of the request's own service. A broken head pipelined behind a request still being answered waits for
-/// that answer's end, then gets the same error response (NIO's own answer would be a bare 400). The parts are told
-/// apart by their case name, since this target does not import the HTTP part types.
+/// that answer's end, then gets the same error response (NIO's own answer would be a bare 400). Typed parts: telling
+/// them apart by their case name through `Mirror` was 5 % of the CPU of a 1 KiB GET.
 final class RequestHeadErrors: ChannelDuplexHandler, RemovableChannelHandler {
-    typealias InboundIn = Any
-    typealias OutboundIn = Any
+    typealias InboundIn = HTTPRequestPart
+    typealias OutboundIn = HTTPResponsePart
 
     private var writer: RawResponseWriter?
     /// Requests whose head arrived and whose response has not been written to its end.
@@ -30,18 +31,18 @@ final class RequestHeadErrors: ChannelDuplexHandler, RemovableChannelHandler {
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        switch Self.partName(unwrapInboundIn(data)) {
-        case "head":
+        switch unwrapInboundIn(data) {
+        case .head:
             outstanding += 1
             reading = true
-        case "end": reading = false
-        default: break
+        case .end: reading = false
+        case .body: break
         }
         context.fireChannelRead(data)
     }
 
     func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
-        let end = Self.partName(unwrapOutboundIn(data)) == "end"
+        let end = if case .end = unwrapOutboundIn(data) { true } else { false }
         if end { outstanding = max(0, outstanding - 1) }
         context.write(data, promise: promise)
         if end, outstanding == 0, let error = pending, let writer {
@@ -65,8 +66,6 @@ final class RequestHeadErrors: ChannelDuplexHandler, RemovableChannelHandler {
     }
 
     /// `head`, `body` or `end`: the case of an HTTP request or response part.
-    private static func partName(_ part: Any) -> String? { Mirror(reflecting: part).children.first?.label }
-
     /// A complete response without a body (the error code is in `x-ms-error-code`, where SDKs look first).
     static func response(for error: any Error) -> ByteBuffer {
         // NIO reports a request line or a header block over its limits as `HTTPParserError.headerOverflow`, described
