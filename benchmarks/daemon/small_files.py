@@ -6,6 +6,7 @@ ROUNDS alternating rounds. The emulator's CPU seconds are reported beside them: 
 wall time of a tool that sends more requests waits for.
 
     small_files.py IRONVIPER EMULATOR WORKDIR [FILES] [ROUNDS]
+    IDLE_MEMORY=1 small_files.py … 100000 1     # also the idle daemon's memory with that many files cataloged
 """
 import os
 import random
@@ -42,7 +43,7 @@ def make_corpus():
     for index in range(files):
         folder = os.path.join(corpus, f"folder-{index % 50:02d}")
         os.makedirs(folder, exist_ok=True)
-        with open(os.path.join(folder, f"note-{index:05d}.txt"), "wb") as f:
+        with open(os.path.join(folder, f"note-{index:06d}.txt" if files > 99999 else f"note-{index:05d}.txt"), "wb") as f:
             f.write(rng.randbytes(10 * 1024))
 
 
@@ -88,6 +89,13 @@ def ironviper_round(index):
         backed_up(daemon, os.path.join(daemon.state, "catalog.sqlite"))
         wall = time.monotonic() - start
         cpu, served = cpu_seconds(pid), cpu_seconds(storage.process.pid) - ready
+        if os.environ.get("IDLE_MEMORY"):
+            # The keep-alive beat (every 5 s) returns the heap once the daemon is idle: two beats.
+            time.sleep(11)
+            status = dict(line.split(":", 1) for line in open(f"/proc/{pid}/status") if ":" in line)
+            rss, anon, file_backed = (int(status[name].split()[0]) / 1024 for name in ("VmRSS", "RssAnon", "RssFile"))
+            print(f"   idle with {files} files cataloged: RSS {rss:.1f} MB = anonymous {anon:.1f} MB + file-backed "
+                  f"{file_backed:.1f} MB (peak {int(status['VmHWM'].split()[0]) / 1024:.1f} MB)", flush=True)
         daemon.stop()
         with sqlite3.connect(os.path.join(daemon.state, "catalog.sqlite")) as db:
             sent = dict(db.execute("SELECT operation, sum(requests) FROM cloud_requests GROUP BY operation"))
