@@ -259,9 +259,15 @@ package final class SyncEngine: Sendable {
                     finished += batch.rows.map { ($0, .done(followUps: [])) }
                 } catch where error is CancellationError || Task.isCancelled {
                     finished += batch.rows.map { ($0, nil) }
-                } catch {
-                    // Alone, each row gets its own retry and its own error (one bad entity fails the whole batch).
+                } catch let refused as AzureStorageError where (400..<500).contains(refused.status ?? 0) {
+                    // The service refused an operation (one bad entity fails the whole batch): alone, each row
+                    // gets its own retry and its own error.
                     finished += await execute(alone: batch.rows)
+                } catch {
+                    // Not answered, or the service failing: every row fails now and backs off. Running a hundred
+                    // rows alone against a service that is down would take their retries one after another while
+                    // all of them count as started (the watchdog would see a stuck loop).
+                    finished += batch.rows.map { failed($0, error) }
                 }
             }
             return finished + (await execute(alone: plan.alone))
@@ -288,15 +294,20 @@ package final class SyncEngine: Sendable {
         } catch where error is CancellationError || Task.isCancelled {
             return (row, nil)  // the client reports an aborted transfer as its own error
         } catch {
-            let permanent = (error as? SyncError)?.permanent ?? false
-            let (parked, retryAt) = options.retry(attempt: row.attempts + 1, permanent: permanent, now: options.clock())
-            logger.log(
-                level: parked ? .error : .warning, parked ? "outbox row parked" : "outbox row failed, will retry",
-                metadata: [
-                    "row": "\(row.id)", "kind": "\(row.kind.rawValue)", "target": "\(row.target)",
-                    "attempts": "\(row.attempts + 1)", "error": "\(error)",
-                ])
-            return (row, .failed(error: "\(error)", park: parked, retryAt: retryAt))
+            return failed(row, error)
         }
+    }
+
+    /// A failed attempt of `row`: its back-off, or parking when it failed too often (or for good).
+    private func failed(_ row: OutboxRow, _ error: any Error) -> FinishedRow {
+        let permanent = (error as? SyncError)?.permanent ?? false
+        let (parked, retryAt) = options.retry(attempt: row.attempts + 1, permanent: permanent, now: options.clock())
+        logger.log(
+            level: parked ? .error : .warning, parked ? "outbox row parked" : "outbox row failed, will retry",
+            metadata: [
+                "row": "\(row.id)", "kind": "\(row.kind.rawValue)", "target": "\(row.target)",
+                "attempts": "\(row.attempts + 1)", "error": "\(error)",
+            ])
+        return (row, .failed(error: "\(error)", park: parked, retryAt: retryAt))
     }
 }
