@@ -2,6 +2,7 @@ import AzureStorage
 import Catalog
 import Foundation
 import GRDB
+import StorageEmulator
 import Sync
 import Testing
 
@@ -68,6 +69,33 @@ struct EntityBatchTests {
             let operations = try RequestCountTests.operations(bed.catalog)
             #expect(operations["EntityGroupTransaction", default: 0] >= 1, "\(operations)")
             await client.shutdown()
+        }
+    }
+
+    /// A batch the service fails to answer (503 here) is not run row by row: every row fails at once and backs off,
+    /// so a service that is down never has a hundred rows retried one after another.
+    @Test func aBatchTheServiceFailsFailsEveryRowWithoutRunningThemAlone() async throws {
+        try await SyncBed.with { bed in
+            try Self.documents(bed, count: 12)
+            bed.emulator.faults.replace(
+                with: FaultPlan(rules: [
+                    FaultRule(
+                        service: .table, method: "POST", path: "/*/$batch", rate: 1, kinds: [.serverBusy],
+                        retryAfterSeconds: 0)
+                ]))
+            let report = try await bed.engine { $0.maxAttempts = 2 }.drain()
+            #expect(report.parked.count == 12, "\(report.parked)")
+            #expect(report.parked.allSatisfy { $0.kind == "entity" && $0.lastError?.contains("503") == true })
+            // Alone, each row's single write would have succeeded: none was sent.
+            #expect(try await bed.storage.tables.queryAll(CloudKeys.filesTable).isEmpty)
+            #expect(try await bed.storage.tables.queryAll(CloudKeys.historyTable).count == 12)
+
+            // The service back: the parked rows go again, as a batch.
+            bed.emulator.faults.clear()
+            let engine = bed.engine()
+            try engine.retryParked()
+            #expect(try await engine.drain().parked.isEmpty)
+            #expect(try await bed.storage.tables.queryAll(CloudKeys.filesTable).count == 12)
         }
     }
 }
