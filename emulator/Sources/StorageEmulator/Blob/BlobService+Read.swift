@@ -11,7 +11,7 @@ extension BlobService {
 
     func getBlob(_ target: BlobTarget, _ request: StorageRequest, _ context: OperationContext, headOnly: Bool) async throws -> Response {
         let snapshot = request.query("snapshot") ?? ""
-        let found = try await blobs.read { db -> (ContainerRecord?, BlobRecord?, [BlobExtent], BlobAnnex, Int?) in
+        let found = try await blobs.lookup { db -> (ContainerRecord?, BlobRecord?, [BlobExtent], BlobAnnex, Int?) in
             let container = try ContainerRecord.find(db, account: target.account, name: target.container)
             let blob = try Self.fetchBlob(db, target, snapshot: snapshot, version: request.query("versionid"))
             let extents = try blob.flatMap { headOnly ? nil : try BlobStore.extents(db, of: $0) } ?? []
@@ -69,7 +69,7 @@ extension BlobService {
 
     func getBlobMetadata(_ target: BlobTarget, _ request: StorageRequest, _ context: OperationContext) async throws -> Response {
         let snapshot = request.query("snapshot") ?? ""
-        let found = try await blobs.read { db in
+        let found = try await blobs.lookup { db in
             (try ContainerRecord.find(db, account: target.account, name: target.container),
              try Self.fetchBlob(db, target, snapshot: snapshot, version: request.query("versionid")))
         }
