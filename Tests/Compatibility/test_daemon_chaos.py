@@ -24,7 +24,11 @@ def test_killing_the_daemon_at_random_moments_loses_nothing():
 def test_a_storage_service_failing_in_every_way_loses_nothing():
     report = daemon_chaos.run("faults", seed=20261125, files=12)
     print(report)
-    assert report.faults_injected.get("total", 0) > 10, report.faults_injected
+    # The faults really struck, in several ways. Their number follows the requests sent (~10 % of them, chosen by
+    # the seed per request number): 10-11 of 82-86 since `files` rows go in batches; the bound only proves the plan
+    # was active, with room for the request count to move.
+    kinds = {kind for kind, count in report.faults_injected.items() if kind != "total" and count > 0}
+    assert report.faults_injected.get("total", 0) >= 5 and len(kinds) >= 3, report.faults_injected
     assert report.files_verified == report.files_written > 0
     assert report.lost == 0 and report.orphans == 0
     assert report.restored_identical == report.files_written
