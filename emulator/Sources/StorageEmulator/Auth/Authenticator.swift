@@ -47,7 +47,7 @@ public struct Authenticator: Sendable {
             try SharedKeyVerifier.verify(authorization: authorization, request: request, account: account)
             return .sharedKey(account: account.name)
         }
-        if request.query.contains(where: { $0.name.lowercased() == "sig" }) {
+        if request.query("sig") != nil {
             let grant = try await SASVerifier(account: account, policies: policies).verify(
                 request, now: now, clientAddress: clientAddress)
             return .sharedAccessSignature(grant)

@@ -1,3 +1,4 @@
+import AzureWire
 import Crypto
 import Foundation
 
@@ -59,4 +60,19 @@ public struct StorageAccount: Sendable, Equatable {
 public struct EmulatorConfigurationError: Error, CustomStringConvertible {
     public var description: String
     public init(_ description: String) { self.description = description }
+
+    /// The members of a configuration document that must be one JSON object (`--account-config`, `--faults`);
+    /// errors begin with `what`, naming the document.
+    static func members(ofJSONObject bytes: some Collection<UInt8>, what: String) throws(EmulatorConfigurationError)
+        -> [(String, JSONValue)]
+    {
+        let document: JSONValue
+        do {
+            document = try JSONValue.parse(bytes)
+        } catch {
+            throw EmulatorConfigurationError("\(what): invalid JSON: \(error)")
+        }
+        guard case .object(let members) = document else { throw EmulatorConfigurationError("\(what): not a JSON object") }
+        return members
+    }
 }

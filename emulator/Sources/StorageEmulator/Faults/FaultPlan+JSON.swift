@@ -13,13 +13,7 @@ import AzureWire
 extension FaultPlan {
     /// Parses a plan; `defaultSeed` is used when the document has no `seed`.
     public init(json bytes: some Collection<UInt8>, defaultSeed: UInt64 = 0) throws(EmulatorConfigurationError) {
-        let document: JSONValue
-        do {
-            document = try JSONValue.parse(bytes)
-        } catch {
-            throw EmulatorConfigurationError("fault plan: invalid JSON: \(error)")
-        }
-        guard case .object(let members) = document else { throw EmulatorConfigurationError("fault plan: not a JSON object") }
+        let members = try EmulatorConfigurationError.members(ofJSONObject: bytes, what: "fault plan")
         var plan = FaultPlan(seed: defaultSeed)
         for (name, value) in members {
             switch (name, value) {

@@ -43,13 +43,7 @@ extension AccountFeatures {
     /// `containerDeleteRetentionSeconds` override it so that a test can watch a purge happen. Unknown members are
     /// errors: a misspelt feature must not silently leave data unprotected.
     public static func parse(json bytes: some Collection<UInt8>) throws(EmulatorConfigurationError) -> [String: AccountFeatures] {
-        let document: JSONValue
-        do {
-            document = try JSONValue.parse(bytes)
-        } catch {
-            throw EmulatorConfigurationError("account config: invalid JSON: \(error)")
-        }
-        guard case .object(let accounts) = document else { throw EmulatorConfigurationError("account config: not a JSON object") }
+        let accounts = try EmulatorConfigurationError.members(ofJSONObject: bytes, what: "account config")
         var result: [String: AccountFeatures] = [:]
         for (account, value) in accounts {
             guard case .object(let services) = value else {
