@@ -104,12 +104,7 @@ extension Catalog {
                             AND NOT (json_extract(payload, '$.library') IS ? AND json_extract(payload, '$.path') IS ?))
                         """,
                     arguments: [sha256, version.library, version.path]) ?? false
-            let uploading =
-                try Bool.fetchOne(
-                    db,
-                    sql:
-                        "SELECT EXISTS (SELECT 1 FROM outbox WHERE kind = 'master' AND target = ? AND done_at IS NULL)",
-                    arguments: [sha256]) ?? false
+            let uploading = try OutboxWriter.isPending(.master, target: sha256, db: db)
             return ContentReferences(presentFile: present, otherVersion: otherVersion, uploadQueued: uploading)
         }
     }

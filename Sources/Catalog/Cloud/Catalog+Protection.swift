@@ -105,11 +105,7 @@ extension Catalog {
     /// Queues the extension of one master's policy (verify's repair) unless one is queued; true when queued.
     package func requeueProtection(sha256: String) throws -> Bool {
         try write { db in
-            let queued =
-                try Bool.fetchOne(
-                    db, sql: "SELECT EXISTS (SELECT 1 FROM outbox WHERE kind = 'protect' AND target = ? AND done_at IS NULL)",
-                    arguments: [sha256]) ?? false
-            guard !queued, let assetId = try Int64.fetchOne(db, sql: "SELECT id FROM assets WHERE sha256 = ?", arguments: [sha256])
+            guard try !OutboxWriter.isPending(.protect, target: sha256, db: db), let assetId = try Int64.fetchOne(db, sql: "SELECT id FROM assets WHERE sha256 = ?", arguments: [sha256])
             else { return false }
             let versionID = try String.fetchOne(
                 db, sql: "SELECT version_id FROM master_protection WHERE sha256 = ?", arguments: [sha256])

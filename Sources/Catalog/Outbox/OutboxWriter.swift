@@ -21,6 +21,14 @@ enum OutboxWriter {
         ])
     }
 
+    /// Whether a row of `kind` for `target` is queued and not done.
+    static func isPending(_ kind: OutboxKind, target: String, db: Database) throws -> Bool {
+        try Bool.fetchOne(
+            db.cachedStatement(
+                sql: "SELECT EXISTS (SELECT 1 FROM outbox WHERE kind = ? AND target = ? AND done_at IS NULL)"),
+            arguments: [kind.rawValue, target]) ?? false
+    }
+
     /// The version of `file` as it is now, under its library's name.
     static func version(of file: FileRecord, db: Database) throws -> PathVersion {
         PathVersion(
@@ -91,12 +99,7 @@ enum OutboxWriter {
             db.cachedStatement(
                 sql: "SELECT max(id) FROM outbox WHERE kind = 'purge' AND target = ? AND done_at IS NOT NULL"),
             arguments: [sha256])
-        let purgePending =
-            try Bool.fetchOne(
-                db.cachedStatement(
-                    sql: "SELECT EXISTS (SELECT 1 FROM outbox WHERE kind = 'purge' AND target = ? AND done_at IS NULL)"),
-                arguments: [sha256]) ?? false
-        if let lastMaster, (lastPurge ?? 0) < lastMaster, !purgePending { return }
+        if let lastMaster, (lastPurge ?? 0) < lastMaster, try !isPending(.purge, target: sha256, db: db) { return }
         try insert(.master(version), target: sha256, fileId: fileId, assetId: assetId, db: db)
         if describing { return }  // `contentDescribed` queues its previews (or its event) once they exist
         try previewsSeen(sha256: sha256, assetId: assetId, version: version, fileId: fileId, db: db)
