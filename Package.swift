@@ -128,7 +128,8 @@ let package = Package(
         .target(
             name: "Sync",
             dependencies: [
-                "Catalog", "Imaging", "Ingest", "AzureStorage", .product(name: "Logging", package: "swift-log"),
+                "Catalog", "Imaging", "Ingest", "AzureStorage", "AzureWire",
+                .product(name: "Logging", package: "swift-log"),
             ]),
         // `ironviper worker`: previews made in the cloud from the extract queue, with the daemon's own
         // Imaging and row-writing code.

@@ -69,12 +69,12 @@ struct FileIngest: Sendable {
                 file: file, asset: asset, renditions: renditions, errors: errors, describing: describing)
             if let deferring, !describing {
                 deferring(record)
-                let failures = errors.map { ScanFailure(path: entry.absolutePath, code: $0.code, message: $0.message) }
-                return .recorded(.init(bytes: Int64(digest.size), newAsset: asset != nil, failures: failures))
+                newAsset = asset != nil  // a forecast: the batch's transaction tells, and the caller revises it
+            } else {
+                let recorded = try catalog.record(record)
+                file = recorded.file
+                newAsset = recorded.newAsset
             }
-            let recorded = try catalog.record(record)
-            file = recorded.file
-            newAsset = recorded.newAsset
             if describing && newAsset {
                 queued()
                 (asset, renditions, errors) = describe(

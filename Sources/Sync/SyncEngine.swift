@@ -287,10 +287,7 @@ package final class SyncEngine: Sendable {
         options.activity(.rowStarted(row.id))
         defer { options.activity(.rowFinished(row.id)) }
         do {
-            switch try await worker.run(row) {
-            case .done(let followUps): return (row, .done(followUps: followUps))
-            case .postponed(let date): return (row, .postponed(until: date))
-            }
+            return (row, try await worker.run(row))
         } catch where error is CancellationError || Task.isCancelled {
             return (row, nil)  // the client reports an aborted transfer as its own error
         } catch {

@@ -30,6 +30,12 @@ package enum HTTPDate {
         return text + "Z"
     }
 
+    /// The UTC calendar day of `date`, ISO 8601's date alone (`2026-11-25`).
+    package static func iso8601Day(_ date: Date) -> String {
+        let parts = components(date)
+        return "\(pad(parts.tm_year + 1900, 4))-\(pad(parts.tm_mon + 1))-\(pad(parts.tm_mday))"
+    }
+
     /// Parses RFC 1123 (`Tue, 25 Nov 2026 08:00:00 GMT`), the only format Azure accepts in conditional headers.
     package static func parseRFC1123(_ text: String) -> Date? {
         let fields = text.split(separator: " ")

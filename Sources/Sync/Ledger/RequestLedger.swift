@@ -1,4 +1,5 @@
 import AzureStorage
+import AzureWire
 import Catalog
 import Dispatch
 import Foundation
@@ -78,11 +79,8 @@ package final class RequestLedger: RequestObserver {
 
     /// The UTC day of `date`, as the catalog keys counts.
     package static func day(_ date: Date) -> String {
-        // gmtime_r, not a Calendar: this runs for every request, and a Calendar's components were a tenth of a
-        // small request's client CPU.
-        var seconds = time_t(date.timeIntervalSince1970.rounded(.down))
-        var parts = tm()
-        gmtime_r(&seconds, &parts)
-        return String(format: "%04d-%02d-%02d", Int(parts.tm_year) + 1900, Int(parts.tm_mon) + 1, Int(parts.tm_mday))
+        // Formatted from `gmtime_r`, not a Calendar: this runs for every request, and a Calendar's components were
+        // a tenth of a small request's client CPU.
+        HTTPDate.iso8601Day(date)
     }
 }

@@ -7,7 +7,7 @@ extension OutboxWorker {
     /// queued the row). Never shortens: the new date is the later of the version's current one and now + N, and
     /// a Locked policy stays Locked. A master gone meanwhile (purged on another device) is done with nothing to
     /// record; with immutability switched off since the row was queued, there is nothing to extend.
-    func protect(_ row: OutboxRow, _ master: ProtectedMaster) async throws -> Outcome {
+    func protect(_ row: OutboxRow, _ master: ProtectedMaster) async throws -> OutboxOutcome {
         guard options.immutability != nil else { return .done(followUps: []) }
         guard
             let properties = try await storage.blobs.propertiesIfExists(

@@ -56,17 +56,17 @@ extension OutboxWorker {
     /// device (a present file, a version of another path) and no other device's reference holds it,
     /// never before the tier's minimum retention since the blob was written; removes this path's
     /// reference, and its entity when the path is still gone. See the protocol above.
-    func purge(_ row: OutboxRow, _ version: PathVersion) async throws -> Outcome {
+    func purge(_ row: OutboxRow, _ version: PathVersion) async throws -> OutboxOutcome {
         let sha = row.target
         let local = try catalog.references(of: sha, besides: version)
         if local.referenced { return .done(followUps: []) }
         let now = options.clock()
         // A master upload still queued would bring the blob back after the purge: wait for it.
-        if local.uploadQueued { return .postponed(now.addingTimeInterval(options.pollInterval.seconds * 30)) }
+        if local.uploadQueued { return .postponed(until: now.addingTimeInterval(options.pollInterval.seconds * 30)) }
         // A master this device protected cannot be deleted before its policy ends: wait for that date rather than
         // be refused (the service's own answer covers a policy set by another device, in `SharedContent`).
         if let protection = try catalog.protection(sha256: sha), protection.until > now {
-            return .postponed(protection.until.addingTimeInterval(1))
+            return .postponed(until: protection.until.addingTimeInterval(1))
         }
         let ownKey = options.device.referenceRowKey(library: version.library, path: version.path)
         try await resources.ensure(table: CloudKeys.referencesTable)
@@ -74,7 +74,7 @@ extension OutboxWorker {
         let outcome = try await shared.deleteUnlessReferenced(sha, besides: ownKey) {
             SyncOptions.minimumRetention(of: $0 ?? tier)
         }
-        if case .notBefore(let date) = outcome { return .postponed(date) }
+        if case .notBefore(let date) = outcome { return .postponed(until: date) }
         // Kept for another device, or gone: either way this path no longer references it.
         _ = try await storage.tables.delete(partitionKey: sha, rowKey: ownKey, from: CloudKeys.referencesTable)
         if let fileId = row.fileId, try catalog.fileState(id: fileId) != .present {

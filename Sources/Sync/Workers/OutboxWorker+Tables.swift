@@ -10,7 +10,7 @@ extension OutboxWorker {
         guard let fileId = row.fileId, let facts = try catalog.fileFacts(fileId: fileId) else { return }
         let (entity, present) = FileEntity.make(facts, device: options.device)
         try await resources.ensure(table: CloudKeys.filesTable)
-        if present, FileEntity.keepsCloudDescription(facts), let asset = facts.asset {
+        if FileEntity.keepsCloudDescription(facts), let asset = facts.asset {
             return try await replaceKeepingDescription(
                 entity, sha256: asset.sha256, path: (facts.library, facts.file.path), subject: subject(row))
         }
@@ -92,7 +92,7 @@ extension OutboxWorker {
 
     /// A path vanished: its entity is marked deleted with the time (created that way if its entity
     /// row has not run yet). With `mirror`, a purge of its content is queued for after the retention.
-    func delete(_ row: OutboxRow, _ version: PathVersion) async throws -> Outcome {
+    func delete(_ row: OutboxRow, _ version: PathVersion) async throws -> OutboxOutcome {
         if let fileId = row.fileId, try catalog.fileState(id: fileId) == .present {
             return .done(followUps: [])  // back on disk since: its entity row says so
         }

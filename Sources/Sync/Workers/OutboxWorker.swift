@@ -19,15 +19,8 @@ struct OutboxWorker: Sendable {
             storage: storage, device: options.device, markerLifetime: options.purgeMarkerLifetime, clock: options.clock)
     }
 
-    /// What running a row came to.
-    enum Outcome: Sendable {
-        /// Done; `followUps` are written in the same transaction that marks it done.
-        case done(followUps: [OutboxFollowUp])
-        /// Not yet: run again at this time, no failure counted.
-        case postponed(Date)
-    }
-
-    func run(_ row: OutboxRow) async throws -> Outcome {
+    /// Runs `row`: done (with follow-ups) or postponed; a failure is thrown, and the engine records it.
+    func run(_ row: OutboxRow) async throws -> OutboxOutcome {
         switch row.work {
         case .master(let version): return try await master(row, version)
         case .rendition(let file): return try await rendition(row, file)
@@ -54,7 +47,7 @@ struct OutboxWorker: Sendable {
     /// client read its properties to compare MD5s, so a new photo costs one request instead of two and only a
     /// duplicate pays for the look. With no local copy to send, the blob is looked at instead (another device
     /// may have uploaded it; then these paths' references stay valid).
-    func master(_ row: OutboxRow, _ version: PathVersion) async throws -> Outcome {
+    func master(_ row: OutboxRow, _ version: PathVersion) async throws -> OutboxOutcome {
         let sha = row.target
         guard let asset = try catalog.asset(sha256: sha), let md5 = Self.bytes(hex: asset.md5) else {
             throw SyncError(.badRow, subject(row), detail: "no asset with this content in the catalog", permanent: true)
@@ -115,7 +108,7 @@ struct OutboxWorker: Sendable {
 
     /// With nothing local to send: done when the cloud already holds these bytes (length and MD5), a conflict
     /// when it holds others under this content's name, nil when it holds nothing.
-    private func existingMaster(_ row: OutboxRow, asset: AssetRecord, md5: [UInt8]) async throws -> Outcome? {
+    private func existingMaster(_ row: OutboxRow, asset: AssetRecord, md5: [UInt8]) async throws -> OutboxOutcome? {
         guard let existing = try await storage.blobs.propertiesIfExists(container: CloudKeys.masterContainer, name: row.target)
         else { return nil }
         guard existing.contentLength == asset.size, existing.contentMD5 == md5 else {
@@ -131,7 +124,7 @@ struct OutboxWorker: Sendable {
     /// Uploads one rendition from the local previews folder unless it is already there. Put first, as for a
     /// master: a 409 means present, and renditions of one content never change (another device's encoder may
     /// have made other bytes: present is done all the same), unless it is being purged.
-    func rendition(_ row: OutboxRow, _ file: RenditionFile) async throws -> Outcome {
+    func rendition(_ row: OutboxRow, _ file: RenditionFile) async throws -> OutboxOutcome {
         let local = options.previewsRoot + "/" + file.localPath
         guard FileManager.default.isReadableFile(atPath: local) else {
             throw SyncError(.noLocalCopy, subject(row), detail: "preview file \(local) is missing", permanent: true)
@@ -173,12 +166,12 @@ struct OutboxWorker: Sendable {
 
     /// Not done yet when another device is purging `sha256`: its blobs may be about to go, so look
     /// again once the purge is over (then absent blobs are uploaded again). Nil when no purge runs.
-    private func waitForPurge(_ sha256: String) async throws -> Outcome? {
+    private func waitForPurge(_ sha256: String) async throws -> OutboxOutcome? {
         guard let device = try await shared.purgeInProgress(sha256) else { return nil }
         logger.info(
             "waiting for a purge of this content on another device",
             metadata: ["sha256": "\(sha256)", "device": "\(device)"])
-        return .postponed(options.clock().addingTimeInterval(options.retryDelay.seconds))
+        return .postponed(until: options.clock().addingTimeInterval(options.retryDelay.seconds))
     }
 
     /// Puts the extract message for a master without renditions: JSON naming the content and where its master is.
