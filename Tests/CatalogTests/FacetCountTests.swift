@@ -73,4 +73,19 @@ struct FacetCountTests {
         #expect((facets.rating.first { $0.token == "rating:4" }?.count ?? 0) == want.fourStars, "\(query)")
         #expect(Dictionary(uniqueKeysWithValues: facets.year.map { ($0.value, $0.count) }) == want.years, "\(query)")
     }
+
+    /// A large catalog is counted in ranges of file ids at once: the ranges must cover every file exactly once,
+    /// so the facets of any split are those of one pass.
+    @Test(arguments: ["", "sunset", "dog -cat", "beach library:archive", "tag:family", "has:gps rating:4"])
+    func passesOverRangesAddUpToOnePass(query: String) throws {
+        let catalog = try Self.fixture.get().catalog
+        let one = try catalog.facetCountsAndTotal(SearchQuery(query), passes: FacetPasses(cores: 1, splitFrom: 1))
+        #expect(one.total > 0, "\(query): the fixture must match something")
+        for cores in [2, 3, 7] {
+            let split = try catalog.facetCountsAndTotal(
+                SearchQuery(query), passes: FacetPasses(cores: cores, splitFrom: 1))
+            #expect(split.total == one.total, "\(query), \(cores) passes")
+            #expect(split.facets == one.facets, "\(query), \(cores) passes")
+        }
+    }
 }

@@ -111,6 +111,13 @@ struct SearchTests {
         #expect(try catalog.counts().files == Self.count + 10)
         #expect(try search(catalog, "camera:fuji").count == files.filter { $0.make == "FUJIFILM" }.count)
         #expect(try search(catalog, "camera:eos").count == files.filter { $0.model.contains("EOS") }.count)
+        // Across the space between make and model (`FUJIFILM X-T3`), and with `_` standing for that space: the
+        // joined name is matched; a word alone is matched in each column (SearchConditions).
+        let fujiXT3 = files.filter { $0.make == "FUJIFILM" && $0.model == "X-T3" }.count
+        #expect(fujiXT3 > 0)
+        #expect(try search(catalog, #"camera:"fujifilm x-t3""#).count == fujiXT3)
+        #expect(try search(catalog, "camera:fujifilm_x-t3").count == fujiXT3)
+        #expect(try search(catalog, "camera:x-t3").count == fujiXT3)
         #expect(try search(catalog, "taken:2019").count == files.filter { $0.takenAt.hasPrefix("2019") }.count)
         let summer = files.filter { $0.takenAt >= "2019-07" && $0.takenAt < "2019-09" }.count
         #expect(summer > 0)

@@ -80,6 +80,10 @@ struct GallerySecurityTests {
                 "/previews/../catalog.sqlite", "/previews/%2e%2e/%2e%2e/catalog.sqlite", "/previews/\(GalleryBed.sha(1))/..%2f..%2fcatalog.sqlite",
                 "/catalog.sqlite", "/data/catalog.sqlite", "/photos/2021/cat.jpg", "/api/v1/items/../../etc/passwd",
                 "/api/v1/items/9999/original", "/assets/../catalog.sqlite",
+                // Answered before the routes (`PreviewFiles.parse`): only 64 lowercase hex digits and a known name.
+                "/previews/\(GalleryBed.sha(1).dropLast())/200",
+                "/previews/\(GalleryBed.sha(1))/200/x", "/previews/\(GalleryBed.sha(1))/", "/previews/",
+                "/previews/\(GalleryBed.sha(1))/200.jpg", "/previews/\(GalleryBed.sha(1))x/200",
             ] {
                 let response = try await bed.request(target)
                 #expect(response.status == 404 || response.status == 400, "\(target)")

@@ -16,20 +16,21 @@ struct SecurityHeaders<Context: RequestContext>: RouterMiddleware {
         } catch let error as any HTTPResponseError {
             response = try error.response(from: request, context: context)
         }
-        response.headers[.contentSecurityPolicy] = SecurityHeaderValues.policy
-        response.headers[SecurityHeaderValues.noSniff] = "nosniff"
-        response.headers[SecurityHeaderValues.referrerPolicy] = "no-referrer"
-        response.headers[SecurityHeaderValues.frameOptions] = "DENY"
+        // Appended, not assigned: no handler sets these, and fields made once are not validated again per response.
+        response.headers.append(contentsOf: SecurityHeaderValues.fields)
         return response
     }
 }
 
-/// The headers' names and the policy, made once: every response, thumbnails included, carries them.
+/// The headers and the policy, made once: every response, thumbnails included, carries them.
 enum SecurityHeaderValues {
     static let policy =
         "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
         + "form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
-    static let noSniff = HTTPField.Name("X-Content-Type-Options")!
-    static let referrerPolicy = HTTPField.Name("Referrer-Policy")!
-    static let frameOptions = HTTPField.Name("X-Frame-Options")!
+    static let fields: [HTTPField] = [
+        HTTPField(name: .contentSecurityPolicy, value: policy),
+        HTTPField(name: HTTPField.Name("X-Content-Type-Options")!, value: "nosniff"),
+        HTTPField(name: HTTPField.Name("Referrer-Policy")!, value: "no-referrer"),
+        HTTPField(name: HTTPField.Name("X-Frame-Options")!, value: "DENY"),
+    ]
 }

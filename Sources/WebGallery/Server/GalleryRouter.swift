@@ -2,7 +2,8 @@ import Catalog
 import Hummingbird
 
 /// The routes and the order of the security middleware: headers outermost (so refusals carry them too),
-/// then the Host check, credentials when configured, the CSRF check for writes, and the handlers.
+/// then the Host check, credentials when configured, the CSRF check for writes, the previews (`PreviewFiles`, the
+/// hottest path, answered before the route lookup), and the handlers.
 enum GalleryRouter {
     static func make(
         configuration: GalleryConfiguration, catalog: Catalog, csrfToken: String, cloud: CloudOriginals?,
@@ -15,10 +16,9 @@ enum GalleryRouter {
             router.add(middleware: BasicAuthentication(hash: hash, user: configuration.user))
         }
         router.add(middleware: CSRFProtection(token: csrfToken))
-        let previews = PreviewFiles(catalog: catalog, root: configuration.previewsRoot, cloud: cloudPreviews)
+        router.add(middleware: PreviewFiles(catalog: catalog, root: configuration.previewsRoot, cloud: cloudPreviews))
         let summaries = ResultSummaries(catalog: catalog)
         GalleryAPI(catalog: catalog, summaries: summaries, cloud: cloud, onRetry: onRetry).register(on: router)
-        previews.register(on: router)
         GalleryPages(catalog: catalog, summaries: summaries, csrfToken: csrfToken).register(on: router)
         GalleryAssets.register(on: router)
         return router
