@@ -71,9 +71,10 @@ struct PreviewFiles: RouterMiddleware {
         if let cloud, !FileManager.default.fileExists(atPath: path) {
             do { try await cloud.fetch([rendition], sha256) } catch { throw HTTPError(.notFound) }
         }
-        if let size = try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int,
-            size <= InMemoryPreviews.largestKept
-        {
+        // stat(2), not FileManager's attributes: those also look up the owner's and group's names (an NSS
+        // lookup, a socket connect to nscd and a listxattr per file: a cold grid page asks 120 previews at once).
+        var info = stat()
+        if stat(path, &info) == 0, info.st_size <= InMemoryPreviews.largestKept {
             guard let data = FileManager.default.contents(atPath: path) else { throw HTTPError(.notFound) }
             let bytes = ByteBuffer(bytes: data)
             memory.put(key, bytes)
