@@ -38,6 +38,20 @@ struct ByteRange: Sendable, Equatable {
 enum BlobContent {
     static func body(_ extents: [BlobExtent], range: Range<Int64>, chunks: ChunkStorage) -> ResponseBody {
         let pieces = slices(extents, range: range)
+        // A small range whose bytes are kept in the database (bodies up to `ChunkStorage.inlineLimit`) is already
+        // in memory: one buffer answers at once, without the streaming writer's round trips. (A large blob made of
+        // many small inline blocks still streams: it would otherwise be copied whole into memory.)
+        if range.count <= ChunkStorage.inlineLimit, pieces.allSatisfy({ $0.0.inline != nil }) {
+            var buffer = ByteBuffer()
+            buffer.reserveCapacity(Int(range.count))
+            for (extent, local) in pieces {
+                let inline = extent.inline!
+                buffer.writeBytes(
+                    inline[inline.startIndex + Int(local.lowerBound + extent.offset)..<inline.startIndex
+                        + Int(local.upperBound + extent.offset)])
+            }
+            return ResponseBody(byteBuffer: buffer)
+        }
         return ResponseBody(contentLength: Int(range.count)) { writer in
             for (extent, local) in pieces {
                 try await read(extent, local, chunks: chunks) { try await writer.write($0) }
