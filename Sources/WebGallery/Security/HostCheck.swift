@@ -1,6 +1,7 @@
 import Foundation
 import HTTPTypes
 import Hummingbird
+import Synchronization
 
 /// Refuses a request whose Host header names this machine by a name it was not given (DNS rebinding: a
 /// web page on `evil.example` whose name an attacker points at 127.0.0.1 would otherwise read the gallery
@@ -8,6 +9,9 @@ import Hummingbird
 /// configured `allowed_hosts`, as Syncthing does.
 struct HostCheck<Context: RequestContext>: RouterMiddleware {
     let allowed: Set<String>
+    /// Host headers already accepted, exactly as sent: a browser sends the same one on every request (a grid page
+    /// is 120 thumbnails), so parsing it again is skipped. Bounded: past `remembered` names, nothing more is kept.
+    private let accepted = AcceptedHosts()
 
     init(configuration: GalleryConfiguration) {
         allowed = Set(([configuration.listen.host] + configuration.allowedHosts).map { $0.lowercased() })
@@ -16,11 +20,14 @@ struct HostCheck<Context: RequestContext>: RouterMiddleware {
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response)
         async throws -> Response
     {
+        let authority = request.head.authority ?? request.headers[HostHeader.name]
+        if let authority, accepted.contains(authority) { return try await next(request, context) }
         guard let host = Self.hostName(request), accepts(host) else {
             return Response(
                 status: .forbidden, headers: [.contentType: "text/plain; charset=utf-8"],
                 body: .init(byteBuffer: .init(string: "Host check error: this address is not the gallery's\n")))
         }
+        if let authority { accepted.insert(authority) }
         return try await next(request, context)
     }
 
@@ -41,6 +48,18 @@ struct HostCheck<Context: RequestContext>: RouterMiddleware {
         var v4 = in_addr()
         var v6 = in6_addr()
         return inet_pton(AF_INET, host, &v4) == 1 || inet_pton(AF_INET6, host, &v6) == 1
+    }
+}
+
+/// The Host headers a `HostCheck` accepted, at most `capacity` of them (a gallery is reached by a name or two).
+final class AcceptedHosts: Sendable {
+    let capacity = 16
+    private let hosts = Mutex<Set<String>>([])
+
+    func contains(_ authority: String) -> Bool { hosts.withLock { $0.contains(authority) } }
+
+    func insert(_ authority: String) {
+        hosts.withLock { hosts in if hosts.count < capacity { hosts.insert(authority) } }
     }
 }
 

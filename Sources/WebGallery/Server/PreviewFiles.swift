@@ -33,6 +33,10 @@ struct PreviewFiles: RouterMiddleware {
     }
 
     static let prefix = "/previews/"
+    /// What every preview answer carries besides its ETag, made once.
+    static let headers: HTTPFields = [
+        .cacheControl: "public, max-age=31536000, immutable", .contentType: "image/jpeg",
+    ]
 
     /// `SHA256` and `NAME` of `/previews/SHA256/NAME`: lowercase hex only, as the catalog writes it, and a
     /// rendition name the gallery knows (checked on bytes: this runs for every thumbnail).
@@ -51,9 +55,8 @@ struct PreviewFiles: RouterMiddleware {
         let tag = "\"\(sha256)-\(name)\""
         let key = sha256 + "/" + name
         let cached = memory.get(key)
-        let headers: HTTPFields = [
-            .eTag: tag, .cacheControl: "public, max-age=31536000, immutable", .contentType: "image/jpeg",
-        ]
+        var headers = Self.headers
+        headers[.eTag] = tag
         if let sent = request.headers[.ifNoneMatch], sent.split(separator: ",").contains(where: {
             $0.trimmingCharacters(in: .whitespaces) == tag
         }) {
