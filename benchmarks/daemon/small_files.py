@@ -35,6 +35,18 @@ from daemon_harness import Daemon  # noqa: E402
 corpus = os.path.join(work, "corpus")
 
 
+def resident_by_mapping(pid):
+    """Resident kB per mapped file (anonymous memory as "[anonymous]"), largest first, from /proc/PID/smaps."""
+    totals, name = {}, None
+    for line in open(f"/proc/{pid}/smaps"):
+        fields = line.split()
+        if "-" in fields[0] and len(fields) >= 5 and not fields[0].endswith(":"):
+            name = os.path.basename(fields[5]) if len(fields) > 5 and fields[5].startswith("/") else "[anonymous]"
+        elif fields[0] == "Rss:":
+            totals[name] = totals.get(name, 0) + int(fields[1])
+    return sorted(totals.items(), key=lambda item: -item[1])
+
+
 def make_corpus():
     if os.path.isdir(corpus) and sum(len(n) for _, _, n in os.walk(corpus)) == files:
         return
@@ -96,6 +108,8 @@ def ironviper_round(index):
             rss, anon, file_backed = (int(status[name].split()[0]) / 1024 for name in ("VmRSS", "RssAnon", "RssFile"))
             print(f"   idle with {files} files cataloged: RSS {rss:.1f} MB = anonymous {anon:.1f} MB + file-backed "
                   f"{file_backed:.1f} MB (peak {int(status['VmHWM'].split()[0]) / 1024:.1f} MB)", flush=True)
+            print("   resident by mapping: " + ", ".join(
+                f"{name} {kb / 1024:.1f} MB" for name, kb in resident_by_mapping(pid)[:int(os.environ.get("MAPPINGS", "6"))]), flush=True)
         daemon.stop()
         with sqlite3.connect(os.path.join(daemon.state, "catalog.sqlite")) as db:
             sent = dict(db.execute("SELECT operation, sum(requests) FROM cloud_requests GROUP BY operation"))
