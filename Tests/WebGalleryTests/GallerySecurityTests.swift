@@ -48,6 +48,13 @@ struct GallerySecurityTests {
             for host in ["localhost:\(bed.port)", "127.0.0.1", "[::1]:\(bed.port)", "photos.lan:\(bed.port)"] {
                 #expect(try await bed.request("/api/v1/photos", headers: ["Host": host]).status == 200, "\(host)")
             }
+            // Accepted names are remembered (`AcceptedHosts`), foreign ones never: still refused after many
+            // accepted requests, and so are names past the remembered few.
+            for index in 0..<20 {
+                #expect(try await bed.request("/", headers: ["Host": "127.0.0.\(index + 1)"]).status == 200)
+            }
+            #expect(try await bed.request("/api/v1/photos", headers: ["Host": "evil.example:\(bed.port)"]).status == 403)
+            #expect(try await bed.request("/api/v1/photos", headers: ["Host": "PHOTOS.LAN"]).status == 200)
         }
     }
 
