@@ -131,7 +131,10 @@ package final class Catalog: Sendable {
 
     /// The asset with this content hash, if already described.
     package func asset(sha256: String) throws -> AssetRecord? {
-        try read { db in try AssetRecord.filter(Column("sha256") == sha256).fetchOne(db) }
+        try read { db in
+            try AssetRecord.fetchOne(
+                db.cachedStatement(sql: "SELECT * FROM assets WHERE sha256 = ?"), arguments: [sha256])
+        }
     }
 
     /// Records what ingesting one file found, in one transaction: the file row, the asset (new

@@ -63,7 +63,9 @@ extension Catalog {
     static func annotation(sha256: String, db: Database) throws -> Annotation {
         Annotation(
             tags: try String.fetchAll(
-                db, sql: "SELECT tag FROM tags WHERE sha256 = ? ORDER BY tag COLLATE NOCASE", arguments: [sha256]),
-            rating: try Int.fetchOne(db, sql: "SELECT rating FROM ratings WHERE sha256 = ?", arguments: [sha256]))
+                db.cachedStatement(sql: "SELECT tag FROM tags WHERE sha256 = ? ORDER BY tag COLLATE NOCASE"),
+                arguments: [sha256]),
+            rating: try Int.fetchOne(
+                db.cachedStatement(sql: "SELECT rating FROM ratings WHERE sha256 = ?"), arguments: [sha256]))
     }
 }

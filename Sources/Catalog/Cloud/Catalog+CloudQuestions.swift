@@ -46,13 +46,13 @@ extension Catalog {
     package func presentCopies(sha256: String, preferring fileId: Int64?) throws -> [CatalogedCopy] {
         try read { db in
             try Row.fetchAll(
-                db,
-                sql: """
-                    SELECT libraries.root AS root, files.path AS path, files.mtime_ns AS mtime FROM files
-                    JOIN libraries ON libraries.id = files.library_id
-                    WHERE files.sha256 = ? AND files.state = 'present'
-                    ORDER BY files.id = ? DESC, files.id
-                    """,
+                db.cachedStatement(
+                    sql: """
+                        SELECT libraries.root AS root, files.path AS path, files.mtime_ns AS mtime FROM files
+                        JOIN libraries ON libraries.id = files.library_id
+                        WHERE files.sha256 = ? AND files.state = 'present'
+                        ORDER BY files.id = ? DESC, files.id
+                        """),
                 arguments: [sha256, fileId]
             ).map { row in
                 CatalogedCopy(path: (row["root"] as String) + "/" + (row["path"] as String), mtimeNs: row["mtime"])
@@ -79,12 +79,12 @@ extension Catalog {
     package func keepsInCloud(sha256: String) throws -> Bool {
         try read { db in
             try Bool.fetchOne(
-                db,
-                sql: """
-                    SELECT EXISTS (SELECT 1 FROM files WHERE sha256 = ? AND state = 'present')
-                        OR EXISTS (SELECT 1 FROM outbox WHERE kind = 'master' AND target = ? AND done_at IS NOT NULL
-                                   AND last_error IS NOT ?)
-                    """,
+                db.cachedStatement(
+                    sql: """
+                        SELECT EXISTS (SELECT 1 FROM files WHERE sha256 = ? AND state = 'present')
+                            OR EXISTS (SELECT 1 FROM outbox WHERE kind = 'master' AND target = ? AND done_at IS NOT NULL
+                                       AND last_error IS NOT ?)
+                        """),
                 arguments: [sha256, sha256, OutboxNote.superseded]) ?? false
         }
     }
@@ -125,14 +125,15 @@ extension Catalog {
     }
 
     static func fileFacts(fileId: Int64, db: Database) throws -> FileFacts? {
-        guard let file = try FileRecord.fetchOne(db, key: fileId) else { return nil }
+        guard let file = try FileRecord.fetchOne(db.cachedStatement(sql: "SELECT * FROM files WHERE id = ?"), arguments: [fileId])
+        else { return nil }
         var facts = FileFacts(
             file: file, library: try Self.libraryName(id: file.libraryId, db: db), asset: nil, renditions: [])
         if file.state != .present,
             let payload = try Row.fetchOne(
-                db,
-                sql:
-                    "SELECT kind, payload FROM outbox WHERE kind = 'delete' AND file_id = ? ORDER BY id DESC LIMIT 1",
+                db.cachedStatement(
+                    sql:
+                        "SELECT kind, payload FROM outbox WHERE kind = 'delete' AND file_id = ? ORDER BY id DESC LIMIT 1"),
                 arguments: [fileId])
         {
             facts.deletedNs =
@@ -140,10 +141,13 @@ extension Catalog {
                 .version?.recordedNs
         }
         if let sha = file.sha256 { facts.annotation = try Self.annotation(sha256: sha, db: db) }
-        if let assetId = file.assetId, let asset = try AssetRecord.fetchOne(db, key: assetId) {
+        if let assetId = file.assetId,
+            let asset = try AssetRecord.fetchOne(
+                db.cachedStatement(sql: "SELECT * FROM assets WHERE id = ?"), arguments: [assetId])
+        {
             facts.asset = asset
             facts.renditions = try RenditionRecord.fetchAll(
-                db, sql: "SELECT * FROM renditions WHERE asset_id = ? ORDER BY width DESC, name",
+                db.cachedStatement(sql: "SELECT * FROM renditions WHERE asset_id = ? ORDER BY width DESC, name"),
                 arguments: [assetId])
         }
         return facts
@@ -151,6 +155,6 @@ extension Catalog {
 
     /// The name of library `id` ("" when it is gone).
     static func libraryName(id: Int64, db: Database) throws -> String {
-        try String.fetchOne(db, sql: "SELECT name FROM libraries WHERE id = ?", arguments: [id]) ?? ""
+        try String.fetchOne(db.cachedStatement(sql: "SELECT name FROM libraries WHERE id = ?"), arguments: [id]) ?? ""
     }
 }
