@@ -27,12 +27,13 @@ extension Catalog {
         guard !counts.isEmpty else { return }
         try write { db in
             for count in counts {
-                try db.execute(
+                try db.cachedStatement(
                     sql: """
                         INSERT INTO cloud_requests (day, service, operation, class, tier, requests)
                         VALUES (?, ?, ?, ?, ?, ?)
                         ON CONFLICT (day, service, operation, class, tier) DO UPDATE SET requests = requests + excluded.requests
-                        """,
+                        """
+                ).execute(
                     arguments: [
                         count.day, count.service, count.operation, count.billingClass, count.tier, count.requests,
                     ])

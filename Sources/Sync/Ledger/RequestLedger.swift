@@ -11,18 +11,22 @@ import Synchronization
 ///
 /// Why a queue of its own: the pipeline reports from the request's task, and a SQLite write there would hold
 /// a thread of Swift's small cooperative pool while ingest holds the catalog's write lock. `observe` only adds
-/// to memory and, when no write is scheduled, schedules one; the write takes everything that arrived until it
-/// ran, so under load many requests share a transaction, and idle, each is on disk a moment after its answer.
+/// to memory and, when no write is scheduled, schedules one `gathering` later; that write takes everything that
+/// arrived until it ran. Written at once, a busy sync's counts went one or two per transaction: 11,231 writes
+/// for 15,110 requests of a 5,000-file backup, each a catalog commit. A count is on disk at most `gathering`
+/// after its answer, or at `flush` (the end of a command, the daemon's stop).
 package final class RequestLedger: RequestObserver {
     private let catalog: Catalog
     private let logger: Logger
     private let clock: @Sendable () -> Date
     private let queue = DispatchQueue(label: "ironviper.request-ledger")
     private let state = Mutex(State())
+    /// How long counts gather before they are written.
+    private static let gathering = DispatchTimeInterval.seconds(1)
 
     private struct State {
         var pending: [RequestCount: Int] = [:]
-        /// A write is queued or running: later counts ride along with it.
+        /// A write is queued: later counts ride along with it.
         var scheduled = false
     }
 
@@ -41,7 +45,7 @@ package final class RequestLedger: RequestObserver {
             defer { state.scheduled = true }
             return !state.scheduled
         }
-        if schedule { queue.async { self.drain() } }
+        if schedule { queue.asyncAfter(deadline: .now() + Self.gathering) { self.drain() } }
     }
 
     /// Writes whatever is pending and waits for it (the end of a command, tests).
@@ -49,30 +53,27 @@ package final class RequestLedger: RequestObserver {
         queue.sync { drain() }
     }
 
-    /// Writes pending counts until none are left. A failed write puts them back; the next request (or flush)
-    /// tries again.
+    /// Writes the pending counts. A failed write puts them back; the next request (or flush) tries again.
     private func drain() {
-        while true {
-            let batch = state.withLock { state -> [RequestCount: Int] in
-                defer { state.pending = [:] }
-                if state.pending.isEmpty { state.scheduled = false }
-                return state.pending
+        let batch = state.withLock { state -> [RequestCount: Int] in
+            defer {
+                state.pending = [:]
+                state.scheduled = false
             }
-            guard !batch.isEmpty else { return }
-            do {
-                try catalog.addRequestCounts(
-                    batch.map { key, requests in
-                        var row = key
-                        row.requests = requests
-                        return row
-                    })
-            } catch {
-                logger.warning("request counts not written; kept for the next write", metadata: ["error": "\(error)"])
-                state.withLock { state in
-                    for (key, requests) in batch { state.pending[key, default: 0] += requests }
-                    state.scheduled = false
-                }
-                return
+            return state.pending
+        }
+        guard !batch.isEmpty else { return }
+        do {
+            try catalog.addRequestCounts(
+                batch.map { key, requests in
+                    var row = key
+                    row.requests = requests
+                    return row
+                })
+        } catch {
+            logger.warning("request counts not written; kept for the next write", metadata: ["error": "\(error)"])
+            state.withLock { state in
+                for (key, requests) in batch { state.pending[key, default: 0] += requests }
             }
         }
     }

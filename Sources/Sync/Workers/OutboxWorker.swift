@@ -49,7 +49,7 @@ struct OutboxWorker: Sendable {
     /// may have uploaded it; then these paths' references stay valid).
     func master(_ row: OutboxRow, _ version: PathVersion) async throws -> OutboxOutcome {
         let sha = row.target
-        guard let asset = try catalog.asset(sha256: sha), let md5 = Self.bytes(hex: asset.md5) else {
+        guard let asset = try catalog.masterFacts(sha256: sha), let md5 = Self.bytes(hex: asset.md5) else {
             throw SyncError(.badRow, subject(row), detail: "no asset with this content in the catalog", permanent: true)
         }
         try await resources.ensure(container: CloudKeys.masterContainer)
@@ -108,7 +108,7 @@ struct OutboxWorker: Sendable {
 
     /// With nothing local to send: done when the cloud already holds these bytes (length and MD5), a conflict
     /// when it holds others under this content's name, nil when it holds nothing.
-    private func existingMaster(_ row: OutboxRow, asset: AssetRecord, md5: [UInt8]) async throws -> OutboxOutcome? {
+    private func existingMaster(_ row: OutboxRow, asset: MasterFacts, md5: [UInt8]) async throws -> OutboxOutcome? {
         guard let existing = try await storage.blobs.propertiesIfExists(container: CloudKeys.masterContainer, name: row.target)
         else { return nil }
         guard existing.contentLength == asset.size, existing.contentMD5 == md5 else {
@@ -181,7 +181,7 @@ struct OutboxWorker: Sendable {
         }
         try await resources.ensure(queue: row.target)
         var message = ExtractMessage(
-            sha256: sha, size: try catalog.asset(sha256: sha)?.size, device: options.device.device,
+            sha256: sha, size: try catalog.masterFacts(sha256: sha)?.size, device: options.device.device,
             library: version.library, path: version.path)
         message.profile = options.previewProfile.rawValue
         message.previewTier = options.previewTier?.rawValue

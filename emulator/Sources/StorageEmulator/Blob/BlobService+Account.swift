@@ -17,12 +17,13 @@ extension BlobService {
         // A soft-deleted container is listed (with `include=deleted`) under the name it had.
         let rows = try await blobs.read { db in
             try ContainerRecord.fetchAll(
-                db,
-                sql: """
-                    SELECT * FROM containers WHERE account = ? AND coalesce(deleted_name, name) >= ?
-                    AND substr(coalesce(deleted_name, name), 1, ?) = ? AND (deleted_time IS NULL OR ?)
-                    ORDER BY coalesce(deleted_name, name), deleted_time LIMIT ?
-                    """, arguments: [account, max(marker, prefix), prefix.count, prefix, include.contains("deleted"), limit + 1])
+                db.cachedStatement(
+                    sql: """
+                        SELECT * FROM containers WHERE account = ? AND coalesce(deleted_name, name) >= ?
+                        AND substr(coalesce(deleted_name, name), 1, ?) = ? AND (deleted_time IS NULL OR ?)
+                        ORDER BY coalesce(deleted_name, name), deleted_time LIMIT ?
+                        """),
+                arguments: [account, max(marker, prefix), prefix.count, prefix, include.contains("deleted"), limit + 1])
         }
         let now = Date()
         var xml = XMLWriter()
@@ -62,7 +63,8 @@ extension BlobService {
         let account = request.account
         let stored = try await blobs.read { db in
             try String.fetchOne(
-                db, sql: "SELECT xml FROM service_properties WHERE account = ? AND service = 'blob'", arguments: [account])
+                db.cachedStatement(sql: "SELECT xml FROM service_properties WHERE account = ? AND service = 'blob'"),
+                arguments: [account])
         }
         var headers = HTTPFields()
         headers[.contentType] = "application/xml"
@@ -82,9 +84,10 @@ extension BlobService {
         let text = String(decoding: body, as: UTF8.self)
         try await blobs.write { db, _ in
             let current = try String.fetchOne(
-                db, sql: "SELECT xml FROM service_properties WHERE account = ? AND service = 'blob'", arguments: [account])
+                db.cachedStatement(sql: "SELECT xml FROM service_properties WHERE account = ? AND service = 'blob'"),
+                arguments: [account])
             let merged = Self.mergeServiceProperties(current ?? Self.defaultServiceProperties, with: document, raw: text)
-            try db.execute(
+            try db.executeCached(
                 sql: "INSERT OR REPLACE INTO service_properties (account, service, xml) VALUES (?, 'blob', ?)",
                 arguments: [account, merged])
         }

@@ -30,19 +30,21 @@ extension BlobService {
                 }
                 try Self.checkBlockIDLength(db, target, blockID)
                 let previous = try Int64.fetchOne(
-                    db,
-                    sql: "SELECT chunk_id FROM staged_blocks WHERE account = ? AND container = ? AND blob = ? AND block_id = ?",
+                    db.cachedStatement(
+                        sql:
+                            "SELECT chunk_id FROM staged_blocks WHERE account = ? AND container = ? AND blob = ? AND block_id = ?"
+                    ),
                     arguments: [target.account, target.container, target.blob, blockID])
                 if let previous {
                     orphans.candidates.insert(previous)
-                    try db.execute(
+                    try db.executeCached(
                         sql: "DELETE FROM staged_blocks WHERE account = ? AND container = ? AND blob = ? AND block_id = ?",
                         arguments: [target.account, target.container, target.blob, blockID])
                 } else {
                     try Self.checkUncommittedBlockCount(db, target)
                 }
                 let chunk = try BlobStore.insertChunk(db, staged)
-                try db.execute(
+                try db.executeCached(
                     sql: """
                         INSERT INTO staged_blocks (account, container, blob, block_id, chunk_id, length, staged)
                         VALUES (?, ?, ?, ?, ?, ?, ?)
@@ -93,7 +95,10 @@ extension BlobService {
             var committed: [String: (Int64, Int64)] = [:]
             if let id = blob.id {
                 for row in try Row.fetchAll(
-                    db, sql: "SELECT block_id, chunk_id, length FROM blob_blocks WHERE blob_id = ? AND block_id IS NOT NULL",
+                    db.cachedStatement(
+                        sql:
+                            "SELECT block_id, chunk_id, length FROM blob_blocks WHERE blob_id = ? AND block_id IS NOT NULL"
+                    ),
                     arguments: [id])
                 {
                     committed[row[0]] = (row[1], row[2])
@@ -101,7 +106,10 @@ extension BlobService {
             }
             var staged: [String: (Int64, Int64)] = [:]
             for row in try Row.fetchAll(
-                db, sql: "SELECT block_id, chunk_id, length FROM staged_blocks WHERE account = ? AND container = ? AND blob = ?",
+                db.cachedStatement(
+                    sql:
+                        "SELECT block_id, chunk_id, length FROM staged_blocks WHERE account = ? AND container = ? AND blob = ?"
+                ),
                 arguments: [target.account, target.container, target.blob])
             {
                 staged[row[0]] = (row[1], row[2])
@@ -145,12 +153,17 @@ extension BlobService {
             let blob = try Self.fetchBlob(db, target, snapshot: snapshot)
             let committed = try blob.map {
                 try BlockEntry.fetchAll(
-                    db, sql: "SELECT block_id, length FROM blob_blocks WHERE blob_id = ? AND block_id IS NOT NULL ORDER BY ordinal",
+                    db.cachedStatement(
+                        sql:
+                            "SELECT block_id, length FROM blob_blocks WHERE blob_id = ? AND block_id IS NOT NULL ORDER BY ordinal"
+                    ),
                     arguments: [$0.id!])
             } ?? []
             let uncommitted = try BlockEntry.fetchAll(
-                db,
-                sql: "SELECT block_id, length FROM staged_blocks WHERE account = ? AND container = ? AND blob = ? ORDER BY staged, block_id",
+                db.cachedStatement(
+                    sql:
+                        "SELECT block_id, length FROM staged_blocks WHERE account = ? AND container = ? AND blob = ? ORDER BY staged, block_id"
+                ),
                 arguments: [target.account, target.container, target.blob])
             return (container, blob, committed, uncommitted)
         }
@@ -191,7 +204,8 @@ extension BlobService {
     static func checkUncommittedBlockCount(_ db: Database, _ target: BlobTarget) throws {
         let count =
             try Int.fetchOne(
-                db, sql: "SELECT count FROM staged_block_counts WHERE account = ? AND container = ? AND blob = ?",
+                db.cachedStatement(
+                    sql: "SELECT count FROM staged_block_counts WHERE account = ? AND container = ? AND blob = ?"),
                 arguments: [target.account, target.container, target.blob]) ?? 0
         guard count >= maxUncommittedBlockCount else { return }
         throw StorageError(
@@ -202,7 +216,8 @@ extension BlobService {
     static func checkBlockIDLength(_ db: Database, _ target: BlobTarget, _ blockID: String) throws {
         guard
             let staged = try String.fetchOne(
-                db, sql: "SELECT block_id FROM staged_blocks WHERE account = ? AND container = ? AND blob = ? LIMIT 1",
+                db.cachedStatement(
+                    sql: "SELECT block_id FROM staged_blocks WHERE account = ? AND container = ? AND blob = ? LIMIT 1"),
                 arguments: [target.account, target.container, target.blob]),
             Data(base64Encoded: staged)?.count != Data(base64Encoded: blockID)?.count
         else { return }

@@ -65,7 +65,8 @@ extension BlobService {
             blob.copyCompleted = now.timeIntervalSince1970
             try blob.save(db)
             let blocks = try Row.fetchAll(
-                db, sql: "SELECT block_id, chunk_id, length FROM blob_blocks WHERE blob_id = ? ORDER BY ordinal",
+                db.cachedStatement(
+                    sql: "SELECT block_id, chunk_id, length FROM blob_blocks WHERE blob_id = ? ORDER BY ordinal"),
                 arguments: [original.id!]
             ).map { (blockID: $0[0] as String?, chunkID: $0[1] as Int64, length: $0[2] as Int64) }
             try BlobStore.setBlocks(db, blobID: blob.id!, blocks: blocks, orphans: &orphans)
@@ -131,7 +132,7 @@ extension BlobService {
     }
 
     static func copyBlocks(_ db: Database, from source: Int64, to destination: Int64) throws {
-        try db.execute(
+        try db.executeCached(
             sql: """
                 INSERT INTO blob_blocks (blob_id, ordinal, block_id, chunk_id, length)
                 SELECT ?, ordinal, block_id, chunk_id, length FROM blob_blocks WHERE blob_id = ?

@@ -127,12 +127,12 @@ extension BlobService {
         // Names with staged blocks but no committed blob yet sort like a base blob ("~").
         let upper = listed.count == batch ? listed.last!.record.name : nil
         let names = try String.fetchAll(
-            db,
-            sql: """
-                SELECT DISTINCT s.blob FROM staged_blocks s WHERE s.account = ? AND s.container = ? AND s.blob >= ?
-                AND NOT EXISTS (SELECT 1 FROM blobs b WHERE b.account = s.account AND b.container = s.container AND b.name = s.blob AND b.snapshot = '' AND b.retired = '')
-                ORDER BY s.blob LIMIT ?
-                """, arguments: [target.account, target.container, marker.name, batch])
+            db.cachedStatement(
+                sql: """
+                    SELECT DISTINCT s.blob FROM staged_blocks s WHERE s.account = ? AND s.container = ? AND s.blob >= ?
+                    AND NOT EXISTS (SELECT 1 FROM blobs b WHERE b.account = s.account AND b.container = s.container AND b.name = s.blob AND b.snapshot = '' AND b.retired = '')
+                    ORDER BY s.blob LIMIT ?
+                    """), arguments: [target.account, target.container, marker.name, batch])
         for name in names where upper.map({ name <= $0 }) ?? true {
             if name == marker.name && !(marker.inclusive ? "~" >= marker.snapshotKey : "~" > marker.snapshotKey) { continue }
             listed.append(ListedBlob(

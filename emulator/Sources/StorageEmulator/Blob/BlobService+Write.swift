@@ -176,9 +176,17 @@ extension BlobService {
     }
 
     static func requireContainer(_ db: Database, _ target: BlobTarget) throws {
-        guard try ContainerRecord.exists(db, key: ["account": target.account, "name": target.container]) else {
+        guard try Self.containerExists(db, account: target.account, name: target.container) else {
             throw containerNotFound()
         }
+    }
+
+    /// Whether the container exists: asked by every write, so from a cached statement (`exists(db, key:)` builds
+    /// and prepares its query each time).
+    static func containerExists(_ db: Database, account: String, name: String) throws -> Bool {
+        try Bool.fetchOne(
+            db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM containers WHERE account = ? AND name = ?)"),
+            arguments: [account, name]) ?? false
     }
 
     static func writeHeaders(_ blob: BlobRecord) -> HTTPFields {

@@ -140,7 +140,8 @@ extension BlobStore {
     func containerPolicies(account: String, container: String) async throws -> [StoredAccessPolicy] {
         let acl = try await read { db in
             try String.fetchOne(
-                db, sql: "SELECT acl FROM containers WHERE account = ? AND name = ?", arguments: [account, container])
+                db.cachedStatement(sql: "SELECT acl FROM containers WHERE account = ? AND name = ?"),
+                arguments: [account, container])
         }
         guard let acl else { return [] }
         return (try? JSONDecoder().decode([StoredAccessPolicy].self, from: Data(acl.utf8))) ?? []

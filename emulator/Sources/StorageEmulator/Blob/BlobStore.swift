@@ -58,7 +58,7 @@ struct BlobStore: Sendable {
     /// Stores a received body as a chunk row and returns its id.
     static func insertChunk(_ db: Database, _ staged: ChunkStorage.Staged) throws -> Int64 {
         let inline: Data? = staged.inline.map { Data($0.readableBytesView) }
-        try db.execute(
+        try db.executeCached(
             sql: "INSERT INTO chunks (length, inline, file) VALUES (?, ?, ?)",
             arguments: [staged.length, inline, staged.file])
         return db.lastInsertedRowID
@@ -81,12 +81,14 @@ struct BlobStore: Sendable {
         _ db: Database, blobID: Int64, blocks: [(blockID: String?, chunkID: Int64, length: Int64)],
         orphans: inout OrphanCollector
     ) throws {
-        for row in try Row.fetchAll(db, sql: "SELECT chunk_id FROM blob_blocks WHERE blob_id = ?", arguments: [blobID]) {
+        for row in try Row.fetchAll(
+            db.cachedStatement(sql: "SELECT chunk_id FROM blob_blocks WHERE blob_id = ?"), arguments: [blobID])
+        {
             orphans.candidates.insert(row[0])
         }
-        try db.execute(sql: "DELETE FROM blob_blocks WHERE blob_id = ?", arguments: [blobID])
+        try db.executeCached(sql: "DELETE FROM blob_blocks WHERE blob_id = ?", arguments: [blobID])
         try PageStore.dropPages(db, blobID: blobID, orphans: &orphans)
-        let statement = try db.makeStatement(
+        let statement = try db.cachedStatement(
             sql: "INSERT INTO blob_blocks (blob_id, ordinal, block_id, chunk_id, length) VALUES (?, ?, ?, ?, ?)")
         for (ordinal, block) in blocks.enumerated() {
             try statement.execute(arguments: [blobID, ordinal, block.blockID, block.chunkID, block.length])
@@ -95,11 +97,13 @@ struct BlobStore: Sendable {
 
     /// Deletes a blob row (its block and page rows cascade), marking its chunks.
     static func deleteBlobRow(_ db: Database, id: Int64, orphans: inout OrphanCollector) throws {
-        for row in try Row.fetchAll(db, sql: "SELECT chunk_id FROM blob_blocks WHERE blob_id = ?", arguments: [id]) {
+        for row in try Row.fetchAll(
+            db.cachedStatement(sql: "SELECT chunk_id FROM blob_blocks WHERE blob_id = ?"), arguments: [id])
+        {
             orphans.candidates.insert(row[0])
         }
         try PageStore.dropPages(db, blobID: id, orphans: &orphans)
-        try db.execute(sql: "DELETE FROM blobs WHERE id = ?", arguments: [id])
+        try db.executeCached(sql: "DELETE FROM blobs WHERE id = ?", arguments: [id])
     }
 
     /// Drops the uncommitted blocks staged for a blob name, marking their chunks.
@@ -107,12 +111,13 @@ struct BlobStore: Sendable {
         _ db: Database, account: String, container: String, blob: String, orphans: inout OrphanCollector
     ) throws {
         for row in try Row.fetchAll(
-            db, sql: "SELECT chunk_id FROM staged_blocks WHERE account = ? AND container = ? AND blob = ?",
+            db.cachedStatement(
+                sql: "SELECT chunk_id FROM staged_blocks WHERE account = ? AND container = ? AND blob = ?"),
             arguments: [account, container, blob])
         {
             orphans.candidates.insert(row[0])
         }
-        try db.execute(
+        try db.executeCached(
             sql: "DELETE FROM staged_blocks WHERE account = ? AND container = ? AND blob = ?",
             arguments: [account, container, blob])
     }
@@ -120,7 +125,7 @@ struct BlobStore: Sendable {
     /// Deletes data files older than `date` that no chunk row names: leftovers of a crash mid-upload.
     func sweepUnreferencedFiles(olderThan date: Date) async throws -> Int {
         let referenced = try await read { db in
-            Set(try String.fetchAll(db, sql: "SELECT file FROM chunks WHERE file IS NOT NULL"))
+            Set(try String.fetchAll(db.cachedStatement(sql: "SELECT file FROM chunks WHERE file IS NOT NULL")))
         }
         let chunks = self.chunks
         return chunks.sweep { name in
@@ -142,17 +147,19 @@ struct OrphanCollector {
         var files: [String] = []
         for id in candidates {
             let used = try Bool.fetchOne(
-                db,
-                sql: """
-                    SELECT EXISTS (SELECT 1 FROM blob_blocks WHERE chunk_id = ?1)
-                        OR EXISTS (SELECT 1 FROM staged_blocks WHERE chunk_id = ?1)
-                        OR EXISTS (SELECT 1 FROM blob_pages WHERE chunk_id = ?1)
-                    """, arguments: [id]) ?? true
+                    db.cachedStatement(
+                        sql: """
+                            SELECT EXISTS (SELECT 1 FROM blob_blocks WHERE chunk_id = ?1)
+                                OR EXISTS (SELECT 1 FROM staged_blocks WHERE chunk_id = ?1)
+                                OR EXISTS (SELECT 1 FROM blob_pages WHERE chunk_id = ?1)
+                            """), arguments: [id]) ?? true
             guard !used else { continue }
-            if let file = try String.fetchOne(db, sql: "SELECT file FROM chunks WHERE id = ?", arguments: [id]) {
+            if let file = try String.fetchOne(
+                db.cachedStatement(sql: "SELECT file FROM chunks WHERE id = ?"), arguments: [id])
+            {
                 files.append(file)
             }
-            try db.execute(sql: "DELETE FROM chunks WHERE id = ?", arguments: [id])
+            try db.executeCached(sql: "DELETE FROM chunks WHERE id = ?", arguments: [id])
         }
         candidates = []
         return files

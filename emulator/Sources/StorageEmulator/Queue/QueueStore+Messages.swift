@@ -76,7 +76,8 @@ extension QueueStore {
     func clear(account: String, queue: String) async throws {
         try await commits.write { db in
             try Self.requireQueue(db, account: account, queue: queue)
-            try db.execute(sql: "DELETE FROM queue_messages WHERE account = ? AND queue = ?", arguments: [account, queue])
+            try db.executeCached(
+                sql: "DELETE FROM queue_messages WHERE account = ? AND queue = ?", arguments: [account, queue])
         }
     }
 

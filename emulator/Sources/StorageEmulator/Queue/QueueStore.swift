@@ -29,12 +29,13 @@ struct QueueStore: Sendable {
         let encoded = Metadata.encode(metadata)
         return try await commits.write { db in
             if let existing = try String.fetchOne(
-                db, sql: "SELECT metadata FROM queues WHERE account = ? AND name = ?", arguments: [account, name])
+                db.cachedStatement(sql: "SELECT metadata FROM queues WHERE account = ? AND name = ?"),
+                arguments: [account, name])
             {
                 guard Metadata.same(Metadata.decode(existing), metadata) else { throw StorageError.queueAlreadyExists(name) }
                 return .alreadyExisted
             }
-            try db.execute(
+            try db.executeCached(
                 sql: "INSERT INTO queues (account, name, metadata, created) VALUES (?, ?, ?, ?)",
                 arguments: [account, name, encoded, QueueMessage.now()])
             return .created
@@ -43,7 +44,7 @@ struct QueueStore: Sendable {
 
     func deleteQueue(account: String, name: String) async throws {
         try await commits.write { db in
-            try db.execute(sql: "DELETE FROM queues WHERE account = ? AND name = ?", arguments: [account, name])
+            try db.executeCached(sql: "DELETE FROM queues WHERE account = ? AND name = ?", arguments: [account, name])
             if db.changesCount == 0 { throw StorageError.queueNotFound(name) }
         }
     }
@@ -73,10 +74,12 @@ struct QueueStore: Sendable {
         let now = QueueMessage.now()
         return try await database.read { db in
             guard let metadata = try String.fetchOne(
-                db, sql: "SELECT metadata FROM queues WHERE account = ? AND name = ?", arguments: [account, name])
+                    db.cachedStatement(sql: "SELECT metadata FROM queues WHERE account = ? AND name = ?"),
+                    arguments: [account, name])
             else { throw StorageError.queueNotFound(name) }
             let count = try Int.fetchOne(
-                db, sql: "SELECT COUNT(*) FROM queue_messages WHERE account = ? AND queue = ? AND expires > ?",
+                    db.cachedStatement(
+                        sql: "SELECT COUNT(*) FROM queue_messages WHERE account = ? AND queue = ? AND expires > ?"),
                 arguments: [account, name, now]) ?? 0
             return (Metadata.decode(metadata), count)
         }
@@ -85,7 +88,7 @@ struct QueueStore: Sendable {
     func setMetadata(account: String, name: String, metadata: [Metadata.Entry]) async throws {
         let encoded = Metadata.encode(metadata)
         try await commits.write { db in
-            try db.execute(
+            try db.executeCached(
                 sql: "UPDATE queues SET metadata = ? WHERE account = ? AND name = ?", arguments: [encoded, account, name])
             if db.changesCount == 0 { throw StorageError.queueNotFound(name) }
         }
@@ -94,7 +97,9 @@ struct QueueStore: Sendable {
     /// The stored access policies of a queue; nil when the queue does not exist.
     func policies(account: String, name: String) async throws -> [StoredAccessPolicy]? {
         let acl = try await database.read { db in
-            try String.fetchOne(db, sql: "SELECT acl FROM queues WHERE account = ? AND name = ?", arguments: [account, name])
+            try String.fetchOne(
+                db.cachedStatement(sql: "SELECT acl FROM queues WHERE account = ? AND name = ?"),
+                arguments: [account, name])
         }
         guard let acl else { return nil }
         return try JSONDecoder().decode([StoredAccessPolicy].self, from: Data(acl.utf8))
@@ -103,20 +108,23 @@ struct QueueStore: Sendable {
     func setPolicies(account: String, name: String, policies: [StoredAccessPolicy]) async throws {
         let acl = String(decoding: try JSONEncoder().encode(policies), as: UTF8.self)
         try await commits.write { db in
-            try db.execute(sql: "UPDATE queues SET acl = ? WHERE account = ? AND name = ?", arguments: [acl, account, name])
+            try db.executeCached(
+                sql: "UPDATE queues SET acl = ? WHERE account = ? AND name = ?", arguments: [acl, account, name])
             if db.changesCount == 0 { throw StorageError.queueNotFound(name) }
         }
     }
 
     func serviceProperties(account: String) async throws -> String? {
         try await database.read { db in
-            try String.fetchOne(db, sql: "SELECT xml FROM queue_service_properties WHERE account = ?", arguments: [account])
+            try String.fetchOne(
+                db.cachedStatement(sql: "SELECT xml FROM queue_service_properties WHERE account = ?"),
+                arguments: [account])
         }
     }
 
     func setServiceProperties(account: String, xml: String) async throws {
         try await commits.write { db in
-            try db.execute(
+            try db.executeCached(
                 sql: "INSERT INTO queue_service_properties (account, xml) VALUES (?, ?) ON CONFLICT(account) DO UPDATE SET xml = excluded.xml",
                 arguments: [account, xml])
         }

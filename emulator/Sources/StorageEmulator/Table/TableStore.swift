@@ -24,7 +24,7 @@ struct TableStore: Sendable {
         let created = clock.next().ticks
         try await commits.write { db in
             if try Self.tableName(db, account: account, table: name) != nil { throw StorageError.tableAlreadyExists(name) }
-            try db.execute(
+            try db.executeCached(
                 sql: "INSERT INTO tables (account, lower_name, name, created) VALUES (?, ?, ?, ?)",
                 arguments: [account, name.lowercased(), name, created])
         }
@@ -33,7 +33,7 @@ struct TableStore: Sendable {
     /// Deletes a table and all its entities; 404 `TableNotFound` when there is none.
     func deleteTable(account: String, name: String) async throws {
         try await commits.write { db in
-            try db.execute(
+            try db.executeCached(
                 sql: "DELETE FROM tables WHERE account = ? AND lower_name = ?", arguments: [account, name.lowercased()])
             if db.changesCount == 0 { throw StorageError.tableNotFound(name) }
         }
@@ -63,7 +63,7 @@ struct TableStore: Sendable {
     func tablePolicies(account: String, table: String) async throws -> [StoredAccessPolicy]? {
         let acl = try await database.read { db in
             try String.fetchOne(
-                db, sql: "SELECT acl FROM tables WHERE account = ? AND lower_name = ?",
+                db.cachedStatement(sql: "SELECT acl FROM tables WHERE account = ? AND lower_name = ?"),
                 arguments: [account, table.lowercased()])
         }
         guard let acl else { return nil }
@@ -73,7 +73,7 @@ struct TableStore: Sendable {
     func setTablePolicies(account: String, table: String, policies: [StoredAccessPolicy]) async throws {
         let acl = String(decoding: try JSONEncoder().encode(policies), as: UTF8.self)
         try await commits.write { db in
-            try db.execute(
+            try db.executeCached(
                 sql: "UPDATE tables SET acl = ? WHERE account = ? AND lower_name = ?",
                 arguments: [acl, account, table.lowercased()])
             if db.changesCount == 0 { throw StorageError.tableNotFound(table) }
@@ -82,13 +82,15 @@ struct TableStore: Sendable {
 
     func serviceProperties(account: String) async throws -> String? {
         try await database.read { db in
-            try String.fetchOne(db, sql: "SELECT xml FROM table_service_properties WHERE account = ?", arguments: [account])
+            try String.fetchOne(
+                db.cachedStatement(sql: "SELECT xml FROM table_service_properties WHERE account = ?"),
+                arguments: [account])
         }
     }
 
     func setServiceProperties(account: String, xml: String) async throws {
         try await commits.write { db in
-            try db.execute(
+            try db.executeCached(
                 sql: "INSERT INTO table_service_properties (account, xml) VALUES (?, ?) ON CONFLICT(account) DO UPDATE SET xml = excluded.xml",
                 arguments: [account, xml])
         }
@@ -97,7 +99,8 @@ struct TableStore: Sendable {
     /// The table's name as created, or nil when it does not exist.
     static func tableName(_ db: Database, account: String, table: String) throws -> String? {
         try String.fetchOne(
-            db, sql: "SELECT name FROM tables WHERE account = ? AND lower_name = ?", arguments: [account, table.lowercased()])
+            db.cachedStatement(sql: "SELECT name FROM tables WHERE account = ? AND lower_name = ?"),
+            arguments: [account, table.lowercased()])
     }
 
     /// Azure's rule: 3–63 letters and digits, starting with a letter; `tables` is reserved.

@@ -26,7 +26,10 @@ extension BlobService {
             let length = Int64(staged.length)
             let (record, offset, count) = try await blobs.write { db, _ -> (BlobRecord, Int64, Int) in
                 var blob = try AppendBlobs.writable(db, target, request: request, conditions: conditions)
-                let count = try Int.fetchOne(db, sql: "SELECT count(*) FROM blob_blocks WHERE blob_id = ?", arguments: [blob.id!]) ?? 0
+                let count =
+                    try Int.fetchOne(
+                        db.cachedStatement(sql: "SELECT count(*) FROM blob_blocks WHERE blob_id = ?"),
+                        arguments: [blob.id!]) ?? 0
                 guard count < AppendBlobs.maxBlockCount else {
                     throw StorageError(
                         .conflict, "BlockCountExceedsLimit",
@@ -43,7 +46,7 @@ extension BlobService {
                         "The max blob size condition specified was not met: \(blob.contentLength) + \(length) bytes exceed \(maxSize).")
                 }
                 let chunk = try BlobStore.insertChunk(db, staged)
-                try db.execute(
+                try db.executeCached(
                     sql: "INSERT INTO blob_blocks (blob_id, ordinal, block_id, chunk_id, length) VALUES (?, ?, NULL, ?, ?)",
                     arguments: [blob.id!, count, chunk, length])
                 let offset = blob.contentLength
@@ -133,6 +136,7 @@ enum AppendBlobs {
     /// The number of committed blocks, for the `x-ms-blob-committed-block-count` of reads.
     static func committedBlockCount(_ db: Database, _ blob: BlobRecord) throws -> Int? {
         guard blob.blobType == blobType, let id = blob.id else { return nil }
-        return try Int.fetchOne(db, sql: "SELECT count(*) FROM blob_blocks WHERE blob_id = ?", arguments: [id])
+        return try Int.fetchOne(
+            db.cachedStatement(sql: "SELECT count(*) FROM blob_blocks WHERE blob_id = ?"), arguments: [id])
     }
 }

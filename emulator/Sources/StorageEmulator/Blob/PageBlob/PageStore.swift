@@ -51,7 +51,8 @@ enum PageStore {
         let overlapping = try runs(db, blobID: blobID, overlapping: range)
         for run in overlapping {
             orphans.candidates.insert(run.chunkID)
-            try db.execute(sql: "DELETE FROM blob_pages WHERE blob_id = ? AND start = ?", arguments: [blobID, run.start])
+            try db.executeCached(
+                sql: "DELETE FROM blob_pages WHERE blob_id = ? AND start = ?", arguments: [blobID, run.start])
         }
         var added = PageMap.remainders(of: overlapping, outside: range)
         if let chunk {
@@ -67,15 +68,17 @@ enum PageStore {
 
     /// Drops all of a blob's pages (the blob is deleted or replaced), marking their chunks.
     static func dropPages(_ db: Database, blobID: Int64, orphans: inout OrphanCollector) throws {
-        for row in try Row.fetchAll(db, sql: "SELECT chunk_id FROM blob_pages WHERE blob_id = ?", arguments: [blobID]) {
+        for row in try Row.fetchAll(
+            db.cachedStatement(sql: "SELECT chunk_id FROM blob_pages WHERE blob_id = ?"), arguments: [blobID])
+        {
             orphans.candidates.insert(row[0])
         }
-        try db.execute(sql: "DELETE FROM blob_pages WHERE blob_id = ?", arguments: [blobID])
+        try db.executeCached(sql: "DELETE FROM blob_pages WHERE blob_id = ?", arguments: [blobID])
     }
 
     /// Gives `destination` the pages of `source` (a snapshot or a copy): rows copied, chunks shared.
     static func copyPages(_ db: Database, from source: Int64, to destination: Int64) throws {
-        try db.execute(
+        try db.executeCached(
             sql: """
                 INSERT INTO blob_pages (blob_id, start, length, chunk_id, chunk_offset)
                 SELECT ?, start, length, chunk_id, chunk_offset FROM blob_pages WHERE blob_id = ?

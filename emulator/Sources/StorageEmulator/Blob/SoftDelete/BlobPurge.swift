@@ -47,20 +47,24 @@ struct BlobPurge: Sendable {
         let due = now.timeIntervalSince1970
         let pending = try await store.read { db in
             try Bool.fetchOne(
-                db,
-                sql: """
-                    SELECT EXISTS (SELECT 1 FROM blobs WHERE purge_after <= ?1)
-                        OR EXISTS (SELECT 1 FROM containers WHERE purge_after <= ?1)
-                    """, arguments: [due]) ?? false
+                db.cachedStatement(
+                    sql: """
+                        SELECT EXISTS (SELECT 1 FROM blobs WHERE purge_after <= ?1)
+                            OR EXISTS (SELECT 1 FROM containers WHERE purge_after <= ?1)
+                        """), arguments: [due]) ?? false
         }
         guard pending else { return Removed() }
         return try await store.write { db, orphans in
             var removed = Removed()
-            for id in try Int64.fetchAll(db, sql: "SELECT id FROM blobs WHERE purge_after <= ?", arguments: [due]) {
+            for id in try Int64.fetchAll(
+                db.cachedStatement(sql: "SELECT id FROM blobs WHERE purge_after <= ?"), arguments: [due])
+            {
                 try BlobStore.deleteBlobRow(db, id: id, orphans: &orphans)
                 removed.blobs += 1
             }
-            for row in try Row.fetchAll(db, sql: "SELECT account, name FROM containers WHERE purge_after <= ?", arguments: [due]) {
+            for row in try Row.fetchAll(
+                db.cachedStatement(sql: "SELECT account, name FROM containers WHERE purge_after <= ?"), arguments: [due]
+            ) {
                 try BlobService.dropContainer(db, account: row["account"], name: row["name"], orphans: &orphans)
                 removed.containers += 1
             }

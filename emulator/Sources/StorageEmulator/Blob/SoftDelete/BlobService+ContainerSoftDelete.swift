@@ -21,11 +21,11 @@ extension BlobService {
         // protected version is inside: nothing protected can be lost, and a container can still be cleaned up.
         if try BlobImmutability.isEnabled(db, target, features),
             try Bool.fetchOne(
-                db,
-                sql: """
-                    SELECT EXISTS (SELECT 1 FROM blobs WHERE account = ? AND container = ?
-                    AND (legal_hold OR coalesce(immutability_until, 0) > ?))
-                    """, arguments: [container.account, container.name, Date().timeIntervalSince1970]) == true
+                db.cachedStatement(
+                    sql: """
+                        SELECT EXISTS (SELECT 1 FROM blobs WHERE account = ? AND container = ?
+                        AND (legal_hold OR coalesce(immutability_until, 0) > ?))
+                        """), arguments: [container.account, container.name, Date().timeIntervalSince1970]) == true
         {
             throw StorageError(
                 .conflict, "ContainerImmutableStorageWithVersioningEnabled",
@@ -51,16 +51,16 @@ extension BlobService {
     /// Deletes a container row with its blobs, staged blocks and pages, marking their chunks.
     static func dropContainer(_ db: Database, account: String, name: String, orphans: inout OrphanCollector) throws {
         for row in try Row.fetchAll(
-            db,
-            sql: """
-                SELECT chunk_id FROM blob_blocks WHERE blob_id IN (SELECT id FROM blobs WHERE account = ?1 AND container = ?2)
-                UNION SELECT chunk_id FROM staged_blocks WHERE account = ?1 AND container = ?2
-                UNION SELECT chunk_id FROM blob_pages WHERE blob_id IN (SELECT id FROM blobs WHERE account = ?1 AND container = ?2)
-                """, arguments: [account, name])
+            db.cachedStatement(
+                sql: """
+                    SELECT chunk_id FROM blob_blocks WHERE blob_id IN (SELECT id FROM blobs WHERE account = ?1 AND container = ?2)
+                    UNION SELECT chunk_id FROM staged_blocks WHERE account = ?1 AND container = ?2
+                    UNION SELECT chunk_id FROM blob_pages WHERE blob_id IN (SELECT id FROM blobs WHERE account = ?1 AND container = ?2)
+                    """), arguments: [account, name])
         {
             orphans.candidates.insert(row[0])
         }
-        try db.execute(
+        try db.executeCached(
             sql: "DELETE FROM blob_blocks WHERE blob_id IN (SELECT id FROM blobs WHERE account = ? AND container = ?)",
             arguments: [account, name])
         _ = try ContainerRecord.deleteOne(db, key: ["account": account, "name": name])
@@ -95,7 +95,8 @@ extension BlobService {
             }
             guard
                 let parked = try ContainerRecord.fetchOne(
-                    db, sql: "SELECT * FROM containers WHERE account = ? AND deleted_name = ? AND deleted_version = ?",
+                    db.cachedStatement(
+                        sql: "SELECT * FROM containers WHERE account = ? AND deleted_name = ? AND deleted_version = ?"),
                     arguments: [target.account, name, version])
             else { throw Self.containerNotFound() }
             var restored = parked

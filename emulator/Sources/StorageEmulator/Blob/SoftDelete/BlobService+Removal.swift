@@ -30,7 +30,10 @@ extension BlobService {
             return try discard(db, blob, retention: retention, orphans: &orphans)
         }
         let snapshots = try BlobRecord.fetchAll(
-            db, sql: "SELECT * FROM blobs WHERE account = ? AND container = ? AND name = ? AND snapshot != '' AND retired = ''",
+            db.cachedStatement(
+                sql:
+                    "SELECT * FROM blobs WHERE account = ? AND container = ? AND name = ? AND snapshot != '' AND retired = ''"
+            ),
             arguments: [target.account, target.container, target.blob])
         if !snapshots.isEmpty && option == nil {
             throw StorageError(.conflict, "SnapshotsPresent", "This operation is not permitted because the blob has snapshots.")
@@ -80,11 +83,11 @@ extension BlobService {
         try await blobs.write { db, _ in
             try Self.requireContainer(db, target)
             let deleted = try BlobRecord.fetchAll(
-                db,
-                sql: """
-                    SELECT * FROM blobs WHERE account = ? AND container = ? AND name = ? AND deleted_time IS NOT NULL
-                    ORDER BY deleted_time DESC, id DESC
-                    """, arguments: [target.account, target.container, target.blob])
+                db.cachedStatement(
+                    sql: """
+                        SELECT * FROM blobs WHERE account = ? AND container = ? AND name = ? AND deleted_time IS NOT NULL
+                        ORDER BY deleted_time DESC, id DESC
+                        """), arguments: [target.account, target.container, target.blob])
             var hasCurrent = try Self.fetchBlob(db, target) != nil
             guard !deleted.isEmpty || hasCurrent else { throw Self.blobNotFound() }
             for var row in deleted {

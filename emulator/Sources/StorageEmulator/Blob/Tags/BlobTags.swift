@@ -107,7 +107,7 @@ struct BlobTags: Sendable, Equatable {
 
     /// Replaces a blob's tags (an upload without `x-ms-tags` leaves none, as the blob is a new one).
     func replace(_ db: Database, blobID: Int64) throws {
-        try db.execute(sql: "DELETE FROM blob_tags WHERE blob_id = ?", arguments: [blobID])
+        try db.executeCached(sql: "DELETE FROM blob_tags WHERE blob_id = ?", arguments: [blobID])
         let insert = try db.cachedStatement(sql: "INSERT INTO blob_tags (blob_id, key, value) VALUES (?, ?, ?)")
         for (key, value) in pairs { try insert.execute(arguments: [blobID, key, value]) }
     }

@@ -58,19 +58,19 @@ struct BlobRehydration: Sendable, Equatable {
 
     /// Starts (or, for a priority raised to High, shortens) the rehydration of a blob.
     func save(_ db: Database, blobID: Int64) throws {
-        try db.execute(
+        try db.executeCached(
             sql: "INSERT OR REPLACE INTO blob_rehydrations (blob_id, to_tier, priority, due, by_copy) VALUES (?, ?, ?, ?, ?)",
             arguments: [blobID, toTier, priority.rawValue, due, byCopy])
     }
 
     /// Forgets a blob's rehydration: its content was replaced, so there is nothing left to bring back.
     static func cancel(_ db: Database, blobID: Int64) throws {
-        try db.execute(sql: "DELETE FROM blob_rehydrations WHERE blob_id = ?", arguments: [blobID])
+        try db.executeCached(sql: "DELETE FROM blob_rehydrations WHERE blob_id = ?", arguments: [blobID])
     }
 
     /// The earliest due time of any pending rehydration.
     static func nextDue(_ db: Database) throws -> Double? {
-        try Double.fetchOne(db, sql: "SELECT MIN(due) FROM blob_rehydrations")
+        try Double.fetchOne(db.cachedStatement(sql: "SELECT MIN(due) FROM blob_rehydrations"))
     }
 
     /// Completes every rehydration due by `now`: the blob takes its new tier (changed at the due time) and a copy
@@ -78,23 +78,24 @@ struct BlobRehydration: Sendable, Equatable {
     @discardableResult
     static func completeDue(_ db: Database, now: Double) throws -> Int {
         let due = try Row.fetchAll(
-            db, sql: "SELECT blob_id, to_tier, due, by_copy FROM blob_rehydrations WHERE due <= ?", arguments: [now])
+            db.cachedStatement(sql: "SELECT blob_id, to_tier, due, by_copy FROM blob_rehydrations WHERE due <= ?"),
+            arguments: [now])
         for row in due {
             let blobID: Int64 = row[0], tier: String = row[1], at: Double = row[2], byCopy: Bool = row[3]
             // Not a previous version (its state is kept as it was); a soft-deleted blob completes, so Undelete Blob
             // brings it back rehydrated.
-            try db.execute(
+            try db.executeCached(
                 sql: "UPDATE blobs SET tier = ?, tier_changed = ? WHERE id = ? AND (retired = '' OR retired GLOB 'deleted/*')",
                 arguments: [tier, at, blobID])
             if byCopy {
-                try db.execute(
+                try db.executeCached(
                     sql: """
                         UPDATE blobs SET copy_status = 'success', copy_completed = ?,
                             copy_progress = content_length || '/' || content_length WHERE id = ?
                         """, arguments: [at, blobID])
             }
         }
-        try db.execute(sql: "DELETE FROM blob_rehydrations WHERE due <= ?", arguments: [now])
+        try db.executeCached(sql: "DELETE FROM blob_rehydrations WHERE due <= ?", arguments: [now])
         return due.count
     }
 }
