@@ -10,6 +10,9 @@ struct CloudKeysTests {
         #expect(CloudKeys.encodeKey("a/b\\c#d?e%f") == "a%2Fb%5Cc%23d%3Fe%25f")
         #expect(CloudKeys.encodeKey("tab\there\u{7F}") == "tab%09here%7F")
         #expect(CloudKeys.encodeKey("été 2024 (1).jpg") == "été 2024 (1).jpg")
+        // A C1 control is escaped as its two UTF-8 bytes; the characters around it are kept.
+        #expect(CloudKeys.encodeKey("é\u{85}日/") == "é%C2%85日%2F")
+        #expect(CloudKeys.encodeKey("") == "")
         #expect(CloudKeys.folderPartition(library: "Photos", parent: "") == "Photos")
         #expect(CloudKeys.folderPartition(library: "Photos", parent: "2024/trip") == "Photos%2F2024%2Ftrip")
         #expect(CloudKeys.pathKey(library: "Photos", path: "a/b.jpg") == "Photos%2Fa%2Fb.jpg")

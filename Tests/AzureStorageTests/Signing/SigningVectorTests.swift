@@ -24,6 +24,17 @@ import Testing
                 == vector.authorization)
     }
 
+    /// The URL as the signer reads it: the encoded path after the host, the query's raw items in order.
+    @Test func urlSplitsIntoPathAndRawQuery() {
+        let (path, query) = SharedKeySigner.split("http://127.0.0.1:10000/acct/c%20d/é?comp=list&sig=a%3D=b&flag&=x#frag")
+        #expect(path == "/acct/c%20d/é")
+        #expect(query.map(\.name) == ["comp", "sig", "flag", ""])
+        #expect(query.map(\.value) == ["list", "a%3D=b", "", "x"])
+        #expect(SharedKeySigner.split("https://acct.blob.core.windows.net").path == "")
+        #expect(SharedKeySigner.split("https://acct.blob.core.windows.net?restype=service").query.count == 1)
+        #expect(SharedKeySigner.split("http://h/p?").query.isEmpty)
+    }
+
     @Test func headerOrderMatchesPythonSDK() {
         #expect(HeaderCollation.sorted(Self.vectors.headerOrder.input) == Self.vectors.headerOrder.sorted)
     }
