@@ -68,6 +68,26 @@ struct RequestCountTests {
         #expect(RequestLedger.day(Date(timeIntervalSince1970: 1_709_251_200)) == "2024-03-01")
     }
 
+    /// Counts gather for a moment and are then written by themselves: a daemon that is never stopped still
+    /// records what it sent. Waits for the write (no flush), bounded only against a hang.
+    @Test func gatheredCountsAreWrittenWithoutAFlush() async throws {
+        try await SyncBed.with { bed in
+            let ledger = RequestLedger(catalog: bed.catalog, logger: SyncBed.quietLogger)
+            let client = try Self.client(bed, observer: ledger)
+            _ = try await client.blobs.createContainer("gathered")
+            for index in 0..<5 {
+                _ = try await client.blobs.putBlob(container: "gathered", name: "b\(index)", bytes: [UInt8(index)])
+            }
+            var written = 0
+            for _ in 0..<600 where written < 6 {
+                written = try bed.catalog.requestCounts().reduce(0) { $0 + $1.requests }
+                if written < 6 { try await Task.sleep(for: .milliseconds(100)) }
+            }
+            #expect(written == 6)  // the container and five blobs, each counted once
+            await client.shutdown()
+        }
+    }
+
     @Test func countsFromConcurrentRequestsAreAllWrittenPerDayAndClass() async throws {
         try await SyncBed.with { bed in
             let ledger = RequestLedger(catalog: bed.catalog, logger: SyncBed.quietLogger)
