@@ -147,8 +147,8 @@ extension Catalog {
     }
 
     static func fileFacts(fileId: Int64, db: Database) throws -> FileFacts? {
-        guard let file = try FileRecord.fetchOne(db.cachedStatement(sql: "SELECT * FROM files WHERE id = ?"), arguments: [fileId])
-        else { return nil }
+        let byId = try db.cachedStatement(sql: "SELECT * FROM files WHERE id = ?")
+        guard let file = try FileRecord.fetchOne(byId, arguments: [fileId]) else { return nil }
         var facts = FileFacts(
             file: file, library: try Self.libraryName(id: file.libraryId, db: db), asset: nil, renditions: [])
         if file.state != .present,
