@@ -37,3 +37,36 @@ import Testing
         #expect(blocks.isEmpty && HeapReturn().trimIfIdle(beats))
     }
 }
+
+/// Code pages handed back for real: this test process's read-only file mappings leave its resident set.
+@Suite struct CodePagesTests {
+    @Test func onlyReadOnlyFileMappingsAreChosen() {
+        let maps = """
+            5581e0000000-5581e0200000 r--p 00000000 08:01 1234    /usr/bin/ironviper
+            5581e0200000-5581e0800000 r-xp 00200000 08:01 1234    /usr/bin/ironviper
+            5581e0800000-5581e0900000 rw-p 00800000 08:01 1234    /usr/bin/ironviper
+            5581e1000000-5581e2000000 rw-p 00000000 00:00 0       [heap]
+            7f0000000000-7f0000100000 r-xp 00000000 08:01 99      /opt/lib/a library (deleted)
+            7f0000100000-7f0000101000 ---p 00000000 00:00 0
+            7ffd00000000-7ffd00002000 r-xp 00000000 00:00 0       [vdso]
+            """
+        #expect(
+            CodePages.readOnlyFileMappings(maps) == [
+                0x5581_e000_0000..<0x5581_e020_0000, 0x5581_e020_0000..<0x5581_e080_0000,
+                0x7f00_0000_0000..<0x7f00_0010_0000,
+            ])
+    }
+
+    @Test func pagingOutShrinksThisProcesssFileBackedResidentSet() throws {
+        let before = try Self.residentFileKiB()
+        #expect(CodePages.pageOut() > 0)
+        #expect(try Self.residentFileKiB() < before)
+    }
+
+    /// `RssFile` of /proc/self/status, in KiB.
+    static func residentFileKiB() throws -> Int {
+        let status = try String(contentsOfFile: "/proc/self/status", encoding: .utf8)
+        let line = try #require(status.split(separator: "\n").first { $0.hasPrefix("RssFile:") })
+        return try #require(Int(line.split(separator: " ", omittingEmptySubsequences: true)[1]))
+    }
+}

@@ -10,7 +10,7 @@ import Synchronization
 /// batch freed in its arenas, one per thread that allocated (up to 8 per core), and the idle daemon held 53–82 MB of
 /// anonymous memory; with two arenas and a trim once idle it holds 13 MB. `malloc_trim` alone (tried by hand on a
 /// live daemon) returned less than half: the free memory was spread over many arenas. The rest of the resident size
-/// is the code of the binary and its libraries: file-backed, clean and shared, dropped by the kernel under pressure.
+/// is the code of the binary and its libraries, file-backed and clean: handed back at the same moment (`CodePages`).
 package final class HeapReturn: Sendable {
     /// The number of finished units at the last trim.
     private let trimmedAt = Mutex<Int?>(nil)
@@ -34,7 +34,7 @@ package final class HeapReturn: Sendable {
         #endif
     }
 
-    /// Trims the heap when no loop has work under way and some finished since the last trim (an idle daemon is
+    /// Trims the heap and hands back code pages (`CodePages`) when no loop has work under way and some finished since the last trim (an idle daemon is
     /// not trimmed again and again); true when it trimmed.
     @discardableResult
     package func trimIfIdle(_ heartbeats: Heartbeats) -> Bool {
@@ -48,6 +48,7 @@ package final class HeapReturn: Sendable {
         #if canImport(Glibc)
         _ = GlibcMalloc.trim?(0)
         #endif
+        CodePages.pageOut()
         return true
     }
 }
