@@ -42,7 +42,7 @@ package enum CodePages {
         maps.split(separator: "\n").compactMap { line in
             let fields = line.split(separator: " ", maxSplits: 5, omittingEmptySubsequences: true)
             guard fields.count == 6, fields[1].utf8.count == 4, fields[1].utf8.dropFirst().first != UInt8(ascii: "w"),
-                fields[5].trimmingPrefixSpaces.hasPrefix("/")
+                fields[5].drop(while: { $0 == " " }).hasPrefix("/")
             else { return nil }
             let bounds = fields[0].split(separator: "-")
             guard bounds.count == 2, let start = Int(bounds[0], radix: 16), let end = Int(bounds[1], radix: 16),
@@ -51,8 +51,4 @@ package enum CodePages {
             return start..<end
         }
     }
-}
-
-extension Substring {
-    fileprivate var trimmingPrefixSpaces: Substring { drop { $0 == " " } }
 }

@@ -105,7 +105,8 @@ extension Catalog {
     /// Queues the extension of one master's policy (verify's repair) unless one is queued; true when queued.
     package func requeueProtection(sha256: String) throws -> Bool {
         try write { db in
-            guard try !OutboxWriter.isPending(.protect, target: sha256, db: db), let assetId = try Int64.fetchOne(db, sql: "SELECT id FROM assets WHERE sha256 = ?", arguments: [sha256])
+            guard try !OutboxWriter.isPending(.protect, target: sha256, db: db),
+                let assetId = try Int64.fetchOne(db, sql: "SELECT id FROM assets WHERE sha256 = ?", arguments: [sha256])
             else { return false }
             let versionID = try String.fetchOne(
                 db, sql: "SELECT version_id FROM master_protection WHERE sha256 = ?", arguments: [sha256])

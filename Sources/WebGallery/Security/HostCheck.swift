@@ -10,7 +10,8 @@ import Synchronization
 struct HostCheck<Context: RequestContext>: RouterMiddleware {
     let allowed: Set<String>
     /// Host headers already accepted, exactly as sent: a browser sends the same one on every request (a grid page
-    /// is 120 thumbnails), so parsing it again is skipped. Bounded: past `remembered` names, nothing more is kept.
+    /// is 120 thumbnails), so parsing it again is skipped. Bounded: past `AcceptedHosts.capacity` names, nothing
+    /// more is kept.
     private let accepted = AcceptedHosts()
 
     init(configuration: GalleryConfiguration) {

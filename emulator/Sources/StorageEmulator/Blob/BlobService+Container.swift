@@ -17,7 +17,7 @@ extension BlobService {
             lastModified: now, metadata: metadata, publicAccess: access,
             versionImmutability: request.header("x-ms-immutable-storage-with-versioning-enabled")?.lowercased() == "true")
         try await blobs.write { db, _ in
-            guard try !Self.containerExists(db, account: record.account, name: record.name) else {
+            guard try ContainerRecord.find(db, account: record.account, name: record.name) == nil else {
                 throw StorageError(.conflict, "ContainerAlreadyExists", "The specified container already exists.")
             }
             try record.insert(db)

@@ -176,17 +176,9 @@ extension BlobService {
     }
 
     static func requireContainer(_ db: Database, _ target: BlobTarget) throws {
-        guard try Self.containerExists(db, account: target.account, name: target.container) else {
+        guard try ContainerRecord.find(db, account: target.account, name: target.container) != nil else {
             throw containerNotFound()
         }
-    }
-
-    /// Whether the container exists: asked by every write, so from a cached statement (`exists(db, key:)` builds
-    /// and prepares its query each time).
-    static func containerExists(_ db: Database, account: String, name: String) throws -> Bool {
-        try Bool.fetchOne(
-            db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM containers WHERE account = ? AND name = ?)"),
-            arguments: [account, name]) ?? false
     }
 
     static func writeHeaders(_ blob: BlobRecord) -> HTTPFields {
