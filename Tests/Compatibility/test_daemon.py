@@ -86,6 +86,31 @@ def test_daemon_backs_up_renames_versions_deletes_and_reconciles(daemon):
     d.stop()
 
 
+def test_a_reload_sent_the_moment_ready_arrives_is_not_fatal(daemon):
+    """systemd may send SIGHUP as soon as READY=1 arrives: the daemon traps it before saying READY (it used to be
+    trapped a moment later, by a task of its own, and an early SIGHUP ended the process)."""
+    d = daemon
+    path = os.path.join(d.work, "notify.sock")
+    sock = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+    sock.bind(path)
+    sock.settimeout(30)
+    env = dict(os.environ, NOTIFY_SOCKET=path)
+    log = open(os.path.join(d.work, "daemon.log"), "a")
+    process = subprocess.Popen([ironviper_binary(), "run", "--config", d.config], stdout=log, stderr=subprocess.STDOUT, env=env)
+    d.process = process
+    try:
+        assert sock.recv(4096).decode().startswith("READY=1\n")
+        process.send_signal(signal.SIGHUP)
+        while not sock.recv(4096).decode().startswith("RELOADING=1\n"):  # watchdog pings may come first
+            pass
+        assert process.poll() is None
+        process.send_signal(signal.SIGTERM)
+        assert process.wait(timeout=30) == 0
+    finally:
+        sock.close()
+        log.close()
+
+
 def test_daemon_speaks_sd_notify_on_a_real_socket(daemon):
     """READY once watching, WATCHDOG pings at half of WatchdogSec, RELOADING on SIGHUP, STOPPING on SIGTERM."""
     d = daemon

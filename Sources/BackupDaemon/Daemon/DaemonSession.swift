@@ -70,6 +70,10 @@ final class DaemonSession: Sendable {
         syncOptions.activity = { [heartbeats] in heartbeats.record($0) }
         let engine = SyncEngine(catalog: catalog, storage: storage.client, options: syncOptions, logger: logger)
         let scanner = LibraryScanner(catalog: catalog, previews: previews, configuration: scanConfiguration, logger: logger)
+        // Trapped before READY: systemd (and the test) may send SIGHUP as soon as READY arrives, and an untrapped
+        // SIGHUP ends the process. Trapped in the signals task instead, a loaded machine delayed that task past the
+        // first watchdog ping and a reload killed the daemon (a fresh-clone CI run caught it).
+        let signals = await UnixSignalsSequence(trapping: .sighup, .sigusr1)
         update { $0.state = .running }
         notify { try $0.ready(status: "watching \(self.configuration.libraries.count) libraries; reconciling") }
         logger.notice(
@@ -90,7 +94,7 @@ final class DaemonSession: Sendable {
                     await self.keepAlive()
                     return nil
                 }
-                group.addTask { await self.signals(engine: engine) }
+                group.addTask { await self.handle(signals, engine: engine) }
                 defer { watcher.stop() }
                 while let result = try await group.next() {
                     if let outcome = result {
@@ -317,8 +321,8 @@ final class DaemonSession: Sendable {
 
     /// SIGHUP: a new configuration (returned, ending the session) or, when it is invalid, a logged
     /// refusal. SIGUSR1 (`ironviper sync`): parked operations are retried and the outbox worked now.
-    private func signals(engine: SyncEngine) async -> Outcome? {
-        for await signal in await UnixSignalsSequence(trapping: .sighup, .sigusr1) {
+    private func handle(_ signals: UnixSignalsSequence, engine: SyncEngine) async -> Outcome? {
+        for await signal in signals {
             if signal == .sigusr1 {
                 let retried = (try? engine.retryParked()) ?? 0
                 logger.info("sync requested", metadata: ["parked retried": "\(retried)"])
