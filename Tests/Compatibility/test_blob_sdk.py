@@ -229,3 +229,93 @@ def test_md5_mismatch_is_refused(emulator, container):
     assert error.value.error_code == "Md5Mismatch"
     with pytest.raises(ResourceNotFoundError):
         blob.get_blob_properties()
+
+
+def test_ranges_carry_the_crc64_microsofts_checksum_computes(emulator, unique_name):
+    """`x-ms-range-get-content-crc64` against Microsoft's own CRC64 (`azure-storage-extensions`): ranges inside one
+    block, across blocks, a single byte and the tail, over a blob of six 1 MiB blocks; ranges over 4 MiB and a
+    request asking for both checksums are refused as Azure refuses them."""
+    import base64
+    import requests
+    from azure.storage.extensions import checksums
+
+    service = BlobServiceClient.from_connection_string(
+        emulator.connection_string, max_single_put_size=1024 * 1024, max_block_size=1024 * 1024)
+    container = service.create_container(unique_name)
+    data = os.urandom(5 * 1024 * 1024 + 11)
+    container.upload_blob("crc.bin", data)
+    assert len(container.get_blob_client("crc.bin").get_block_list("committed")[0]) == 6
+    sas = generate_blob_sas(ACCOUNT, unique_name, "crc.bin", account_key=KEY, permission=BlobSasPermissions(read=True),
+                            expiry=datetime.now(timezone.utc) + timedelta(hours=1))
+    url = f"{emulator.url('Blob')}/{unique_name}/crc.bin?{sas}"
+
+    def get(start, end, **headers):
+        return requests.get(url, headers={"x-ms-version": "2025-11-05", "x-ms-range": f"bytes={start}-{end}", **headers})
+
+    four = 4 * 1024 * 1024
+    for start, end in [(0, 0), (17, 4096), (1024 * 1024 - 5, 1024 * 1024 + 5), (1000, 1000 + four - 1),
+                       (len(data) - 11, len(data) - 1)]:
+        answer = get(start, end, **{"x-ms-range-get-content-crc64": "true"})
+        assert answer.status_code == 206 and answer.content == data[start:end + 1]
+        expected = checksums.crc64.compute(data[start:end + 1], 0).to_bytes(8, "little")
+        assert base64.b64decode(answer.headers["x-ms-content-crc64"]) == expected, (start, end)
+        assert "Content-MD5" not in answer.headers
+    assert "x-ms-content-crc64" not in get(0, 99).headers
+    too_long = get(0, four, **{"x-ms-range-get-content-crc64": "true"})
+    assert too_long.status_code == 400 and too_long.headers["x-ms-error-code"] == "OutOfRangeInput"
+    both = get(0, 99, **{"x-ms-range-get-content-crc64": "true", "x-ms-range-get-content-md5": "true"})
+    assert both.status_code == 400
+
+
+def test_uploads_are_checked_against_their_crc64(emulator, container):
+    """`x-ms-content-crc64` on Put Blob, Put Block and Append Block, computed by Microsoft's own CRC64: the right
+    value is stored and answered, a wrong one is refused with `Crc64Mismatch` and stores nothing, and a request
+    carrying both checksums is refused."""
+    import base64
+    import requests
+    from azure.storage.extensions import checksums
+
+    def crc64(data):
+        return base64.b64encode(checksums.crc64.compute(data, 0).to_bytes(8, "little")).decode()
+
+    name = container.container_name
+    sas = generate_container_sas(ACCOUNT, name, account_key=KEY,
+                                 permission=ContainerSasPermissions(read=True, write=True, create=True, add=True),
+                                 expiry=datetime.now(timezone.utc) + timedelta(hours=1))
+    base = f"{emulator.url('Blob')}/{name}"
+    version = {"x-ms-version": "2025-11-05"}
+    data = os.urandom(300 * 1024 + 5)
+    block_blob = {**version, "x-ms-blob-type": "BlockBlob"}
+
+    right = requests.put(f"{base}/right.bin?{sas}", data=data, headers={**block_blob, "x-ms-content-crc64": crc64(data)})
+    assert right.status_code == 201, right.text
+    assert right.headers["x-ms-content-crc64"] == crc64(data)
+    assert container.download_blob("right.bin").readall() == data
+
+    wrong = requests.put(f"{base}/wrong.bin?{sas}", data=data,
+                         headers={**block_blob, "x-ms-content-crc64": crc64(data[:-1])})
+    assert wrong.status_code == 400 and wrong.headers["x-ms-error-code"] == "Crc64Mismatch"
+    assert "wrong.bin" not in [b.name for b in container.list_blobs()]
+
+    both = requests.put(f"{base}/both.bin?{sas}", data=data, headers={
+        **block_blob, "x-ms-content-crc64": crc64(data), "Content-MD5": base64.b64encode(hashlib.md5(data).digest())})
+    assert both.status_code == 400
+
+    block_id = base64.b64encode(b"block-0").decode()
+    staged = requests.put(f"{base}/blocks.bin?comp=block&blockid={block_id}&{sas}", data=data[:1000],
+                          headers={**version, "x-ms-content-crc64": crc64(data[:1000])})
+    assert staged.status_code == 201 and staged.headers["x-ms-content-crc64"] == crc64(data[:1000])
+    refused = requests.put(f"{base}/blocks.bin?comp=block&blockid={block_id}&{sas}", data=data[:1000],
+                           headers={**version, "x-ms-content-crc64": crc64(data[1:1001])})
+    assert refused.headers["x-ms-error-code"] == "Crc64Mismatch"
+    container.get_blob_client("blocks.bin").commit_block_list([BlobBlock(block_id="block-0")])  # the SDK encodes ids itself
+    assert container.download_blob("blocks.bin").readall() == data[:1000]
+
+    container.get_blob_client("log.txt").create_append_blob()
+    appended = requests.put(f"{base}/log.txt?comp=appendblock&{sas}", data=b"line one\n",
+                            headers={**version, "x-ms-content-crc64": crc64(b"line one\n")})
+    assert appended.status_code == 201 and appended.headers["x-ms-content-crc64"] == crc64(b"line one\n")
+    mismatched = requests.put(f"{base}/log.txt?comp=appendblock&{sas}", data=b"line two\n",
+                              headers={**version, "x-ms-content-crc64": crc64(b"line one\n")})
+    assert mismatched.headers["x-ms-error-code"] == "Crc64Mismatch"
+    assert container.download_blob("log.txt").readall() == b"line one\n"

@@ -28,13 +28,14 @@ extension BlobClient {
 
     /// Downloads a blob into a file, streamed to disk: small blobs in one GET, large ones as ranges
     /// fetched in parallel (pinned to the first answer's ETag, so a blob replaced meanwhile fails
-    /// rather than tears). The content is checked as `check` says (the blob's MD5, or the SHA-256 a
-    /// content-addressed name promises) while it arrives, and only then moved to `path`; a failed
-    /// download leaves no partial file behind. With `versionID`, that version (an account keeping
+    /// rather than tears). The content is checked as `check` says (`ContentCheck`: by default each range
+    /// against the CRC64 the service sends, or the blob's MD5, or the SHA-256 a content-addressed name
+    /// promises) while it arrives, and only then moved to `path`; a failed download leaves no partial file
+    /// behind. With `versionID`, that version (an account keeping
     /// versions keeps an overwritten or deleted blob's earlier states).
     @discardableResult
     package func download(
-        container: String, name: String, versionID: String? = nil, to path: String, check: ContentCheck = .contentMD5
+        container: String, name: String, versionID: String? = nil, to path: String, check: ContentCheck = .transferCRC64
     ) async throws -> BlobDownloadResult {
         let operation = "DownloadBlob \(container)/\(name)"
         let temporary = path + ".ivpart-" + UUID().uuidString.prefix(8)
@@ -62,10 +63,13 @@ extension BlobClient {
         container: String, name: String, versionID: String?, into file: LocalFile, check: ContentCheck,
         operation: String
     ) async throws -> BlobDownloadResult {
-        let rangeSize = Int64(max(1, options.downloadRangeSize))
+        let perRange = check == .transferCRC64
+        let configured = options.downloadRangeSize
+        let rangeSize = Int64(max(1, perRange ? min(configured, Self.maximumChecksummedRange) : configured))
         var first = try call("GetBlob", "GET", container: container, blob: name)
         first.url = first.url.adding("versionid", versionID)
         first.headers.set("x-ms-range", "bytes=0-\(rangeSize - 1)")
+        if perRange { first.headers.set("x-ms-range-get-content-crc64", "true") }
         first.sink = .file(descriptor: file.descriptor, offset: 0, digest: check.hash)
         var response: TransportResponse
         do {
@@ -73,6 +77,7 @@ extension BlobClient {
         } catch let error as AzureStorageError where error.status == 416 {
             // An empty blob has no byte 0: ask for the whole (empty) thing.
             first.headers.remove("x-ms-range")
+            first.headers.remove("x-ms-range-get-content-crc64")
             response = try await pipeline.send(first)
         }
         let properties = BlobProperties(headers: response.headers)
@@ -85,13 +90,22 @@ extension BlobClient {
         // A 200 means the whole blob came at once (the service ignored the range).
         let count = response.status == 206 ? Int((total + rangeSize - 1) / rangeSize) : 1
         var digest = response.digest ?? []
+        // Per range: whether every range so far came with a CRC64 (each one sent is checked as it lands).
+        var rangesChecked = true
+        if perRange {
+            rangesChecked = try Self.checkRangeCRC64(response, emptyBlob: total == 0, at: 0, operation: operation)
+            digest = []
+        }
         if count > 1 {
-            digest = try await fetchRemainingRanges(
+            let remaining = try await fetchRemainingRanges(
                 container: container, name: name, versionID: versionID, file: file, total: total,
                 rangeSize: rangeSize, etag: properties.etag, hash: check.hash, operation: operation)
+            if perRange { rangesChecked = rangesChecked && remaining.allRangesChecked } else { digest = remaining.digest }
         }
         let verified: Bool
         switch check {
+        case .transferCRC64:
+            verified = rangesChecked
         case .contentMD5:
             if let expected = properties.contentMD5, expected != digest {
                 throw AzureStorageError(
@@ -114,17 +128,42 @@ extension BlobClient {
             bytes: total, digest: digest, verified: verified, etag: properties.etag, ranges: max(1, count))
     }
 
-    /// Ranges 1… in parallel; the digest of the whole file is computed in order as ranges complete,
-    /// reading back what is already on disk (from the page cache) while later ranges still arrive.
+    /// Azure computes a range's CRC64 or MD5 for ranges of at most 4 MiB.
+    static let maximumChecksummedRange: Int = 4 << 20
+
+    /// Checks a range against the CRC64 the service sent with it: throws on a mismatch, false when the service
+    /// sent none (one that does not compute them: the download is then reported unverified, as a blob without a
+    /// Content-MD5 is). An empty blob has nothing to check.
+    private static func checkRangeCRC64(
+        _ response: TransportResponse, emptyBlob: Bool, at offset: Int64, operation: String
+    ) throws -> Bool {
+        if emptyBlob { return true }
+        guard let sent = response.headers["x-ms-content-crc64"] else { return false }
+        let received = response.digest ?? []
+        guard Base64.decode(sent) == received else {
+            throw AzureStorageError(
+                .integrity, operation: operation, status: response.status,
+                requestID: response.headers["x-ms-request-id"],
+                detail: "the range at \(offset) hashes to CRC64 \(Base64.encode(received)), the service sent \(sent)")
+        }
+        return true
+    }
+
+    /// Ranges 1… in parallel. Checked whole (MD5, SHA-256): the digest of the file is computed in order as ranges
+    /// complete, reading back what is already on disk (from the page cache) while later ranges still arrive.
+    /// Checked per range (CRC64): each range as it arrives, nothing read back.
     private func fetchRemainingRanges(
         container: String, name: String, versionID: String?, file: LocalFile, total: Int64, rangeSize: Int64,
         etag: String?, hash: ContentCheck.Hash, operation: String
-    ) async throws -> [UInt8] {
+    ) async throws -> (digest: [UInt8], allRangesChecked: Bool) {
         let count = Int((total + rangeSize - 1) / rangeSize)
-        let hasher = OrderedHasher(file: file, rangeSize: rangeSize, total: total, hash: hash, operation: operation)
+        let perRange = hash == .crc64
+        let hasher =
+            perRange ? nil : OrderedHasher(file: file, rangeSize: rangeSize, total: total, hash: hash, operation: operation)
         var completed: Set<Int> = [0]
+        var allRangesChecked = true
         let limit = max(1, options.maxConcurrentRanges)
-        try await withThrowingTaskGroup(of: Int.self) { group in
+        try await withThrowingTaskGroup(of: (index: Int, checked: Bool).self) { group in
             var next = 1
             var inFlight = 0
             while next < count || inFlight > 0 {
@@ -135,8 +174,9 @@ extension BlobClient {
                     var call = try self.call("GetBlob", "GET", container: container, blob: name)
                     call.url = call.url.adding("versionid", versionID)
                     call.headers.set("x-ms-range", "bytes=\(offset)-\(offset + length - 1)")
+                    if perRange { call.headers.set("x-ms-range-get-content-crc64", "true") }
                     if let etag { call.headers.set("if-match", etag) }
-                    call.sink = .file(descriptor: file.descriptor, offset: offset, digest: nil)
+                    call.sink = .file(descriptor: file.descriptor, offset: offset, digest: perRange ? .crc64 : nil)
                     group.addTask {
                         let response = try await pipeline.send(call)
                         guard response.status == 206, response.bytesWritten == length else {
@@ -146,21 +186,25 @@ extension BlobClient {
                                     "range at \(offset): expected 206 with \(length) bytes, got \(response.bytesWritten)"
                             )
                         }
-                        return index
+                        guard perRange else { return (index, false) }
+                        return (index, try Self.checkRangeCRC64(response, emptyBlob: false, at: offset, operation: operation))
                     }
                     next += 1
                     inFlight += 1
                 }
                 if let done = try await group.next() {
                     inFlight -= 1
-                    completed.insert(done)
+                    allRangesChecked = allRangesChecked && done.checked
+                    guard let hasher else { continue }
+                    completed.insert(done.index)
                     let ready = completed
                     try await transport.runBlocking { try hasher.advance(through: ready) }
                 }
             }
         }
+        guard let hasher else { return ([], allRangesChecked) }
         let done = completed
-        return try await transport.runBlocking { try hasher.finish(through: done) }
+        return (try await transport.runBlocking { try hasher.finish(through: done) }, false)
     }
 }
 

@@ -109,10 +109,11 @@ package struct BlobCopyResult: Sendable {
 /// The result of a download to a file.
 package struct BlobDownloadResult: Sendable {
     package var bytes: Int64
-    /// The digest of what was written: its MD5, or its SHA-256 when the download was checked by one.
+    /// The digest of what was written: its MD5, or its SHA-256 when the download was checked by one; empty for a
+    /// download checked range by range (`transferCRC64`), which has no digest of the whole.
     package var digest: [UInt8]
-    /// True when the bytes were checked (Azure held an MD5 for the blob, or a SHA-256 was given) and matched
-    /// (a mismatch throws instead).
+    /// True when the bytes were checked (Azure held an MD5 for the blob, a SHA-256 was given, or the service sent a
+    /// CRC64 with every range) and matched (a mismatch throws instead).
     package var verified: Bool
     package var etag: String?
     /// Ranges fetched (1 for a small blob).

@@ -1,4 +1,5 @@
 import AzureStorage
+import AzureWire
 import Foundation
 import Testing
 
@@ -14,7 +15,7 @@ import Testing
         let target = directory.appendingPathComponent("photo.jpg").path
         do {
             _ = try await TestClients.with(try TestClients.client(port: server.port)) { client in
-                try await client.blobs.download(container: "c", name: "b", to: target)
+                try await client.blobs.download(container: "c", name: "b", to: target, check: .contentMD5)
             }
             Issue.record("a damaged download was accepted")
         } catch let error as AzureStorageError {
@@ -22,6 +23,48 @@ import Testing
         }
         await server.shutdown()
         #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path).isEmpty)
+    }
+
+    /// A range whose bytes do not hash to the CRC64 the service sent with it fails the download, which leaves
+    /// nothing behind; a range with the right CRC64 is verified; one sent without any is reported unverified (a
+    /// service that does not compute them), never as verified.
+    @Test(arguments: [("wrong", false), ("right", true), ("none", true)])
+    func rangesAreCheckedAgainstTheirCRC64(_ sent: String, _ accepted: Bool) async throws {
+        let body = TestClients.bytes(count: 5000)
+        var crc = CRC64()
+        body.withUnsafeBytes { crc.update($0) }
+        var headers = [("Content-Range", "bytes 0-4999/5000")]
+        if sent != "none" {
+            let value = sent == "right" ? crc.bytes : crc.bytes.map { $0 ^ 1 }
+            headers.append(("x-ms-content-crc64", Data(value).base64EncodedString()))
+        }
+        let server = try await MisbehavingServer.start(script: [.respond(status: 206, headers: headers, body: body)])
+        let directory = try TestClients.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let target = directory.appendingPathComponent("photo.jpg").path
+        let outcome: Result<BlobDownloadResult, any Error>
+        do {
+            outcome = .success(
+                try await TestClients.with(try TestClients.client(port: server.port)) { client in
+                    try await client.blobs.download(container: "c", name: "b", to: target)
+                })
+        } catch {
+            outcome = .failure(error)
+        }
+        await server.shutdown()
+        let request = try #require(server.received.first)
+        #expect(request.headers["x-ms-range-get-content-crc64"] == "true")
+        #expect(request.headers["x-ms-range"] == "bytes=0-\((4 << 20) - 1)")
+        switch outcome {
+        case .success(let result):
+            #expect(accepted)
+            #expect(result.verified == (sent == "right"))
+            #expect(try Array(Data(contentsOf: URL(fileURLWithPath: target))) == body)
+        case .failure(let error):
+            #expect(!accepted)
+            #expect((error as? AzureStorageError)?.code == .integrity)
+            #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path).isEmpty)
+        }
     }
 
     @Test func inMemoryReadWithWrongMD5Fails() async throws {

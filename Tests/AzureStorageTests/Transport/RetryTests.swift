@@ -39,7 +39,7 @@ import class StorageEmulator.RefusingPort
         defer { try? FileManager.default.removeItem(at: directory) }
         let target = directory.appendingPathComponent("out.bin").path
         let result = try await TestClients.with(try TestClients.client(port: server.port)) { client in
-            try await client.blobs.download(container: "c", name: "b", to: target)
+            try await client.blobs.download(container: "c", name: "b", to: target, check: .contentMD5)
         }
         await server.shutdown()
         #expect(server.received.count == 3)

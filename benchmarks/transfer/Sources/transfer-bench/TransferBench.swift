@@ -84,8 +84,11 @@ struct TransferBench {
             let parent = URL(fileURLWithPath: directory + "/" + blob.name).deletingLastPathComponent()
             try FileManager.default.createDirectory(at: parent, withIntermediateDirectories: true)
         }
+        // TB_CHECK=md5 checks each blob's Content-MD5 as rclone does; the default checks each range's CRC64.
+        let check: ContentCheck = ProcessInfo.processInfo.environment["TB_CHECK"] == "md5" ? .contentMD5 : .transferCRC64
         try await forEach(blobs, inFlight: inFlight) { blob in
-            try await client.blobs.download(container: container, name: blob.name, to: directory + "/" + blob.name)
+            try await client.blobs.download(
+                container: container, name: blob.name, to: directory + "/" + blob.name, check: check)
         }
         return (blobs.count, blobs.reduce(0) { $0 + $1.properties.contentLength })
     }

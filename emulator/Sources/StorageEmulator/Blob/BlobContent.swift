@@ -1,3 +1,4 @@
+import AzureWire
 import Crypto
 import Foundation
 import Hummingbird
@@ -63,12 +64,23 @@ enum BlobContent {
     /// MD5 of a range (for `x-ms-range-get-content-md5`), read from the same extents.
     static func md5(_ extents: [BlobExtent], range: Range<Int64>, chunks: ChunkStorage) async throws -> Data {
         var hash = Insecure.MD5()
-        for (extent, local) in slices(extents, range: range) {
-            try await read(extent, local, chunks: chunks) { buffer in
-                buffer.withUnsafeReadableBytes { hash.update(bufferPointer: $0) }
-            }
-        }
+        try await forEachPiece(extents, range: range, chunks: chunks) { hash.update(bufferPointer: $0) }
         return Data(hash.finalize())
+    }
+
+    /// CRC64 of a range (for `x-ms-range-get-content-crc64`), its 8 bytes as sent.
+    static func crc64(_ extents: [BlobExtent], range: Range<Int64>, chunks: ChunkStorage) async throws -> Data {
+        var crc = CRC64()
+        try await forEachPiece(extents, range: range, chunks: chunks) { crc.update($0) }
+        return Data(crc.bytes)
+    }
+
+    private static func forEachPiece(
+        _ extents: [BlobExtent], range: Range<Int64>, chunks: ChunkStorage, _ body: (UnsafeRawBufferPointer) -> Void
+    ) async throws {
+        for (extent, local) in slices(extents, range: range) {
+            try await read(extent, local, chunks: chunks) { buffer in buffer.withUnsafeReadableBytes(body) }
+        }
     }
 
     /// Zeros for page-blob gaps are handed out a mebibyte at a time, like file reads.

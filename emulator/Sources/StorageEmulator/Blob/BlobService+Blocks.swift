@@ -17,11 +17,11 @@ extension BlobService {
         try authorizeWrite(target, context)
         try Self.validateBlobName(target.blob)
         let blockID = try Self.blockID(request.query("blockid"))
-        let transactionalMD5 = try BlobHeaders.transactionalMD5(request)
+        let checksum = try TransactionalChecksum(request)
         try request.refuseDeclaredBody(over: Self.maxBlockSize)
-        let staged = try await blobs.chunks.receive(request.body, limit: Self.maxBlockSize)
+        let staged = try await blobs.chunks.receive(request.body, limit: Self.maxBlockSize, crc64: checksum.wantsCRC64)
         do {
-            try BlobHeaders.checkMD5(transactionalMD5, computed: staged.md5)
+            try checksum.check(staged)
             try await blobs.write { db, orphans in
                 try Self.requireContainer(db, target)
                 if let blob = try Self.fetchBlob(db, target) {
@@ -56,7 +56,7 @@ extension BlobService {
             throw error
         }
         var headers = HTTPFields()
-        headers[HTTPField.Name("Content-MD5")!] = Data(staged.md5).base64EncodedString()
+        checksum.answer(staged, into: &headers)
         headers[HTTPField.Name("x-ms-request-server-encrypted")!] = "true"
         return Self.emptyResponse(.created, headers: headers)
     }

@@ -6,8 +6,32 @@ import Hummingbird
 
 /// Reading blobs: Get Blob (whole or ranged), Get Blob Properties, Get Blob Metadata.
 extension BlobService {
-    /// Range MD5s are computed only for ranges up to 4 MiB, as Azure does.
-    static let maxRangeMD5 = Int64(4 * 1024 * 1024)
+    static let contentCRC64 = HTTPField.Name("x-ms-content-crc64")!
+
+    /// The checksum a ranged read asks to be sent with its bytes: `x-ms-range-get-content-md5` (as `Content-MD5`)
+    /// or `x-ms-range-get-content-crc64` (as `x-ms-content-crc64`), for ranges up to 4 MiB and never both, as
+    /// Azure answers them.
+    enum RangeChecksum {
+        case md5, crc64
+
+        static let maximumRange = Int64(4 * 1024 * 1024)
+
+        init?(_ request: StorageRequest, count: Int64) throws {
+            let md5 = request.header("x-ms-range-get-content-md5")?.lowercased() == "true"
+            let crc64 = request.header("x-ms-range-get-content-crc64")?.lowercased() == "true"
+            if md5 && crc64 {
+                throw StorageError(
+                    .badRequest, "InvalidHeaderValue",
+                    "x-ms-range-get-content-md5 and x-ms-range-get-content-crc64 cannot both be true.")
+            }
+            guard md5 || crc64 else { return nil }
+            guard count <= Self.maximumRange else {
+                let name = md5 ? "x-ms-range-get-content-md5" : "x-ms-range-get-content-crc64"
+                throw StorageError(.badRequest, "OutOfRangeInput", "\(name) is supported for ranges of at most 4 MiB.")
+            }
+            self = md5 ? .md5 : .crc64
+        }
+    }
 
     func getBlob(_ target: BlobTarget, _ request: StorageRequest, _ context: OperationContext, headOnly: Bool) async throws -> Response {
         let snapshot = request.query("snapshot") ?? ""
@@ -56,13 +80,14 @@ extension BlobService {
         headers[.contentLength] = String(resolved.count)
         headers[HTTPField.Name("Content-MD5")!] = nil
         if let md5 = blob.contentMd5 { headers[HTTPField.Name("x-ms-blob-content-md5")!] = md5.base64EncodedString() }
-        if request.header("x-ms-range-get-content-md5")?.lowercased() == "true" {
-            guard resolved.count <= Self.maxRangeMD5 else {
-                throw StorageError(
-                    .badRequest, "OutOfRangeInput", "x-ms-range-get-content-md5 is supported for ranges of at most 4 MiB.")
-            }
+        switch try RangeChecksum(request, count: Int64(resolved.count)) {
+        case nil: break
+        case .md5:
             let md5 = try await BlobContent.md5(found.2, range: resolved, chunks: blobs.chunks)
             headers[HTTPField.Name("Content-MD5")!] = md5.base64EncodedString()
+        case .crc64:
+            let crc = try await BlobContent.crc64(found.2, range: resolved, chunks: blobs.chunks)
+            headers[Self.contentCRC64] = crc.base64EncodedString()
         }
         return Response(status: .partialContent, headers: headers, body: BlobContent.body(found.2, range: resolved, chunks: blobs.chunks))
     }

@@ -22,13 +22,13 @@ extension BlobService {
         let metadata = MetadataCoding.encode(try BlobHeaders.metadata(request))
         let tier = try Self.accessTier(request)
         let tags = try BlobTags.header(request)
-        let transactionalMD5 = try BlobHeaders.transactionalMD5(request)
+        let checksum = try TransactionalChecksum(request)
         let conditions = try BlobConditions(request)
         let features = blobFeatures(target)
         try request.refuseDeclaredBody(over: Self.maxPutBlobSize)
-        let staged = try await blobs.chunks.receive(request.body, limit: Self.maxPutBlobSize)
+        let staged = try await blobs.chunks.receive(request.body, limit: Self.maxPutBlobSize, crc64: checksum.wantsCRC64)
         do {
-            try BlobHeaders.checkMD5(transactionalMD5, computed: staged.md5)
+            try checksum.check(staged)
             try BlobHeaders.checkMD5(content.contentMd5, computed: staged.md5)
             content.contentMd5 = content.contentMd5 ?? Data(staged.md5)
             let stored = content
@@ -50,7 +50,7 @@ extension BlobService {
                 return blob
             }
             var headers = Self.writeHeaders(record)
-            headers[HTTPField.Name("Content-MD5")!] = Data(staged.md5).base64EncodedString()
+            checksum.answer(staged, into: &headers)
             return Self.emptyResponse(.created, headers: headers)
         } catch {
             if let file = staged.file { blobs.chunks.remove(files: [file]) }

@@ -1,3 +1,4 @@
+import AzureWire
 import Crypto
 import Foundation
 import NIOConcurrencyHelpers
@@ -43,31 +44,51 @@ public final class ChunkStorage: Sendable {
         public var file: String?
         public var length: Int
         public var md5: [UInt8]
+        /// The body's CRC64, its 8 bytes as sent, when the request carried one to check.
+        public var crc64: [UInt8]?
     }
 
-    /// Receives a request body, hashing it on the way; fails with `RequestBodyTooLarge` past `limit`.
-    func receive(_ body: some AsyncSequence<ByteBuffer, any Error>, limit: Int) async throws -> Staged {
+    /// The hashes of a body taken as it arrives: MD5 always (Azure stores and answers it), CRC64 when asked.
+    private struct BodyHashes {
         var md5 = Insecure.MD5()
+        var crc64: CRC64?
+
+        mutating func update(_ part: ByteBuffer) {
+            part.withUnsafeReadableBytes { bytes in
+                md5.update(bufferPointer: bytes)
+                crc64?.update(bytes)
+            }
+        }
+
+        func staged(inline: ByteBuffer?, file: String?, length: Int) -> Staged {
+            Staged(inline: inline, file: file, length: length, md5: Array(md5.finalize()), crc64: crc64?.bytes)
+        }
+    }
+
+    /// Receives a request body, hashing it on the way (with CRC64 too when `crc64`); fails with
+    /// `RequestBodyTooLarge` past `limit`.
+    func receive(_ body: some AsyncSequence<ByteBuffer, any Error>, limit: Int, crc64: Bool = false) async throws -> Staged {
+        var hashes = BodyHashes(crc64: crc64 ? CRC64() : nil)
         var pending = ByteBuffer()
         var length = 0
         var iterator = body.makeAsyncIterator()
         while let part = try await iterator.next() {
             length += part.readableBytes
             guard length <= limit else { throw StorageError.requestBodyTooLarge(limit: limit) }
-            part.withUnsafeReadableBytes { md5.update(bufferPointer: $0) }
+            hashes.update(part)
             pending.writeImmutableBuffer(part)
             if pending.readableBytes > Self.inlineLimit {
-                return try await spill(pending, rest: &iterator, length: length, md5: md5, limit: limit)
+                return try await spill(pending, rest: &iterator, length: length, hashes: hashes, limit: limit)
             }
         }
-        return Staged(inline: pending, file: nil, length: length, md5: Array(md5.finalize()))
+        return hashes.staged(inline: pending, file: nil, length: length)
     }
 
     /// Moves a body that outgrew the inline limit to a file and streams the rest after it.
     private func spill<Iterator: AsyncIteratorProtocol>(
-        _ head: ByteBuffer, rest iterator: inout Iterator, length: Int, md5: Insecure.MD5, limit: Int
+        _ head: ByteBuffer, rest iterator: inout Iterator, length: Int, hashes: BodyHashes, limit: Int
     ) async throws -> Staged where Iterator.Element == ByteBuffer {
-        var md5 = md5
+        var hashes = hashes
         var length = length
         let name = Self.newFileName()
         switch backend {
@@ -76,7 +97,7 @@ public final class ChunkStorage: Sendable {
             while let part = try await iterator.next() {
                 length += part.readableBytes
                 guard length <= limit else { throw StorageError.requestBodyTooLarge(limit: limit) }
-                part.withUnsafeReadableBytes { md5.update(bufferPointer: $0) }
+                hashes.update(part)
                 buffer.writeImmutableBuffer(part)
             }
             let stored = buffer
@@ -92,7 +113,7 @@ public final class ChunkStorage: Sendable {
                 while let part = try await iterator.next() {
                     length += part.readableBytes
                     guard length <= limit else { throw StorageError.requestBodyTooLarge(limit: limit) }
-                    part.withUnsafeReadableBytes { md5.update(bufferPointer: $0) }
+                    hashes.update(part)
                     try await handle.write(contentsOf: part, toAbsoluteOffset: offset)
                     offset += Int64(part.readableBytes)
                 }
@@ -105,7 +126,7 @@ public final class ChunkStorage: Sendable {
                 throw error
             }
         }
-        return Staged(inline: nil, file: name, length: length, md5: Array(md5.finalize()))
+        return hashes.staged(inline: nil, file: name, length: length)
     }
 
     /// Reads `range` of a stored file piece by piece, handing each piece to `consume` before reading the next,

@@ -18,11 +18,11 @@ extension BlobService {
         let conditions = try BlobConditions(request)
         let position = try AppendBlobs.condition(request, "x-ms-blob-condition-appendpos")
         let maxSize = try AppendBlobs.condition(request, "x-ms-blob-condition-maxsize")
-        let transactionalMD5 = try BlobHeaders.transactionalMD5(request)
+        let checksum = try TransactionalChecksum(request)
         try request.refuseDeclaredBody(over: limit)
-        let staged = try await blobs.chunks.receive(request.body, limit: limit)
+        let staged = try await blobs.chunks.receive(request.body, limit: limit, crc64: checksum.wantsCRC64)
         do {
-            try BlobHeaders.checkMD5(transactionalMD5, computed: staged.md5)
+            try checksum.check(staged)
             let length = Int64(staged.length)
             let (record, offset, count) = try await blobs.write { db, _ -> (BlobRecord, Int64, Int) in
                 var blob = try AppendBlobs.writable(db, target, request: request, conditions: conditions)
@@ -56,7 +56,7 @@ extension BlobService {
                 return (blob, offset, count + 1)
             }
             var headers = Self.writeHeaders(record)
-            headers[HTTPField.Name("Content-MD5")!] = Data(staged.md5).base64EncodedString()
+            checksum.answer(staged, into: &headers)
             headers[HTTPField.Name("x-ms-blob-append-offset")!] = String(offset)
             headers[HTTPField.Name("x-ms-blob-committed-block-count")!] = String(count)
             return Self.emptyResponse(.created, headers: headers)

@@ -18,13 +18,15 @@ extension BlobService {
         let sequence = try SequenceNumberConditions(request)
         let declared = request.header("content-length") ?? "0"
         var staged: ChunkStorage.Staged?
+        let checksum = try TransactionalChecksum(request)
         if write == "update" {
             guard Int64(declared) == Int64(range.count) else {
                 throw StorageError.invalidHeader(
                     "Content-Length", declared, "Put Page's body must be exactly the \(range.count) bytes of its range.")
             }
             try request.refuseDeclaredBody(over: PageStore.maxPutPageSize)
-            staged = try await blobs.chunks.receive(request.body, limit: PageStore.maxPutPageSize)
+            staged = try await blobs.chunks.receive(
+                request.body, limit: PageStore.maxPutPageSize, crc64: checksum.wantsCRC64)
         } else if declared != "0" {
             throw StorageError.invalidHeader("Content-Length", declared, "Clearing pages takes no body.")
         }
@@ -33,7 +35,7 @@ extension BlobService {
                 guard Int64(staged.length) == Int64(range.count) else {
                     throw StorageError.invalidHeader("Content-Length", String(staged.length), "The body does not fill the range.")
                 }
-                try BlobHeaders.checkMD5(try BlobHeaders.transactionalMD5(request), computed: staged.md5)
+                try checksum.check(staged)
             }
             let record = try await blobs.write { [staged] db, orphans -> BlobRecord in
                 var blob = try Self.writablePageBlob(db, target, request: request, conditions: conditions, changesPages: true)
@@ -50,7 +52,7 @@ extension BlobService {
                 return blob
             }
             var headers = Self.writeHeaders(record)
-            if let staged { headers[HTTPField.Name("Content-MD5")!] = Data(staged.md5).base64EncodedString() }
+            if let staged { checksum.answer(staged, into: &headers) }
             headers[HTTPField.Name("x-ms-blob-sequence-number")!] = String(record.sequenceNumber)
             return Self.emptyResponse(.created, headers: headers)
         } catch {
