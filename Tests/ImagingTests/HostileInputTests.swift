@@ -80,6 +80,11 @@ struct HostileInputTests {
     }
 
     @Test func limitsAreConfigurable() throws {
+        // ImageMagick keeps one set of resource limits per process, set by the first converter made: started
+        // first, this one's area of 10,000 pixels would send every other test's pixel cache to the disk, whose
+        // 64 MiB the tests converting 2400x1600 images at once then exhausted ("cache resources exhausted").
+        // The shared default converter is made first; this one's limits are checked per converter.
+        _ = Fixtures.converter
         var configuration = ImagingConfiguration()
         configuration.limits.maxArea = 100 * 100
         let strict = ImageConverter(configuration: configuration)
