@@ -71,6 +71,17 @@ package final class Catalog: Sendable {
         return configuration
     }
 
+    /// Hands back what SQLite and GRDB keep between uses (page caches, compiled statements, the schema) and closes
+    /// the idle read connections, which reopen when next needed: the daemon calls it once idle after work, before
+    /// trimming the heap. Waits for reads under way.
+    package func releaseMemory() {
+        if let pool = database as? DatabasePool {
+            pool.releaseMemory()
+        } else if let queue = database as? DatabaseQueue {
+            queue.releaseMemory()
+        }
+    }
+
     /// Names of the migrations applied, oldest first.
     package func appliedMigrations() throws -> [String] {
         try read { db in try CatalogMigrations.migrator.appliedMigrations(db) }

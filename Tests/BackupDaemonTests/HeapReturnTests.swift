@@ -1,5 +1,6 @@
 import BackupDaemon
 import Foundation
+import Sync
 import Testing
 
 /// The heap is trimmed once each time the daemon goes idle after work: never while a loop has a unit under way,
@@ -21,6 +22,29 @@ import Testing
         #expect(!heap.trimIfIdle(beats))
         beats.started(.watch)
         beats.finished(.watch)
+        var released = 0
+        #expect(heap.trimIfIdle(beats) { released += 1 })
+        #expect(released == 1)  // the caches are released before the trim, and only when it trims
+        #expect(!heap.trimIfIdle(beats) { released += 1 } && released == 1)
+    }
+
+    /// The sync engine's poll of the outbox (every 2 s while idle) is a unit of its own, so that a stuck catalog
+    /// read is caught, but finding nothing to do is not work: polls alone never make the daemon due for another
+    /// trim, which would hand its code pages back and read them from the disk again every few seconds.
+    @Test func pollingTheOutboxIsNotWork() {
+        let beats = Heartbeats(bounds: LivenessBounds())
+        let heap = HeapReturn()
+        beats.record(SyncActivity.rowStarted(3))
+        beats.record(SyncActivity.rowFinished(3))
+        #expect(heap.trimIfIdle(beats))
+        for _ in 0..<3 {
+            beats.record(SyncActivity.lookingStarted)
+            #expect(beats.activity().busy)
+            beats.record(SyncActivity.lookingFinished)
+            #expect(!heap.trimIfIdle(beats))
+        }
+        beats.record(SyncActivity.rowStarted(4))
+        beats.record(SyncActivity.rowFinished(4))
         #expect(heap.trimIfIdle(beats))
     }
 

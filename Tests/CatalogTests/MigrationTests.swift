@@ -26,6 +26,20 @@ struct MigrationTests {
         #expect(try catalog.counts().files == 0)
     }
 
+    /// The idle daemon releases the catalog's caches and read connections; the next read and write open again
+    /// and see everything written before.
+    @Test func releasingMemoryKeepsTheCatalogWorking() throws {
+        let scratch = try ScratchCatalog()
+        let first = try scratch.catalog.library(root: "/photos")
+        #expect(try scratch.catalog.libraries() == [first])
+        scratch.catalog.releaseMemory()
+        #expect(try scratch.catalog.libraries() == [first])
+        let second = try scratch.catalog.library(root: "/more")
+        scratch.catalog.releaseMemory()
+        #expect(try scratch.catalog.libraries().map(\.root).sorted() == ["/more", "/photos"])
+        #expect(second.id != first.id)
+    }
+
     @Test func reopeningKeepsDataAndMigratesNothingTwice() throws {
         let scratch = try ScratchCatalog()
         let library = try scratch.catalog.library(root: "/photos")

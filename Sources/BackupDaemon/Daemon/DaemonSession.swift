@@ -313,7 +313,7 @@ final class DaemonSession: Sendable {
     private func keepAlive() async {
         while !Task.isCancelled {
             watchdog.check(healthyStatus: "watching \(self.configuration.libraries.count) libraries")
-            heap.trimIfIdle(heartbeats)
+            heap.trimIfIdle(heartbeats) { catalog.releaseMemory() }
             writeSnapshot()
             try? await Task.sleep(for: watchdog.period)
         }

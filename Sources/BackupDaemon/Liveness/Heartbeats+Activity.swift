@@ -11,7 +11,7 @@ extension Heartbeats {
         switch activity {
         case .woke: beat(.sync)
         case .lookingStarted: started(.sync, unit: Self.lookingUnit)
-        case .lookingFinished: finished(.sync, unit: Self.lookingUnit)
+        case .lookingFinished: finished(.sync, unit: Self.lookingUnit, isWork: false)
         case .rowStarted(let row): started(.sync, unit: row)
         case .rowProgressed(let row): progressed(.sync, unit: row)
         case .rowWaiting(let row, let wait): progressed(.sync, unit: row, quietFor: wait)

@@ -67,10 +67,12 @@ package final class Heartbeats: Sendable {
         }
     }
 
-    /// The unit is over (done or failed): the loop is back to waiting, or to its other units.
-    package func finished(_ loop: DaemonLoop, unit: Int64 = 0) {
+    /// The unit is over (done or failed): the loop is back to waiting, or to its other units. `isWork`: false for
+    /// a unit that only looked for work (the sync engine's poll of the outbox, every 2 s while idle), which bounds a
+    /// stuck loop like any other unit but is not work done: an idle daemon is not "idle after work" every poll.
+    package func finished(_ loop: DaemonLoop, unit: Int64 = 0, isWork: Bool = true) {
         change(loop) { state, _ in
-            if state.units.removeValue(forKey: unit) != nil { state.finished += 1 }
+            if state.units.removeValue(forKey: unit) != nil, isWork { state.finished += 1 }
         }
     }
 

@@ -34,10 +34,12 @@ package final class HeapReturn: Sendable {
         #endif
     }
 
-    /// Trims the heap and hands back code pages (`CodePages`) when no loop has work under way and some finished since the last trim (an idle daemon is
-    /// not trimmed again and again); true when it trimmed.
+    /// Trims the heap and hands back code pages (`CodePages`) when no loop has work under way and some finished
+    /// since the last trim (an idle daemon is not trimmed again and again: every page handed back and faulted in
+    /// again is read from the disk); true when it trimmed. `releasing` runs first: caches whose memory the trim
+    /// can then return (the catalog's).
     @discardableResult
-    package func trimIfIdle(_ heartbeats: Heartbeats) -> Bool {
+    package func trimIfIdle(_ heartbeats: Heartbeats, releasing: () -> Void = {}) -> Bool {
         let (busy, finished) = heartbeats.activity()
         guard !busy else { return false }
         let due = trimmedAt.withLock { last in
@@ -45,6 +47,7 @@ package final class HeapReturn: Sendable {
             return last != finished && finished > 0
         }
         guard due else { return false }
+        releasing()
         #if canImport(Glibc)
         _ = GlibcMalloc.trim?(0)
         #endif
