@@ -109,17 +109,38 @@ final class CurlTransfer {
     }
 
     /// One header line; a status line starts a new header block (after `100 Continue` or a proxy's answer).
+    /// One header line as curl hands it over (`Name: value\r\n`), or a status line, which starts a new set (a
+    /// `100 Continue` or a redirect came first). Parsed on the bytes: a response's dozen lines were 2.7 % of the
+    /// daemon's CPU through `String` searches and trims.
     func header(_ line: UnsafeRawBufferPointer) {
-        var text = String(decoding: line, as: UTF8.self)
-        while text.hasSuffix("\n") || text.hasSuffix("\r") { text.removeLast() }
-        if text.hasPrefix("HTTP/") {
+        if line.starts(with: "HTTP/".utf8) {
             headers = HTTPHeaders()
-            return
+        } else if let field = Self.field(of: line) {
+            headers.add(field.name, field.value)
         }
-        guard let colon = text.firstIndex(of: ":") else { return }
-        let name = text[..<colon].trimmingWhitespace()
-        let value = text[text.index(after: colon)...].trimmingWhitespace()
-        headers.add(String(name).lowercased(), String(value))
+    }
+
+    /// The lowercased name and the trimmed value of a header line; nil for a line without a colon (the blank
+    /// line that ends the headers).
+    static func field(of line: UnsafeRawBufferPointer) -> (name: String, value: String)? {
+        guard let colon = line.firstIndex(of: UInt8(ascii: ":")) else { return nil }
+        let name = trimmed(line[..<colon])
+        let value = trimmed(line[(colon + 1)...])
+        let lowercased = String(unsafeUninitializedCapacity: name.count) { buffer in
+            for (index, byte) in name.enumerated() {
+                buffer[index] = byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z") ? byte | 0x20 : byte
+            }
+            return name.count
+        }
+        return (lowercased, String(decoding: value, as: UTF8.self))
+    }
+
+    /// Without the spaces, tabs and line ends around it.
+    private static func trimmed(_ bytes: Slice<UnsafeRawBufferPointer>) -> Slice<UnsafeRawBufferPointer> {
+        let isBlank = { (byte: UInt8) in byte == 0x20 || byte == 0x09 || byte == 0x0D || byte == 0x0A }
+        guard let first = bytes.firstIndex(where: { !isBlank($0) }), let last = bytes.lastIndex(where: { !isBlank($0) })
+        else { return bytes[bytes.startIndex..<bytes.startIndex] }
+        return bytes[first...last]
     }
 
     /// Takes received body bytes; returning less than offered makes curl abort with a write error.

@@ -6,6 +6,32 @@ import Testing
 
 /// The small formats the client reads and writes: dates, JSON entities, XML, batch answers.
 @Suite struct FormatTests {
+    /// Response header lines as curl hands them over, parsed on their bytes.
+    @Test func headerLines() {
+        func field(_ line: String) -> (String, String)? {
+            Array(line.utf8).withUnsafeBytes { CurlTransfer.field(of: $0) }.map { ($0.name, $0.value) }
+        }
+        #expect(field("X-MS-Request-ID:  abc-1 \r\n")! == ("x-ms-request-id", "abc-1"))
+        #expect(field("Content-MD5: q83vEjRWeJA=\r\n")! == ("content-md5", "q83vEjRWeJA="))
+        #expect(field("x-ms-meta-Caf\u{E9}: cr\u{E8}me \t\r\n")! == ("x-ms-meta-caf\u{E9}", "cr\u{E8}me"))
+        #expect(field("Empty:\r\n")! == ("empty", ""))
+        #expect(field("Location: http://host:1/a?b=c:d\r\n")! == ("location", "http://host:1/a?b=c:d"))
+        #expect(field("\r\n") == nil)
+    }
+
+    /// Header names match ignoring ASCII case only: `[` is not `{`, `é` is not `É`, and length counts.
+    @Test func headerNamesMatchIgnoringASCIICase() {
+        #expect(HTTPHeaders.sameName("x-ms-Request-ID", "X-MS-request-id"))
+        #expect(HTTPHeaders.sameName("etag", "ETag"))
+        #expect(!HTTPHeaders.sameName("a[", "A{"))
+        #expect(!HTTPHeaders.sameName("caf\u{E9}", "CAF\u{C9}"))
+        #expect(!HTTPHeaders.sameName("etag", "etags"))
+        var headers: HTTPHeaders = ["Content-Type": "image/jpeg", "x-ms-meta-a": "1", "X-MS-META-A": "2"]
+        #expect(headers["content-type"] == "image/jpeg" && headers["X-MS-meta-a"] == "1")
+        headers.remove("x-ms-meta-A")
+        #expect(headers.fields.map(\.name) == ["Content-Type"])
+    }
+
     @Test func tableDatesKeepTicks() {
         let date = Date(timeIntervalSince1970: 1_720_000_000.25)
         #expect(TableDate.format(date) == "2024-07-03T09:46:40.2500000Z")
