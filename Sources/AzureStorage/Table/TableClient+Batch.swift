@@ -77,19 +77,26 @@ extension TableClient {
 
     /// The status of each sub-response; a failed changeset becomes an error naming the operation.
     static func statuses(_ response: TransportResponse, operation: String) throws(AzureStorageError) -> [Int] {
-        let text = String(decoding: response.body, as: UTF8.self)
-        let lines = text.components(separatedBy: "\r\n").flatMap { $0.components(separatedBy: "\n") }
+        // Read on the bytes, line by line: a batch of 100 rows answers ~40 kB, and splitting it into strings with
+        // Foundation's `components(separatedBy:)` was 2 % of the daemon's CPU while it wrote small files' rows.
+        let body = response.body
+        let statusLine = Array("HTTP/1.1 ".utf8)
         var statuses: [Int] = []
-        for (number, line) in lines.enumerated() where line.hasPrefix("HTTP/1.1 ") {
-            let status = Int(line.split(separator: " ").dropFirst().first ?? "") ?? 0
+        var start = 0
+        while start < body.count {
+            let end = body[start...].firstIndex(of: UInt8(ascii: "\n")) ?? body.count
+            defer { start = end + 1 }
+            guard body[start..<end].starts(with: statusLine) else { continue }
+            let digits = body[(start + statusLine.count)...].prefix { $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }
+            let status = digits.reduce(0) { $0 &* 10 &+ Int($1 - UInt8(ascii: "0")) }
             statuses.append(status)
             guard status >= 300 else { continue }
             // The failing part carries a JSON error whose message starts with "index:" (0-based).
-            let rest = lines[(number + 1)...].joined(separator: "\n")
-            let json = rest.firstIndex(of: "{").flatMap { start in
-                rest.lastIndex(of: "}").map { String(rest[start...$0]) }
+            let rest = body[end...]
+            let json = rest.firstIndex(of: UInt8(ascii: "{")).flatMap { open in
+                rest.lastIndex(of: UInt8(ascii: "}")).map { Array(body[open...$0]) }
             }
-            let details = ServiceErrorBody(Array((json ?? "").utf8))
+            let details = ServiceErrorBody(json ?? [])
             throw AzureStorageError(
                 .service, operation: operation, status: status, errorCode: details.code,
                 requestID: response.headers["x-ms-request-id"],

@@ -29,8 +29,15 @@ package struct TableClient: Sendable {
 
     /// `table(PartitionKey='…',RowKey='…')`, with quotes doubled and everything percent-encoded.
     static func entityPath(table: String, partitionKey: String, rowKey: String) -> String {
-        func key(_ value: String) -> String { PercentEncoding.encode(value.replacingOccurrences(of: "'", with: "''")) }
+        func key(_ value: String) -> String { PercentEncoding.encode(Self.quotesDoubled(value)) }
         return "/\(PercentEncoding.encode(table))(PartitionKey='\(key(partitionKey))',RowKey='\(key(rowKey))')"
+    }
+
+    /// OData quotes a key by doubling its `'`; most keys have none, and are returned as they are (Foundation's
+    /// `replacingOccurrences` searched each one at a cost of 1 % of the daemon's CPU on small files).
+    static func quotesDoubled(_ value: String) -> String {
+        guard value.utf8.contains(UInt8(ascii: "'")) else { return value }
+        return value.split(separator: "'", omittingEmptySubsequences: false).joined(separator: "''")
     }
 
     private func jsonBody(_ call: inout StorageCall, _ json: JSONValue) {
@@ -52,7 +59,7 @@ package struct TableClient: Sendable {
     /// Deletes a table; returns false when there was none.
     @discardableResult
     package func deleteTable(_ name: String) async throws -> Bool {
-        let path = "/Tables('\(PercentEncoding.encode(name.replacingOccurrences(of: "'", with: "''")))')"
+        let path = "/Tables('\(PercentEncoding.encode(Self.quotesDoubled(name)))')"
         return try await pipeline.sendUnless(.notFound, try call("DeleteTable", "DELETE", table: name, path: path))
     }
 

@@ -93,6 +93,8 @@ import Testing
         #expect(
             TableClient.entityPath(table: "files", partitionKey: "lib", rowKey: "2024%2FO'Neil é.jpg")
                 == "/files(PartitionKey='lib',RowKey='2024%252FO%27%27Neil%20%C3%A9.jpg')")
+        #expect(TableClient.quotesDoubled("'a''b'") == "''a''''b''")
+        #expect(TableClient.quotesDoubled("") == "" && TableClient.quotesDoubled("plain") == "plain")
     }
 
     @Test func batchAnswersYieldStatusesOrTheFailure() throws {
@@ -105,6 +107,11 @@ import Testing
         let response = TransportResponse(
             status: 202, headers: HTTPHeaders(), body: Array(ok.utf8), bytesWritten: 0, digest: nil)
         #expect(try TableClient.statuses(response, operation: "batch") == [204, 201])
+        // Lines ended by a bare LF read the same.
+        let bare = TransportResponse(
+            status: 202, headers: HTTPHeaders(), body: Array(ok.replacingOccurrences(of: "\r\n", with: "\n").utf8),
+            bytesWritten: 0, digest: nil)
+        #expect(try TableClient.statuses(bare, operation: "batch") == [204, 201])
 
         let failed = """
             --batchresponse_1\r\nContent-Type: multipart/mixed; boundary=changesetresponse_2\r\n\r\n\
