@@ -55,11 +55,25 @@ struct DaemonMetricsTests {
         let check = try Promtool.run(["check", "metrics"], input: Array(after.text.utf8))
         #expect(check.status == 0, "promtool check metrics:\n\(check.output)\n\(after.text)")
 
+        // The instruments are made once per kind of answer and go on counting; another kind has its own.
+        _ = try await client.blobs.putBlob(container: "scraped", name: "two", bytes: [1, 2])
+        await #expect(throws: AzureStorageError.self) {
+            try await client.blobs.properties(container: "scraped", name: "absent")
+        }
+        let later = try await Scrape.get(server.url)
+        #expect(later.value("ironviper_cloud_requests_total", put) - after.value("ironviper_cloud_requests_total", put) == 1)
+        #expect(
+            later.value("ironviper_cloud_bytes_sent_total", ["service": "blob"])
+                - after.value("ironviper_cloud_bytes_sent_total", ["service": "blob"]) == 2)
+        #expect(later.value("ironviper_cloud_request_duration_seconds_count", ["operation": "PutBlob"]) == 2)
+        let missing = ["service": "blob", "operation": "GetBlobProperties", "status_class": "4xx"]
+        #expect(later.value("ironviper_cloud_requests_total", missing) == 1)
+
         // The same requests, counted durably by billing class into the catalog.
         ledger.flush()
         var byClass: [String: Int] = [:]
         for count in try catalog.requestCounts() { byClass[count.billingClass, default: 0] += count.requests }
-        #expect(byClass == ["list": 1, "write": 1])
+        #expect(byClass == ["list": 1, "write": 2, "other": 1])
 
         await server.shutdown()
         await client.shutdown()

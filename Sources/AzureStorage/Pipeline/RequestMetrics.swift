@@ -1,29 +1,64 @@
 import CoreMetrics
+import Synchronization
 
 /// The pipeline's instruments, through swift-metrics: made from the factory the client was given (a daemon's
 /// Prometheus registry, or nothing), never the process-global one, so two clients in one process (tests, a
 /// command beside the daemon) never mix their counts.
-struct RequestMetrics: Sendable {
+final class RequestMetrics: Sendable {
     let factory: any MetricsFactory
+
+    /// The instruments of each kind of answer, made once: making them asks the factory's registry for the
+    /// series by label and dimensions each time (four per request, 1.5 % of the daemon's CPU on small files).
+    private let answers = Mutex<[AnswerKind: AnswerInstruments]>([:])
+
+    private struct AnswerKind: Hashable {
+        var service: String
+        var operation: String
+        var statusClass: Int
+        var billing: BillingClass
+    }
+
+    private struct AnswerInstruments {
+        var requests: Counter
+        var duration: Timer
+        var sent: Counter
+        var received: Counter
+    }
+
+    init(factory: any MetricsFactory) {
+        self.factory = factory
+    }
 
     /// One answered attempt.
     func answered(_ call: StorageCall, status: Int, billing: BillingClass, received: Int64, elapsed: Duration) {
-        let service = call.service.rawValue
-        Counter(
-            label: "ironviper_cloud_requests_total",
-            dimensions: [
-                ("service", service), ("operation", call.operation), ("status_class", "\(status / 100)xx"),
-                ("billing_class", billing.rawValue),
-            ], factory: factory
-        ).increment()
-        Timer(
-            label: "ironviper_cloud_request_duration_seconds",
-            dimensions: [("service", service), ("operation", call.operation)], factory: factory
-        ).recordNanoseconds(elapsed.nanoseconds)
-        Counter(label: "ironviper_cloud_bytes_sent_total", dimensions: [("service", service)], factory: factory)
-            .increment(by: Int(call.body.length))
-        Counter(label: "ironviper_cloud_bytes_received_total", dimensions: [("service", service)], factory: factory)
-            .increment(by: Int(received))
+        let kind = AnswerKind(
+            service: call.service.rawValue, operation: call.operation, statusClass: status / 100, billing: billing)
+        let instruments = answers.withLock { made in
+            if let existing = made[kind] { return existing }
+            let new = makeInstruments(kind)
+            made[kind] = new
+            return new
+        }
+        instruments.requests.increment()
+        instruments.duration.recordNanoseconds(elapsed.nanoseconds)
+        instruments.sent.increment(by: Int(call.body.length))
+        instruments.received.increment(by: Int(received))
+    }
+
+    private func makeInstruments(_ kind: AnswerKind) -> AnswerInstruments {
+        AnswerInstruments(
+            requests: Counter(
+                label: "ironviper_cloud_requests_total",
+                dimensions: [
+                    ("service", kind.service), ("operation", kind.operation), ("status_class", "\(kind.statusClass)xx"),
+                    ("billing_class", kind.billing.rawValue),
+                ], factory: factory),
+            duration: Timer(
+                label: "ironviper_cloud_request_duration_seconds",
+                dimensions: [("service", kind.service), ("operation", kind.operation)], factory: factory),
+            sent: Counter(label: "ironviper_cloud_bytes_sent_total", dimensions: [("service", kind.service)], factory: factory),
+            received: Counter(
+                label: "ironviper_cloud_bytes_received_total", dimensions: [("service", kind.service)], factory: factory))
     }
 
     /// One attempt that got no answer.
