@@ -106,7 +106,7 @@ let package = Package(
         // The local catalog (SQLite) and its outbox of cloud work: the one place that talks to SQLite.
         .target(
             name: "Catalog",
-            dependencies: [.product(name: "GRDB", package: "GRDB.swift")]),
+            dependencies: ["AzureWire", .product(name: "GRDB", package: "GRDB.swift")]),
         // Reading files into the catalog: walking, hashing, describing and rendering previews.
         .target(
             name: "Ingest",

@@ -40,6 +40,39 @@ struct OutboxTests {
         #expect(throws: OutboxWorkError.self) { try OutboxWork.decode(kind: "history", payload: #"{"path":"x"}"#) }
     }
 
+    /// A version's payload is written and read by hand: it reads back whatever its strings hold, reads payloads
+    /// JSONEncoder wrote (catalogs of earlier versions), and SQLite's `json_extract` finds the members the
+    /// catalog's queries read.
+    @Test func versionPayloadsReadBackReadOldRowsAndServeSQL() throws {
+        let versions = [
+            PathVersion(
+                library: "Ph\"o\\tos", path: "a/\u{1}tab\tnew\nline/été 📷/x.jpg", sha256: "ab", size: 1 << 40,
+                mtimeNs: -5, recordedNs: 1_700_000_000_123_456_789),
+            PathVersion(library: "L", path: "gone.jpg", sha256: nil, size: 0, mtimeNs: 0, recordedNs: 1),
+        ]
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        let scratch = try ScratchCatalog()
+        for version in versions {
+            #expect(try PathVersion(payload: version.payload) == version)
+            let old = String(decoding: try encoder.encode(version), as: UTF8.self)
+            #expect(try PathVersion(payload: old) == version, "\(old)")
+            let extracted = try scratch.catalog.read { db in
+                try Row.fetchOne(
+                    db,
+                    sql: "SELECT json_extract(?1, '$.size') AS size, json_extract(?1, '$.path') AS path, "
+                        + "json_extract(?1, '$.sha256') AS sha256, json_extract(?1, '$.library') AS library",
+                    arguments: [version.payload]
+                ).map { [$0["size"] as Int64?, $0["path"] as String?, $0["sha256"] as String?, $0["library"] as String?] as [any Sendable] }
+            }
+            let fields = try #require(extracted)
+            #expect(fields[0] as? Int64 == version.size && fields[1] as? String == version.path)
+            #expect(fields[2] as? String == version.sha256 && fields[3] as? String == version.library)
+        }
+        #expect(throws: (any Error).self) { try PathVersion(payload: #"{"library":"L","path":"p","size":"1"}"#) }
+        #expect(throws: (any Error).self) { try PathVersion(payload: #"{"library":"L","path":"p","size":1,"mtimeNs":1}"#) }
+    }
+
     @Test func anUnreadableRowIsParkedNotRunAndDoesNotHoldUpTheRest() throws {
         let scratch = try ScratchCatalog()
         let catalog = scratch.catalog

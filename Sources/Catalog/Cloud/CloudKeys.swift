@@ -86,7 +86,9 @@ package enum CloudKeys {
         let maxTicks: Int64 = 3_155_378_975_999_999_999  // DateTime.MaxValue.Ticks
         let unixEpochTicks: Int64 = 621_355_968_000_000_000
         let ticks = unixEpochTicks + nanoseconds / 100
-        return String(format: "%019lld", maxTicks - ticks)
+        // Zero-padded by hand: `String(format:)` went through Foundation's formatter for every file's row.
+        let digits = String(maxTicks - ticks)
+        return digits.hasPrefix("-") ? digits : String(repeating: "0", count: max(0, 19 - digits.count)) + digits
     }
 
     /// A blob metadata value: UTF-8 percent-encoded outside printable ASCII (and `%` itself), since a

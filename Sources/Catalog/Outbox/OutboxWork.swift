@@ -146,7 +146,7 @@ package enum OutboxWork: Sendable, Equatable {
         switch self {
         case .master(let value), .entity(let value), .history(let value), .event(let value), .delete(let value),
             .purge(let value), .reference(let value):
-            Self.encode(value)
+            value.payload
         case .rendition(let value): Self.encode(value)
         case .folder(let value): Self.encode(value)
         case .library(let value): Self.encode(value)
@@ -161,15 +161,15 @@ package enum OutboxWork: Sendable, Equatable {
         let decoder = JSONDecoder()
         do {
             switch kind {
-            case .master: return .master(try decoder.decode(PathVersion.self, from: data))
+            case .master: return .master(try PathVersion(payload: payload))
             case .rendition: return .rendition(try decoder.decode(RenditionFile.self, from: data))
-            case .entity: return .entity(try decoder.decode(PathVersion.self, from: data))
+            case .entity: return .entity(try PathVersion(payload: payload))
             case .folder: return .folder(try decoder.decode(FolderEntry.self, from: data))
-            case .history: return .history(try decoder.decode(PathVersion.self, from: data))
-            case .event: return .event(try decoder.decode(PathVersion.self, from: data))
-            case .delete: return .delete(try decoder.decode(PathVersion.self, from: data))
-            case .purge: return .purge(try decoder.decode(PathVersion.self, from: data))
-            case .reference: return .reference(try decoder.decode(PathVersion.self, from: data))
+            case .history: return .history(try PathVersion(payload: payload))
+            case .event: return .event(try PathVersion(payload: payload))
+            case .delete: return .delete(try PathVersion(payload: payload))
+            case .purge: return .purge(try PathVersion(payload: payload))
+            case .reference: return .reference(try PathVersion(payload: payload))
             case .library: return .library(try decoder.decode(LibraryEntry.self, from: data))
             case .protect: return .protect(try decoder.decode(ProtectedMaster.self, from: data))
             }
