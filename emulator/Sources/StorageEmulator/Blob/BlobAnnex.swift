@@ -9,9 +9,12 @@ struct BlobAnnex: Sendable {
     var rehydration: BlobRehydration?
     var tags = BlobTags()
 
-    static func fetch(_ db: Database, blobID: Int64?) throws -> BlobAnnex {
-        guard let blobID else { return BlobAnnex() }
-        return BlobAnnex(rehydration: try BlobRehydration.fetch(db, blobID: blobID), tags: try BlobTags.fetch(db, blobID: blobID))
+    /// A rehydration is looked for only on an archived blob: one exists only while the tier stays Archive (its
+    /// completion changes the tier and drops it in one transaction), and every Get Blob asked otherwise.
+    static func fetch(_ db: Database, blob: BlobRecord?) throws -> BlobAnnex {
+        guard let blob, let blobID = blob.id else { return BlobAnnex() }
+        let rehydration = blob.tier == BlobService.archive ? try BlobRehydration.fetch(db, blobID: blobID) : nil
+        return BlobAnnex(rehydration: rehydration, tags: try BlobTags.fetch(db, blobID: blobID))
     }
 
     /// `x-ms-tag-count` (Get Blob and Get Blob Properties), and for properties the rehydration's

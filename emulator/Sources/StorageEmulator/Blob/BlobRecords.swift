@@ -1,3 +1,4 @@
+import AzureWire
 import Foundation
 import GRDB
 
@@ -171,16 +172,21 @@ struct BlobExtent: Sendable {
 }
 
 /// Blob and container metadata (`x-ms-meta-*`), stored as a JSON object, names in the case they arrived.
+/// A blob's or container's metadata as stored: one JSON object, names sorted, a later duplicate winning. Through
+/// AzureWire's JSON rather than JSONSerialization, which built a dictionary of NSStrings for every Get Blob
+/// (1.5 % of a small GET's CPU, most blobs having none).
 enum MetadataCoding {
     static func encode(_ metadata: [(String, String)]) -> String {
+        guard !metadata.isEmpty else { return "{}" }
         var object: [String: String] = [:]
         for (name, value) in metadata { object[name] = value }
-        let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data("{}".utf8)
-        return String(decoding: data, as: UTF8.self)
+        return JSONValue.object(object.sorted { $0.key < $1.key }.map { ($0.key, .string($0.value)) }).serialized()
     }
 
     static func decode(_ text: String) -> [(String, String)] {
-        guard let object = (try? JSONSerialization.jsonObject(with: Data(text.utf8))) as? [String: String] else { return [] }
+        guard text != "{}", case .object(let members)? = try? JSONValue.parse(Array(text.utf8)) else { return [] }
+        var object: [String: String] = [:]
+        for (name, value) in members { if let text = value.stringValue { object[name] = text } }
         return object.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
     }
 }

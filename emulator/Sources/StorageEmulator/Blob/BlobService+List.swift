@@ -104,7 +104,7 @@ extension BlobService {
                     break
                 }
                 var listed = listed
-                listed.annex = try BlobAnnex.fetch(db, blobID: listed.record.id)
+                listed.annex = try BlobAnnex.fetch(db, blob: listed.record)
                 entries.append(.blob(listed))
                 cursor = ListMarker(name: name, snapshotKey: position.snapshotKey, inclusive: false)
             }

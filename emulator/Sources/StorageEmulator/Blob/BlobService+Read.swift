@@ -40,7 +40,7 @@ extension BlobService {
             let blob = try Self.fetchBlob(db, target, snapshot: snapshot, version: request.query("versionid"))
             let extents = try blob.flatMap { headOnly ? nil : try BlobStore.extents(db, of: $0) } ?? []
             return (
-                container, blob, extents, try BlobAnnex.fetch(db, blobID: blob?.id),
+                container, blob, extents, try BlobAnnex.fetch(db, blob: blob),
                 try blob.flatMap { try AppendBlobs.committedBlockCount(db, $0) }
             )
         }
