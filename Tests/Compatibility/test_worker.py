@@ -161,21 +161,6 @@ def test_daemon_in_the_cloud_with_workers_killed_and_scaled(work):
             previews.setdefault(blob.name.split("/")[0], set()).add(blob.name)
         assert set(previews) == images  # the damaged file and the bomb have none
 
-        # Every path's row is merged: ten renditions for images (duplicates included), stored as the
-        # blobs the row names (identical ones once: a 64×48 image's ten are two), the reason otherwise.
-        table = TableServiceClient.from_connection_string(emulator.connection_string).get_table_client("files")
-        rows = {r["path"]: r for r in table.query_entities(f"PartitionKey eq '{daemon.files_partition}'")}
-        assert set(rows) == set(corpus)
-        for relative, row in rows.items():
-            assert row["sha256"] == contents[relative]
-            if relative.startswith("odd/"):
-                assert "renditions" not in row and row["problem"], row
-            else:
-                assert sorted(row["renditions"].split(",")) == sorted(RENDITIONS)
-                assert previews[row["sha256"]] == rendition_blobs(row), row
-                assert row["width"] == 64 and row["height"] == 48 and len(row["phash"]) == 16, row
-        assert rows["odd/bomb.png"]["problem"].startswith("resourceLimit"), rows["odd/bomb.png"]
-
         # No rendition blob was written twice (the request log: one 201 per blob), though the killed
         # worker's message was worked twice.
         created = {}
@@ -203,6 +188,23 @@ def test_daemon_in_the_cloud_with_workers_killed_and_scaled(work):
                                   "the descriptions learned and the poison queue counted", timeout=120)
         problems = {p["path"] for p in learned["problems"]}
         assert {"odd/damaged.png", "odd/bomb.png"} <= problems, learned["problems"]
+        # Every path's row holds its description once the daemon has settled (it rewrites the rows of a content's
+        # other paths from what it learned): ten renditions for images (duplicates included), stored as the
+        # blobs the row names (identical ones once: a 64×48 image's ten are two), the reason otherwise.
+        daemon.wait_for(lambda s: s["outbox"]["pending"] == {}, "the rows rewritten from what was learned", timeout=120)
+        table = TableServiceClient.from_connection_string(emulator.connection_string).get_table_client("files")
+        rows = {r["path"]: r for r in table.query_entities(f"PartitionKey eq '{daemon.files_partition}'")}
+        assert set(rows) == set(corpus)
+        for relative, row in rows.items():
+            assert row["sha256"] == contents[relative]
+            if relative.startswith("odd/"):
+                assert "renditions" not in row and row["problem"], row
+            else:
+                assert sorted(row.get("renditions", "").split(",")) == sorted(RENDITIONS), (relative, dict(row))
+                assert previews[row["sha256"]] == rendition_blobs(row), row
+                assert row["width"] == 64 and row["height"] == 48 and len(row["phash"]) == 16, row
+        assert rows["odd/bomb.png"]["problem"].startswith("resourceLimit"), rows["odd/bomb.png"]
+
         # `show` fetches the previews it shows into the local folder, once, from the configured storage.
         shown = subprocess.run([ironviper_binary(), "show", "--json", "--fetch-previews", "--data-dir", daemon.state,
                                 "--config", daemon.config, os.path.join(daemon.library, sample)],
