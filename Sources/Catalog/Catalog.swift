@@ -39,6 +39,15 @@ package final class Catalog: Sendable {
     package convenience init(readingAt path: String) throws {
         var configuration = Self.configuration
         configuration.readonly = true
+        configuration.prepareDatabase { db in
+            // A search reads through a memory map instead of a pread(2) and a copy per page: its facet pass reads
+            // the whole files-and-assets index (the gallery's `sunset camera:canon` over 100k files took 19 ms
+            // instead of 23 when its pool mapped the file). Only here, in a process that lives for one question:
+            // in the daemon every pooled connection maps the file anew and the pages its work touched counted in
+            // its resident size several times over (peak RSS backing up 100,000 files 131 -> 355 MB,
+            // `benchmarks/daemon`), though the kernel's page cache holds them either way.
+            try db.execute(sql: "PRAGMA mmap_size = 268435456")
+        }
         let reader: DatabaseQueue
         do {
             guard FileManager.default.fileExists(atPath: path) else { throw CatalogError(.notFound, path) }
@@ -62,12 +71,6 @@ package final class Catalog: Sendable {
         var configuration = Configuration()
         configuration.foreignKeysEnabled = true
         configuration.busyMode = .timeout(10)
-        configuration.prepareDatabase { db in
-            // Reads through a memory map instead of a pread(2) and a copy per page: a facet pass reads the whole
-            // files-and-assets index (never-seen gallery queries, `search`). Address space only; the kernel's page
-            // cache holds the pages either way.
-            try db.execute(sql: "PRAGMA mmap_size = 268435456")
-        }
         return configuration
     }
 

@@ -31,8 +31,8 @@ extension BlobClient {
     /// rather than tears). The content is checked as `check` says (`ContentCheck`: by default each range
     /// against the CRC64 the service sends, or the blob's MD5, or the SHA-256 a content-addressed name
     /// promises) while it arrives, and only then moved to `path`; a failed download leaves no partial file
-    /// behind. With `versionID`, that version (an account keeping
-    /// versions keeps an overwritten or deleted blob's earlier states).
+    /// behind. With `versionID`, that version (an account keeping versions keeps an overwritten or deleted
+    /// blob's earlier states).
     @discardableResult
     package func download(
         container: String, name: String, versionID: String? = nil, to path: String, check: ContentCheck = .transferCRC64
