@@ -73,4 +73,8 @@ package struct AzureStorageError: Error, CustomStringConvertible, Sendable {
     package var isAlreadyExists: Bool {
         status == 409 && (errorCode?.hasSuffix("AlreadyExists") ?? false)
     }
+
+    /// The error code of a service that lacks a feature the request used (Azurite's strict mode answers a range
+    /// CRC64 with it): never retried.
+    package static let featureNotSupported = "FeatureNotSupported"
 }

@@ -41,7 +41,11 @@ struct StoragePipeline: Sendable {
                     ])
                 if (200..<300).contains(response.status) || response.status == 304 { return response }
                 failure = serviceError(call, request: request, response: response, attempts: attempt)
-                retryable = retry.retryableStatuses.contains(response.status) && call.idempotent
+                // A feature the service does not have (Azurite refuses CRC64 this way, with a 500) is an answer, not
+                // a fault: sending it again gets the same one.
+                retryable =
+                    retry.retryableStatuses.contains(response.status) && call.idempotent
+                    && response.headers["x-ms-error-code"] != AzureStorageError.featureNotSupported
                 retryAfter = RetryPolicy.parseRetryAfter(
                     response.headers["retry-after"], now: Int(Date().timeIntervalSince1970))
             } catch let transportFailure as TransportFailure {

@@ -1,5 +1,6 @@
 import AzureStorage
 import AzureWire
+import Crypto
 import Foundation
 import Testing
 
@@ -65,6 +66,28 @@ import Testing
             #expect((error as? AzureStorageError)?.code == .integrity)
             #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path).isEmpty)
         }
+    }
+
+    /// A service that refuses range CRC64s (Azurite in its strict mode: 500 `FeatureNotSupported`) is asked once,
+    /// not retried, and the download falls back to the blob's MD5.
+    @Test func aServiceWithoutRangeCRC64sIsCheckedByMD5() async throws {
+        let body = TestClients.bytes(count: 3000)
+        let server = try await MisbehavingServer.start(script: [
+            .respond(status: 500, headers: [("x-ms-error-code", "FeatureNotSupported")]),
+            .respond(status: 200, headers: [("Content-MD5", TestClients.md5Base64(body))], body: body),
+        ])
+        let directory = try TestClients.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let target = directory.appendingPathComponent("photo.jpg").path
+        let result = try await TestClients.with(try TestClients.client(port: server.port)) { client in
+            try await client.blobs.download(container: "c", name: "b", to: target)
+        }
+        await server.shutdown()
+        #expect(server.received.count == 2)
+        #expect(server.received[0].headers["x-ms-range-get-content-crc64"] == "true")
+        #expect(server.received[1].headers["x-ms-range-get-content-crc64"] == nil)
+        #expect(result.verified && result.digest == Array(Insecure.MD5.hash(data: body)))
+        #expect(try Array(Data(contentsOf: URL(fileURLWithPath: target))) == body)
     }
 
     @Test func inMemoryReadWithWrongMD5Fails() async throws {
