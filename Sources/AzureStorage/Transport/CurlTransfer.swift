@@ -108,7 +108,6 @@ final class CurlTransfer {
         return Int32(CURL_SEEKFUNC_OK)
     }
 
-    /// One header line; a status line starts a new header block (after `100 Continue` or a proxy's answer).
     /// One header line as curl hands it over (`Name: value\r\n`), or a status line, which starts a new set (a
     /// `100 Continue` or a redirect came first). Parsed on the bytes: a response's dozen lines were 2.7 % of the
     /// daemon's CPU through `String` searches and trims.

@@ -56,18 +56,17 @@ extension HTTPField.Name {
     static let xMsDate = Self("x-ms-date")!
 }
 
-/// Random identifiers in Azure's format (lowercase hex UUIDs) without Foundation's overhead on hot paths.
+/// Identifiers in Azure's format (lowercase hex version 4 UUIDs), made on hot paths: request ids, and ids that are
+/// kept (queue messages, leases, chunk file names). They must be unique, not secret: each half is a counter from a
+/// random start mixed by SplitMix64 (a bijection), so no two of a run are equal and two runs share one only if both
+/// random starts line up (two 64-bit starts; a random UUID has 122 random bits). It drew two numbers from the system generator (two
+/// getrandom calls) per id and built the text from Characters, 3 % of a small GET's CPU.
 enum UUIDString {
-    /// A version 4 UUID's text for `x-ms-request-id`, which must be unique, not secret: a counter mixed by
-    /// splitmix64's finalizer (a bijection, so no two requests of a run share one) from a random start. It drew
-    /// two numbers from the system generator (two getrandom calls) and built the text from Characters, 3 % of a
-    /// small GET's CPU.
     static func make() -> String {
         let count = counter.wrappingAdd(1, ordering: .relaxed).newValue
-        let high = mix(start &+ count)
-        let low = mix(high ^ 0xD1B5_4A32_D192_ED03)
+        let high = SplitMix64.mix(starts.high &+ count)
+        let low = SplitMix64.mix(starts.low &+ count)
         return String(unsafeUninitializedCapacity: 36) { text in
-            let digits = Array("0123456789abcdef".utf8)
             var position = 0
             for nibble in 0..<32 {
                 if nibble == 8 || nibble == 12 || nibble == 16 || nibble == 20 {
@@ -75,23 +74,16 @@ enum UUIDString {
                     position += 1
                 }
                 let word = nibble < 16 ? high : low
-                var value = Int(truncatingIfNeeded: word >> UInt64(60 - (nibble % 16) * 4)) & 0xF
+                var value = UInt8(truncatingIfNeeded: word >> UInt64(60 - (nibble % 16) * 4)) & 0xF
                 if nibble == 12 { value = 4 }  // the version
                 if nibble == 16 { value = 8 | (value & 3) }  // the variant
-                text[position] = digits[value]
+                text[position] = value < 10 ? UInt8(ascii: "0") + value : UInt8(ascii: "a") + value - 10
                 position += 1
             }
             return position
         }
     }
 
-    private static let start = UInt64.random(in: .min ... .max)
+    private static let starts = (high: UInt64.random(in: .min ... .max), low: UInt64.random(in: .min ... .max))
     private static let counter = Atomic<UInt64>(0)
-
-    private static func mix(_ value: UInt64) -> UInt64 {
-        var z = value
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
 }
