@@ -7,6 +7,7 @@ import Foundation
 final class ContentClaims: @unchecked Sendable {
     private let condition = NSCondition()
     private var inFlight: Set<String> = []
+    private var waiters: [String: Int] = [:]
 
     /// Claims `sha256`; returns false after waiting if another worker held it (it is recorded now).
     func claim(_ sha256: String) -> Bool {
@@ -15,11 +16,20 @@ final class ContentClaims: @unchecked Sendable {
         var waited = false
         while inFlight.contains(sha256) {
             waited = true
+            waiters[sha256, default: 0] += 1
             condition.wait()
+            waiters[sha256]! -= 1
         }
         if waited { return false }
         inFlight.insert(sha256)
         return true
+    }
+
+    /// How many ingests wait for the claim on `sha256` (tests wait for a copy to be waiting).
+    func waiting(for sha256: String) -> Int {
+        condition.lock()
+        defer { condition.unlock() }
+        return waiters[sha256] ?? 0
     }
 
     /// Releases a claim after the content was recorded (or failed).

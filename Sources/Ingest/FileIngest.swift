@@ -50,20 +50,29 @@ struct FileIngest: Sendable {
             let owner = claims.claim(digest.sha256)
             defer { if owner { claims.release(digest.sha256) } }
             // New image content is recorded as a placeholder first, which queues its master; the claim
-            // keeps any other path with the same bytes from describing it twice.
+            // keeps any other path with the same bytes from describing it twice. A record handed to
+            // `deferring` is written after the claim is released (with its thread's batch), so a copy that
+            // waited for the claim may still find no asset: every record that is cheap to complete carries
+            // the asset it would create, and whichever is written first creates it (the other links to
+            // it). Without it the copy was written with no asset: no reference row (a purge could not see
+            // it), no description in its cloud row.
             var describing = false
-            if owner, try !catalog.hasAsset(sha256: digest.sha256) {
+            if try !catalog.hasAsset(sha256: digest.sha256) {
                 if previewsInCloud {
                     asset = Self.awaitingCloud(digest: digest, path: entry.absolutePath, ext: ext, now: now)
-                } else if decodable {
+                } else if !decodable {
+                    (asset, renditions, errors) = describe(
+                        bytes: bytes ?? [], digest: digest, path: entry.absolutePath, ext: ext, now: now)
+                    if !owner { errors = [] }  // the path that claimed it reports them, as when it is recorded
+                } else if owner {
                     let format = ImageFormat.sniff((bytes ?? []).prefix(32), fileExtension: ext)
                     asset = AssetRecord.generic(digest: digest, format: format, now: now)
                     asset?.analyzedAt = AssetRecord.describing
                     describing = true
-                } else {
-                    (asset, renditions, errors) = describe(
-                        bytes: bytes ?? [], digest: digest, path: entry.absolutePath, ext: ext, now: now)
                 }
+                // A copy of content being decoded here finds its placeholder, written before the claim is
+                // released; it finds none only when that ingest failed, and the next scan ingests it again
+                // (`LibraryScanner.partition`).
             }
             let record = IngestRecord(
                 file: file, asset: asset, renditions: renditions, errors: errors, describing: describing)

@@ -68,14 +68,16 @@ package final class LibraryScanner: Sendable {
     }
 
     /// Files to ingest, and the ids of those unchanged since they were cataloged (same size, mtime and
-    /// inode): those are only marked seen, which also undeletes one that came back.
+    /// inode): those are only marked seen, which also undeletes one that came back. A file recorded without
+    /// its content's asset (its ingest failed after hashing, or an earlier version wrote a copy before its
+    /// content) is ingested again, which links it and queues what it lacks.
     static func partition(_ entries: [WalkedFile], known: [String: FileRecord], library: LibraryRecord)
         -> (jobs: [IngestJob], unchanged: [Int64])
     {
         var jobs: [IngestJob] = []
         var unchanged: [Int64] = []
         for entry in entries {
-            if let old = known[entry.relativePath], old.sha256 != nil, old.size == entry.size,
+            if let old = known[entry.relativePath], old.sha256 != nil, old.assetId != nil, old.size == entry.size,
                 old.mtimeNs == entry.mtimeNs, old.inode == entry.inode
             {
                 unchanged.append(old.id!)

@@ -133,6 +133,15 @@ struct ScannerTests {
             try Int.fetchOne(db, sql: "SELECT count(*) FROM outbox WHERE kind = 'master'") ?? 0
         }
         #expect(masters == 30)
+        // Every path linked to its content, with its reference (what a purge looks for).
+        let (unlinked, references) = try scratch.catalog.read { db in
+            (
+                try Int.fetchOne(db, sql: "SELECT count(*) FROM files WHERE asset_id IS NULL") ?? -1,
+                try Int.fetchOne(db, sql: "SELECT count(*) FROM outbox WHERE kind = 'reference'") ?? 0
+            )
+        }
+        #expect(unlinked == 0)
+        #expect(references == 90)
     }
 
     @Test func notAFolderIsAnError() throws {

@@ -43,11 +43,14 @@ enum OutboxWriter {
         guard let sha = file.sha256, let fileId = file.id else { return }
         let version = try version(of: file, db: db)
         let newContent = previous?.sha256 != sha
+        // A path recorded without its content's asset (a copy written before its content was, which ingest no
+        // longer does) has no reference yet and a cloud row without the content's facts: linked now.
+        let linked = previous != nil && previous?.assetId == nil && file.assetId != nil
         let changed =
-            newContent || previous?.state != file.state || previous?.mtimeNs != file.mtimeNs
+            newContent || linked || previous?.state != file.state || previous?.mtimeNs != file.mtimeNs
             || previous?.size != file.size
         // Content back after a vanish may have been purged (mirror) meanwhile: `contentSeen` checks.
-        if newContent || previous?.state != .present, let assetId = file.assetId {
+        if newContent || linked || previous?.state != .present, let assetId = file.assetId {
             // The path's reference first: its master and renditions wait for it (`Outbox.blocked`), so
             // another device's purge either sees it or is seen by them.
             try insert(
