@@ -2,14 +2,15 @@ import Catalog
 import Foundation
 
 /// Makes sure one content is analysed once per scan even when two workers meet copies of it at the
-/// same time: the first claims the hash, the second waits for it to finish and then links its file
-/// to the asset already recorded.
+/// same time: the first claims the hash, the second waits for it to finish. The first's record may still
+/// wait in its thread's batch then, so the second does not count on finding the asset (`FileIngest.run`).
 final class ContentClaims: @unchecked Sendable {
     private let condition = NSCondition()
     private var inFlight: Set<String> = []
     private var waiters: [String: Int] = [:]
 
-    /// Claims `sha256`; returns false after waiting if another worker held it (it is recorded now).
+    /// Claims `sha256`; returns false after waiting if another worker held it (it is described now, though its
+    /// record may not be written yet).
     func claim(_ sha256: String) -> Bool {
         condition.lock()
         defer { condition.unlock() }
@@ -19,6 +20,7 @@ final class ContentClaims: @unchecked Sendable {
             waiters[sha256, default: 0] += 1
             condition.wait()
             waiters[sha256]! -= 1
+            if waiters[sha256] == 0 { waiters[sha256] = nil }
         }
         if waited { return false }
         inFlight.insert(sha256)
