@@ -45,7 +45,7 @@ struct StoragePipeline: Sendable {
                 // a fault: sending it again gets the same one.
                 retryable =
                     retry.retryableStatuses.contains(response.status) && call.idempotent
-                    && response.headers["x-ms-error-code"] != AzureStorageError.featureNotSupported
+                    && failure.errorCode != AzureStorageError.featureNotSupported
                 retryAfter = RetryPolicy.parseRetryAfter(
                     response.headers["retry-after"], now: Int(Date().timeIntervalSince1970))
             } catch let transportFailure as TransportFailure {

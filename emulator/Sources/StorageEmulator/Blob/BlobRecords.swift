@@ -171,8 +171,8 @@ struct BlobExtent: Sendable {
     static func zeros(_ length: Int64) -> BlobExtent { BlobExtent(blockID: nil, length: length, inline: nil, file: nil) }
 }
 
-/// Blob and container metadata (`x-ms-meta-*`), stored as a JSON object, names in the case they arrived.
-/// A blob's or container's metadata as stored: one JSON object, names sorted, a later duplicate winning. Through
+/// Blob and container metadata (`x-ms-meta-*`) as stored: one JSON object, names in the case they arrived and
+/// sorted, a later duplicate winning. Through
 /// AzureWire's JSON rather than JSONSerialization, which built a dictionary of NSStrings for every Get Blob
 /// (1.5 % of a small GET's CPU, most blobs having none).
 enum MetadataCoding {

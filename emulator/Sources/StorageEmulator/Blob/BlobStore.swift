@@ -42,8 +42,16 @@ struct BlobStore: Sendable {
     private func readOnCallingThread<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) throws -> T {
         try database.unsafeRead { db in
             try db.executeCached(sql: "BEGIN DEFERRED TRANSACTION")
-            defer { try? db.executeCached(sql: "COMMIT TRANSACTION") }
-            return try body(db)
+            let result: T
+            do {
+                result = try body(db)
+            } catch {
+                try? db.executeCached(sql: "ROLLBACK TRANSACTION")  // SQLite may have ended it already
+                throw error
+            }
+            // A read's COMMIT that failed would leave the pooled connection inside this snapshot: said, not ignored.
+            try db.executeCached(sql: "COMMIT TRANSACTION")
+            return result
         }
     }
 

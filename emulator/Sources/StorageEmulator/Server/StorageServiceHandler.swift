@@ -59,8 +59,8 @@ extension HTTPField.Name {
 /// Identifiers in Azure's format (lowercase hex version 4 UUIDs), made on hot paths: request ids, and ids that are
 /// kept (queue messages, leases, chunk file names). They must be unique, not secret: each half is a counter from a
 /// random start mixed by SplitMix64 (a bijection), so no two of a run are equal and two runs share one only if both
-/// random starts line up (two 64-bit starts; a random UUID has 122 random bits). It drew two numbers from the system generator (two
-/// getrandom calls) per id and built the text from Characters, 3 % of a small GET's CPU.
+/// random starts line up (two 64-bit starts; a random UUID has 122 random bits). Two draws from the system generator
+/// (two getrandom calls) per id and text built from Characters were 3 % of a small GET's CPU.
 enum UUIDString {
     static func make() -> String {
         let count = counter.wrappingAdd(1, ordering: .relaxed).newValue
